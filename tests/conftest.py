@@ -1,0 +1,23 @@
+import os
+
+import numpy as np
+import pytest
+
+# Seeds the seeded tests run with; SPARSELEARN_SEEDS="0-9" widens the sweep locally.
+_seed_spec = os.environ.get("SPARSELEARN_SEEDS", "0")
+if "-" in _seed_spec:
+    _lo, _hi = map(int, _seed_spec.split("-"))
+    _SEEDS = list(range(_lo, _hi + 1))
+else:
+    _SEEDS = [int(s) for s in _seed_spec.split(",")]
+
+
+@pytest.fixture(params=_SEEDS)
+def global_random_seed(request):
+    """Seed fixture, as scikit-learn's: seeded tests must pass for any seed."""
+    return request.param
+
+
+@pytest.fixture
+def rng(global_random_seed):
+    return np.random.default_rng(global_random_seed)
