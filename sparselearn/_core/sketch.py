@@ -1,0 +1,227 @@
+"""Random sketch kernels: hash-defined sketch matrices applied without forming them.
+
+Every sketch matrix ``S`` (``k x n``) used here is a pure function of the global row index
+``i`` of the sketched matrix, the sketch size ``k`` and an integer ``seed``: its column ``i``
+is drawn from a counter-based hash of ``(i, seed, stream)`` (SplitMix64 finalizer). Hence a
+row block ``A[lo:hi]`` can be sketched on its own with ``row_offset=lo`` and the blocks summed,
+``S A = sum_b S[:, b] A[b]``: dense, CSR, CSC and chunked (dask) inputs give the same sketch.
+
+Kernels
+-------
+``sparse_sign_dense / _csr / _csc``
+    Sparse sign (OSNAP) sketch with ``nnz_per_col`` nonzeros ``+-1/sqrt(nnz_per_col)`` per
+    column of ``S``, one in each of ``nnz_per_col`` contiguous blocks of rows of ``S``. With
+    ``nnz_per_col=1`` this is CountSketch (Clarkson & Woodruff).
+``sparse_sign_coo``
+    The nonzeros of that ``S`` (for materializing it as a scipy matrix).
+``gaussian_block``
+    Columns ``row_offset .. row_offset + n_rows`` of a Gaussian ``S`` with N(0, 1/k) entries.
+``srht_block``
+    Columns of the subsampled randomized Hadamard transform ``S = sqrt(1/k) P H D``.
+``fwht_rows``
+    In-place unnormalized fast Walsh-Hadamard transform along axis 0 (Sylvester order).
+``hash_uniform``
+    Shared uniforms ``u_i`` in (0, 1] per row, for coordinated sampling.
+
+No kernel validates its input.
+"""
+
+from math import cos, log, pi, sin, sqrt
+
+import numpy as np
+from numba import njit
+
+# stream identifiers, so that different uses of one seed draw independent hashes
+STREAM_SIGN = 1_000_003
+STREAM_BUCKET = 2_000_003
+STREAM_GAUSS = 3_000_017
+STREAM_SRHT = 4_000_037
+STREAM_SAMPLE = 5_000_011
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_INV_2_53 = 1.0 / 9007199254740992.0
+
+
+@njit(cache=True)
+def mix64(z):
+    """SplitMix64 finalizer of a uint64 (a bijection with good avalanche)."""
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def hash3(row, seed, stream):
+    """uint64 hash of (global row index, seed, stream)."""
+    h = mix64(np.uint64(seed) * _GOLDEN + np.uint64(stream))
+    return mix64(h ^ mix64(np.uint64(row) + _GOLDEN))
+
+
+@njit(cache=True)
+def _uniform(h):
+    # 53 random bits mapped to (0, 1]
+    return (np.float64(h >> np.uint64(11)) + 1.0) * _INV_2_53
+
+
+@njit(cache=True)
+def hash_uniform(n_rows, row_offset, seed, out):
+    """out[i] = u(row_offset + i) in (0, 1], the shared uniform of each row."""
+    for i in range(n_rows):
+        out[i] = _uniform(hash3(row_offset + i, seed, STREAM_SAMPLE))
+
+
+@njit(cache=True)
+def _sign_bucket(row, seed, t, lo, width):
+    # bucket in [lo, lo + width) and a random sign for block t of column `row` of S
+    h = hash3(row, seed, STREAM_BUCKET + t)
+    bucket = lo + np.int64(h % np.uint64(width))
+    sign = 1.0 if (h >> np.uint64(63)) == np.uint64(0) else -1.0
+    return bucket, sign
+
+
+@njit(cache=True)
+def sparse_sign_dense(A, row_offset, seed, nnz_per_col, out):
+    """out += S[:, rows] @ A for a dense C-ordered A of shape (n_rows, d); out (k, d)."""
+    n_rows, d = A.shape
+    k = out.shape[0]
+    scale = 1.0 / sqrt(nnz_per_col)
+    for i in range(n_rows):
+        row = row_offset + i
+        for t in range(nnz_per_col):
+            lo = (t * k) // nnz_per_col
+            hi = ((t + 1) * k) // nnz_per_col
+            bucket, sign = _sign_bucket(row, seed, t, lo, hi - lo)
+            v = sign * scale
+            for j in range(d):
+                out[bucket, j] += v * A[i, j]
+
+
+@njit(cache=True)
+def sparse_sign_csr(data, indices, indptr, row_offset, seed, nnz_per_col, out):
+    """out += S[:, rows] @ A for A in CSR form (rows = row_offset + arange(n_rows))."""
+    n_rows = indptr.shape[0] - 1
+    k = out.shape[0]
+    scale = 1.0 / sqrt(nnz_per_col)
+    for i in range(n_rows):
+        start = indptr[i]
+        end = indptr[i + 1]
+        if start == end:
+            continue
+        row = row_offset + i
+        for t in range(nnz_per_col):
+            lo = (t * k) // nnz_per_col
+            hi = ((t + 1) * k) // nnz_per_col
+            bucket, sign = _sign_bucket(row, seed, t, lo, hi - lo)
+            v = sign * scale
+            for p in range(start, end):
+                out[bucket, indices[p]] += v * data[p]
+
+
+@njit(cache=True)
+def sparse_sign_csc(data, indices, indptr, row_offset, seed, nnz_per_col, out):
+    """out += S[:, rows] @ A for A in CSC form (row indices relative to row_offset)."""
+    d = indptr.shape[0] - 1
+    k = out.shape[0]
+    scale = 1.0 / sqrt(nnz_per_col)
+    for j in range(d):
+        for p in range(indptr[j], indptr[j + 1]):
+            row = row_offset + indices[p]
+            for t in range(nnz_per_col):
+                lo = (t * k) // nnz_per_col
+                hi = ((t + 1) * k) // nnz_per_col
+                bucket, sign = _sign_bucket(row, seed, t, lo, hi - lo)
+                out[bucket, j] += sign * scale * data[p]
+
+
+@njit(cache=True)
+def sparse_sign_coo(n_rows, row_offset, seed, k, nnz_per_col, rows, cols, vals):
+    """Nonzeros of S[:, row_offset:row_offset + n_rows] (relative column index) in COO form."""
+    scale = 1.0 / sqrt(nnz_per_col)
+    pos = 0
+    for i in range(n_rows):
+        for t in range(nnz_per_col):
+            lo = (t * k) // nnz_per_col
+            hi = ((t + 1) * k) // nnz_per_col
+            bucket, sign = _sign_bucket(row_offset + i, seed, t, lo, hi - lo)
+            rows[pos] = bucket
+            cols[pos] = i
+            vals[pos] = sign * scale
+            pos += 1
+
+
+@njit(cache=True)
+def gaussian_block(row_offset, seed, out):
+    """out[:, i] = column row_offset + i of a Gaussian S with i.i.d. N(0, 1/k) entries.
+
+    Box-Muller on pairs of hashed uniforms; out has shape (k, n_rows).
+    """
+    k, n_rows = out.shape
+    scale = 1.0 / sqrt(k)
+    for i in range(n_rows):
+        row = row_offset + i
+        for m in range((k + 1) // 2):
+            u1 = _uniform(hash3(row, seed, STREAM_GAUSS + 2 * m))
+            u2 = _uniform(hash3(row, seed, STREAM_GAUSS + 2 * m + 1))
+            radius = sqrt(-2.0 * log(u1)) * scale
+            out[2 * m, i] = radius * cos(2.0 * pi * u2)
+            if 2 * m + 1 < k:
+                out[2 * m + 1, i] = radius * sin(2.0 * pi * u2)
+
+
+@njit(cache=True)
+def rademacher(n_rows, row_offset, seed, out):
+    """out[i] = random sign of row row_offset + i (the diagonal D of the SRHT)."""
+    for i in range(n_rows):
+        h = hash3(row_offset + i, seed, STREAM_SRHT)
+        out[i] = 1.0 if (h >> np.uint64(63)) == np.uint64(0) else -1.0
+
+
+@njit(cache=True)
+def _parity(x):
+    x ^= x >> 32
+    x ^= x >> 16
+    x ^= x >> 8
+    x ^= x >> 4
+    x ^= x >> 2
+    x ^= x >> 1
+    return x & 1
+
+
+@njit(cache=True)
+def srht_block(row_offset, seed, sampled, out):
+    """out[:, i] = column row_offset + i of S = P H D / sqrt(k) (entries +-1/sqrt(k)).
+
+    ``H[r, c] = (-1)^popcount(r & c)`` (Sylvester order), ``sampled`` the k kept rows of H.
+    """
+    k, n_rows = out.shape
+    scale = 1.0 / sqrt(k)
+    for i in range(n_rows):
+        row = row_offset + i
+        h = hash3(row, seed, STREAM_SRHT)
+        sign = scale if (h >> np.uint64(63)) == np.uint64(0) else -scale
+        for j in range(k):
+            if _parity(sampled[j] & row) == 0:
+                out[j, i] = sign
+            else:
+                out[j, i] = -sign
+
+
+@njit(cache=True)
+def fwht_rows(X):
+    """In-place unnormalized Walsh-Hadamard transform of X (n_pad, d) along axis 0.
+
+    n_pad must be a power of two; output in Sylvester (natural) order.
+    """
+    n_pad, d = X.shape
+    half = 1
+    while half < n_pad:
+        for start in range(0, n_pad, 2 * half):
+            for i in range(start, start + half):
+                for j in range(d):
+                    a = X[i, j]
+                    b = X[i + half, j]
+                    X[i, j] = a + b
+                    X[i + half, j] = a - b
+        half *= 2

@@ -1,0 +1,181 @@
+"""Passes over a tall matrix for sketched least squares: dense, CSR and dask backends.
+
+Each backend wraps ``A`` (``n x d``) and a column offset ``mu`` (the implicit centering used for
+the intercept, ``A_c = A - 1 mu^T``; zeros without intercept) and provides
+
+``sketch(op)``
+    ``S A_c`` for a fitted sketch operator ``op``;
+``normal_matvec(t)``
+    ``(||A_c t||^2, A_c^T A_c t)`` in one pass over ``A``;
+``residual_gradient(x, b)``
+    ``(||r||^2, A_c^T r)`` with ``r = b - A_c x``, in one pass over ``A``.
+
+Dense passes go through row blocks small enough to stay in cache, so each block is read
+from memory once for both products. All arithmetic is float64.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._core import sketch_lsq as _kl
+
+# bytes of a dense row block (read once for A t and A^T q)
+_BLOCK_BYTES = 2**20
+
+
+class DenseOps:
+    def __init__(self, A, offset):
+        self.A = A
+        self.offset = offset
+        n, d = A.shape
+        self.n_rows, self.n_features = n, d
+        self.block = max(16, _BLOCK_BYTES // (8 * max(d, 1)))
+
+    def _blocks(self):
+        A, step = self.A, self.block
+        for start in range(0, self.n_rows, step):
+            block = A[start : start + step]
+            if block.dtype != np.float64:
+                block = block.astype(np.float64)
+            yield start, block
+
+    def sketch(self, op):
+        SA = op.apply(self.A).astype(np.float64, copy=False)
+        if np.any(self.offset):
+            SA = SA - np.outer(op.apply(np.ones(self.n_rows)), self.offset)
+        return SA
+
+    def normal_matvec(self, t):
+        shift = float(self.offset @ t)
+        out = np.zeros(self.n_features)
+        qq = 0.0
+        q_sum = 0.0
+        for _, block in self._blocks():
+            q = block @ t
+            if shift:
+                q -= shift
+            qq += q @ q
+            q_sum += q.sum()
+            out += block.T @ q
+        out -= self.offset * q_sum
+        return qq, out
+
+    def residual_gradient(self, x, b):
+        shift = float(self.offset @ x)
+        out = np.zeros(self.n_features)
+        rr = 0.0
+        r_sum = 0.0
+        for start, block in self._blocks():
+            r = b[start : start + block.shape[0]] - block @ x
+            if shift:
+                r += shift
+            rr += r @ r
+            r_sum += r.sum()
+            out += block.T @ r
+        out -= self.offset * r_sum
+        return rr, out
+
+
+class CSROps(DenseOps):
+    def __init__(self, A, offset):
+        A = sp.csr_matrix(A, dtype=np.float64)
+        A.sort_indices()
+        self.A = A
+        self.offset = offset
+        self.n_rows, self.n_features = A.shape
+
+    def normal_matvec(self, t):
+        out = np.empty(self.n_features)
+        A = self.A
+        qq, q_sum = _kl.csr_normal_matvec(
+            A.data, A.indices, A.indptr, t, float(self.offset @ t), out
+        )
+        out -= self.offset * q_sum
+        return qq, out
+
+    def residual_gradient(self, x, b):
+        out = np.empty(self.n_features)
+        A = self.A
+        rr, r_sum = _kl.csr_residual_gradient(
+            A.data, A.indices, A.indptr, b, x, float(self.offset @ x), out
+        )
+        out -= self.offset * r_sum
+        return rr, out
+
+
+def _block_normal(block, t, shift):
+    if sp.issparse(block):
+        A = sp.csr_matrix(block, dtype=np.float64)
+        A.sort_indices()
+        out = np.empty(A.shape[1])
+        qq, q_sum = _kl.csr_normal_matvec(A.data, A.indices, A.indptr, t, shift, out)
+        return qq, q_sum, out
+    block = np.asarray(block, dtype=np.float64)
+    q = block @ t - shift
+    return q @ q, q.sum(), block.T @ q
+
+
+def _block_residual(block, b, x, shift):
+    b = np.asarray(b, dtype=np.float64)
+    if sp.issparse(block):
+        A = sp.csr_matrix(block, dtype=np.float64)
+        A.sort_indices()
+        out = np.empty(A.shape[1])
+        rr, r_sum = _kl.csr_residual_gradient(A.data, A.indices, A.indptr, b, x, shift, out)
+        return rr, r_sum, out
+    block = np.asarray(block, dtype=np.float64)
+    r = b - block @ x + shift
+    return r @ r, r.sum(), block.T @ r
+
+
+class DaskOps:
+    """Passes over a dask array (row chunks, one column chunk), one task per row chunk."""
+
+    def __init__(self, A, offset):
+        self.A = A.rechunk({1: -1})
+        self.offset = offset
+        self.n_rows, self.n_features = A.shape
+
+    def sketch(self, op):
+        SA = np.asarray(op.apply(self.A).compute(), dtype=np.float64)
+        if np.any(self.offset):
+            SA = SA - np.outer(op.apply(np.ones(self.n_rows)), self.offset)
+        return SA
+
+    def align(self, b):
+        import dask.array as da
+
+        if not isinstance(b, da.Array):
+            b = da.from_array(np.asarray(b), chunks=self.A.chunks[0])
+        return b.rechunk((self.A.chunks[0],))
+
+    def _sum(self, tasks):
+        import dask
+
+        parts = dask.compute(*tasks)
+        total_sq = sum(p[0] for p in parts)
+        total_sum = sum(p[1] for p in parts)
+        vec = np.sum([p[2] for p in parts], axis=0)
+        return total_sq, total_sum, vec
+
+    def normal_matvec(self, t):
+        import dask
+
+        shift = float(self.offset @ t)
+        blocks = self.A.to_delayed().ravel()
+        qq, q_sum, out = self._sum([dask.delayed(_block_normal)(blk, t, shift) for blk in blocks])
+        return qq, out - self.offset * q_sum
+
+    def residual_gradient(self, x, b):
+        import dask
+
+        shift = float(self.offset @ x)
+        blocks = self.A.to_delayed().ravel()
+        b_blocks = b.to_delayed().ravel()
+        rr, r_sum, out = self._sum(
+            [
+                dask.delayed(_block_residual)(blk, bb, x, shift)
+                for blk, bb in zip(blocks, b_blocks)
+            ]
+        )
+        return rr, out - self.offset * r_sum

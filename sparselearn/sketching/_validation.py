@@ -1,0 +1,69 @@
+"""Input checks shared by the sketching functions and estimators."""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_array, check_random_state
+
+
+def is_dask_array(A):
+    """True for a ``dask.array.Array`` (checked without importing dask)."""
+    return type(A).__module__.split(".")[0] == "dask" and hasattr(A, "chunks")
+
+
+def seed_from_random_state(random_state):
+    """Integer seed of the hash that defines a sketch.
+
+    An int is used as is, so equal ints give equal sketches; ``None`` or a
+    ``RandomState`` draw one integer from the generator.
+    """
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if random_state < 0 or random_state >= 2**32:
+            raise ValueError(
+                f"random_state must be an integer in [0, 2**32 - 1], None or a RandomState; "
+                f"got {random_state}."
+            )
+        return int(random_state)
+    return int(check_random_state(random_state).randint(0, 2**31 - 1))
+
+
+def check_sketch_size(sketch_size, name="sketch_size"):
+    if (
+        not isinstance(sketch_size, numbers.Integral)
+        or isinstance(sketch_size, bool)
+        or sketch_size < 1
+    ):
+        raise ValueError(f"{name} must be a positive integer; got {sketch_size!r}.")
+    return int(sketch_size)
+
+
+def check_matrix(A, name="A", allow_1d=True):
+    """Validate a dense or sparse matrix (or vector) for sketching.
+
+    Returns ``(A, was_1d)``: float64/float32 kept (other dtypes become float64), sparse input
+    as CSR or CSC, dense as C-contiguous 2-D; NaN/inf refused with a ValueError naming ``name``.
+    """
+    if sp.issparse(A):
+        if A.format not in ("csr", "csc"):
+            A = A.tocsr()
+        A = check_array(
+            A,
+            accept_sparse=("csr", "csc"),
+            dtype=[np.float64, np.float32],
+            input_name=name,
+            ensure_min_samples=1,
+        )
+        A.sort_indices()
+        return A, False
+    A_arr = np.asarray(A) if not hasattr(A, "__array__") or isinstance(A, list) else A
+    ndim = np.ndim(A_arr)
+    if ndim == 1 and allow_1d:
+        A = check_array(
+            A_arr, ensure_2d=False, dtype=[np.float64, np.float32], input_name=name, order="C"
+        )
+        return A.reshape(-1, 1), True
+    if ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array (or a 1-D vector); got {ndim} dimensions.")
+    A = check_array(A_arr, dtype=[np.float64, np.float32], input_name=name, order="C")
+    return A, False

@@ -1,0 +1,139 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sparselearn.sketching import SketchedLeastSquares
+
+
+def _problem(n, d, cond, seed, noise=1e-3):
+    """A with singular values logspace(0, -log10(cond)), b = A x + r, r orthogonal to range(A).
+
+    The exact least-squares solution is x (up to the rounding of A) and ||r|| = noise.
+    """
+    rng = np.random.default_rng(seed)
+    U, _ = np.linalg.qr(rng.standard_normal((n, d)))
+    V, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    A = (U * np.logspace(0, -np.log10(cond), d)) @ V.T
+    x = rng.standard_normal(d)
+    x /= np.linalg.norm(x)
+    r = rng.standard_normal(n)
+    r -= U @ (U.T @ r)
+    r *= noise / np.linalg.norm(r)
+    return A, A @ x + r, x
+
+
+@pytest.mark.parametrize("cond", [1.0, 1e6, 1e8])
+@pytest.mark.parametrize("sketch", ["sparse_sign", "srht", "countsketch", "gaussian"])
+def test_precondition_matches_lstsq(cond, sketch, global_random_seed):
+    A, b, x_true = _problem(3000, 20, cond, global_random_seed)
+    x_ref = np.linalg.lstsq(A, b, rcond=None)[0]
+    reg = SketchedLeastSquares(sketch=sketch, fit_intercept=False,
+                               random_state=global_random_seed).fit(A, b)
+    res = np.linalg.norm(b - A @ reg.coef_)
+    res_ref = np.linalg.norm(b - A @ x_ref)
+    assert abs(res - res_ref) <= 1e-10 * res_ref
+    err = np.linalg.norm(reg.coef_ - x_true)
+    err_ref = np.linalg.norm(x_ref - x_true)
+    assert err <= 100 * max(err_ref, 1e-15)
+    assert 0 < reg.n_iter_ <= 100 and reg.sketch_size_ == 160
+
+
+def test_sketch_and_solve_residual_bound(global_random_seed):
+    A, b, _ = _problem(4000, 20, 1e3, global_random_seed, noise=1.0)
+    res_ref = np.linalg.norm(b - A @ np.linalg.lstsq(A, b, rcond=None)[0])
+    for sketch in ["sparse_sign", "srht", "gaussian"]:
+        reg = SketchedLeastSquares(method="sketch_and_solve", sketch=sketch, fit_intercept=False,
+                                   random_state=global_random_seed).fit(A, b)
+        ratio = np.linalg.norm(b - A @ reg.coef_) / res_ref
+        # 1 + d/(k - d) = 1.14 in expectation for a Gaussian sketch at k = 8 d
+        assert 1.0 <= ratio < 1.25
+        assert reg.n_iter_ == 1
+
+
+def test_intercept_and_sparse_match_linear_regression(global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    X = sp.random(2000, 15, density=0.1, random_state=global_random_seed, format="csr")
+    X = X + sp.csr_matrix(np.eye(2000, 15))  # full column rank
+    y = X @ rng.standard_normal(15) + 3.0 + 0.1 * rng.standard_normal(2000)
+    ref = LinearRegression().fit(X.toarray(), y)
+    for data in (X, X.tocsc(), X.toarray()):
+        reg = SketchedLeastSquares(random_state=global_random_seed).fit(data, y)
+        np.testing.assert_allclose(reg.coef_, ref.coef_, rtol=1e-9, atol=1e-11)
+        assert abs(reg.intercept_ - ref.intercept_) < 1e-9
+        np.testing.assert_allclose(reg.predict(data), ref.predict(X.toarray()), atol=1e-9)
+
+
+@pytest.mark.parametrize("method", ["sketch_and_precondition", "sketch_and_solve"])
+def test_ridge_matches_sklearn(method, global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    X = rng.standard_normal((1500, 12))
+    y = X @ rng.standard_normal(12) + rng.standard_normal(1500)
+    ref = Ridge(alpha=50.0).fit(X, y)
+    reg = SketchedLeastSquares(method=method, l2_reg=50.0,
+                               random_state=global_random_seed).fit(X, y)
+    tol = 1e-9 if method == "sketch_and_precondition" else 0.1
+    np.testing.assert_allclose(reg.coef_, ref.coef_, rtol=tol, atol=tol)
+    # l2_reg also reaches the direct (small problem) path
+    small = SketchedLeastSquares(l2_reg=50.0, sketch_size=5000).fit(X, y)
+    assert small.sketch_size_ == 0
+    np.testing.assert_allclose(small.coef_, ref.coef_, rtol=1e-9)
+
+
+def test_rank_deficient_gives_min_norm_solution():
+    rng = np.random.default_rng(0)
+    B = rng.standard_normal((2000, 5))
+    A = np.hstack([B, B[:, :2] + B[:, 2:4]])  # rank 5, 7 columns
+    b = rng.standard_normal(2000)
+    x_ref = np.linalg.lstsq(A, b, rcond=None)[0]
+    reg = SketchedLeastSquares(fit_intercept=False, random_state=0).fit(A, b)
+    assert reg.rank_ == 5
+    np.testing.assert_allclose(reg.coef_, x_ref, atol=1e-9)
+
+
+def test_float32_kept():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((600, 4)).astype(np.float32)
+    y = (X @ np.arange(4.0)).astype(np.float32)
+    reg = SketchedLeastSquares(random_state=0).fit(X, y)
+    assert reg.coef_.dtype == np.float32
+    np.testing.assert_allclose(reg.coef_, np.arange(4.0), atol=1e-5)
+
+
+def test_convergence_warning_at_max_iter():
+    A, b, _ = _problem(2000, 10, 1e6, 0)
+    with pytest.warns(ConvergenceWarning, match="max_iter"):
+        SketchedLeastSquares(max_iter=1, fit_intercept=False, random_state=0).fit(A, b)
+
+
+def test_bad_parameters():
+    X, y = np.ones((50, 2)), np.ones(50)
+    with pytest.raises(ValueError, match="sketch_size"):
+        SketchedLeastSquares(sketch_size=0).fit(X, y)
+    with pytest.raises(ValueError, match="l2_reg"):
+        SketchedLeastSquares(l2_reg=-1.0).fit(X, y)
+    with pytest.raises(ValueError, match="sketch"):
+        SketchedLeastSquares(sketch="fourier").fit(X, y)
+    X_nan = X.copy()
+    X_nan[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        SketchedLeastSquares().fit(X_nan, y)
+
+
+def test_verbose_prints(capsys):
+    A, b, _ = _problem(1000, 5, 10.0, 0)
+    SketchedLeastSquares(verbose=1, random_state=0).fit(A, b)
+    assert "SketchedLeastSquares" in capsys.readouterr().out
+
+
+@parametrize_with_checks(
+    [
+        SketchedLeastSquares(random_state=0),
+        SketchedLeastSquares(method="sketch_and_solve", sketch="srht", sketch_size=4,
+                             random_state=0),
+    ]
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)

@@ -1,0 +1,174 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sparselearn.sketching import (
+    CountSketch,
+    GaussianSketch,
+    SparseSignSketch,
+    SRHTSketch,
+    countsketch,
+    gaussian_sketch,
+    make_sketch,
+    sparse_sign_sketch,
+    srht_sketch,
+)
+
+KINDS = ["gaussian", "srht", "countsketch", "sparse_sign"]
+FUNCS = {
+    "gaussian": gaussian_sketch,
+    "srht": srht_sketch,
+    "countsketch": countsketch,
+    "sparse_sign": sparse_sign_sketch,
+}
+
+
+def _dense(S):
+    return S.toarray() if sp.issparse(S) else S
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_apply_matches_explicit_matrix_dense_and_sparse(kind, global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    A = sp.random(300, 7, density=0.2, random_state=global_random_seed, format="csr")
+    op = make_sketch(kind, 40, random_state=global_random_seed).fit(300)
+    S = _dense(op.to_matrix())
+    assert S.shape == (40, 300)
+    expected = S @ A.toarray()
+    for M in (A, A.tocsc(), A.toarray()):
+        np.testing.assert_allclose(op.apply(M), expected, rtol=1e-12, atol=1e-12)
+    # the function form is the same S
+    np.testing.assert_allclose(
+        FUNCS[kind](A.toarray(), 40, global_random_seed), expected, rtol=1e-12, atol=1e-12
+    )
+    # vectors keep their dimension
+    v = rng.standard_normal(300)
+    np.testing.assert_allclose(op.apply(v), S @ v, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_row_blocks_sum_to_the_sketch(kind):
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((257, 5))
+    op = make_sketch(kind, 16, random_state=7).fit(257)
+    parts = op.apply_block(A[:100], 0) + op.apply_block(A[100:200], 100)
+    parts += op.apply_block(A[200:], 200)
+    np.testing.assert_allclose(parts, op.apply(A), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_same_seed_same_sketch_other_seed_differs(kind):
+    A = np.random.default_rng(0).standard_normal((128, 4))
+    a = FUNCS[kind](A, 16, 3)
+    np.testing.assert_array_equal(a, FUNCS[kind](A, 16, 3))
+    assert np.abs(a - FUNCS[kind](A, 16, 4)).max() > 1e-3
+
+
+def test_structure_of_sparse_sketches():
+    S = SparseSignSketch(24, nnz_per_col=8, random_state=0).fit(500).to_matrix()
+    nnz_per_col = S.getnnz(axis=0)
+    np.testing.assert_array_equal(nnz_per_col, 8)  # distinct rows: one per block
+    np.testing.assert_allclose(np.abs(S.data), 1 / np.sqrt(8))
+    C = CountSketch(10, random_state=0).fit(500).to_matrix()
+    np.testing.assert_array_equal(C.getnnz(axis=0), 1)
+    np.testing.assert_array_equal(np.abs(C.data), 1.0)
+    # buckets are used about uniformly and signs are balanced
+    counts = C.getnnz(axis=1)
+    assert counts.min() > 25 and counts.max() < 80
+    assert abs(C.data.sum()) < 4 * np.sqrt(500)
+
+
+def test_srht_entries_and_norm_preservation():
+    op = SRHTSketch(64, random_state=1).fit(300)
+    S = op.to_matrix()
+    np.testing.assert_allclose(np.abs(S), 1 / np.sqrt(64))
+    # S^T S has unit diagonal; FWHT path equals the explicit matrix
+    np.testing.assert_allclose(np.sum(S**2, axis=0), 1.0)
+    assert len(np.unique(op.sampled_rows_)) == 64 and op.sampled_rows_.max() < 512
+
+
+def test_gaussian_entries_moments():
+    S = GaussianSketch(50, random_state=0).fit(2000).to_matrix()
+    z = S.ravel() * np.sqrt(50)
+    assert abs(z.mean()) < 4 / np.sqrt(z.size)
+    assert abs(z.var() - 1) < 0.02
+    assert abs(np.mean(z**4) - 3) < 0.1  # Gaussian kurtosis
+
+
+# documented sizes: sparse sign / SRHT / Gaussian at k = 8 d reach eps = 0.5 (about
+# sqrt(d / k) = 0.35 expected); CountSketch needs k ~ d^2 / eps^2 / delta, here 3 d^2
+@pytest.mark.parametrize(
+    "kind, k_of_d",
+    [("gaussian", lambda d: 8 * d), ("srht", lambda d: 8 * d),
+     ("sparse_sign", lambda d: 8 * d), ("countsketch", lambda d: 3 * d * d)],
+)
+def test_subspace_embedding(kind, k_of_d, global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    n, d = 4000, 10
+    # coherent basis (a few heavy rows) plus a random one: worst case for sampling-like sketches
+    Q, _ = np.linalg.qr(np.vstack([np.eye(d) * 10, rng.standard_normal((n - d, d))]))
+    k = k_of_d(d)
+    SQ = FUNCS[kind](Q, k, global_random_seed)
+    sv = np.linalg.svd(SQ, compute_uv=False)
+    assert sv.max() < 1.5 and sv.min() > 0.5, (sv.min(), sv.max())
+
+
+def test_float32_kept_and_sparse_equals_dense():
+    A = np.random.default_rng(0).standard_normal((100, 3)).astype(np.float32)
+    for kind in KINDS:
+        out = FUNCS[kind](A, 8, 0)
+        assert out.dtype == np.float32
+        np.testing.assert_allclose(out, FUNCS[kind](A.astype(np.float64), 8, 0), rtol=1e-5,
+                                   atol=1e-5)
+
+
+def test_countsketch_memory_is_o_nnz(monkeypatch):
+    # a 10^6-row sparse matrix: an n x n (or n x k dense) allocation would be 8 TB / 80 MB
+    n = 1_000_000
+    A = sp.random(n, 3, density=1e-4, random_state=0, format="csr")
+    import tracemalloc
+
+    tracemalloc.start()
+    SA = countsketch(A, 20, 0)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 5 * (A.data.nbytes + A.indices.nbytes + A.indptr.nbytes) + 20 * 3 * 8 + 10**5
+    np.testing.assert_allclose(SA.sum(axis=0), countsketch(A.toarray(), 20, 0).sum(axis=0))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_bad_input(kind):
+    A = np.ones((10, 2))
+    with pytest.raises(ValueError, match="sketch_size"):
+        FUNCS[kind](A, 0, 0)
+    with pytest.raises(ValueError, match="sketch_size"):
+        FUNCS[kind](A, 2.5, 0)
+    A_nan = A.copy()
+    A_nan[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        FUNCS[kind](A_nan, 4, 0)
+    with pytest.raises(ValueError, match="random_state"):
+        FUNCS[kind](A, 4, -1)
+    op = make_sketch(kind, 4, 0).fit(10)
+    with pytest.raises(ValueError, match="rows"):
+        op.apply(np.ones((11, 2)))
+    with pytest.raises(ValueError, match="not fitted"):
+        make_sketch(kind, 4, 0).apply(A)
+
+
+def test_srht_sketch_size_larger_than_n():
+    with pytest.raises(ValueError, match="sketch_size"):
+        srht_sketch(np.ones((10, 2)), 11, 0)
+    # the other sketches allow it
+    assert countsketch(np.ones((10, 2)), 11, 0).shape == (11, 2)
+
+
+def test_make_sketch_unknown_name():
+    with pytest.raises(ValueError, match="sketch must be one of"):
+        make_sketch("fourier", 4)
+
+
+def test_repr():
+    assert repr(SparseSignSketch(5, random_state=1)) == (
+        "SparseSignSketch(sketch_size=5, nnz_per_col=8, random_state=1)"
+    )
