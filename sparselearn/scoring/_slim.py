@@ -254,7 +254,8 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
         if len(self.classes_) != 2:
             raise ValueError(
                 "Only binary classification is supported by SLIMClassifier: y needs "
-                f"exactly 2 classes, got {len(self.classes_)}."
+                f"exactly 2 classes, got {len(self.classes_)} class"
+                + ("es." if len(self.classes_) != 1 else ".")
             )
         if self.intercept_bounds is not None and len(self.intercept_bounds) != 2:
             raise ValueError(
