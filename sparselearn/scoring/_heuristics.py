@@ -14,6 +14,7 @@ from .._core import slim as _slim
 
 __all__ = [
     "evaluate",
+    "objective_at",
     "local_search",
     "count_models",
     "enumerate_models",
@@ -33,6 +34,16 @@ def evaluate(problem, coef):
         args["lin_lo"], args["lin_hi"], args["max_pos_err"], args["max_neg_err"],
     )
     return float(obj), int(b)
+
+
+def objective_at(problem, coef, intercept):
+    """Exact objective of ``coef`` with the given intercept (no re-optimisation)."""
+    args = problem.kernel_args()
+    coef = np.asarray(coef, dtype=np.int64)
+    loss = _slim.zero_one_loss(args["XT"], args["y"], args["w"], coef.astype(float),
+                               float(intercept))
+    return float(loss / problem.n_total + problem.C0 * np.count_nonzero(coef)
+                 + problem.C1 * np.abs(coef).sum())
 
 
 def local_search(problem, coef_init, max_sweeps=1000, use_swaps=True):
