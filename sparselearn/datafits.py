@@ -1,0 +1,173 @@
+"""Datafits of sparse GLMs: Quadratic, Logistic, Poisson, Huber.
+
+A datafit is a separable loss of the linear predictor ``z = Xw + b``, averaged with sample
+weights (normalized to sum to ``n_samples``, as scikit-learn's Lasso does):
+
+.. math::  F(w, b) = \\frac{1}{\\sum_i s_i} \\sum_i s_i f(y_i, x_i^T w + b).
+
+The numerics live in :mod:`sparselearn._core.datafit` (cached Numba kernels dispatched by code).
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from ._core import datafit as _datafit
+from ._core import linalg as _linalg
+
+__all__ = ["Datafit", "Quadratic", "Logistic", "Poisson", "Huber", "get_datafit"]
+
+
+class Datafit(BaseEstimator):
+    """Base class of datafits; subclasses set ``_code``."""
+
+    _code = None
+
+    def _check(self):
+        """Raise a ValueError naming an invalid parameter."""
+
+    def _params(self):
+        return np.zeros(1)
+
+    def check_target(self, y):
+        """Validate the target for this loss (raise a ValueError naming ``y``)."""
+        return y
+
+    def intercept_only(self, y, sw):
+        """Optimal intercept of the model with ``w = 0`` (normalized weights ``sw``)."""
+        return float(np.dot(sw, y))
+
+    @staticmethod
+    def _normalized_weights(n_samples, sample_weight):
+        if sample_weight is None:
+            return np.full(n_samples, 1.0 / n_samples)
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        return sample_weight / sample_weight.sum()
+
+    def value(self, y, Xw, sample_weight=None):
+        """Weighted mean loss ``F`` at the linear predictor ``Xw`` (intercept included)."""
+        y = np.asarray(y, dtype=np.float64)
+        Xw = np.asarray(Xw, dtype=np.float64)
+        sw = self._normalized_weights(y.shape[0], sample_weight)
+        return _datafit.value(self._code, self._params(), y, Xw, sw)
+
+    def raw_gradient(self, y, Xw, sample_weight=None):
+        """``dF / dz_i`` for every sample (the gradient with respect to ``w`` is ``X.T @ it``)."""
+        y = np.asarray(y, dtype=np.float64)
+        Xw = np.asarray(Xw, dtype=np.float64)
+        sw = self._normalized_weights(y.shape[0], sample_weight)
+        grad = np.empty_like(y)
+        hess = np.empty_like(y)
+        _datafit.raw_grad_hess(self._code, self._params(), y, Xw, sw, grad, hess)
+        return grad
+
+    def gradient(self, X, y, Xw, sample_weight=None):
+        """Gradient of ``F`` with respect to ``w``: ``X.T @ raw_gradient``."""
+        return X.T @ self.raw_gradient(y, Xw, sample_weight)
+
+    def lipschitz(self, X, sample_weight=None):
+        """Per-feature Lipschitz constants of ``grad F`` (``inf`` for Poisson)."""
+        from .solvers._design import as_design
+
+        design = as_design(X)
+        sw = self._normalized_weights(design.n_samples, sample_weight)
+        norms = _linalg.col_sq_norms(*design.arrays, design.n_features, sw)
+        return _datafit.curvature_bound(self._code) * norms
+
+    def global_lipschitz(self, X, sample_weight=None):
+        """Lipschitz constant of ``grad F`` as a function of ``w`` (``inf`` for Poisson)."""
+        from .solvers._design import as_design
+
+        design = as_design(X)
+        sw = self._normalized_weights(design.n_samples, sample_weight)
+        return _datafit.curvature_bound(self._code) * design.spectral_norm_sq(sw)
+
+
+class Quadratic(Datafit):
+    r"""Least squares: :math:`f(y, z) = (y - z)^2 / 2` (objective ``||y - Xw||^2 / (2n)``)."""
+
+    _code = _datafit.QUAD
+
+
+class Logistic(Datafit):
+    r"""Logistic loss :math:`f(y, z) = \log(1 + e^{-yz})` with labels ``y`` in {-1, +1}."""
+
+    _code = _datafit.LOGISTIC
+
+    def check_target(self, y):
+        y = np.asarray(y, dtype=np.float64)
+        if not np.all(np.isin(y, (-1.0, 1.0))):
+            raise ValueError("Logistic datafit: y must take values in {-1, +1}.")
+        return y
+
+    def intercept_only(self, y, sw):
+        p = np.clip(float(np.dot(sw, (y + 1) / 2)), 1e-12, 1 - 1e-12)
+        return float(np.log(p / (1 - p)))
+
+
+class Poisson(Datafit):
+    r"""Poisson log-likelihood with log link: :math:`f(y, z) = e^z - yz` (``y >= 0`` counts).
+
+    Its gradient is not globally Lipschitz: solvers use prox-Newton steps with a line search.
+    """
+
+    _code = _datafit.POISSON
+
+    def check_target(self, y):
+        y = np.asarray(y, dtype=np.float64)
+        if np.any(y < 0):
+            raise ValueError("Poisson datafit: y must be non-negative.")
+        return y
+
+    def intercept_only(self, y, sw):
+        return float(np.log(max(float(np.dot(sw, y)), 1e-300)))
+
+
+class Huber(Datafit):
+    r"""Huber loss of the residual ``r = y - z``: :math:`r^2/2` if :math:`|r| \le \delta`, else
+    :math:`\delta |r| - \delta^2 / 2`.
+
+    Parameters
+    ----------
+    delta : float, default=1.35
+        Threshold between the quadratic and linear regimes, > 0.
+    """
+
+    _code = _datafit.HUBER
+
+    def __init__(self, delta=1.35):
+        self.delta = delta
+
+    def _check(self):
+        if not isinstance(self.delta, numbers.Real) or not self.delta > 0:
+            raise ValueError(f"Huber: delta must be > 0, got {self.delta!r}.")
+
+    def _params(self):
+        return np.array([float(self.delta)])
+
+    def intercept_only(self, y, sw):
+        # root of the non-increasing b -> sum_i s_i clip(y_i - b, -delta, delta), by bisection
+        lo, hi = float(np.min(y)), float(np.max(y))
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            if np.dot(sw, np.clip(y - mid, -self.delta, self.delta)) > 0:
+                lo = mid
+            else:
+                hi = mid
+        return 0.5 * (lo + hi)
+
+
+_BY_NAME = {"quadratic": Quadratic, "logistic": Logistic, "poisson": Poisson, "huber": Huber}
+
+
+def get_datafit(datafit):
+    """A Datafit instance from a name ("quadratic", "logistic", "poisson", "huber") or instance."""
+    if isinstance(datafit, Datafit):
+        datafit._check()
+        return datafit
+    if isinstance(datafit, str) and datafit in _BY_NAME:
+        return _BY_NAME[datafit]()
+    raise ValueError(
+        f"datafit must be one of {sorted(_BY_NAME)} or a Datafit instance, got {datafit!r}."
+    )

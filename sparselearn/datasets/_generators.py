@@ -1,0 +1,79 @@
+"""Seeded synthetic problems with a planted sparse truth."""
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+__all__ = ["make_correlated_design", "make_sparse_regression"]
+
+
+def make_correlated_design(n_samples, n_features, rho=0.5, random_state=None):
+    """Gaussian design whose features have Toeplitz correlation ``rho^|i - j|``.
+
+    Parameters
+    ----------
+    n_samples, n_features : int
+        Shape of the design.
+    rho : float, default=0.5
+        Correlation of neighbouring features, in [0, 1).
+    random_state : int, RandomState instance or None, default=None
+        Seed.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features)
+    """
+    if not 0 <= rho < 1:
+        raise ValueError(f"rho must lie in [0, 1), got {rho!r}.")
+    rng = check_random_state(random_state)
+    Z = rng.standard_normal((n_samples, n_features))
+    X = np.empty_like(Z)
+    X[:, 0] = Z[:, 0]
+    scale = np.sqrt(1.0 - rho**2)
+    for j in range(1, n_features):
+        X[:, j] = rho * X[:, j - 1] + scale * Z[:, j]
+    return X
+
+
+def make_sparse_regression(n_samples=200, n_features=1000, n_informative=10, rho=0.5, snr=3.0,
+                           random_state=None):
+    """Sparse linear model ``y = X w + noise`` on a correlated Gaussian design.
+
+    The ``n_informative`` non-zero coefficients sit at random positions with random signs and
+    magnitudes in [1, 2]; the noise level gives ``||X w|| / ||noise|| = snr``.
+
+    Parameters
+    ----------
+    n_samples, n_features, n_informative : int
+        Problem size and number of non-zero coefficients.
+    rho : float, default=0.5
+        Toeplitz correlation of the features.
+    snr : float, default=3.0
+        Signal-to-noise ratio.
+    random_state : int, RandomState instance or None, default=None
+        Seed.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    coef : ndarray of shape (n_features,)
+        The planted coefficients.
+
+    Examples
+    --------
+    >>> from sparselearn.datasets import make_sparse_regression
+    >>> X, y, coef = make_sparse_regression(50, 100, 5, random_state=0)
+    >>> X.shape, int((coef != 0).sum())
+    ((50, 100), 5)
+    """
+    if not 0 < n_informative <= n_features:
+        raise ValueError(f"n_informative must lie in [1, n_features], got {n_informative!r}.")
+    rng = check_random_state(random_state)
+    X = make_correlated_design(n_samples, n_features, rho, rng)
+    coef = np.zeros(n_features)
+    support = rng.choice(n_features, n_informative, replace=False)
+    coef[support] = rng.choice([-1.0, 1.0], n_informative) * rng.uniform(1.0, 2.0, n_informative)
+    signal = X @ coef
+    noise = rng.standard_normal(n_samples)
+    noise *= np.linalg.norm(signal) / (snr * np.linalg.norm(noise))
+    return X, signal + noise, coef

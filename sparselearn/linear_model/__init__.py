@@ -1,0 +1,11 @@
+"""Sparse generalized linear models with convex and nonconvex penalties.
+
+``SparseRegressor`` (least squares, Huber, Poisson), ``SparseClassifier`` (logistic),
+``SparseRegressorCV`` (alpha by cross-validation) and ``penalized_path``.
+"""
+
+from ._cv import SparseRegressorCV
+from ._estimators import SparseClassifier, SparseRegressor
+from ._path import penalized_path
+
+__all__ = ["SparseRegressor", "SparseClassifier", "SparseRegressorCV", "penalized_path"]

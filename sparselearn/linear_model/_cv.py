@@ -1,0 +1,220 @@
+"""Cross-validation over a regularization path: SparseRegressorCV."""
+
+import numbers
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.model_selection import check_cv
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._core import datafit as _datafit_kernels
+from ..datafits import get_datafit
+from ..solvers._design import as_design
+from ._estimators import SparseRegressor
+from ._path import _alpha_grid, _path, alpha_max
+from ._validation import check_penalty, normalized_sample_weight
+
+__all__ = ["SparseRegressorCV"]
+
+
+def _fold_losses(X, y, sw, train, test, datafit, penalty, alphas, fit_intercept, solver, tol,
+                 max_iter):
+    """Path on the training fold; the datafit's mean loss on the test fold for each alpha."""
+    sw_train = sw[train] / sw[train].sum()
+    sw_test = sw[test] / sw[test].sum()
+    y_train = y[train]
+    b0 = datafit.intercept_only(y_train, sw_train) if fit_intercept else 0.0
+    coefs, info = _path(as_design(X[train]), y_train, sw_train, datafit, penalty, alphas,
+                        fit_intercept, solver, tol, max_iter, None, b0, 0, warn=False)
+    Z = np.asarray(X[test] @ coefs) + info["intercepts"]
+    return np.array([
+        _datafit_kernels.value(datafit._code, datafit._params(), y[test], Z[:, k], sw_test)
+        for k in range(len(alphas))
+    ])
+
+
+class SparseRegressorCV(RegressorMixin, BaseEstimator):
+    r"""Sparse regression with ``alpha`` chosen by k-fold cross-validation over a path.
+
+    For each fold, the path of :func:`penalized_path` (warm starts, geometric grid from
+    ``alpha_max``) is fitted on the training part and the datafit's mean loss (squared error / 2
+    for the quadratic datafit) is measured on the held-out part; ``alpha_`` minimizes the mean
+    over folds and the model is refitted on all the data along the path down to ``alpha_``.
+    Works for every penalty, including MCP and SCAD (as R's ``ncvreg::cv.ncvreg``).
+
+    Parameters
+    ----------
+    penalty : Penalty, default=None
+        Penalty whose ``alpha`` is selected (its other parameters are kept); ``None``: ``L1()``.
+    datafit : {"quadratic", "huber", "poisson"} or Datafit, default="quadratic"
+        The loss (also the CV criterion).
+    alphas : array-like, default=None
+        Grid; by default ``n_alphas`` values from ``alpha_max`` to ``eps * alpha_max``.
+    n_alphas : int, default=100
+        Number of alphas when ``alphas`` is None.
+    eps : float, default=1e-3
+        Ratio of the smallest to the largest alpha.
+    cv : int, cross-validation generator or iterable, default=5
+        As scikit-learn's ``LassoCV``.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept.
+    solver : {"auto", "cd", "agd", "fista"}, default="auto"
+        See :class:`SparseRegressor`.
+    tol : float, default=1e-4
+        Optimality tolerance of each solve.
+    max_iter : int, default=None
+        Solver iterations per alpha.
+    n_jobs : int, default=None
+        Folds fitted in parallel (joblib).
+    verbose : int, default=0
+        Verbosity.
+
+    Attributes
+    ----------
+    alpha_ : float
+        Selected alpha.
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid, decreasing.
+    mse_path_ : ndarray of shape (n_alphas, n_folds)
+        Held-out datafit loss per alpha and fold.
+    cv_results_ : dict
+        ``alphas``, ``mean_test_loss``, ``std_test_loss`` and ``split{k}_test_loss``.
+    coef_ : ndarray of shape (n_features,)
+        Coefficients refitted at ``alpha_``.
+    intercept_ : float
+        Intercept refitted at ``alpha_``.
+    estimator_ : SparseRegressor
+        The refitted estimator.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names, when ``X`` has them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.linear_model import SparseRegressorCV
+    >>> from sparselearn.penalties import MCP
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 30)); y = X[:, 0] - 2 * X[:, 1] + 0.1 * rng.standard_normal(100)
+    >>> cv = SparseRegressorCV(penalty=MCP(gamma=3.0), n_alphas=20).fit(X, y)
+    >>> np.flatnonzero(cv.coef_)
+    array([0, 1])
+    """
+
+    _parameter_constraints = {
+        **SparseRegressor._parameter_constraints,
+        "alphas": ["array-like", None],
+        "n_alphas": [Interval(numbers.Integral, 1, None, closed="left")],
+        "eps": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "cv": ["cv_object"],
+        "n_jobs": [numbers.Integral, None],
+    }
+    _parameter_constraints.pop("warm_start")
+
+    def __init__(self, penalty=None, datafit="quadratic", alphas=None, n_alphas=100, eps=1e-3,
+                 cv=5, fit_intercept=True, solver="auto", tol=1e-4, max_iter=None, n_jobs=None,
+                 verbose=0):
+        self.penalty = penalty
+        self.datafit = datafit
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.eps = eps
+        self.cv = cv
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+        self.tol = tol
+        self.max_iter = max_iter
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Select alpha by cross-validation and refit.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        X, y = validate_data(self, X, y, accept_sparse=["csc", "csr"],
+                             dtype=[np.float64, np.float32], y_numeric=True)
+        penalty = check_penalty(self.penalty)
+        datafit = get_datafit(self.datafit)
+        y64 = datafit.check_target(np.asarray(y, dtype=np.float64))
+        sw = normalized_sample_weight(sample_weight, X)
+        X64 = X.astype(np.float64) if X.dtype != np.float64 else X
+        if hasattr(X64, "tocsr"):
+            X64 = X64.tocsr()  # row slicing for the folds
+        if self.alphas is None:
+            a_max, _ = alpha_max(as_design(X64), y64, sw, datafit, penalty, self.fit_intercept)
+            alphas = _alpha_grid(a_max, self.n_alphas, self.eps)
+        else:
+            alphas = np.sort(np.asarray(self.alphas, dtype=np.float64).ravel())[::-1]
+            if alphas.size == 0 or np.any(~np.isfinite(alphas)) or np.any(alphas < 0):
+                raise ValueError("alphas must be a non-empty array of finite values >= 0.")
+        folds = list(check_cv(self.cv).split(X64, y64))
+        losses = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fold_losses)(X64, y64, sw, train, test, datafit, penalty, alphas,
+                                  self.fit_intercept, self.solver, self.tol, self.max_iter)
+            for train, test in folds
+        )
+        self.mse_path_ = np.column_stack(losses)
+        mean = self.mse_path_.mean(axis=1)
+        best = int(np.argmin(mean))
+        self.alphas_ = alphas
+        self.alpha_ = float(alphas[best])
+        self.cv_results_ = {"alphas": alphas, "mean_test_loss": mean,
+                            "std_test_loss": self.mse_path_.std(axis=1)}
+        for k in range(len(folds)):
+            self.cv_results_[f"split{k}_test_loss"] = self.mse_path_[:, k]
+        # refit along the path down to alpha_ (warm starts keep nonconvex fits on the same branch)
+        b0 = datafit.intercept_only(y64, sw) if self.fit_intercept else 0.0
+        coefs, info = _path(as_design(X64), y64, sw, datafit, penalty, alphas[: best + 1],
+                            self.fit_intercept, self.solver, self.tol, self.max_iter, None, b0,
+                            self.verbose)
+        estimator = SparseRegressor(penalty=penalty.set_params(alpha=self.alpha_),
+                                    datafit=self.datafit, fit_intercept=self.fit_intercept,
+                                    solver=self.solver, tol=self.tol, max_iter=self.max_iter)
+        estimator.coef_ = coefs[:, -1].astype(X.dtype, copy=False)
+        estimator.intercept_ = float(info["intercepts"][-1])
+        estimator.n_iter_ = int(info["n_iter"][-1])
+        estimator.n_features_in_ = X.shape[1]
+        self.estimator_ = estimator
+        self.coef_ = estimator.coef_
+        self.intercept_ = estimator.intercept_
+        self.n_iter_ = estimator.n_iter_
+        return self
+
+    def predict(self, X):
+        """Predict with the model refitted at ``alpha_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32],
+                      reset=False)
+        return self.estimator_.predict(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

@@ -1,0 +1,145 @@
+"""Regularization paths: geometric alpha grid from alpha_max, warm starts."""
+
+import numpy as np
+from sklearn.base import clone
+
+from .._core import datafit as _kernels
+from ..datafits import get_datafit
+from ..solvers import solve
+from ..solvers._design import as_design
+from ..solvers.working_set import curvatures_for
+from ._validation import check_penalty, check_Xy
+
+__all__ = ["penalized_path", "alpha_max"]
+
+
+def alpha_max(design, y, sw, datafit, penalty, fit_intercept=False):
+    """Smallest alpha at which ``w = 0`` (with the optimal intercept) is stationary."""
+    design = as_design(design)
+    b0 = datafit.intercept_only(y, sw) if fit_intercept else 0.0
+    d = np.empty_like(y)
+    h = np.empty_like(y)
+    _kernels.raw_grad_hess(datafit._code, datafit._params(), y, np.full_like(y, b0), sw, d, h)
+    grad0 = design.rmatvec(d)
+    lipschitz = design.col_sq_norms(h)
+    curvs = curvatures_for(penalty, design, datafit, sw)
+    return penalty.alpha_max(grad0, lipschitz, curvatures=curvs), b0
+
+
+def _alpha_grid(alpha_max_value, n_alphas, eps):
+    if alpha_max_value <= 0:
+        return np.full(n_alphas, np.finfo(float).eps)
+    return np.geomspace(alpha_max_value, alpha_max_value * eps, n_alphas)
+
+
+def _path(design, y, sw, datafit, penalty, alphas, fit_intercept, solver, tol, max_iter, coef_init,
+          intercept_init, verbose, warn=True):
+    """Solve along ``alphas`` (decreasing) with warm starts; the shared core of paths and CV."""
+    n_features = design.n_features
+    w = np.zeros(n_features) if coef_init is None else np.array(coef_init, dtype=np.float64)
+    b = intercept_init
+    coefs = np.empty((n_features, len(alphas)))
+    intercepts = np.empty(len(alphas))
+    info = {"n_iter": [], "stop_crit": [], "converged": [], "objective": []}
+    pen = clone(penalty)
+    for k, alpha in enumerate(alphas):
+        pen.set_params(alpha=float(alpha))
+        w, b, res = solve(design, y, sw, datafit, pen, w, b, fit_intercept=fit_intercept,
+                          solver=solver, tol=tol, max_iter=max_iter, verbose=max(verbose - 1, 0),
+                          warn=warn)
+        coefs[:, k] = w
+        intercepts[k] = b
+        for key in ("n_iter", "stop_crit", "converged", "objective"):
+            info[key].append(res[key])
+        if verbose:
+            print(f"[penalized_path] alpha {k + 1}/{len(alphas)} = {alpha:.3e}: "
+                  f"{np.count_nonzero(w)} non-zeros, {res['n_iter']} iterations")
+    info = {key: np.asarray(val) for key, val in info.items()}
+    info["intercepts"] = intercepts
+    return coefs, info
+
+
+def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
+                   datafit="quadratic", fit_intercept=False, sample_weight=None, solver="auto",
+                   tol=1e-6, max_iter=None, coef_init=None, verbose=0):
+    """Compute a regularization path of a penalized GLM with warm starts.
+
+    Solves, for each ``alpha`` in a decreasing grid,
+
+    .. math:: \\min_w F(Xw) + \\mathrm{pen}_\\alpha(w)
+
+    (``F`` the mean datafit, e.g. ``||y - Xw||^2 / (2 n)``), starting each problem from the
+    previous solution, as scikit-learn's ``lasso_path`` does.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Design matrix.
+    y : array-like of shape (n_samples,)
+        Target; for ``datafit="logistic"``, labels in {-1, +1}.
+    penalty : Penalty, default=None
+        Penalty whose ``alpha`` is varied (its other parameters are kept). Default ``L1()``.
+    alphas : array-like, default=None
+        Grid to use; by default ``n_alphas`` values geometrically spaced from ``alpha_max``
+        (the smallest alpha with an all-zero solution) down to ``eps * alpha_max``.
+    n_alphas : int, default=100
+        Number of alphas when ``alphas`` is None.
+    eps : float, default=1e-3
+        Ratio of the smallest to the largest alpha.
+    datafit : {"quadratic", "logistic", "poisson", "huber"} or Datafit, default="quadratic"
+        The loss.
+    fit_intercept : bool, default=False
+        Fit an unpenalized intercept (returned in ``info["intercepts"]``).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights (normalized to sum to n_samples).
+    solver : {"auto", "cd", "agd", "fista"}, default="auto"
+        See :class:`SparseRegressor`.
+    tol : float, default=1e-6
+        Optimality tolerance of each solve (largest prox fixed-point violation).
+    max_iter : int, default=None
+        Iterations per alpha (solver default when None).
+    coef_init : array-like of shape (n_features,), default=None
+        Warm start for the first alpha.
+    verbose : int, default=0
+        Print one line per alpha when > 0.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+        The alphas, decreasing.
+    coefs : ndarray of shape (n_features, n_alphas)
+        Coefficients along the path.
+    info : dict
+        ``n_iter``, ``stop_crit``, ``converged``, ``objective`` (per alpha), ``intercepts``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.linear_model import penalized_path
+    >>> from sparselearn.penalties import MCP
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 20)); y = X[:, 0] - 2 * X[:, 1]
+    >>> alphas, coefs, info = penalized_path(X, y, penalty=MCP(gamma=3.0), n_alphas=10)
+    >>> coefs.shape
+    (20, 10)
+    """
+    X, y, sw = check_Xy(X, y, sample_weight)
+    datafit = get_datafit(datafit)
+    y = datafit.check_target(y)
+    penalty = check_penalty(penalty)
+    design = as_design(X)
+    if alphas is None:
+        if not (isinstance(n_alphas, (int, np.integer)) and n_alphas >= 1):
+            raise ValueError(f"n_alphas must be a positive integer, got {n_alphas!r}.")
+        if not 0 < eps < 1:
+            raise ValueError(f"eps must lie in (0, 1), got {eps!r}.")
+        a_max, b0 = alpha_max(design, y, sw, datafit, penalty, fit_intercept)
+        alphas = _alpha_grid(a_max, n_alphas, eps)
+    else:
+        alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
+        if alphas.size == 0 or np.any(~np.isfinite(alphas)) or np.any(alphas < 0):
+            raise ValueError("alphas must be a non-empty array of finite values >= 0.")
+        b0 = datafit.intercept_only(y, sw) if fit_intercept else 0.0
+    coefs, info = _path(design, y, sw, datafit, penalty, alphas, fit_intercept, solver, tol,
+                        max_iter, coef_init, b0, verbose)
+    return alphas, coefs, info

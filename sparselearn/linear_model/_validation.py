@@ -1,0 +1,39 @@
+"""Input checks shared by the linear-model functions (estimators use ``validate_data``)."""
+
+import numpy as np
+from sklearn.utils import check_array, check_consistent_length
+from sklearn.utils.validation import _check_sample_weight
+
+from ..penalties import L1, Penalty
+
+
+def check_penalty(penalty):
+    """Default ``L1()``; refuse non-Penalty objects and invalid parameters by name."""
+    if penalty is None:
+        return L1()
+    if not isinstance(penalty, Penalty):
+        raise ValueError(
+            f"penalty must be a sparselearn.penalties.Penalty instance (L1, MCP, ...), "
+            f"got {penalty!r}."
+        )
+    penalty._check()
+    return penalty
+
+
+def normalized_sample_weight(sample_weight, X):
+    """Sample weights summing to 1 (sklearn's Lasso normalizes them to sum to n_samples; the
+    objective ``sum_i s_i f_i / sum_i s_i`` is the same)."""
+    sw = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+    total = sw.sum()
+    if not total > 0:
+        raise ValueError("sample_weight must have a positive sum.")
+    return sw / total
+
+
+def check_Xy(X, y, sample_weight=None):
+    """Validated float64 ``X`` (dense or CSC), ``y`` and normalized sample weights."""
+    X = check_array(X, accept_sparse=["csc", "csr"], dtype=[np.float64, np.float32],
+                    ensure_all_finite=True, input_name="X")
+    y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y").ravel()
+    check_consistent_length(X, y)
+    return X, y, normalized_sample_weight(sample_weight, X)

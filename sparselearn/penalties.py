@@ -1,0 +1,399 @@
+"""Separable penalties: L1, L0, MCP, SCAD, Lq, CEL0 and ElasticNet.
+
+Each penalty is a small scikit-learn style object (``get_params`` / ``set_params``, so
+``GridSearchCV`` can tune ``penalty__alpha``) holding its parameters. The numerics live in cached
+Numba kernels of :mod:`sparselearn._core.prox`, reached through an integer code and a parameter
+array, so no penalty is ever compiled per process (unlike numba jitclasses).
+
+Every penalty offers ``value``, ``prox``, ``subdiff_distance``, ``fixed_point_score`` and
+``generalized_support``; ``weights`` (one non-negative number per feature, 0 = unpenalized) scales
+``alpha`` per coordinate and ``positive=True`` adds the constraint ``w >= 0``.
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from ._core import prox as _prox
+
+__all__ = ["Penalty", "L1", "L0", "MCP", "SCAD", "Lq", "CEL0", "ElasticNet"]
+
+
+class Penalty(BaseEstimator):
+    """Base class: a separable penalty ``sum_j pen(w_j)`` with per-feature weights.
+
+    Subclasses set ``_code`` and ``_extra_param`` (the name of their shape parameter, if any).
+    """
+
+    _code = None
+    _extra_param = None
+    #: True for penalties whose prox fixed points are global minimizers (convex problems).
+    convex = False
+
+    def _check(self):
+        """Raise a ValueError naming the offending parameter."""
+        alpha = self.alpha
+        if not isinstance(alpha, numbers.Real) or not np.isfinite(alpha) or alpha < 0:
+            raise ValueError(
+                f"{type(self).__name__}: alpha must be a finite number >= 0, got {alpha!r}."
+            )
+        if not isinstance(self.positive, (bool, np.bool_)):
+            raise ValueError(f"{type(self).__name__}: positive must be a bool, got {self.positive!r}.")
+
+    def _params(self):
+        extra = getattr(self, self._extra_param) if self._extra_param else 0.0
+        return np.array([float(self.alpha), float(extra), 0.0, 1.0 if self.positive else 0.0])
+
+    def _weights(self, n_features):
+        """Per-feature weights as a float64 array of length ``n_features``."""
+        if self.weights is None:
+            return np.ones(n_features)
+        weights = np.asarray(self.weights, dtype=np.float64)
+        if weights.shape != (n_features,):
+            raise ValueError(
+                f"{type(self).__name__}: weights must have shape ({n_features},), got {weights.shape}."
+            )
+        if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+            raise ValueError(f"{type(self).__name__}: weights must be finite and >= 0.")
+        return weights
+
+    def _curvatures(self, n_features, curvatures=None):
+        if curvatures is None:
+            return np.zeros(n_features)
+        return np.asarray(curvatures, dtype=np.float64)
+
+    def _arrays(self, w, curvatures=None):
+        self._check()
+        w = np.asarray(w, dtype=np.float64)
+        n_features = w.shape[0]
+        return w, self._params(), self._weights(n_features), self._curvatures(n_features, curvatures)
+
+    def value(self, w, curvatures=None):
+        """Penalty value ``sum_j pen(w_j)``."""
+        w, params, weights, curvs = self._arrays(np.ravel(w), curvatures)
+        return _prox.value(self._code, params, weights, curvs, w)
+
+    def prox(self, v, step, curvatures=None):
+        """Coordinate-wise ``argmin_x 0.5 (x - v)^2 / step + pen(x)`` (a global minimizer)."""
+        v, params, weights, curvs = self._arrays(np.ravel(v), curvatures)
+        return _prox.prox(self._code, params, weights, curvs, v, float(step))
+
+    def subdiff_distance(self, w, grad, curvatures=None):
+        """Distance of ``-grad_j`` to the subdifferential of ``pen`` at ``w_j``, per feature."""
+        w, params, weights, curvs = self._arrays(np.ravel(w), curvatures)
+        grad = np.asarray(grad, dtype=np.float64).ravel()
+        return np.array([
+            _prox.subdiff_distance_1d(self._code, params, weights[j], curvs[j], w[j], grad[j])
+            for j in range(w.shape[0])
+        ])
+
+    def fixed_point_score(self, w, grad, lipschitz, curvatures=None):
+        """``L_j |w_j - prox(w_j - grad_j / L_j, 1 / L_j)|`` per feature: 0 at stationary points."""
+        w, params, weights, curvs = self._arrays(np.ravel(w), curvatures)
+        grad = np.asarray(grad, dtype=np.float64).ravel()
+        lipschitz = np.broadcast_to(np.asarray(lipschitz, dtype=np.float64), w.shape)
+        return np.array([
+            _prox.fixed_point_score_1d(self._code, params, weights[j], curvs[j], w[j], grad[j],
+                                       lipschitz[j])
+            for j in range(w.shape[0])
+        ])
+
+    def generalized_support(self, w):
+        """Boolean mask of the features a solution uses (non-zero coefficients)."""
+        return np.asarray(w) != 0
+
+    def alpha_max(self, grad0, lipschitz=None, curvatures=None):
+        """Smallest ``alpha`` for which ``w = 0`` is a prox fixed point, given the gradient at 0.
+
+        For penalties with slope ``c alpha`` at 0 (L1, elastic net, MCP, SCAD) this is
+        ``max_j |grad_j| / (c weight_j)``; for the others it depends on the per-feature Lipschitz
+        constants ``lipschitz`` (the coordinate step is ``1 / lipschitz_j``) and is found by
+        bisection on the prox kernel.
+        """
+        grad0 = np.abs(np.asarray(grad0, dtype=np.float64).ravel())
+        weights = self._weights(grad0.shape[0])
+        penalized = weights > 0
+        if not np.any(penalized):
+            return 0.0
+        slope = self._slope_at_zero()
+        if slope is not None:
+            return float(np.max(grad0[penalized] / weights[penalized])) / slope
+        if lipschitz is None:
+            raise ValueError(f"{type(self).__name__}.alpha_max needs the Lipschitz constants.")
+        lipschitz = np.broadcast_to(np.asarray(lipschitz, dtype=np.float64), grad0.shape)
+        curvs = self._curvatures(grad0.shape[0], curvatures)
+        best = 0.0
+        for j in np.flatnonzero(penalized & (lipschitz > 0) & (grad0 > 0)):
+            best = max(best, self._alpha_zero_1d(grad0[j], lipschitz[j], weights[j], curvs[j]))
+        return best
+
+    def _alpha_zero_1d(self, grad, lipschitz, weight, curv):
+        """Bisection for the smallest alpha with prox(grad / L, 1 / L) = 0 on one coordinate."""
+        params = self._params()
+
+        def is_zero(alpha):
+            params[0] = alpha
+            return _prox.prox_1d(self._code, params, weight, curv, grad / lipschitz,
+                                 1.0 / lipschitz) == 0.0
+
+        hi = max(grad, 1e-300)
+        while not is_zero(hi):
+            hi *= 2.0
+        lo = 0.0
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            if is_zero(mid):
+                hi = mid
+            else:
+                lo = mid
+            if hi - lo <= 1e-14 * hi:
+                break
+        return hi
+
+    def _slope_at_zero(self):
+        """Slope of the penalty at 0+ divided by alpha (None: not of the form c alpha |x|)."""
+        return 1.0
+
+
+class L1(Penalty):
+    r"""L1 penalty (Lasso): :math:`\alpha \sum_j w_j |x_j|`.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Regularization strength, >= 0.
+    weights : array-like of shape (n_features,), default=None
+        Per-feature multipliers of ``alpha`` (0 leaves a feature unpenalized).
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+
+    Examples
+    --------
+    >>> from sparselearn.penalties import L1
+    >>> L1(alpha=1.0).prox([3.0, -0.5], step=1.0)
+    array([2., 0.])
+    """
+
+    _code = _prox.L1
+    convex = True
+
+    def __init__(self, alpha=1.0, weights=None, positive=False):
+        self.alpha = alpha
+        self.weights = weights
+        self.positive = positive
+
+
+class L0(Penalty):
+    r"""L0 penalty: :math:`\alpha \sum_j w_j 1\{x_j \neq 0\}` (hard thresholding).
+
+    The prox keeps ``v`` when ``v^2 > 2 step alpha``. Solutions are coordinate-wise minima;
+    the problem is combinatorial and solvers return local solutions.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Price of one non-zero coefficient.
+    weights : array-like of shape (n_features,), default=None
+        Per-feature multipliers of ``alpha``.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+    """
+
+    _code = _prox.L0
+
+    def __init__(self, alpha=1.0, weights=None, positive=False):
+        self.alpha = alpha
+        self.weights = weights
+        self.positive = positive
+
+    def _slope_at_zero(self):
+        return None
+
+
+class MCP(Penalty):
+    r"""Minimax concave penalty (Zhang, 2010).
+
+    .. math::
+        \mathrm{pen}(x) = \begin{cases} \alpha |x| - \frac{x^2}{2\gamma} & |x| \le \gamma\alpha \\
+        \frac{\gamma \alpha^2}{2} & |x| > \gamma\alpha \end{cases}
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Regularization strength, >= 0.
+    gamma : float, default=3.0
+        Concavity, > 1 (the penalty tends to L1 as gamma grows).
+    weights : array-like of shape (n_features,), default=None
+        Per-feature multipliers of ``alpha``.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+
+    References
+    ----------
+    C.-H. Zhang, "Nearly unbiased variable selection under minimax concave penalty",
+    Ann. Statist. 38(2), 2010.
+    """
+
+    _code = _prox.MCP
+    _extra_param = "gamma"
+
+    def __init__(self, alpha=1.0, gamma=3.0, weights=None, positive=False):
+        self.alpha = alpha
+        self.gamma = gamma
+        self.weights = weights
+        self.positive = positive
+
+    def _check(self):
+        super()._check()
+        if not isinstance(self.gamma, numbers.Real) or not np.isfinite(self.gamma) or self.gamma <= 1:
+            raise ValueError(f"MCP: gamma must be > 1, got {self.gamma!r}.")
+
+
+class SCAD(Penalty):
+    r"""Smoothly clipped absolute deviation penalty (Fan & Li, 2001).
+
+    .. math::
+        \mathrm{pen}(x) = \begin{cases} \alpha|x| & |x| \le \alpha \\
+        \frac{2\gamma\alpha|x| - x^2 - \alpha^2}{2(\gamma - 1)} & \alpha < |x| \le \gamma\alpha \\
+        \frac{(\gamma + 1)\alpha^2}{2} & |x| > \gamma\alpha \end{cases}
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Regularization strength, >= 0.
+    gamma : float, default=3.7
+        Concavity, > 2.
+    weights : array-like of shape (n_features,), default=None
+        Per-feature multipliers of ``alpha``.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+
+    References
+    ----------
+    J. Fan, R. Li, "Variable selection via nonconcave penalized likelihood and its oracle
+    properties", JASA 96, 2001.
+    """
+
+    _code = _prox.SCAD
+    _extra_param = "gamma"
+
+    def __init__(self, alpha=1.0, gamma=3.7, weights=None, positive=False):
+        self.alpha = alpha
+        self.gamma = gamma
+        self.weights = weights
+        self.positive = positive
+
+    def _check(self):
+        super()._check()
+        if not isinstance(self.gamma, numbers.Real) or not np.isfinite(self.gamma) or self.gamma <= 2:
+            raise ValueError(f"SCAD: gamma must be > 2, got {self.gamma!r}.")
+
+
+class Lq(Penalty):
+    r"""Lq quasi-norm penalty :math:`\alpha \sum_j |x_j|^q`, ``0 < q < 1``.
+
+    The prox has closed forms for ``q = 1/2`` (Xu et al., 2012) and ``q = 2/3`` (Cao, Sun & Xu,
+    2013); other ``q`` use a monotone Newton solve of the stationarity equation.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Regularization strength, >= 0.
+    q : float, default=0.5
+        Exponent, strictly between 0 and 1.
+    weights : array-like of shape (n_features,), default=None
+        Per-feature multipliers of ``alpha``.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+    """
+
+    _code = _prox.LQ
+    _extra_param = "q"
+
+    def __init__(self, alpha=1.0, q=0.5, weights=None, positive=False):
+        self.alpha = alpha
+        self.q = q
+        self.weights = weights
+        self.positive = positive
+
+    def _check(self):
+        super()._check()
+        if not isinstance(self.q, numbers.Real) or not 0 < self.q < 1:
+            raise ValueError(f"Lq: q must lie in the open interval (0, 1), got {self.q!r}.")
+
+    def _slope_at_zero(self):
+        return None
+
+
+class CEL0(Penalty):
+    r"""Continuous exact L0 relaxation (Soubies, Blanc-Feraud & Aubert, 2015).
+
+    .. math::
+        \mathrm{pen}(x_j) = \alpha - \frac{a_j^2}{2}\Big(|x_j| - \frac{\sqrt{2\alpha}}{a_j}\Big)^2
+        1\Big\{|x_j| \le \frac{\sqrt{2\alpha}}{a_j}\Big\}
+
+    where :math:`a_j^2` is the curvature of the datafit along coordinate ``j``
+    (``||X_j||^2 / n`` for the quadratic datafit; solvers pass it as ``curvatures``). With the
+    quadratic datafit, CEL0 has the same global minimizers as the L0-penalized problem.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Price of one non-zero coefficient (as in :class:`L0`).
+    weights : array-like of shape (n_features,), default=None
+        Per-feature multipliers of ``alpha``.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+
+    References
+    ----------
+    E. Soubies, L. Blanc-Feraud, G. Aubert, "A continuous exact l0 penalty (CEL0) for least
+    squares regularized problem", SIAM J. Imaging Sci. 8(3), 2015.
+    """
+
+    _code = _prox.CEL0
+
+    def __init__(self, alpha=1.0, weights=None, positive=False):
+        self.alpha = alpha
+        self.weights = weights
+        self.positive = positive
+
+    def _slope_at_zero(self):
+        return None
+
+
+class ElasticNet(Penalty):
+    r"""Elastic net: :math:`\alpha (\rho \|x\|_1 + \frac{1 - \rho}{2}\|x\|_2^2)`, ``rho = l1_ratio``.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Regularization strength, >= 0.
+    l1_ratio : float, default=0.5
+        Mix between L1 (1.0) and ridge (0.0), as scikit-learn's ``ElasticNet``.
+    weights : array-like of shape (n_features,), default=None
+        Per-feature multipliers of ``alpha``.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+    """
+
+    _code = _prox.ENET
+    _extra_param = "l1_ratio"
+    convex = True
+
+    def __init__(self, alpha=1.0, l1_ratio=0.5, weights=None, positive=False):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.weights = weights
+        self.positive = positive
+
+    def _check(self):
+        super()._check()
+        if not isinstance(self.l1_ratio, numbers.Real) or not 0 <= self.l1_ratio <= 1:
+            raise ValueError(f"ElasticNet: l1_ratio must lie in [0, 1], got {self.l1_ratio!r}.")
+
+    def _slope_at_zero(self):
+        if self.l1_ratio == 0:
+            raise ValueError("ElasticNet with l1_ratio=0 (ridge) has no alpha_max.")
+        return float(self.l1_ratio)

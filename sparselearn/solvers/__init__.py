@@ -1,0 +1,130 @@
+"""Generic solvers over (datafit, penalty).
+
+``solve`` dispatches to working-set coordinate descent (default), FISTA or the nonconvex
+accelerated gradient method of Yang, Asgharian & Bhatnagar, and returns the objective too.
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from .._core import agd as _agd
+from .._core import datafit as _datafit_kernels
+from .._core import prox as _prox
+from ._design import Design, as_design
+from .working_set import curvatures_for, objective, solve_working_set
+
+__all__ = ["solve", "solve_working_set", "accelerated_gradient", "fista", "objective", "Design",
+           "as_design", "SOLVERS"]
+
+SOLVERS = ("auto", "cd", "agd", "fista")
+_AGD_PENALTIES = (_prox.L1, _prox.MCP, _prox.SCAD, _prox.ENET, _prox.CEL0)
+_AGD_SCHEMES = {"yang": 0, "ghadimi_lan": 1, "ista": 2}
+
+
+def _global_lipschitz(design, datafit, sw):
+    bound = _datafit_kernels.curvature_bound(datafit._code)
+    if not np.isfinite(bound):
+        raise ValueError(
+            f"solver='agd' and solver='fista' need a datafit with bounded curvature; "
+            f"{type(datafit).__name__} has none: use solver='cd' (prox-Newton)."
+        )
+    return bound * design.spectral_norm_sq(sw, max_iter=200, tol=1e-8)
+
+
+def accelerated_gradient(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e-4,
+                         max_iter=10_000, scheme="yang", curvs=None, warn=True):
+    """Nonconvex accelerated gradient (Yang, Asgharian & Bhatnagar, 2023).
+
+    ``scheme`` is ``"yang"`` (the paper's step rule, default), ``"ghadimi_lan"`` (the original
+    Ghadimi-Lan parameters) or ``"ista"`` (proximal gradient); the last two are the paper's
+    baselines. The Lipschitz constant is ``max(L_F, c)`` with ``c`` the curvature of the concave
+    part (``1 / gamma`` for MCP, ``1 / (gamma - 1)`` for SCAD), as in the paper.
+    Returns ``(w, b, info)``.
+    """
+    design = as_design(design)
+    if penalty._code not in _AGD_PENALTIES:
+        raise ValueError(
+            f"solver='agd' handles L1, ElasticNet, MCP, SCAD and CEL0 penalties, not "
+            f"{type(penalty).__name__}: use solver='cd'."
+        )
+    if scheme not in _AGD_SCHEMES:
+        raise ValueError(f"scheme must be one of {sorted(_AGD_SCHEMES)}, got {scheme!r}.")
+    if curvs is None:
+        curvs = curvatures_for(penalty, design, datafit, sw)
+    lipschitz = _global_lipschitz(design, datafit, sw)
+    if fit_intercept:
+        lipschitz += _datafit_kernels.curvature_bound(datafit._code) * float(np.sum(sw))
+    params = penalty._params()
+    if penalty._code == _prox.MCP:
+        lipschitz = max(lipschitz, 1.0 / params[1])
+    elif penalty._code == _prox.SCAD:
+        lipschitz = max(lipschitz, 1.0 / (params[1] - 1.0))
+    elif penalty._code == _prox.ENET:
+        lipschitz += params[0] * (1.0 - params[1]) * float(np.max(penalty._weights(design.n_features)))
+    elif penalty._code == _prox.CEL0:
+        lipschitz = max(lipschitz, float(np.max(curvs, initial=0.0)))
+    w = np.array(w, dtype=np.float64, copy=True)
+    b_arr = np.array([float(b)])
+    n_iter, crit = _agd.accelerated_gradient(
+        *design.arrays, y, sw, datafit._code, datafit._params(), w, b_arr, fit_intercept,
+        penalty._code, params, penalty._weights(design.n_features), curvs, lipschitz, max_iter,
+        tol, _AGD_SCHEMES[scheme])
+    return w, float(b_arr[0]), _finish(n_iter, crit, tol, "agd", warn)
+
+
+def fista(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e-4,
+          max_iter=10_000, curvs=None, warn=True):
+    """FISTA with adaptive restart; for convex penalties (a heuristic for nonconvex ones).
+
+    Returns ``(w, b, info)``.
+    """
+    design = as_design(design)
+    if curvs is None:
+        curvs = curvatures_for(penalty, design, datafit, sw)
+    lipschitz = _global_lipschitz(design, datafit, sw)
+    if fit_intercept:
+        lipschitz += _datafit_kernels.curvature_bound(datafit._code) * float(np.sum(sw))
+    w = np.array(w, dtype=np.float64, copy=True)
+    b_arr = np.array([float(b)])
+    n_iter, crit = _agd.fista(
+        *design.arrays, y, sw, datafit._code, datafit._params(), w, b_arr, fit_intercept,
+        penalty._code, penalty._params(), penalty._weights(design.n_features), curvs, lipschitz,
+        max_iter, tol)
+    return w, float(b_arr[0]), _finish(n_iter, crit, tol, "fista", warn)
+
+
+def _finish(n_iter, crit, tol, name, warn):
+    converged = bool(crit <= tol)
+    if not converged and warn:
+        warnings.warn(
+            f"solver='{name}' did not converge: optimality violation {crit:.3e} > tol={tol:.1e} "
+            f"after {n_iter} iterations. Increase max_iter or tol.",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    return {"n_iter": int(n_iter), "stop_crit": float(crit), "converged": converged}
+
+
+def solve(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, solver="auto", tol=1e-4,
+          max_iter=None, verbose=0, warn=True):
+    """Minimize ``F(Xw + b) + pen(w)`` with the chosen solver; returns ``(w, b, info)`` where
+    ``info`` has ``n_iter``, ``stop_crit``, ``converged`` and ``objective``."""
+    design = as_design(design)
+    curvs = curvatures_for(penalty, design, datafit, sw)
+    if solver in ("auto", "cd"):
+        w, b, info = solve_working_set(design, y, sw, datafit, penalty, w, b, fit_intercept, tol,
+                                       max_iter=100 if max_iter is None else max_iter,
+                                       verbose=verbose, curvs=curvs, warn=warn)
+    elif solver == "agd":
+        w, b, info = accelerated_gradient(design, y, sw, datafit, penalty, w, b, fit_intercept, tol,
+                                          10_000 if max_iter is None else max_iter, curvs=curvs,
+                                          warn=warn)
+    elif solver == "fista":
+        w, b, info = fista(design, y, sw, datafit, penalty, w, b, fit_intercept, tol,
+                           10_000 if max_iter is None else max_iter, curvs=curvs, warn=warn)
+    else:
+        raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}.")
+    info["objective"] = objective(design, y, sw, datafit, penalty, w, b, curvs)
+    return w, b, info
