@@ -1,0 +1,154 @@
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+
+from sparselearn.bayes import KroneckerSBL, SparseBayesianRegression, kron_matvec
+
+
+def _kron_problem(seed, rows=(6, 7, 8), n_cols=8, k=(2, 2, 2), snr_db=25.0, complex_=False,
+                  blocks=False):
+    rng = np.random.default_rng(seed)
+
+    def draw(shape):
+        out = rng.standard_normal(shape)
+        if complex_:
+            out = (out + 1j * rng.standard_normal(shape)) / np.sqrt(2)
+        return out
+
+    factors = [draw((m, n_cols)) for m in rows]
+    if blocks:
+        starts = [rng.integers(0, n_cols - kk + 1) for kk in k]
+        supports = [np.arange(s, s + kk) for s, kk in zip(starts, k)]
+    else:
+        supports = [np.sort(rng.choice(n_cols, kk, replace=False)) for kk in k]
+    x = np.zeros((n_cols,) * len(rows), dtype=complex if complex_ else float)
+    x[np.ix_(*supports)] = draw(tuple(k)) + (1.0 if not complex_ else 0.0) * np.sign(
+        rng.standard_normal(tuple(k)))
+    x = x.ravel()
+    signal = kron_matvec(factors, x)
+    noise_var = np.mean(np.abs(signal) ** 2) / 10 ** (snr_db / 10)
+    y = signal + np.sqrt(noise_var) * draw(signal.shape)
+    return factors, y, x, noise_var
+
+
+def _nmse(a, b):
+    return np.sum(np.abs(a - b) ** 2) / np.sum(np.abs(b) ** 2)
+
+
+def _full(factors):
+    out = factors[0]
+    for f in factors[1:]:
+        out = np.kron(out, f)
+    return out
+
+
+def test_kron_matvec_matches_numpy(rng):
+    factors = [rng.standard_normal((3, 4)), rng.standard_normal((2, 5)),
+               rng.standard_normal((4, 3)) + 1j * rng.standard_normal((4, 3))]
+    x = rng.standard_normal(60)
+    assert np.allclose(kron_matvec(factors, x), _full(factors) @ x)
+
+
+def test_am_beats_classical_sbl(global_random_seed):
+    # 120 measurements, 512 unknowns, 8 nonzeros, 15 dB: the structure is what makes it work
+    factors, y, x, _ = _kron_problem(global_random_seed, rows=(4, 5, 6), snr_db=15.0)
+    ksbl = KroneckerSBL(method="am").fit(factors, y)
+    classical = SparseBayesianRegression(fit_intercept=False).fit(_full(factors), y)
+    assert _nmse(ksbl.coef_, x) < _nmse(classical.coef_, x)
+    assert _nmse(ksbl.coef_, x) < 0.2
+
+
+def test_easy_problem_exact_support(global_random_seed):
+    factors, y, x, _ = _kron_problem(global_random_seed)
+    for method in ["am", "svd"]:
+        ksbl = KroneckerSBL(method=method).fit(factors, y)
+        assert _nmse(ksbl.coef_, x) < 1e-3
+        support = np.flatnonzero(np.abs(ksbl.coef_) > 1e-3 * np.abs(ksbl.coef_).max())
+        assert np.array_equal(support, np.flatnonzero(x))
+
+
+@pytest.mark.parametrize("method", ["am", "svd"])
+def test_complex_recovery_and_noise(method, global_random_seed):
+    factors, y, x, noise_var = _kron_problem(global_random_seed, complex_=True, k=(2, 2, 1))
+    ksbl = KroneckerSBL(method=method).fit(factors, y)
+    assert np.iscomplexobj(ksbl.coef_)
+    assert _nmse(ksbl.coef_, x) < 0.05
+    assert 0.3 * noise_var < ksbl.noise_var_ < 3 * noise_var
+    assert np.allclose(ksbl.predict(factors), kron_matvec(factors, ksbl.coef_))
+
+
+def test_single_factor_is_em_sbl():
+    # with I = 1 and a known noise, KSBL's EM is classical EM-SBL
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((30, 50))
+    w = np.zeros(50)
+    w[[3, 17, 40]] = [1.5, -2.0, 1.0]
+    y = A @ w + 0.05 * rng.standard_normal(30)
+    ksbl = KroneckerSBL(method="am", noise_var=0.0025, tol=1e-8, max_iter=2000, prune=1e-6)
+    ksbl.fit([A], y)
+    em = SparseBayesianRegression(method="em", noise_var=0.0025, fit_intercept=False, tol=1e-8,
+                                  max_iter=5000).fit(A, y)
+    assert np.allclose(ksbl.coef_, em.coef_, atol=1e-3)
+    assert np.allclose(ksbl.gammas_[0][[3, 17, 40]], 1 / em.lambda_[[3, 17, 40]], rtol=1e-2)
+
+
+def test_gammas_kron_is_prior_variance(global_random_seed):
+    factors, y, x, _ = _kron_problem(global_random_seed)
+    ksbl = KroneckerSBL(method="am").fit(factors, y)
+    prior = np.kron(np.kron(ksbl.gammas_[0], ksbl.gammas_[1]), ksbl.gammas_[2])
+    assert np.all(ksbl.coef_[prior == 0] == 0)
+    assert [g.shape for g in ksbl.gammas_] == [(8,), (8,), (8,)]
+
+
+@pytest.mark.parametrize("method", ["am", "svd"])
+def test_block_sparse_prior(method):
+    factors, y, x, _ = _kron_problem(1, rows=(5, 6, 6), n_cols=10, k=(3, 3, 3), blocks=True)
+    plain = KroneckerSBL(method=method).fit(factors, y)
+    # no coupling: the pattern-coupled prior is the plain one
+    uncoupled = KroneckerSBL(method=method, block_sparse=True, coupling=0.0).fit(factors, y)
+    assert np.allclose(uncoupled.coef_, plain.coef_, atol=1e-8)
+    coupled = KroneckerSBL(method=method, block_sparse=True).fit(factors, y)
+    assert not np.allclose(coupled.coef_, plain.coef_)
+    # coupled variances: every surviving entry of a factor has a surviving neighbour
+    for gamma in coupled.gammas_:
+        alive = np.flatnonzero(gamma)
+        if alive.size > 1:
+            gaps = np.diff(alive)
+            assert np.all((gaps == 1) | (np.r_[gaps[1:], 1] == 1) | (np.r_[1, gaps[:-1]] == 1))
+
+
+def test_bad_input():
+    factors, y, *_ = _kron_problem(0)
+    with pytest.raises(ValueError, match="length"):
+        KroneckerSBL().fit(factors, y[:-1])
+    bad = [f.copy() for f in factors]
+    bad[1][0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"factors\[1\].*NaN"):
+        KroneckerSBL().fit(bad, y)
+    with pytest.raises(ValueError, match="rank 0"):
+        KroneckerSBL().fit([np.zeros_like(factors[0])] + factors[1:], y)
+    with pytest.raises(ValueError, match="2-D"):
+        KroneckerSBL().fit([factors[0].ravel()] + factors[1:], y)
+    with pytest.raises(ValueError, match="y contains NaN"):
+        KroneckerSBL().fit(factors, np.full_like(y, np.nan))
+    with pytest.raises(ValueError, match="method"):
+        KroneckerSBL(method="cg").fit(factors, y)
+    with pytest.raises(ValueError, match="noise_var"):
+        KroneckerSBL(noise_var=0.0).fit(factors, y)
+    with pytest.raises(ValueError, match="factors"):
+        KroneckerSBL().fit(factors[0], y)
+    with pytest.raises(ValueError, match="at least one"):
+        KroneckerSBL().fit([], y)
+
+
+def test_convergence_warning_clone_pickle():
+    factors, y, *_ = _kron_problem(0)
+    with pytest.warns(ConvergenceWarning, match="max_iter"):
+        KroneckerSBL(max_iter=1).fit(factors, y)
+    est = KroneckerSBL(method="am", block_sparse=True)
+    assert clone(est).get_params() == est.get_params()
+    fitted = pickle.loads(pickle.dumps(est.fit(factors, y)))
+    assert np.array_equal(fitted.coef_, est.coef_)
