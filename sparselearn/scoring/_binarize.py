@@ -149,5 +149,5 @@ class ThresholdBinarizer(TransformerMixin, BaseEstimator):
             if cuts.size == 0:
                 out.append(str(name))
             else:
-                out.extend(f"{name}>{t:g}" for t in cuts)
+                out.extend(f"{name}>{t:.4g}" for t in cuts)
         return np.asarray(out, dtype=object)

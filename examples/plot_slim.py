@@ -1,0 +1,91 @@
+"""
+=============================================
+SLIM: an optimised integer medical score card
+=============================================
+
+A SLIM model (Ustun & Rudin, 2016) is a linear classifier with small integer points:
+add the points of the risk factors a patient has, and predict the outcome when the total
+exceeds a threshold. Here the breast cancer data of scikit-learn is turned into yes/no
+risk factors (``feature > threshold``), SLIM is solved with HiGHS under a size limit, and
+its test error is compared, size by size, with an L1-logistic regression whose
+coefficients are scaled and rounded to the same integer range (the usual shortcut).
+"""
+
+# sphinx_gallery_thumbnail_number = 1
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import load_breast_cancer
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+from sparselearn.scoring import SLIMClassifier, ThresholdBinarizer
+
+warnings.simplefilter("ignore", ConvergenceWarning)
+
+##############################################################################
+# Binary risk factors
+# -------------------
+# Each continuous column becomes indicators at its terciles, named like
+# ``mean radius>13.5``.
+
+data = load_breast_cancer()
+binarizer = ThresholdBinarizer(n_thresholds=2)
+X_train, X_test, y_train, y_test = train_test_split(
+    data.data, data.target, test_size=0.3, stratify=data.target, random_state=0)
+Xb_train = binarizer.fit_transform(X_train)
+Xb_test = binarizer.transform(X_test)
+names = binarizer.get_feature_names_out(data.feature_names)
+print(f"{Xb_train.shape[1]} binary risk factors")
+
+##############################################################################
+# A score card with at most 3 risk factors
+# ----------------------------------------
+
+card_model = SLIMClassifier(max_coef=5, max_features=3, C0=1e-3, time_limit=2,
+                            random_state=0).fit(Xb_train, y_train)
+print(card_model.scorecard(feature_names=list(names), positive_label="benign"))
+print(f"test error {1 - card_model.score(Xb_test, y_test):.3f}; "
+      f"status: {card_model.solve_status_}")
+
+##############################################################################
+# Test error against model size
+# -----------------------------
+# SLIM under ``max_features = k`` against the rounded L1-logistic model with at most
+# ``k`` nonzero coefficients (the strongest penalty that gives that size).
+
+
+def rounded_l1_logistic(X, y, k, max_coef):
+    """Largest-C L1-logistic fit with <= k features, scaled to max_coef and rounded."""
+    best = None
+    for C in np.logspace(-3, 1, 40):
+        lr = LogisticRegression(l1_ratio=1.0, C=C, solver="liblinear").fit(X, y)
+        if np.count_nonzero(lr.coef_) <= k:
+            best = lr
+    coef = best.coef_.ravel()
+    scale = max_coef / max(np.abs(coef).max(), 1e-12)
+    return np.round(coef * scale), np.round(best.intercept_[0] * scale)
+
+
+sizes = [1, 2, 3, 4, 5]
+slim_err, lr_err = [], []
+for k in sizes:
+    slim = SLIMClassifier(max_coef=5, max_features=k, C0=1e-4, time_limit=1,
+                          random_state=0).fit(Xb_train, y_train)
+    slim_err.append(1 - slim.score(Xb_test, y_test))
+    coef, intercept = rounded_l1_logistic(Xb_train, y_train, k, 5)
+    lr_err.append(np.mean((Xb_test @ coef + intercept > 0) != y_test))
+    print(f"k={k}: SLIM {slim_err[-1]:.3f}  rounded L1-logistic {lr_err[-1]:.3f}")
+
+fig, ax = plt.subplots(figsize=(5, 3.5))
+ax.plot(sizes, 100 * np.array(slim_err), "o-", label="SLIM (HiGHS, 1 s)")
+ax.plot(sizes, 100 * np.array(lr_err), "s--", label="rounded L1-logistic")
+ax.set_xlabel("model size (nonzero points)")
+ax.set_ylabel("test error (%)")
+ax.set_title("Breast cancer: integer score cards")
+ax.legend()
+fig.tight_layout()
+fig.savefig("examples/plot_slim.png", dpi=100)
+plt.show()
