@@ -27,16 +27,20 @@ from ._operators import (
     sparse_sign_sketch,
     srht_sketch,
 )
+from ._products import CoordinatedSampler, ProductSketch, importance_sampled_product
 
 __all__ = [
     "BaseSketch",
+    "CoordinatedSampler",
     "CountSketch",
     "GaussianSketch",
+    "ProductSketch",
     "SRHTSketch",
     "SketchedLeastSquares",
     "SparseSignSketch",
     "countsketch",
     "gaussian_sketch",
+    "importance_sampled_product",
     "make_sketch",
     "sparse_sign_sketch",
     "srht_sketch",
