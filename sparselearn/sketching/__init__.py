@@ -28,6 +28,7 @@ from ._operators import (
     srht_sketch,
 )
 from ._products import CoordinatedSampler, ProductSketch, importance_sampled_product
+from ._transformer import SketchTransformer
 
 __all__ = [
     "BaseSketch",
@@ -36,6 +37,7 @@ __all__ = [
     "GaussianSketch",
     "ProductSketch",
     "SRHTSketch",
+    "SketchTransformer",
     "SketchedLeastSquares",
     "SparseSignSketch",
     "countsketch",

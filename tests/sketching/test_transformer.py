@@ -1,0 +1,77 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.metrics import euclidean_distances
+from sklearn.pipeline import make_pipeline
+from sklearn.linear_model import RidgeClassifier
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sparselearn.sketching import SketchTransformer, make_sketch
+
+SKETCHES = ["countsketch", "sparse_sign", "gaussian", "srht"]
+
+
+@pytest.mark.parametrize("sketch", SKETCHES)
+def test_distances_preserved(sketch, global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    X = sp.random(40, 5000, density=0.02, random_state=global_random_seed, format="csr")
+    X = X + sp.csr_matrix(rng.standard_normal((40, 1)) * np.eye(40, 5000))
+    tr = SketchTransformer(sketch=sketch, n_components=1000, random_state=global_random_seed)
+    Z = tr.fit_transform(X)
+    d_orig = euclidean_distances(X)[np.triu_indices(40, 1)]
+    d_new = euclidean_distances(Z)[np.triu_indices(40, 1)]
+    ratio = d_new / d_orig
+    # eps ~ sqrt(8 log(n_pairs) / k) = 0.24 for a JL map at k = 1000 with 780 pairs
+    assert np.all(np.abs(ratio - 1) < 0.25), (ratio.min(), ratio.max())
+
+
+@pytest.mark.parametrize("sketch", SKETCHES)
+def test_transform_is_the_function_sketch_of_features(sketch):
+    X = np.random.default_rng(0).standard_normal((20, 300))
+    tr = SketchTransformer(sketch=sketch, n_components=64, random_state=5).fit(X)
+    op = make_sketch(sketch, 64, random_state=5).fit(300)
+    np.testing.assert_allclose(tr.transform(X), op.apply(X.T).T, rtol=1e-12, atol=1e-12)
+    Xs = sp.csr_matrix(X)
+    out = tr.transform(Xs)
+    out = out.toarray() if sp.issparse(out) else out
+    np.testing.assert_allclose(out, tr.transform(X), rtol=1e-12, atol=1e-12)
+
+
+def test_auto_dimension_and_errors():
+    X = np.random.default_rng(0).standard_normal((100, 20000))
+    tr = SketchTransformer(eps=0.5, random_state=0).fit(X)
+    from sklearn.random_projection import johnson_lindenstrauss_min_dim
+
+    assert tr.n_components_ == johnson_lindenstrauss_min_dim(100, eps=0.5)
+    with pytest.raises(ValueError, match="larger than the original space"):
+        SketchTransformer(eps=0.1).fit(X[:, :100])
+    with pytest.raises(ValueError, match="n_components"):
+        SketchTransformer(n_components=0).fit(X)
+    with pytest.raises(ValueError, match="SRHT"):
+        SketchTransformer(sketch="srht", n_components=200).fit(X[:, :100])
+    with pytest.warns(UserWarning, match="higher than the number of features"):
+        SketchTransformer(n_components=200).fit(X[:, :100])
+
+
+def test_pipeline_and_dense_output():
+    rng = np.random.default_rng(0)
+    X = sp.random(200, 3000, density=0.01, random_state=0, format="csr")
+    y = (X @ rng.standard_normal(3000) > 0).astype(int)
+    pipe = make_pipeline(SketchTransformer(n_components=500, random_state=0), RidgeClassifier())
+    assert pipe.fit(X, y).score(X, y) > 0.8
+    tr = SketchTransformer(n_components=50, dense_output=True, random_state=0).fit(X)
+    assert isinstance(tr.transform(X), np.ndarray)
+    assert sp.issparse(SketchTransformer(n_components=50, random_state=0).fit_transform(X))
+    names = tr.get_feature_names_out()
+    assert names[0] == "sketchtransformer0" and len(names) == 50
+
+
+@parametrize_with_checks(
+    [
+        SketchTransformer(n_components=3, random_state=0),
+        SketchTransformer(sketch="srht", n_components=2, random_state=0),
+        SketchTransformer(sketch="gaussian", n_components=3, random_state=0),
+    ]
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
