@@ -1,0 +1,359 @@
+"""Sparse coding of signals over a fixed dictionary: ``sparse_encode``.
+
+One public dispatcher over the greedy coders of :mod:`sparselearn._core.omp` and the penalized
+coders (coordinate descent, FISTA) of :mod:`sparselearn._core.coding`; every algorithm works on the
+Gram matrix ``D D^T`` and the correlations ``X D^T`` and codes the signals in parallel.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.linalg import eigh
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_array
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+
+from .._core import coding as _coding
+from .._core import omp as _omp
+from .._core import prox as _prox
+from ..penalties import CEL0, L0, L1, MCP, SCAD, Lq, Penalty
+
+__all__ = ["sparse_encode"]
+
+ALGORITHMS = ("omp", "mp", "iht", "topk", "fista", "cd", "threshold", "lasso_cd", "lasso_lars")
+PENALTIES = {"l1": L1, "l0": L0, "mcp": MCP, "scad": SCAD, "lq": Lq, "cel0": CEL0}
+
+
+@validate_params(
+    {
+        "X": ["array-like", "sparse matrix"],
+        "dictionary": ["array-like"],
+        "gram": ["array-like", None],
+        "cov": ["array-like", None],
+        "algorithm": [StrOptions(set(ALGORITHMS))],
+        "penalty": [StrOptions(set(PENALTIES)), Penalty],
+        "alpha": [Interval(numbers.Real, 0, None, closed="left"), None],
+        "n_nonzero_coefs": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "positive": ["boolean"],
+        "init": ["array-like", StrOptions({"l1", "zeros"}), None],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "n_jobs": [numbers.Integral, None],
+        "check_input": ["boolean"],
+        "verbose": ["verbose"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalty="l1", alpha=None,
+                  n_nonzero_coefs=None, positive=False, init=None, max_iter=1000, tol=1e-6,
+                  n_jobs=None, check_input=True, verbose=0):
+    r"""Sparse codes of the rows of ``X`` over the atoms (rows) of ``dictionary``.
+
+    Each signal :math:`x` (a row of ``X``) gets the code :math:`c` solving
+
+    .. math::
+        \min_c \; \tfrac12 \|x - c D\|_2^2 + \sum_j \mathrm{pen}(c_j)
+        \qquad\text{or}\qquad \min_c \tfrac12 \|x - c D\|_2^2 \;\; \text{s.t.} \;\; \|c\|_0 \le k,
+
+    the first for the penalized algorithms (``"cd"``, ``"fista"``), the second approximately for the
+    greedy ones (``"omp"``, ``"mp"``, ``"iht"``). ``D`` has shape ``(n_components, n_features)``
+    as in scikit-learn.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Signals, one per row.
+    dictionary : array-like of shape (n_components, n_features)
+        Atoms, one per row; no atom may be zero. The greedy algorithms assume unit-norm atoms
+        (OMP chooses by raw correlation, as scikit-learn does).
+    gram : array-like of shape (n_components, n_components), default=None
+        Precomputed ``dictionary @ dictionary.T``.
+    cov : array-like of shape (n_components, n_samples), default=None
+        Precomputed ``dictionary @ X.T`` (scikit-learn's layout).
+    algorithm : {"omp", "mp", "iht", "topk", "fista", "cd", "threshold", "lasso_cd", \
+"lasso_lars"}, default="omp"
+        * ``"omp"``: batch orthogonal matching pursuit, progressive Cholesky updates;
+        * ``"mp"``: matching pursuit (atoms by normalized correlation, until ``n_nonzero_coefs``
+          atoms are used);
+        * ``"iht"``: normalized iterative hard thresholding with ``n_nonzero_coefs`` atoms;
+        * ``"topk"``: keep the ``n_nonzero_coefs`` largest correlations ``X D^T``;
+        * ``"threshold"``: soft thresholding of the correlations at ``alpha`` (scikit-learn's);
+        * ``"cd"``: coordinate descent on the penalized problem (any ``penalty``);
+        * ``"fista"``: FISTA with restart on the penalized problem (any ``penalty``);
+        * ``"lasso_cd"``, ``"lasso_lars"``: scikit-learn's names, both solved as ``"cd"`` with
+          the L1 penalty (same optimum).
+    penalty : {"l1", "l0", "mcp", "scad", "lq", "cel0"} or Penalty, default="l1"
+        Penalty of ``"cd"`` / ``"fista"``. A string builds the penalty of
+        :mod:`sparselearn.penalties` with its default shape parameters (MCP ``gamma=3``, SCAD
+        ``gamma=3.7``, Lq ``q=1/2``); pass an object (e.g. ``MCP(alpha=0.1, gamma=2.0)``) to choose
+        them. CEL0 is scaled by the squared atom norms (the curvature of the datafit).
+    alpha : float, default=None
+        Regularization strength: the penalty's ``alpha`` for ``"cd"``/``"fista"`` (default 1.0, or
+        the object's own when ``penalty`` is an object), the threshold of ``"threshold"``
+        (default 1.0), and for ``"omp"``/``"mp"`` the targeted squared residual norm, which then
+        overrides ``n_nonzero_coefs`` (as scikit-learn's ``tol``).
+    n_nonzero_coefs : int, default=None
+        Number of atoms per signal for ``"omp"``, ``"mp"``, ``"iht"``, ``"topk"``. Default:
+        ``min(max(n_features // 10, 1), n_components)`` as scikit-learn. At most ``n_features``
+        for ``"omp"`` and at most ``n_components``.
+    positive : bool, default=False
+        Non-negative codes (not available for ``"omp"``).
+    init : {"l1", "zeros"} or array-like of shape (n_samples, n_components), default=None
+        Starting codes of ``"cd"``/``"fista"``. ``None`` means ``"zeros"`` for convex penalties and
+        ``"l1"`` for nonconvex ones: the nonconvex solver starts from the L1 solution whose zero
+        threshold on the correlations matches the penalty's (started from zero, L0 or MCP coders
+        often lose the support).
+    max_iter : int, default=1000
+        Iterations of ``"cd"`` (full sweeps), ``"fista"``, ``"iht"``, and steps of ``"mp"``.
+    tol : float, default=1e-6
+        ``"cd"``/``"fista"`` stop when every prox fixed-point residual is
+        ``<= tol * max_j |(X D^T)_ij|``; ``"iht"`` when ``||dc|| <= tol ||c||``.
+    n_jobs : int, default=None
+        Numba threads used over signals (``None``: 1, ``-1``: all).
+    check_input : bool, default=True
+        Validate the inputs (estimators that already did set it to False).
+    verbose : int, default=0
+        Print a summary of the iterations.
+
+    Returns
+    -------
+    code : ndarray of shape (n_samples, n_components)
+        Sparse codes, in the dtype of ``X`` (float32 kept).
+
+    See Also
+    --------
+    SparseCoder : The same as a transformer.
+    sklearn.decomposition.sparse_encode : The reference this function follows.
+
+    Notes
+    -----
+    OMP follows Rubinstein, Zibulevsky & Elad (2008); normalized IHT Blumensath & Davies (2010);
+    FISTA Beck & Teboulle (2009) with the function-value restart of O'Donoghue & Candes (2015), which
+    keeps the objective monotone for the nonconvex penalties too. The nonconvex coders are those of
+    Rentzeperis, Calatroni, Perrinet & Prandi, "Beyond l1 sparse coding in V1", PLoS Comput. Biol.
+    (2023).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.decomposition import sparse_encode
+    >>> rng = np.random.default_rng(0)
+    >>> D = rng.standard_normal((8, 5)); D /= np.linalg.norm(D, axis=1, keepdims=True)
+    >>> X = 2.0 * D[[1]] - 1.5 * D[[6]]
+    >>> code = sparse_encode(X, D, algorithm="omp", n_nonzero_coefs=2)
+    >>> np.round(code, 6)
+    array([[ 0. ,  2. ,  0. ,  0. ,  0. ,  0. , -1.5,  0. ]])
+    """
+    if check_input:
+        X, dictionary = _check_X_dictionary(X, dictionary)
+    code, _ = _sparse_encode(X, dictionary, gram=gram, cov=cov, algorithm=algorithm,
+                             penalty=penalty, alpha=alpha, n_nonzero_coefs=n_nonzero_coefs,
+                             positive=positive, init=init, max_iter=max_iter, tol=tol,
+                             n_jobs=n_jobs, verbose=verbose)
+    return code
+
+
+# ---------------------------------------------------------------------------------------------
+# private core shared with the estimators
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_X_dictionary(X, dictionary):
+    X = check_array(X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], input_name="X")
+    dictionary = check_array(dictionary, dtype=np.float64, input_name="dictionary")
+    if dictionary.shape[1] != X.shape[1]:
+        raise ValueError(
+            f"dictionary has {dictionary.shape[1]} features (columns) but X has {X.shape[1]}; "
+            "dictionary must have shape (n_components, n_features)."
+        )
+    norms = np.linalg.norm(dictionary, axis=1)
+    zero = np.flatnonzero(norms == 0)
+    if zero.size:
+        raise ValueError(f"dictionary has zero atoms (rows {zero[:10].tolist()}); remove them.")
+    return X, dictionary
+
+
+def _make_penalty(penalty, alpha, positive):
+    """Penalty object from a name or an object; ``alpha`` and ``positive`` override."""
+    if isinstance(penalty, Penalty):
+        pen = clone(penalty)
+        if alpha is not None:
+            pen.set_params(alpha=float(alpha))
+    else:
+        pen = PENALTIES[penalty](alpha=1.0 if alpha is None else float(alpha))
+    if positive:
+        pen.set_params(positive=True)
+    pen._check()
+    return pen
+
+
+def _zero_threshold(pen, curv):
+    """Largest ``|v|`` with ``prox(v, step=1/curv) = 0`` for one coordinate of curvature ``curv``:
+    the correlation ``|r| = curv |v|`` below which coordinate descent keeps an atom off."""
+    params = pen._params()
+    params[3] = 0.0
+    step = 1.0 / curv
+    hi = 1.0
+    while _prox.prox_1d(pen._code, params, 1.0, curv, hi, step) == 0.0 and hi < 1e300:
+        hi *= 2.0
+    lo = 0.0
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        if _prox.prox_1d(pen._code, params, 1.0, curv, mid, step) == 0.0:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo <= 1e-12 * hi:
+            break
+    return curv * lo
+
+
+def _threads(n_jobs):
+    import numba
+
+    available = numba.config.NUMBA_NUM_THREADS
+    if n_jobs is None:
+        return 1
+    if n_jobs < 0:
+        return max(available + 1 + n_jobs, 1)
+    if n_jobs == 0:
+        raise ValueError("n_jobs == 0 has no meaning; use None, a positive int or -1.")
+    return min(n_jobs, available)
+
+
+def _lipschitz(gram):
+    n = gram.shape[0]
+    return float(eigh(gram, eigvals_only=True, subset_by_index=[n - 1, n - 1])[0])
+
+
+def _sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalty="l1", alpha=None,
+                   n_nonzero_coefs=None, positive=False, init=None, max_iter=1000, tol=1e-6,
+                   n_jobs=None, verbose=0):
+    """Validated-input core. Returns ``(codes, n_iter)``, ``n_iter`` the largest per-signal count."""
+    import numba
+
+    n_samples, n_features = X.shape
+    n_components = dictionary.shape[0]
+    out_dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    if gram is None:
+        gram = dictionary @ dictionary.T
+    else:
+        gram = check_array(gram, dtype=np.float64, input_name="gram")
+        if gram.shape != (n_components, n_components):
+            raise ValueError(f"gram must have shape ({n_components}, {n_components}), got {gram.shape}.")
+    gram = np.ascontiguousarray(gram, dtype=np.float64)
+    if cov is None:
+        cov = X @ dictionary.T
+        cov = cov.toarray() if sp.issparse(cov) else cov
+    else:
+        cov = check_array(cov, dtype=np.float64, input_name="cov").T
+        if cov.shape != (n_samples, n_components):
+            raise ValueError(f"cov must have shape ({n_components}, {n_samples}), got {cov.T.shape}.")
+    cov = np.ascontiguousarray(cov, dtype=np.float64)
+    if algorithm in ("lasso_cd", "lasso_lars"):
+        algorithm, penalty = "cd", "l1"
+
+    greedy = algorithm in ("omp", "mp", "iht", "topk")
+    if greedy:
+        if n_nonzero_coefs is None:
+            n_nonzero_coefs = int(min(max(n_features // 10, 1), n_components))
+        if n_nonzero_coefs > n_components:
+            raise ValueError(
+                f"n_nonzero_coefs={n_nonzero_coefs} exceeds the number of atoms ({n_components})."
+            )
+        if algorithm == "omp" and n_nonzero_coefs > n_features and alpha is None:
+            raise ValueError(
+                f"n_nonzero_coefs={n_nonzero_coefs} exceeds n_features={n_features}: OMP cannot "
+                "select more atoms than the signal dimension."
+            )
+    if algorithm == "omp" and positive:
+        raise ValueError("positive=True is not available for algorithm='omp'; use 'cd' or 'fista'.")
+
+    previous_threads = numba.get_num_threads()
+    numba.set_num_threads(_threads(n_jobs))
+    n_iter = 1
+    try:
+        if algorithm in ("omp", "mp"):
+            norms_sq = _row_norms_sq(X)
+            if alpha is not None:
+                tol_residual = float(alpha)
+                n_nonzero_coefs = min(n_features, n_components)
+            else:
+                tol_residual = -1.0
+            if algorithm == "omp":
+                codes, status = _omp.omp_gram(gram, cov, norms_sq, int(n_nonzero_coefs), tol_residual)
+                if np.any(status == 1):
+                    warnings.warn(
+                        f"Orthogonal matching pursuit ended prematurely on {int(np.sum(status == 1))} "
+                        "signal(s): the next atom was linearly dependent on the chosen ones or the "
+                        "residual was already zero.", RuntimeWarning, stacklevel=3)
+                n_iter = int(n_nonzero_coefs)
+            else:
+                codes, status = _omp.mp_gram(gram, cov, norms_sq, int(n_nonzero_coefs), tol_residual,
+                                             int(max_iter), bool(positive))
+                _warn_not_converged(status == 2, "mp", max_iter)
+                n_iter = int(max_iter)
+        elif algorithm == "topk":
+            codes = _omp.topk_gram(cov, int(n_nonzero_coefs), bool(positive))
+        elif algorithm == "threshold":
+            codes = _omp.soft_threshold_codes(cov, 1.0 if alpha is None else float(alpha), bool(positive))
+        elif algorithm == "iht":
+            codes, n_iters, status = _omp.niht_gram(gram, cov, int(n_nonzero_coefs), int(max_iter),
+                                                    float(tol), bool(positive))
+            _warn_not_converged(status == 2, "iht", max_iter)
+            n_iter = int(n_iters.max(initial=0))
+        else:
+            codes, n_iter = _penalized(gram, cov, algorithm, _make_penalty(penalty, alpha, positive),
+                                       init, max_iter, tol)
+    finally:
+        numba.set_num_threads(previous_threads)
+    if verbose:
+        nnz = np.count_nonzero(codes, axis=1)
+        print(f"[sparse_encode] {algorithm}: {n_samples} signals, {n_iter} iterations at most, "
+              f"{nnz.mean():.2f} non-zeros per signal on average")
+    return codes.astype(out_dtype, copy=False), n_iter
+
+
+def _row_norms_sq(X):
+    if sp.issparse(X):
+        return np.asarray(X.multiply(X).sum(axis=1), dtype=np.float64).ravel()
+    X = np.asarray(X, dtype=np.float64)
+    return np.einsum("ij,ij->i", X, X)
+
+
+def _warn_not_converged(mask, name, max_iter):
+    if np.any(mask):
+        warnings.warn(
+            f"sparse_encode ({name}): {int(np.sum(mask))} of {mask.size} signals did not converge "
+            f"in max_iter={max_iter}; increase max_iter or tol.", ConvergenceWarning, stacklevel=4)
+
+
+def _penalized(gram, cov, algorithm, pen, init, max_iter, tol):
+    n_samples, n_components = cov.shape
+    curvs = np.ascontiguousarray(np.diag(gram), dtype=np.float64)
+    weights = pen._weights(n_components)
+    if init is None:
+        init = "zeros" if pen.convex else "l1"
+    if isinstance(init, str):
+        codes = np.zeros((n_samples, n_components))
+        if init == "l1" and not pen.convex:
+            # warm start: the L1 problem whose zero threshold matches the penalty's
+            l1 = L1(alpha=_zero_threshold(pen, float(np.median(curvs))), weights=pen.weights,
+                    positive=pen.positive)
+            codes, _ = _penalized(gram, cov, algorithm, l1, "zeros", max_iter, tol)
+    else:
+        codes = check_array(init, dtype=np.float64, input_name="init", order="C", copy=True)
+        if codes.shape != (n_samples, n_components):
+            raise ValueError(f"init must have shape ({n_samples}, {n_components}), got {codes.shape}.")
+    params = pen._params()
+    if algorithm == "cd":
+        n_iters, converged = _coding.cd_gram(gram, cov, codes, pen._code, params, weights, curvs,
+                                             int(max_iter), float(tol))
+    else:
+        n_iters, converged = _coding.fista_gram(gram, cov, codes, _lipschitz(gram), pen._code, params,
+                                                weights, curvs, int(max_iter), float(tol))
+    _warn_not_converged(~converged, algorithm, max_iter)
+    return codes, int(n_iters.max(initial=0))

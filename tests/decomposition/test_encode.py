@@ -1,0 +1,240 @@
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.decomposition import sparse_encode as sk_sparse_encode
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import orthogonal_mp_gram
+
+from sparselearn.decomposition import sparse_encode
+from sparselearn.decomposition._encode import _lipschitz
+from sparselearn.decomposition._synthetic import planted_dictionary_data
+from sparselearn.penalties import CEL0, L0, L1, MCP, SCAD, Lq
+
+NONCONVEX = ["l0", "mcp", "scad", "lq", "cel0"]
+
+
+def _unit_dictionary(rng, n_components, n_features):
+    D = rng.standard_normal((n_components, n_features))
+    return D / np.linalg.norm(D, axis=1, keepdims=True)
+
+
+def _exact_support(codes, truth):
+    return np.mean([np.array_equal(np.flatnonzero(c), np.flatnonzero(t)) for c, t in zip(codes, truth)])
+
+
+# ---------------------------------------------------------------------------- greedy coders
+
+
+@pytest.mark.parametrize("n_nonzero_coefs", [1, 5, 12])
+def test_omp_matches_sklearn(rng, n_nonzero_coefs):
+    D = _unit_dictionary(rng, 60, 30)
+    X = rng.standard_normal((40, 30))
+    codes = sparse_encode(X, D, algorithm="omp", n_nonzero_coefs=n_nonzero_coefs)
+    ref = orthogonal_mp_gram(D @ D.T, D @ X.T, n_nonzero_coefs=n_nonzero_coefs).T
+    np.testing.assert_allclose(codes, ref, atol=1e-10)
+    assert np.all(np.count_nonzero(codes, axis=1) == n_nonzero_coefs)
+
+
+def test_omp_residual_tolerance_matches_sklearn(rng):
+    D = _unit_dictionary(rng, 50, 20)
+    X = rng.standard_normal((30, 20))
+    tol = 0.3 * np.mean(np.sum(X**2, axis=1))
+    codes = sparse_encode(X, D, algorithm="omp", alpha=tol)
+    ref = orthogonal_mp_gram(D @ D.T, D @ X.T, tol=tol, norms_squared=np.sum(X**2, axis=1)).T
+    np.testing.assert_allclose(codes, ref, atol=1e-10)
+    assert np.all(np.sum((X - codes @ D) ** 2, axis=1) <= tol + 1e-9)
+
+
+@pytest.mark.parametrize("algorithm", ["omp", "iht", "mp"])
+def test_planted_support_recovery(global_random_seed, algorithm):
+    # classical regime: m = 100 features, n = 256 atoms, k <= 10 non-zeros, noiseless
+    k = 10 if algorithm != "mp" else 4
+    X, D, C = planted_dictionary_data(40, 256, 100, k, random_state=global_random_seed)
+    codes = sparse_encode(X, D, algorithm=algorithm, n_nonzero_coefs=k, max_iter=300, tol=1e-10)
+    assert _exact_support(codes, C) == 1.0
+    if algorithm != "mp":
+        np.testing.assert_allclose(codes, C, atol=1e-6)
+
+
+def test_mp_residual_decreases_and_tol(rng):
+    D = _unit_dictionary(rng, 40, 20)
+    X = rng.standard_normal((10, 20))
+    errors = [np.sum((X - sparse_encode(X, D, algorithm="mp", n_nonzero_coefs=k) @ D) ** 2)
+              for k in (1, 2, 4, 8)]
+    assert np.all(np.diff(errors) < 0)
+    target = 0.5 * np.min(np.sum(X**2, axis=1))
+    codes = sparse_encode(X, D, algorithm="mp", alpha=target, max_iter=1000)
+    assert np.all(np.sum((X - codes @ D) ** 2, axis=1) <= target + 1e-12)
+
+
+def test_topk_and_threshold(rng):
+    D = _unit_dictionary(rng, 30, 10)
+    X = rng.standard_normal((8, 10))
+    cov = X @ D.T
+    codes = sparse_encode(X, D, algorithm="topk", n_nonzero_coefs=3)
+    for c, r in zip(codes, cov):
+        keep = np.argsort(-np.abs(r))[:3]
+        np.testing.assert_array_equal(np.flatnonzero(c), np.sort(keep))
+        np.testing.assert_allclose(c[keep], r[keep])
+    pos = sparse_encode(X, D, algorithm="topk", n_nonzero_coefs=3, positive=True)
+    assert np.all(pos >= 0)
+    ours = sparse_encode(X, D, algorithm="threshold", alpha=0.4)
+    ref = sk_sparse_encode(X, D, algorithm="threshold", alpha=0.4)
+    np.testing.assert_allclose(ours, ref, atol=1e-12)
+
+
+def test_iht_objective_not_worse_than_topk(rng):
+    X, D, _ = planted_dictionary_data(20, 80, 40, 6, noise=0.1, random_state=1)
+    topk = sparse_encode(X, D, algorithm="topk", n_nonzero_coefs=6)
+    iht = sparse_encode(X, D, algorithm="iht", n_nonzero_coefs=6, max_iter=500)
+    assert np.all(np.count_nonzero(iht, axis=1) <= 6)
+    assert np.sum((X - iht @ D) ** 2) < np.sum((X - topk @ D) ** 2)
+
+
+# ---------------------------------------------------------------------------- penalized coders
+
+
+@pytest.mark.parametrize("algorithm", ["cd", "fista"])
+@pytest.mark.parametrize("positive", [False, True])
+def test_l1_codes_match_cvxpy(rng, algorithm, positive):
+    cp = pytest.importorskip("cvxpy")
+    D = _unit_dictionary(rng, 40, 20)
+    X = rng.standard_normal((3, 20))
+    alpha = 0.2
+    codes = sparse_encode(X, D, algorithm=algorithm, penalty="l1", alpha=alpha, tol=1e-12,
+                          max_iter=100_000, positive=positive)
+    for x, code in zip(X, codes):
+        c = cp.Variable(40, nonneg=positive)
+        cp.Problem(cp.Minimize(0.5 * cp.sum_squares(x - D.T @ c) + alpha * cp.norm1(c))).solve(
+            solver=cp.CLARABEL, tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
+        np.testing.assert_allclose(code, c.value, atol=1e-6)
+
+
+def test_lasso_cd_matches_sklearn(rng):
+    D = _unit_dictionary(rng, 50, 25)
+    X = rng.standard_normal((10, 25))
+    ours = sparse_encode(X, D, algorithm="lasso_cd", alpha=0.3, tol=1e-12, max_iter=10_000)
+    ref = sk_sparse_encode(X, D, algorithm="lasso_lars", alpha=0.3)
+    np.testing.assert_allclose(ours, ref, atol=1e-8)
+
+
+def _fixed_point_scores(pen, codes, X, D, lipschitz):
+    G = D @ D.T
+    curvs = np.diag(G)
+    grads = codes @ G - X @ D.T
+    return np.array([pen.fixed_point_score(c, g, lipschitz, curvatures=curvs)
+                     for c, g in zip(codes, grads)])
+
+
+@pytest.mark.parametrize("name", NONCONVEX + ["l1"])
+def test_codes_are_prox_fixed_points(global_random_seed, name):
+    X, D, _ = planted_dictionary_data(15, 60, 30, 4, noise=0.05, random_state=global_random_seed)
+    pen = {"l1": L1, "l0": L0, "mcp": MCP, "scad": SCAD, "lq": Lq, "cel0": CEL0}[name](alpha=0.05)
+    G = D @ D.T
+    for algorithm, lipschitz in (("cd", np.diag(G)), ("fista", _lipschitz(G))):
+        codes = sparse_encode(X, D, algorithm=algorithm, penalty=pen, tol=1e-10, max_iter=20_000)
+        scores = _fixed_point_scores(pen, codes, X, D, lipschitz)
+        assert scores.max() <= 1e-7, (algorithm, scores.max())
+        assert np.count_nonzero(codes) > 0
+
+
+@pytest.mark.parametrize("name", NONCONVEX)
+def test_nonconvex_improves_on_its_l1_start(name):
+    X, D, _ = planted_dictionary_data(20, 60, 30, 4, noise=0.05, random_state=3)
+    pen = {"l0": L0, "mcp": MCP, "scad": SCAD, "lq": Lq, "cel0": CEL0}[name](alpha=0.05)
+    curvs = np.ones(60)
+
+    def objective(codes):
+        return 0.5 * np.sum((X - codes @ D) ** 2) + sum(pen.value(c, curvs) for c in codes)
+
+    from sparselearn.decomposition._encode import _zero_threshold
+
+    start = sparse_encode(X, D, algorithm="cd", alpha=_zero_threshold(pen, 1.0), tol=1e-10)
+    codes = sparse_encode(X, D, algorithm="cd", penalty=pen, tol=1e-10)
+    assert objective(codes) < objective(start)
+    again = sparse_encode(X, D, algorithm="cd", penalty=pen, init=start, tol=1e-10)
+    np.testing.assert_allclose(codes, again, atol=1e-12)
+
+
+def test_nonconvex_warm_start_beats_zero_start():
+    # l0 coding of a planted, noisy problem: the default start (l1 solution) keeps the support
+    X, D, C = planted_dictionary_data(60, 256, 100, 8, noise=0.02, random_state=0)
+    exact = {}
+    for init in ("l1", "zeros"):
+        codes = sparse_encode(X, D, algorithm="fista", penalty="l0", alpha=0.02, init=init,
+                              tol=1e-8, max_iter=5000)
+        exact[init] = _exact_support(codes, C)
+    assert exact["l1"] >= 0.9
+    assert exact["l1"] > exact["zeros"]
+
+
+# ---------------------------------------------------------------------------- input handling
+
+
+def test_float32_kept_and_sparse_equals_dense(rng):
+    D = _unit_dictionary(rng, 30, 12)
+    X = rng.standard_normal((10, 12))
+    X[X < 0.3] = 0.0
+    for algorithm in ("omp", "cd", "fista", "iht", "mp", "topk", "threshold"):
+        dense = sparse_encode(X, D, algorithm=algorithm, n_nonzero_coefs=3, alpha=None)
+        assert dense.dtype == np.float64
+        assert sparse_encode(X.astype(np.float32), D, algorithm=algorithm,
+                             n_nonzero_coefs=3).dtype == np.float32
+        np.testing.assert_allclose(sparse_encode(sp.csr_matrix(X), D, algorithm=algorithm,
+                                                 n_nonzero_coefs=3), dense, atol=1e-12)
+
+
+def test_precomputed_gram_and_cov(rng):
+    D = _unit_dictionary(rng, 30, 12)
+    X = rng.standard_normal((10, 12))
+    for algorithm in ("omp", "cd"):
+        a = sparse_encode(X, D, algorithm=algorithm, alpha=0.1 if algorithm == "cd" else None)
+        b = sparse_encode(X, D, gram=D @ D.T, cov=D @ X.T, algorithm=algorithm,
+                          alpha=0.1 if algorithm == "cd" else None)
+        np.testing.assert_allclose(a, b)
+
+
+def test_bad_input(rng):
+    D = _unit_dictionary(rng, 20, 10)
+    X = rng.standard_normal((5, 10))
+    with pytest.raises(ValueError, match="zero atoms"):
+        sparse_encode(X, np.vstack([D, np.zeros(10)]))
+    with pytest.raises(ValueError, match="features"):
+        sparse_encode(X, D[:, :8])
+    bad = X.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        sparse_encode(bad, D)
+    with pytest.raises(ValueError, match="n_features"):
+        sparse_encode(X, D, algorithm="omp", n_nonzero_coefs=11)
+    with pytest.raises(ValueError, match="n_nonzero_coefs"):
+        sparse_encode(X, D, algorithm="topk", n_nonzero_coefs=21)
+    with pytest.raises(ValueError, match="alpha"):
+        sparse_encode(X, D, algorithm="cd", alpha=-1.0)
+    with pytest.raises(ValueError, match="algorithm"):
+        sparse_encode(X, D, algorithm="lars")
+    with pytest.raises(ValueError, match="positive"):
+        sparse_encode(X, D, algorithm="omp", positive=True)
+    with pytest.raises(ValueError, match="gamma"):
+        sparse_encode(X, D, algorithm="cd", penalty=MCP(gamma=0.5))
+    with pytest.raises(ValueError, match="init"):
+        sparse_encode(X, D, algorithm="cd", init=np.zeros((4, 20)))
+
+
+def test_convergence_warning():
+    X, D, _ = planted_dictionary_data(5, 40, 20, 4, noise=0.1, random_state=0)
+    for algorithm in ("cd", "fista"):
+        with pytest.warns(ConvergenceWarning, match="max_iter"):
+            sparse_encode(X, D, algorithm=algorithm, alpha=0.01, max_iter=1, tol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sparse_encode(X, D, algorithm="cd", alpha=0.01, tol=1e-8)
+
+
+def test_parallel_equals_serial(rng):
+    X, D, _ = planted_dictionary_data(30, 50, 20, 3, noise=0.1, random_state=0)
+    for algorithm in ("omp", "cd"):
+        np.testing.assert_array_equal(sparse_encode(X, D, algorithm=algorithm, alpha=None, n_jobs=1),
+                                      sparse_encode(X, D, algorithm=algorithm, alpha=None, n_jobs=-1))
