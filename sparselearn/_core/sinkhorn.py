@@ -1,0 +1,493 @@
+"""Entropic optimal transport kernels: log-domain Sinkhorn and Sinkhorn-Newton-Sparse (SNS).
+
+Conventions (POT's): the plan is ``P_ij = exp((f_i + g_j - M_ij) / reg)`` for dual potentials
+``f`` (rows) and ``g`` (columns); the concave dual (Lyapunov potential) is
+
+    D(f, g) = <a, f> + <b, g> - reg * sum_ij P_ij + reg,
+
+with gradient ``(a - P 1, b - P^T 1)`` and Hessian ``-(1/reg) [[diag(P 1), P], [P^T, diag(P^T 1)]]``.
+The marginal error is ``||P 1 - a||_1 + ||P^T 1 - b||_1``.
+
+All arrays are float64, ``M`` is C-contiguous of shape ``(n, m)``; ``a`` and ``b`` are strictly
+positive (callers drop zero-mass points). Kernels never validate their input.
+
+Newton stage layout: an *anchor* kernel ``K = exp((f0 + g0 - M) / reg)`` is kept and the plan is
+``diag(u) K diag(v)`` with ``u = exp((f - f0) / reg)``, ``v = exp((g - g0) / reg)``, so gradients,
+Hessian products and line-search trials are mat-vecs, not exponentials. The anchor is re-absorbed
+(one exponential pass) once ``|log u|`` or ``|log v|`` exceeds ``_ABSORB``.
+"""
+
+from math import exp, inf, log, sqrt
+
+import numpy as np
+from numba import njit
+
+_LSE_CUTOFF = -60.0  # exp(-60) ~ 1e-26: terms below it cannot move a float64 log-sum-exp
+_ABSORB = 30.0  # re-anchor when a log-scaling exceeds this
+_MAX_STEP = 50.0  # largest change of a log-scaling allowed in one Newton trial
+_MAX_HALVINGS = 30
+_N_SAMPLE = 32768  # plan entries sampled to set the sparsification threshold
+_DENSE_FROM = 0.25  # at this density the exact Hessian is applied matrix-free instead
+_SLOW_RATIO = 0.5  # a full Newton step keeping more than this share of the error grows the density
+
+# info codes returned in ``info`` arrays
+INFO_N_ITER = 0
+INFO_N_SINKHORN = 1
+INFO_N_NEWTON = 2
+INFO_N_CG = 3
+INFO_N_FALLBACK = 4
+INFO_DENSITY_GROWTH = 5
+INFO_NNZ = 6
+INFO_SIZE = 7
+
+
+# ---------------------------------------------------------------------------------------------
+# log-sum-exp sweeps (two passes each, C-order friendly)
+# ---------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def lse_rows(M, g, reg, out):
+    """``out_i = log sum_j exp((g_j - M_ij) / reg)``."""
+    n, m = M.shape
+    inv_reg = 1.0 / reg
+    for i in range(n):
+        row_max = -inf
+        for j in range(m):
+            t = g[j] - M[i, j]
+            if t > row_max:
+                row_max = t
+        s = 0.0
+        for j in range(m):
+            t = (g[j] - M[i, j] - row_max) * inv_reg
+            if t > _LSE_CUTOFF:
+                s += exp(t)
+        out[i] = row_max * inv_reg + log(s)
+
+
+@njit(cache=True)
+def lse_cols(M, f, reg, col_max, out):
+    """``out_j = log sum_i exp((f_i - M_ij) / reg)``; ``col_max`` is workspace of size m."""
+    n, m = M.shape
+    inv_reg = 1.0 / reg
+    for j in range(m):
+        col_max[j] = -inf
+        out[j] = 0.0
+    for i in range(n):
+        fi = f[i]
+        for j in range(m):
+            t = fi - M[i, j]
+            if t > col_max[j]:
+                col_max[j] = t
+    for i in range(n):
+        fi = f[i]
+        for j in range(m):
+            t = (fi - M[i, j] - col_max[j]) * inv_reg
+            if t > _LSE_CUTOFF:
+                out[j] += exp(t)
+    for j in range(m):
+        out[j] = col_max[j] * inv_reg + log(out[j])
+
+
+@njit(cache=True)
+def plan_from_potentials(M, f, g, reg, P):
+    """``P_ij = exp((f_i + g_j - M_ij) / reg)`` written into ``P``."""
+    n, m = M.shape
+    inv_reg = 1.0 / reg
+    for i in range(n):
+        fi = f[i]
+        for j in range(m):
+            t = (fi + g[j] - M[i, j]) * inv_reg
+            P[i, j] = exp(t) if t > -745.0 else 0.0
+
+
+@njit(cache=True)
+def dual_value(a, b, f, g, reg, plan_mass):
+    """``D(f, g) = <a, f> + <b, g> - reg (sum P - 1)``."""
+    value = 0.0
+    for i in range(a.shape[0]):
+        value += a[i] * f[i]
+    for j in range(b.shape[0]):
+        value += b[j] * g[j]
+    return value - reg * (plan_mass - 1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# log-domain Sinkhorn
+# ---------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def sinkhorn_log(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, start):
+    """Log-domain Sinkhorn from potentials ``(f, g)`` (updated in place).
+
+    One iteration updates ``f`` (rows exact) then ``g`` (columns exact). After it, the column
+    marginal is exact, so the marginal error is the row error, obtained for free from the row
+    log-sum-exp that the next ``f`` update needs. ``err_hist[start + k]`` and
+    ``dual_hist[start + k]`` receive the error and dual value after iteration ``k + 1``.
+
+    Returns ``(n_iter, err)``.
+    """
+    n, m = M.shape
+    log_a = np.log(a)
+    log_b = np.log(b)
+    row_lse = np.empty(n)
+    col_lse = np.empty(m)
+    col_max = np.empty(m)
+    inv_reg = 1.0 / reg
+    lse_rows(M, g, reg, row_lse)
+    err = inf
+    n_iter = 0
+    while n_iter < max_iter:
+        for i in range(n):
+            f[i] = reg * (log_a[i] - row_lse[i])
+        lse_cols(M, f, reg, col_max, col_lse)
+        for j in range(m):
+            g[j] = reg * (log_b[j] - col_lse[j])
+        n_iter += 1
+        lse_rows(M, g, reg, row_lse)
+        err = 0.0
+        mass = 0.0
+        for i in range(n):
+            row_mass = exp(f[i] * inv_reg + row_lse[i])
+            mass += row_mass
+            err += abs(row_mass - a[i])
+        err_hist[start + n_iter - 1] = err
+        dual_hist[start + n_iter - 1] = dual_value(a, b, f, g, reg, mass)
+        if err < tol:
+            break
+    return n_iter, err
+
+
+# ---------------------------------------------------------------------------------------------
+# Sinkhorn-Newton-Sparse
+# ---------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _anchor(M, f, g, reg, K):
+    plan_from_potentials(M, f, g, reg, K)
+
+
+@njit(cache=True)
+def _scaled_marginals(K, u, v, row_sum, col_sum):
+    """Row and column sums of ``diag(u) K diag(v)`` in one pass."""
+    n, m = K.shape
+    for j in range(m):
+        col_sum[j] = 0.0
+    for i in range(n):
+        ui = u[i]
+        s = 0.0
+        for j in range(m):
+            kij = K[i, j]
+            s += kij * v[j]
+            col_sum[j] += kij * ui
+        row_sum[i] = ui * s
+    for j in range(m):
+        col_sum[j] *= v[j]
+
+
+@njit(cache=True)
+def _marginal_error(a, b, row_sum, col_sum):
+    err = 0.0
+    for i in range(a.shape[0]):
+        err += abs(row_sum[i] - a[i])
+    for j in range(b.shape[0]):
+        err += abs(col_sum[j] - b[j])
+    return err
+
+
+@njit(cache=True)
+def _sparsify(K, u, v, density, sample, indptr, indices, data):
+    """CSR of the largest entries of ``P = diag(u) K diag(v)``, about ``density n m`` of them.
+
+    The threshold ``rho`` is the ``(1 - density)``-quantile of a fixed spread-out sample of
+    ``sample.shape[0]`` entries of ``P`` (the exact order statistic when the sample is all of
+    ``P``), so selection costs no sort of ``n m`` values. Entries ``P_ij >= rho`` are kept.
+    ``indices`` and ``data`` must hold n*m entries. Returns the number of stored entries.
+    """
+    n, m = K.shape
+    size = n * m
+    n_sample = sample.shape[0]
+    n_above = int(np.ceil(density * n_sample))
+    if n_above >= n_sample:
+        threshold = 0.0
+    else:
+        for k in range(n_sample):
+            if n_sample == size:
+                flat = k
+            else:
+                flat = (k * 2147483647) % size
+            i = flat // m
+            j = flat - i * m
+            sample[k] = u[i] * K[i, j] * v[j]
+        position = n_sample - n_above
+        threshold = np.partition(sample, position)[position]
+    nnz = 0
+    indptr[0] = 0
+    for i in range(n):
+        ui = u[i]
+        for j in range(m):
+            p = ui * K[i, j] * v[j]
+            if p >= threshold and p > 0.0:
+                indices[nnz] = j
+                data[nnz] = p
+                nnz += 1
+        indptr[i + 1] = nnz
+    return nnz
+
+
+@njit(cache=True)
+def _hess_sparse(row_sum, col_sum, indptr, indices, data, x, y, out):
+    """``out = [[diag(r), Ps], [Ps^T, diag(c)]] @ (x, y)``, Ps in CSR."""
+    n = row_sum.shape[0]
+    m = col_sum.shape[0]
+    for j in range(m):
+        out[n + j] = col_sum[j] * y[j]
+    for i in range(n):
+        s = row_sum[i] * x[i]
+        xi = x[i]
+        for k in range(indptr[i], indptr[i + 1]):
+            j = indices[k]
+            s += data[k] * y[j]
+            out[n + j] += data[k] * xi
+        out[i] = s
+
+
+@njit(cache=True)
+def _hess_dense(row_sum, col_sum, K, u, v, x, y, out):
+    """``out = [[diag(r), P], [P^T, diag(c)]] @ (x, y)`` with ``P = diag(u) K diag(v)``."""
+    n, m = K.shape
+    vy = v * y
+    for j in range(m):
+        out[n + j] = 0.0
+    for i in range(n):
+        ux = u[i] * x[i]
+        s = 0.0
+        for j in range(m):
+            kij = K[i, j]
+            s += kij * vy[j]
+            out[n + j] += kij * ux
+        out[i] = row_sum[i] * x[i] + u[i] * s
+    for j in range(m):
+        out[n + j] = col_sum[j] * y[j] + v[j] * out[n + j]
+
+
+@njit(cache=True)
+def _conjugate_gradient(
+    row_sum, col_sum, rhs, shift, rel_tol, max_cg_iter, dense, K, u, v, indptr, indices, data
+):
+    """Jacobi-preconditioned CG on ``H + shift diag(H)``, H the (sparsified or exact) negated,
+    scaled Hessian (Levenberg-Marquardt damping along the diagonal).
+
+    Returns ``(solution, n_cg)``.
+    """
+    n = row_sum.shape[0]
+    m = col_sum.shape[0]
+    size = n + m
+    diag = np.empty(size)
+    for i in range(n):
+        diag[i] = max(row_sum[i], 1e-300)
+    for j in range(m):
+        diag[n + j] = max(col_sum[j], 1e-300)
+    damping = shift * diag
+    x = np.zeros(size)
+    res = rhs.copy()
+    z = res / (diag + damping)
+    p = z.copy()
+    hp = np.empty(size)
+    rz = np.dot(res, z)
+    rhs_norm = sqrt(np.dot(rhs, rhs))
+    n_cg = 0
+    for _ in range(max_cg_iter):
+        if dense:
+            _hess_dense(row_sum, col_sum, K, u, v, p[:n], p[n:], hp)
+        else:
+            _hess_sparse(row_sum, col_sum, indptr, indices, data, p[:n], p[n:], hp)
+        hp += damping * p
+        n_cg += 1
+        curvature = np.dot(p, hp)
+        if curvature <= 0.0:
+            break
+        step = rz / curvature
+        x += step * p
+        res -= step * hp
+        if sqrt(np.dot(res, res)) <= rel_tol * rhs_norm:
+            break
+        z = res / (diag + damping)
+        rz_new = np.dot(res, z)
+        p = z + (rz_new / rz) * p
+        rz = rz_new
+    return x, n_cg
+
+
+@njit(cache=True)
+def sinkhorn_newton_sparse(
+    M,
+    a,
+    b,
+    reg,
+    f,
+    g,
+    tol,
+    max_iter,
+    n_sinkhorn_iter,
+    density,
+    max_cg_iter,
+    err_hist,
+    dual_hist,
+    info,
+):
+    """Sinkhorn-Newton-Sparse (Tang et al., 2024) from potentials ``(f, g)`` (updated in place).
+
+    Stage 1: ``n_sinkhorn_iter`` log-domain Sinkhorn iterations. Stage 2: Newton steps on the dual
+    ``D``: the Hessian keeps its exact diagonal and the ``ceil(density n m)`` largest plan entries
+    off the diagonal; the Newton system is solved by Jacobi-preconditioned CG (forcing term
+    ``min(0.1, sqrt(err))``), then a backtracking line search accepts the first step that lowers
+    the marginal error without lowering ``D``. A rejected direction quadruples the density (at
+    density >= 1/4 the exact Hessian is applied matrix-free); a rejected exact-Hessian direction
+    falls back to one log-domain Sinkhorn iteration.
+
+    ``info`` (int64, size ``INFO_SIZE``) receives the iteration counters. Returns the final
+    marginal error (computed from the anchored plan) and the final density.
+    """
+    n, m = M.shape
+    n_iter, err = sinkhorn_log(
+        M, a, b, reg, f, g, tol, min(n_sinkhorn_iter, max_iter), err_hist, dual_hist, 0
+    )
+    info[INFO_N_SINKHORN] = n_iter
+    info[INFO_N_ITER] = n_iter
+    if err < tol or n_iter >= max_iter:
+        return err, density
+
+    inv_reg = 1.0 / reg
+    K = np.empty((n, m))
+    _anchor(M, f, g, reg, K)
+    f0 = f.copy()
+    g0 = g.copy()
+    log_u = np.zeros(n)
+    log_v = np.zeros(m)
+    u = np.ones(n)
+    v = np.ones(m)
+    row_sum = np.empty(n)
+    col_sum = np.empty(m)
+    _scaled_marginals(K, u, v, row_sum, col_sum)
+    err = _marginal_error(a, b, row_sum, col_sum)
+    dual = dual_value(a, b, f, g, reg, row_sum.sum())
+
+    sample = np.empty(min(n * m, _N_SAMPLE))
+    indptr = np.empty(n + 1, dtype=np.int64)
+    indices = np.empty(n * m, dtype=np.int64)
+    data = np.empty(n * m)
+    rhs = np.empty(n + m)
+    trial_log_u = np.empty(n)
+    trial_log_v = np.empty(m)
+    trial_u = np.empty(n)
+    trial_v = np.empty(m)
+    trial_row = np.empty(n)
+    trial_col = np.empty(m)
+    trial_f = np.empty(n)
+    trial_g = np.empty(m)
+    size = n * m
+    info[INFO_NNZ] = 0
+    mass = a.sum()
+
+    while n_iter < max_iter and err >= tol:
+        dense = density >= _DENSE_FROM
+        if not dense:
+            info[INFO_NNZ] = _sparsify(K, u, v, density, sample, indptr, indices, data)
+        else:
+            info[INFO_NNZ] = size
+        for i in range(n):
+            rhs[i] = reg * (a[i] - row_sum[i])
+        for j in range(m):
+            rhs[n + j] = reg * (b[j] - col_sum[j])
+        rel_tol = min(0.1, sqrt(err / mass))
+        shift = 0.0
+        direction, n_cg = _conjugate_gradient(
+            row_sum, col_sum, rhs, shift, rel_tol, max_cg_iter, dense, K, u, v, indptr, indices, data
+        )
+        info[INFO_N_CG] += n_cg
+        # largest change of a log-scaling along the direction, to cap the first trial
+        largest = 0.0
+        for k in range(n + m):
+            largest = max(largest, abs(direction[k]) * inv_reg)
+        step = 1.0
+        if largest * step > _MAX_STEP:
+            step = _MAX_STEP / largest
+        slope = 0.0  # directional derivative of D along the direction
+        for k in range(n + m):
+            slope += rhs[k] * direction[k]
+        slope *= inv_reg
+        accepted = False
+        dual_slack = 1e-14 * (abs(dual) + reg)
+        for _ in range(_MAX_HALVINGS):
+            for i in range(n):
+                trial_log_u[i] = log_u[i] + step * direction[i] * inv_reg
+                trial_u[i] = exp(trial_log_u[i])
+            for j in range(m):
+                trial_log_v[j] = log_v[j] + step * direction[n + j] * inv_reg
+                trial_v[j] = exp(trial_log_v[j])
+            _scaled_marginals(K, trial_u, trial_v, trial_row, trial_col)
+            trial_err = _marginal_error(a, b, trial_row, trial_col)
+            for i in range(n):
+                trial_f[i] = f0[i] + reg * trial_log_u[i]
+            for j in range(m):
+                trial_g[j] = g0[j] + reg * trial_log_v[j]
+            trial_dual = dual_value(a, b, trial_f, trial_g, reg, trial_row.sum())
+            armijo = trial_dual >= dual + 1e-4 * step * slope
+            if trial_err < err and (trial_dual >= dual - dual_slack or armijo):
+                accepted = True
+                break
+            step *= 0.5
+        if accepted:
+            log_u[:] = trial_log_u
+            log_v[:] = trial_log_v
+            u[:] = trial_u
+            v[:] = trial_v
+            row_sum[:] = trial_row
+            col_sum[:] = trial_col
+            f[:] = trial_f
+            g[:] = trial_g
+            if step == 1.0 and trial_err > _SLOW_RATIO * err and not dense:
+                # a full step that barely helps: the sparsified Hessian misses too much mass
+                density = min(1.0, 2.0 * density)
+                info[INFO_DENSITY_GROWTH] += 1
+            err = trial_err
+            dual = max(trial_dual, dual)
+            n_iter += 1
+            info[INFO_N_NEWTON] += 1
+            err_hist[n_iter - 1] = err
+            dual_hist[n_iter - 1] = dual
+            if np.max(np.abs(log_u)) > _ABSORB or np.max(np.abs(log_v)) > _ABSORB:
+                _anchor(M, f, g, reg, K)
+                f0[:] = f
+                g0[:] = g
+                log_u[:] = 0.0
+                log_v[:] = 0.0
+                u[:] = 1.0
+                v[:] = 1.0
+                _scaled_marginals(K, u, v, row_sum, col_sum)
+                err = _marginal_error(a, b, row_sum, col_sum)
+                dual = dual_value(a, b, f, g, reg, row_sum.sum())
+        elif not dense:
+            density = min(1.0, 4.0 * density)
+            info[INFO_DENSITY_GROWTH] += 1
+        else:
+            # the exact Newton direction failed (round-off floor or bad curvature): one exact
+            # Sinkhorn iteration, then a fresh anchor
+            n_done, err = sinkhorn_log(M, a, b, reg, f, g, -1.0, 1, err_hist, dual_hist, n_iter)
+            n_iter += n_done
+            info[INFO_N_FALLBACK] += 1
+            _anchor(M, f, g, reg, K)
+            f0[:] = f
+            g0[:] = g
+            log_u[:] = 0.0
+            log_v[:] = 0.0
+            u[:] = 1.0
+            v[:] = 1.0
+            _scaled_marginals(K, u, v, row_sum, col_sum)
+            err = _marginal_error(a, b, row_sum, col_sum)
+            dual = dual_value(a, b, f, g, reg, row_sum.sum())
+    info[INFO_N_ITER] = n_iter
+    return err, density

@@ -1,0 +1,184 @@
+import numpy as np
+import ot
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from sparselearn.ot import sinkhorn, sinkhorn_newton_sparse
+
+SOLVERS = [sinkhorn, sinkhorn_newton_sparse]
+
+
+def _random_problem(rng, n=30, m=20):
+    M = rng.random((n, m))
+    a = rng.random(n) + 0.1
+    b = rng.random(m) + 0.1
+    return a / a.sum(), b / b.sum(), M
+
+
+def _point_clouds(rng, n=60, m=50):
+    xs = rng.normal(size=(n, 2))
+    xt = rng.normal(size=(m, 2)) + 1.0
+    M = ot.dist(xs, xt)
+    return np.full(n, 1.0 / n), np.full(m, 1.0 / m), M / M.max()
+
+
+def _marginal_error(P, a, b):
+    return np.abs(P.sum(1) - a).sum() + np.abs(P.sum(0) - b).sum()
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("reg", [1e-1, 1e-2])
+def test_plan_matches_pot_sinkhorn_log(solver, reg, rng):
+    a, b, M = _random_problem(rng)
+    P_ref = ot.sinkhorn(a, b, M, reg, method="sinkhorn_log", stopThr=1e-13, numItermax=100000)
+    P = solver(a, b, M, reg, tol=1e-12, max_iter=100000)
+    assert np.abs(P - P_ref).max() < 1e-8
+    assert _marginal_error(P, a, b) < 1e-11
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_log_contents_and_duality(solver, rng):
+    a, b, M = _random_problem(rng)
+    reg = 0.05
+    P, log = solver(a, b, M, reg, tol=1e-11, max_iter=10000, return_log=True)
+    assert set(log) >= {"n_iter", "err", "u", "v", "cost", "dual", "marginal_error"}
+    assert log["err"].shape == (log["n_iter"],)
+    assert log["err"][-1] < 1e-11
+    assert log["marginal_error"] == pytest.approx(_marginal_error(P, a, b), abs=1e-15)
+    # the potentials give the plan
+    np.testing.assert_allclose(P, np.exp((log["u"][:, None] + log["v"][None] - M) / reg), rtol=1e-12)
+    assert log["cost"] == pytest.approx(np.sum(P * M), rel=1e-12)
+    # strong duality: primal entropic value equals the dual value a.u + b.v
+    primal = np.sum(P * M) + reg * np.sum(P * np.log(P))
+    assert primal == pytest.approx(a @ log["u"] + b @ log["v"], abs=1e-9)
+
+
+def test_sns_dual_increases_monotonically(rng):
+    a, b, M = _point_clouds(rng)
+    P, log = sinkhorn_newton_sparse(a, b, M, 1e-3, tol=1e-10, return_log=True)
+    assert log["n_newton"] > 0
+    dual = log["dual"]
+    assert np.all(np.diff(dual) >= -1e-13 * np.abs(dual).max())
+    assert log["marginal_error"] < 1e-9
+
+
+@pytest.mark.parametrize("sparsity", [None, 0.05, 1.0])
+def test_sns_converges_fast_at_small_reg(sparsity, rng):
+    # point clouds at reg = 1e-3 of the normalized cost (the paper's eta ~ 1000)
+    a, b, M = _point_clouds(rng, 100, 90)
+    P, log = sinkhorn_newton_sparse(a, b, M, 1e-3, tol=1e-10, sparsity=sparsity, return_log=True)
+    assert log["marginal_error"] < 1e-9
+    assert log["n_iter"] < 150  # Sinkhorn needs thousands here
+    assert log["n_newton"] >= 1 and log["n_cg"] >= log["n_newton"]
+    P_ref = ot.sinkhorn(a, b, M, 1e-3, method="sinkhorn_log", stopThr=1e-10, numItermax=100000)
+    assert np.sum(P * M) == pytest.approx(np.sum(P_ref * M), rel=1e-6)
+    _, log_sinkhorn = sinkhorn(a, b, M, 1e-3, tol=1e-10, max_iter=100000, return_log=True)
+    assert 5 * log["n_iter"] < log_sinkhorn["n_iter"]
+
+
+def test_sns_sparsified_hessian_is_sparse(rng):
+    n = 100
+    a, b, M = _point_clouds(rng, n, n)
+    _, log = sinkhorn_newton_sparse(
+        a, b, M, 1e-2, tol=1e-10, sparsity=2.0 / n, return_log=True
+    )
+    assert log["marginal_error"] < 1e-9
+    assert 0 < log["nnz"] < n * n / 4
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_cost_approaches_emd_as_reg_vanishes(solver, rng):
+    a, b, M = _point_clouds(rng, 40, 30)
+    exact = ot.emd2(a, b, M)
+    gaps = []
+    for reg in [1e-1, 1e-2, 1e-3]:
+        P = solver(a, b, M, reg, tol=1e-9, max_iter=20000)
+        gaps.append(np.sum(P * M) - exact)
+    assert gaps[0] > gaps[1] > gaps[2] >= -1e-9
+    assert gaps[2] < 2e-3 * exact
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_tiny_reg_no_nan(solver, rng):
+    a, b, M = _random_problem(rng, 25, 25)
+    M *= 10.0
+    reg = 1e-4 * M.max()  # exp(-M / reg) underflows for almost every entry
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        P, log = solver(a, b, M, reg, tol=1e-9, max_iter=100000, return_log=True)
+    assert np.all(np.isfinite(P)) and np.all(np.isfinite(log["u"]))
+    assert log["marginal_error"] < 1e-8
+    exact = ot.emd2(a, b, M)
+    assert abs(np.sum(P * M) - exact) < 1e-2 * exact
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_uniform_and_zero_weights(solver, rng):
+    _, _, M = _random_problem(rng, 12, 10)
+    P_lists = solver([], [], M, 0.1)
+    P_none = solver(None, None, M, 0.1)
+    P_ref = ot.sinkhorn(np.full(12, 1 / 12), np.full(10, 0.1), M, 0.1, method="sinkhorn_log",
+                        stopThr=1e-12)
+    np.testing.assert_allclose(P_lists, P_ref, atol=1e-9)
+    np.testing.assert_allclose(P_none, P_lists)
+    # a zero-mass point gets an empty row; the rest is the reduced problem
+    a = np.full(12, 1 / 11)
+    a[3] = 0.0
+    b = np.full(10, 0.1)
+    P, log = solver(a, b, M, 0.1, tol=1e-11, return_log=True)
+    assert np.all(P[3] == 0) and log["u"][3] == -np.inf
+    P_red = solver(np.delete(a, 3), b, np.delete(M, 3, axis=0), 0.1, tol=1e-11)
+    np.testing.assert_allclose(np.delete(P, 3, axis=0), P_red, atol=1e-13)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_unnormalized_equal_masses(solver, rng):
+    a, b, M = _random_problem(rng)
+    P = solver(3 * a, 3 * b, M, 0.1, tol=1e-11)
+    P1 = solver(a, b, M, 0.1, tol=1e-11)
+    np.testing.assert_allclose(P, 3 * P1, atol=1e-10)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_float32_kept(solver, rng):
+    a, b, M = _random_problem(rng)
+    P = solver(a, b, M.astype(np.float32), 0.1)
+    assert P.dtype == np.float32
+    np.testing.assert_allclose(P, solver(a, b, M, 0.1), atol=1e-7)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_convergence_warning(solver, rng):
+    a, b, M = _point_clouds(rng)
+    with pytest.warns(ConvergenceWarning, match="max_iter"):
+        solver(a, b, M, 1e-3, max_iter=2)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(a=[-0.5, 1.0, 0.5]), "non-negative"),
+        (dict(b=[0.2, 0.2]), "same total mass"),
+        (dict(M=np.ones((2, 2))), "M has 2 rows"),
+        (dict(M=np.ones(6)), "2-D"),
+        (dict(M=np.array([[0.0, np.nan], [1, 1], [1, 0]])), "NaN"),
+        (dict(M=np.array([[0.0, np.inf], [1, 1], [1, 0]])), "NaN or infinity"),
+        (dict(reg=0.0), "reg"),
+        (dict(reg=-1.0), "reg"),
+        (dict(a=[np.nan, 0.5, 0.5]), "a contains NaN"),
+        (dict(a=[0.0, 0.0, 0.0]), "positive total mass"),
+    ],
+)
+def test_bad_input(solver, kwargs, match):
+    args = dict(a=[0.25, 0.25, 0.5], b=[0.5, 0.5], M=np.arange(6.0).reshape(3, 2), reg=0.1)
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        solver(args["a"], args["b"], args["M"], args["reg"])
+
+
+def test_bad_sns_parameters():
+    M = np.ones((2, 2))
+    with pytest.raises(ValueError, match="sparsity"):
+        sinkhorn_newton_sparse(None, None, M, 0.1, sparsity=0.0)
+    with pytest.raises(ValueError, match="n_sinkhorn_iter"):
+        sinkhorn_newton_sparse(None, None, M, 0.1, n_sinkhorn_iter=-1)

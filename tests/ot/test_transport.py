@@ -1,0 +1,127 @@
+import pickle
+
+import numpy as np
+import ot
+import pytest
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sparselearn.ot import SinkhornTransport, sinkhorn_newton_sparse
+
+
+_EXPECTED_FAILED = {
+    # fit(Xs, Xt) takes the target point cloud second, as POT's transport estimators and the
+    # issue's API do; a 1-D y (labels) is accepted and means the self-transport of Xs.
+    "check_fit_score_takes_y": "second fit argument is the target cloud Xt, not y",
+}
+
+
+@parametrize_with_checks(
+    [SinkhornTransport(), SinkhornTransport(method="sinkhorn", norm="max")],
+    expected_failed_checks=lambda est: _EXPECTED_FAILED,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+def _clouds(rng, n=40, m=30, d=2):
+    Xs = rng.normal(size=(n, d))
+    Xt = rng.normal(size=(m, d)) * 0.5 + 3.0
+    return Xs, Xt
+
+
+@pytest.mark.parametrize("method", ["sns", "sinkhorn"])
+def test_coupling_matches_pot(method, rng):
+    Xs, Xt = _clouds(rng)
+    est = SinkhornTransport(reg=0.1, method=method, norm="max", tol=1e-12).fit(Xs, Xt)
+    M = ot.dist(Xs, Xt)
+    M /= M.max()
+    n, m = M.shape
+    P_ref = ot.sinkhorn(np.full(n, 1 / n), np.full(m, 1 / m), M, 0.1, method="sinkhorn_log",
+                        stopThr=1e-13, numItermax=100000)
+    np.testing.assert_allclose(est.coupling_, P_ref, atol=1e-9)
+    assert est.cost_ == pytest.approx(np.sum(P_ref * M), rel=1e-8)
+    assert est.cost_scale_ == pytest.approx(ot.dist(Xs, Xt).max())
+
+
+def test_transform_is_barycentric_projection_on_fitted_points(rng):
+    Xs, Xt = _clouds(rng)
+    est = SinkhornTransport(reg=0.05, norm="max").fit(Xs, Xt)
+    P = est.coupling_
+    expected = (P @ Xt) / P.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(est.transform(Xs), expected, atol=1e-8)
+    # POT's SinkhornTransport does the same on the fitted samples (same plan)
+    pot = ot.da.SinkhornTransport(reg_e=0.05, norm="max", max_iter=100000, tol=1e-12,
+                                  log=False).fit(Xs=Xs, Xt=Xt)
+    np.testing.assert_allclose(est.transform(Xs), pot.transform(Xs=Xs), atol=1e-6)
+    backward = (P.T @ Xs) / P.sum(axis=0)[:, None]
+    np.testing.assert_allclose(est.inverse_transform(Xt), backward, atol=1e-8)
+
+
+def test_out_of_sample_map_recovers_translation(rng):
+    Xs = rng.normal(size=(60, 2))
+    shift = np.array([4.0, -1.0])
+    est = SinkhornTransport(reg=0.01, norm="max").fit(Xs, Xs + shift)
+    X_new = rng.normal(size=(10, 2)) * 0.5
+    np.testing.assert_allclose(est.transform(X_new), X_new + shift, atol=0.3)
+
+
+def test_weights_and_sparse_input(rng):
+    Xs, Xt = _clouds(rng, 20, 15)
+    a = rng.random(20) + 0.1
+    a /= a.sum()
+    est = SinkhornTransport(reg=0.1, norm="max").fit(Xs, Xt, a=a)
+    np.testing.assert_allclose(est.coupling_.sum(axis=1), a, atol=1e-9)
+    P_ref = sinkhorn_newton_sparse(a, None, ot.dist(Xs, Xt) / ot.dist(Xs, Xt).max(), 0.1)
+    np.testing.assert_allclose(est.coupling_, P_ref, atol=1e-10)
+    sparse_est = SinkhornTransport(reg=0.1, norm="max").fit(
+        sparse.csr_matrix(Xs), sparse.csr_matrix(Xt), a=a
+    )
+    np.testing.assert_allclose(sparse_est.coupling_, est.coupling_, atol=1e-10)
+    np.testing.assert_allclose(sparse_est.transform(sparse.csr_matrix(Xs)), est.transform(Xs),
+                               atol=1e-10)
+
+
+def test_clone_pickle_pipeline(rng):
+    Xs, Xt = _clouds(rng)
+    est = SinkhornTransport(reg=0.2, metric="euclidean")
+    assert clone(est).get_params() == est.get_params()
+    est.fit(Xs, Xt)
+    restored = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(restored.transform(Xs), est.transform(Xs))
+    pipe = make_pipeline(StandardScaler(), SinkhornTransport(reg=0.2)).fit(Xs, Xt)
+    Z = StandardScaler().fit_transform(Xs)
+    np.testing.assert_allclose(pipe.transform(Xs), SinkhornTransport(reg=0.2).fit(Z, Xt).transform(Z))
+
+
+def test_float32_kept(rng):
+    Xs, Xt = _clouds(rng)
+    est = SinkhornTransport(reg=0.1, norm="max").fit(Xs.astype(np.float32), Xt.astype(np.float32))
+    assert est.transform(Xs.astype(np.float32)).dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "params, fit_kwargs, match",
+    [
+        (dict(reg=0.0), {}, "reg"),
+        (dict(method="emd"), {}, "method"),
+        (dict(metric="nope"), {}, "metric"),
+        ({}, dict(a=-np.ones(40)), "non-negative"),
+        ({}, dict(a=np.ones(40), b=np.ones(30)), "same total mass"),
+    ],
+)
+def test_bad_input(params, fit_kwargs, match, rng):
+    Xs, Xt = _clouds(rng)
+    with pytest.raises(ValueError, match=match):
+        SinkhornTransport(**params).fit(Xs, Xt, **fit_kwargs)
+
+
+def test_bad_target(rng):
+    Xs, Xt = _clouds(rng)
+    with pytest.raises(ValueError, match="Xt has 3 features"):
+        SinkhornTransport().fit(Xs, np.ones((5, 3)))
+    with pytest.raises(ValueError, match="NaN"):
+        SinkhornTransport().fit(Xs, np.full((5, 2), np.nan))
