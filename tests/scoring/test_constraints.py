@@ -1,4 +1,4 @@
-"""Operational constraints: honoured on the training data, optimal under them, infeasible -> error."""
+"""Operational constraints: honoured, optimal under them; infeasible ones raise."""
 
 import numpy as np
 import pytest
