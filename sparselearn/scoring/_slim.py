@@ -147,9 +147,9 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
     ``mip_gap_`` is then the honest remaining gap. On non-integer features the MIP uses a
     small margin so that its loss is an upper bound of the true one; the heuristics and
     the final recomputation use the exact loss. Merging duplicate rows, adding the
-    conflict cut ``z+ + z- >= 1`` for points seen with both labels, an objective cutoff
-    and a size bound ``||coef||_0 <= V / C0`` from the incumbent ``V`` make the MIP
-    smaller.
+    conflict cut ``z+ + z- >= 1`` for points seen with both labels, and a size bound
+    ``||coef||_0 <= V / C0`` from the heuristic incumbent ``V`` make the MIP smaller;
+    the incumbent is returned whenever the solver finds nothing better in time.
 
     References
     ----------
@@ -439,18 +439,18 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
                     f"data reduction removed {int(problem.counts[agreed].sum())} of "
                     f"{int(problem.n_total)} samples"
                 )
-        cutoff = None
         max_size = None
-        if best.coef is not None and problem.integer_data:
-            cutoff, _ = _heuristics.evaluate(mip_problem, best.coef)
-            if problem.C0 > 0:
-                max_size = int(np.floor(cutoff / problem.C0 + 1e-9))
+        if best.coef is not None and problem.integer_data and problem.C0 > 0:
+            # a model with more than V / C0 features cannot beat the incumbent's value V
+            # (an objective cutoff row would also be valid, but it slows HiGHS down)
+            incumbent, _ = _heuristics.evaluate(mip_problem, best.coef)
+            max_size = int(np.floor(incumbent / problem.C0 + 1e-9))
         if self.solver == "cpsat":
             result = _mip.solve_cpsat(mip_problem, time_limit, self.mip_gap,
                                       random_state=seed, verbose=self.verbose)
             model = None
         else:
-            model = _mip.build_mip(mip_problem, cutoff=cutoff, max_size=max_size)
+            model = _mip.build_mip(mip_problem, max_size=max_size)
             solve = _mip.solve_highs if self.solver == "highs" else _mip.solve_scip
             result = solve(model, time_limit, self.mip_gap, node_limit=self.node_limit,
                            verbose=self.verbose)
@@ -485,7 +485,7 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
                 polished, _, obj = _heuristics.local_search(problem, coef)
                 best.offer(polished, obj)
         if status == "optimal" or (status == "infeasible" and best.coef is not None):
-            # infeasible under the cutoff: nothing beats the incumbent
+            # infeasible although the incumbent is feasible: the size bound cut everything better
             lower = best.objective if status == "infeasible" else result["dual_bound"]
             kind = "optimal" if not reduced else "optimal on the reduced data"
             notes.insert(0, f"{kind}: {self.solver} proved the MIP within mip_gap="
