@@ -1,5 +1,7 @@
 """Small generators and shipped data sets."""
 
 from ._generators import make_correlated_design, make_sparse_regression
+from ._slim_data import load_haberman, load_heart, load_mammographic
 
-__all__ = ["make_correlated_design", "make_sparse_regression"]
+__all__ = ["make_correlated_design", "make_sparse_regression", "load_haberman", "load_heart",
+           "load_mammographic"]
