@@ -1,0 +1,176 @@
+"""Shared pieces of the coders and dictionary learners: transform / inverse_transform, parameter
+constraints, dictionary initialization and atom replacement."""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils import check_array
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..penalties import Penalty
+from ._encode import ALGORITHMS, PENALTIES, _sparse_encode
+
+TRANSFORM_CONSTRAINTS = {
+    "transform_algorithm": [StrOptions(set(ALGORITHMS))],
+    "transform_penalty": [StrOptions(set(PENALTIES)), Penalty],
+    "transform_n_nonzero_coefs": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    "transform_alpha": [Interval(numbers.Real, 0, None, closed="left"), None],
+    "transform_max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+    "positive_code": ["boolean"],
+    "n_jobs": [numbers.Integral, None],
+}
+
+
+class _BaseSparseCoding(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
+    """``transform`` (sparse codes over ``components_``) and ``inverse_transform``."""
+
+    def _transform_alpha(self):
+        """``transform_alpha``, or the learner's ``alpha`` for the penalized algorithms (as
+        scikit-learn)."""
+        if self.transform_alpha is None and hasattr(self, "alpha") and self.transform_algorithm in (
+                "cd", "fista", "lasso_cd", "lasso_lars", "threshold"):
+            return self.alpha
+        return self.transform_alpha
+
+    def _encode(self, X, dictionary):
+        code, _ = _sparse_encode(
+            X, dictionary, algorithm=self.transform_algorithm, penalty=self.transform_penalty,
+            alpha=self._transform_alpha(), n_nonzero_coefs=self.transform_n_nonzero_coefs,
+            positive=self.positive_code, max_iter=self.transform_max_iter, n_jobs=self.n_jobs)
+        return code
+
+    def transform(self, X):
+        """Encode the rows of ``X`` as sparse combinations of the atoms.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Signals to encode.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_components)
+            Sparse codes (``transform_algorithm`` and its ``transform_*`` parameters).
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"],
+                          dtype=[np.float64, np.float32])
+        return self._encode(X, self._dictionary())
+
+    def inverse_transform(self, X):
+        """Signals rebuilt from codes: ``X @ components_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components)
+            Codes.
+
+        Returns
+        -------
+        X_original : ndarray of shape (n_samples, n_features)
+            Reconstructed signals.
+        """
+        check_is_fitted(self)
+        X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
+        dictionary = self._dictionary()
+        if X.shape[1] != dictionary.shape[0]:
+            raise ValueError(f"X has {X.shape[1]} columns but the dictionary has "
+                             f"{dictionary.shape[0]} atoms.")
+        return (X @ dictionary).astype(X.dtype, copy=False)
+
+    def _dictionary(self):
+        return self.components_
+
+    @property
+    def _n_features_out(self):
+        return self._dictionary().shape[0]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+def single_thread_blas():
+    """Context capping BLAS at one thread: the learners multiply many small matrices, which
+    threaded BLAS slows down by up to 20x on few cores."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def dense(X):
+    """Dense float array of validated input (fitting a dictionary densifies sparse input)."""
+    return X.toarray() if sp.issparse(X) else X
+
+
+def initial_dictionary(X, n_components, dict_init, init, rng):
+    """Unit-norm initial atoms: ``dict_init``, random data samples (``"data"``, as SPAMS) or
+    Gaussian atoms (``"random"``). Zero data rows are replaced by Gaussian atoms."""
+    n_samples, n_features = X.shape
+    if dict_init is not None:
+        D = check_array(dict_init, dtype=np.float64, input_name="dict_init", copy=True)
+        if D.shape != (n_components, n_features):
+            raise ValueError(f"dict_init must have shape ({n_components}, {n_features}), "
+                             f"got {D.shape}.")
+    elif init == "data":
+        rows = rng.choice(n_samples, n_components, replace=n_components > n_samples)
+        D = np.array(X[rows], dtype=np.float64)
+    else:
+        D = rng.standard_normal((n_components, n_features))
+    norms = np.linalg.norm(D, axis=1)
+    zero = norms == 0
+    if np.any(zero):
+        D[zero] = rng.standard_normal((int(zero.sum()), n_features))
+        norms[zero] = np.linalg.norm(D[zero], axis=1)
+    D /= norms[:, None]
+    return D
+
+
+def replace_atoms(D, atoms, X, rng, residual=None):
+    """Replace the given atoms by normalized signals of ``X`` (Gaussian if zero): random ones, or,
+    given the residual ``X - C D``, the worst represented ones (as in K-SVD implementations)."""
+    if residual is not None and len(atoms):
+        worst = np.argsort(-np.einsum("ij,ij->i", residual, residual))[:len(atoms)]
+        for k, i in zip(atoms, worst):
+            d = np.array(residual[i], dtype=np.float64)
+            norm = np.linalg.norm(d)
+            if norm > 0:
+                D[k] = d / norm
+        return
+    for k in atoms:
+        d = np.array(X[rng.randint(X.shape[0])], dtype=np.float64)
+        norm = np.linalg.norm(d)
+        if norm == 0:
+            d = rng.standard_normal(D.shape[1])
+            norm = np.linalg.norm(d)
+        D[k] = d / norm
+
+
+def duplicate_atoms(D, threshold=0.99):
+    """Atoms whose |cosine| with an earlier atom exceeds ``threshold`` (SPAMS' cleaning)."""
+    norms = np.linalg.norm(D, axis=1)
+    norms[norms == 0] = 1.0
+    cos = np.abs(D @ D.T) / np.outer(norms, norms)
+    np.fill_diagonal(cos, 0.0)
+    cos = np.tril(cos)
+    return np.flatnonzero(np.any(cos > threshold, axis=1))
+
+
+def penalized_cost(X, codes, D, pen):
+    """``0.5 ||X - C D||_F^2 + sum pen(C)`` (``pen=None``: the datafit only)."""
+    from .._core import prox as _prox
+
+    residual = dense(X) - codes @ D
+    cost = 0.5 * float(np.sum(residual * residual))
+    if pen is None:
+        return cost
+    n_samples, n_components = codes.shape
+    weights = np.tile(pen._weights(n_components), n_samples)
+    curvs = np.tile(np.sum(D * D, axis=1), n_samples)
+    return cost + float(_prox.value(pen._code, pen._params(), weights, curvs,
+                                    np.ascontiguousarray(codes, dtype=np.float64).ravel()))

@@ -1,0 +1,530 @@
+"""Dictionary learning: batch alternating minimization and the online algorithm of Mairal et al."""
+
+import numbers
+import time
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import validate_data
+
+from .._core import dictlearn as _dictlearn
+from ..penalties import Penalty
+from ._base import (TRANSFORM_CONSTRAINTS, _BaseSparseCoding, dense, duplicate_atoms,
+                    initial_dictionary, penalized_cost, replace_atoms, single_thread_blas)
+from ._encode import PENALTIES, _make_penalty, _sparse_encode
+
+__all__ = ["DictionaryLearning", "MiniBatchDictionaryLearning"]
+
+FIT_ALGORITHMS = ("cd", "fista", "omp", "iht", "mp")
+
+_COMMON_CONSTRAINTS = {
+    "n_components": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+    "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+    "fit_algorithm": [StrOptions(set(FIT_ALGORITHMS))],
+    "penalty": [StrOptions(set(PENALTIES)), Penalty],
+    "n_nonzero_coefs": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    "dict_init": ["array-like", None],
+    "init": [StrOptions({"data", "random"})],
+    "verbose": ["verbose"],
+    "random_state": ["random_state"],
+    "positive_dict": ["boolean"],
+    **TRANSFORM_CONSTRAINTS,
+}
+
+
+class _DictionaryMixin(_BaseSparseCoding):
+    """Coding step shared by the learners (``fit_algorithm`` with ``alpha``/``n_nonzero_coefs``)."""
+
+    def _fit_penalty(self):
+        if self.fit_algorithm in ("cd", "fista"):
+            return _make_penalty(self.penalty, self.alpha, self.positive_code)
+        return None
+
+    def _fit_encode(self, X, D, init=None):
+        codes, _ = _sparse_encode(
+            X, D, algorithm=self.fit_algorithm, penalty=self.penalty, alpha=self._fit_alpha(),
+            n_nonzero_coefs=self.n_nonzero_coefs, positive=self.positive_code, init=init,
+            max_iter=1000, tol=1e-6, n_jobs=self.n_jobs)
+        return codes
+
+    def _fit_alpha(self):
+        return self.alpha if self.fit_algorithm in ("cd", "fista") else None
+
+    def _check_fit_params(self, n_features):
+        if self.fit_algorithm == "omp" and self.n_nonzero_coefs is not None \
+                and self.n_nonzero_coefs > n_features:
+            raise ValueError(f"n_nonzero_coefs={self.n_nonzero_coefs} exceeds n_features={n_features}.")
+        if self.fit_algorithm == "omp" and self.positive_code:
+            raise ValueError("positive_code=True is not available with fit_algorithm='omp'.")
+
+
+class DictionaryLearning(_DictionaryMixin, BaseEstimator):
+    r"""Batch dictionary learning by alternating minimization.
+
+    Solves
+
+    .. math::
+        \min_{C, D} \; \tfrac12 \|X - C D\|_F^2 + \sum_{i, j} \mathrm{pen}(C_{ij})
+        \quad \text{s.t.} \quad \|D_k\|_2 \le 1 \;\; \forall k,
+
+    alternating a sparse coding step on all signals (``fit_algorithm``, warm-started for
+    ``"cd"``/``"fista"``) and a dictionary step: one block coordinate descent sweep on the atoms
+    (``dict_update="bcd"``, Mairal et al. 2010) or one K-SVD sweep (``"ksvd"``, Aharon et al.
+    2006; unit-norm atoms, codes refitted on their support; pair it with ``"omp"``). Atoms that go
+    unused or duplicate another (|cosine| > 0.99) are replaced by the worst represented residuals.
+
+    Parameters
+    ----------
+    n_components : int, default=None
+        Number of atoms (default ``n_features``).
+    alpha : float, default=1.0
+        Penalty strength of the ``"cd"`` / ``"fista"`` coding step.
+    max_iter : int, default=1000
+        Maximum number of alternations (epochs over the data).
+    tol : float, default=1e-8
+        Stop when the objective changes by less than ``tol`` times its value.
+    fit_algorithm : {"cd", "fista", "omp", "iht", "mp"}, default="cd"
+        Coding algorithm of the learning steps (see :func:`sparse_encode`).
+    penalty : {"l1", "l0", "mcp", "scad", "lq", "cel0"} or Penalty, default="l1"
+        Penalty of the ``"cd"`` / ``"fista"`` coding step.
+    n_nonzero_coefs : int, default=None
+        Atoms per signal of the greedy coding steps.
+    dict_update : {"bcd", "ksvd"}, default="bcd"
+        Dictionary step.
+    transform_algorithm : str, default="omp"
+        Algorithm of ``transform`` (see :class:`SparseCoder`).
+    transform_n_nonzero_coefs : int, default=None
+        Atoms per signal of the greedy ``transform``.
+    transform_alpha : float, default=None
+        Penalty strength (or targeted squared residual for ``"omp"``) of ``transform``.
+    transform_penalty : {"l1", "l0", "mcp", "scad", "lq", "cel0"} or Penalty, default="l1"
+        Penalty of ``transform`` with ``"cd"`` / ``"fista"``.
+    transform_max_iter : int, default=1000
+        Iteration cap of ``transform``.
+    n_jobs : int, default=None
+        Numba threads over signals (``None``: 1, ``-1``: all).
+    dict_init : array-like of shape (n_components, n_features), default=None
+        Initial dictionary (rows normalized).
+    init : {"data", "random"}, default="data"
+        Initial atoms when ``dict_init`` is None: random normalized signals or Gaussian atoms.
+    verbose : int, default=0
+        Print the objective at every iteration.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the initialization and of atom replacement.
+    positive_code : bool, default=False
+        Non-negative codes.
+    positive_dict : bool, default=False
+        Non-negative atoms (``"bcd"`` only).
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components, n_features)
+        The learned atoms.
+    error_ : ndarray of shape (n_iter_,)
+        Objective after each iteration.
+    n_iter_ : int
+        Number of iterations run.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during ``fit`` (string column names only).
+
+    See Also
+    --------
+    MiniBatchDictionaryLearning : Online version, faster on many signals.
+    MaskedDictionaryLearning : Masked objective of Chidambaram et al. (2023).
+
+    References
+    ----------
+    J. Mairal, F. Bach, J. Ponce, G. Sapiro, "Online learning for matrix factorization and sparse
+    coding", JMLR 11, 2010. M. Aharon, M. Elad, A. Bruckstein, "K-SVD: an algorithm for designing
+    overcomplete dictionaries for sparse representation", IEEE TSP 54(11), 2006.
+
+    Examples
+    --------
+    >>> from sparselearn.decomposition import DictionaryLearning
+    >>> from sparselearn.decomposition._synthetic import planted_dictionary_data
+    >>> X, D, C = planted_dictionary_data(300, 12, 8, 2, random_state=0)
+    >>> dl = DictionaryLearning(12, fit_algorithm="omp", n_nonzero_coefs=2, dict_update="ksvd",
+    ...                         max_iter=30, random_state=0).fit(X)
+    >>> dl.components_.shape
+    (12, 8)
+    """
+
+    _parameter_constraints = {
+        **_COMMON_CONSTRAINTS,
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "dict_update": [StrOptions({"bcd", "ksvd"})],
+    }
+
+    def __init__(self, n_components=None, *, alpha=1.0, max_iter=1000, tol=1e-8, fit_algorithm="cd",
+                 penalty="l1", n_nonzero_coefs=None, dict_update="bcd", transform_algorithm="omp",
+                 transform_n_nonzero_coefs=None, transform_alpha=None, transform_penalty="l1",
+                 transform_max_iter=1000, n_jobs=None, dict_init=None, init="data", verbose=0,
+                 random_state=None, positive_code=False, positive_dict=False):
+        self.n_components = n_components
+        self.alpha = alpha
+        self.max_iter = max_iter
+        self.tol = tol
+        self.fit_algorithm = fit_algorithm
+        self.penalty = penalty
+        self.n_nonzero_coefs = n_nonzero_coefs
+        self.dict_update = dict_update
+        self.transform_algorithm = transform_algorithm
+        self.transform_n_nonzero_coefs = transform_n_nonzero_coefs
+        self.transform_alpha = transform_alpha
+        self.transform_penalty = transform_penalty
+        self.transform_max_iter = transform_max_iter
+        self.n_jobs = n_jobs
+        self.dict_init = dict_init
+        self.init = init
+        self.verbose = verbose
+        self.random_state = random_state
+        self.positive_code = positive_code
+        self.positive_dict = positive_dict
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the dictionary from the rows of ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training signals (sparse input is densified).
+        y : Ignored
+            Not used, present for API consistency.
+
+        Returns
+        -------
+        self : DictionaryLearning
+            The fitted learner.
+        """
+        with single_thread_blas():
+            return self._fit(X)
+
+    def _fit(self, X):
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
+        Xd = np.ascontiguousarray(dense(X), dtype=np.float64)
+        n_samples, n_features = Xd.shape
+        self._check_fit_params(n_features)
+        if self.dict_update == "ksvd" and self.positive_dict:
+            raise ValueError("positive_dict=True is not available with dict_update='ksvd'.")
+        rng = check_random_state(self.random_state)
+        n_components = self.n_components or n_features
+        D = initial_dictionary(Xd, n_components, self.dict_init, self.init, rng)
+        pen = self._fit_penalty()
+        warm = self.fit_algorithm in ("cd", "fista")
+        codes = None
+        errors = []
+        converged = False
+        start = time.perf_counter()
+        for it in range(self.max_iter):
+            codes = self._fit_encode(Xd, D, init=codes if warm else None).astype(np.float64)
+            if self.dict_update == "ksvd":
+                unused = _dictlearn.update_dict_ksvd(D, codes, Xd)
+            else:
+                A = codes.T @ codes
+                B = codes.T @ Xd
+                unused = _dictlearn.update_dict_bcd(D, A, B, 1, self.positive_dict,
+                                                    1e-12 * max(np.trace(A), 1e-300))
+            stale = np.union1d(np.flatnonzero(unused), duplicate_atoms(D))
+            if stale.size:
+                replace_atoms(D, stale, Xd, rng, residual=Xd - codes @ D)
+            if stale.size and warm:
+                codes[:, stale] = 0.0
+            errors.append(penalized_cost(Xd, codes, D, pen))
+            if self.verbose:
+                print(f"[DictionaryLearning] iteration {it + 1}: objective {errors[-1]:.6e} "
+                      f"({time.perf_counter() - start:.1f} s)")
+            if it > 0 and not stale.size and abs(errors[-2] - errors[-1]) <= self.tol * abs(errors[-1]):
+                converged = True
+                break
+        if not converged and self.tol > 0:
+            warnings.warn(f"DictionaryLearning did not converge in max_iter={self.max_iter} "
+                          "iterations; increase max_iter or tol.", ConvergenceWarning, stacklevel=2)
+        self.components_ = D
+        self.error_ = np.asarray(errors)
+        self.n_iter_ = len(errors)
+        return self
+
+
+class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
+    r"""Online dictionary learning (Mairal, Bach, Ponce & Sapiro, 2009/2010).
+
+    Minimizes the expected cost
+    :math:`\mathbb{E}_x \min_c \tfrac12\|x - cD\|^2 + \sum_j \mathrm{pen}(c_j)` over unit-ball
+    atoms. Each mini-batch is coded (``fit_algorithm``), the sufficient statistics
+    :math:`A \leftarrow \beta A + C^T C / b`, :math:`B \leftarrow \beta B + C^T X / b` are updated
+    with the mini-batch weighting of Mairal et al. (JMLR 2010, sec. 3.4.3; the rule scikit-learn
+    uses), and the atoms take one block coordinate descent sweep on them. As in SPAMS, the
+    dictionary starts from data samples and atoms that go unused or duplicate another one are
+    replaced by random signals of the batch (``replace_atoms=True``).
+
+    Parameters
+    ----------
+    n_components : int, default=None
+        Number of atoms (default ``n_features``).
+    alpha : float, default=1.0
+        Penalty strength of the ``"cd"`` / ``"fista"`` coding step.
+    max_iter : int, default=1000
+        Maximum number of epochs over the data (early stopping usually ends sooner).
+    fit_algorithm : {"cd", "fista", "omp", "iht", "mp"}, default="cd"
+        Coding algorithm of the learning steps.
+    penalty : {"l1", "l0", "mcp", "scad", "lq", "cel0"} or Penalty, default="l1"
+        Penalty of the ``"cd"`` / ``"fista"`` coding step.
+    n_nonzero_coefs : int, default=None
+        Atoms per signal of the greedy coding steps.
+    batch_size : int, default=256
+        Signals per mini-batch.
+    shuffle : bool, default=True
+        Shuffle the signals at each epoch.
+    replace_atoms : bool, default=True
+        Replace unused and duplicated atoms by random signals of the batch (SPAMS' ``clean``).
+    dict_init : array-like of shape (n_components, n_features), default=None
+        Initial dictionary (rows normalized).
+    init : {"data", "random"}, default="data"
+        Initial atoms when ``dict_init`` is None.
+    transform_algorithm : str, default="omp"
+        Algorithm of ``transform`` (see :class:`SparseCoder`).
+    transform_n_nonzero_coefs : int, default=None
+        Atoms per signal of the greedy ``transform``.
+    transform_alpha : float, default=None
+        Penalty strength (or targeted squared residual for ``"omp"``) of ``transform``.
+    transform_penalty : {"l1", "l0", "mcp", "scad", "lq", "cel0"} or Penalty, default="l1"
+        Penalty of ``transform`` with ``"cd"`` / ``"fista"``.
+    transform_max_iter : int, default=1000
+        Iteration cap of ``transform``.
+    verbose : int, default=0
+        Progress: 1 prints every epoch, 2 every mini-batch.
+    random_state : int, RandomState instance or None, default=None
+        Seed of initialization, shuffling and atom replacement.
+    positive_code : bool, default=False
+        Non-negative codes.
+    positive_dict : bool, default=False
+        Non-negative atoms.
+    tol : float, default=1e-3
+        Stop when ``||D_new - D_old||_F / n_components <= tol`` (0 disables).
+    max_no_improvement : int, default=10
+        Stop after this many mini-batches without improvement of the exponentially weighted
+        average of the batch objective (``None`` disables).
+    n_jobs : int, default=None
+        Numba threads over signals (``None``: 1, ``-1``: all).
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components, n_features)
+        The learned atoms.
+    n_iter_ : int
+        Epochs run (a started epoch counts).
+    n_steps_ : int
+        Mini-batch steps run.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during ``fit`` (string column names only).
+
+    See Also
+    --------
+    DictionaryLearning : Batch alternating minimization.
+    sklearn.decomposition.MiniBatchDictionaryLearning : The reference.
+
+    References
+    ----------
+    J. Mairal, F. Bach, J. Ponce, G. Sapiro, "Online dictionary learning for sparse coding", ICML
+    2009; "Online learning for matrix factorization and sparse coding", JMLR 11, 2010.
+
+    Examples
+    --------
+    >>> from sparselearn.decomposition import MiniBatchDictionaryLearning
+    >>> from sparselearn.decomposition._synthetic import planted_dictionary_data
+    >>> X, D, C = planted_dictionary_data(512, 16, 10, 2, random_state=0)
+    >>> dl = MiniBatchDictionaryLearning(16, alpha=0.1, batch_size=64, max_iter=5,
+    ...                                  random_state=0).fit(X)
+    >>> dl.transform(X[:3]).shape
+    (3, 16)
+    """
+
+    _parameter_constraints = {
+        **_COMMON_CONSTRAINTS,
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "replace_atoms": ["boolean"],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "max_no_improvement": [Interval(numbers.Integral, 0, None, closed="left"), None],
+    }
+
+    def __init__(self, n_components=None, *, alpha=1.0, max_iter=1000, fit_algorithm="cd",
+                 penalty="l1", n_nonzero_coefs=None, batch_size=256, shuffle=True, replace_atoms=True,
+                 dict_init=None, init="data", transform_algorithm="omp",
+                 transform_n_nonzero_coefs=None, transform_alpha=None, transform_penalty="l1",
+                 transform_max_iter=1000, verbose=0, random_state=None, positive_code=False,
+                 positive_dict=False, tol=1e-3, max_no_improvement=10, n_jobs=None):
+        self.n_components = n_components
+        self.alpha = alpha
+        self.max_iter = max_iter
+        self.fit_algorithm = fit_algorithm
+        self.penalty = penalty
+        self.n_nonzero_coefs = n_nonzero_coefs
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.replace_atoms = replace_atoms
+        self.dict_init = dict_init
+        self.init = init
+        self.transform_algorithm = transform_algorithm
+        self.transform_n_nonzero_coefs = transform_n_nonzero_coefs
+        self.transform_alpha = transform_alpha
+        self.transform_penalty = transform_penalty
+        self.transform_max_iter = transform_max_iter
+        self.verbose = verbose
+        self.random_state = random_state
+        self.positive_code = positive_code
+        self.positive_dict = positive_dict
+        self.tol = tol
+        self.max_no_improvement = max_no_improvement
+        self.n_jobs = n_jobs
+
+    # -- state ------------------------------------------------------------------------------
+
+    def _init_state(self, Xd):
+        self._check_fit_params(Xd.shape[1])
+        self._rng = check_random_state(self.random_state)
+        n_components = self.n_components or Xd.shape[1]
+        self.components_ = initial_dictionary(Xd, n_components, self.dict_init, self.init, self._rng)
+        self._A = np.zeros((n_components, n_components))
+        self._B = np.zeros((n_components, Xd.shape[1]))
+        self._penalty = self._fit_penalty()
+        self.n_steps_ = 0
+        self.n_iter_ = 0
+
+    def _minibatch_step(self, Xb):
+        """Code the batch, update the statistics and the atoms; returns the batch objective per
+        signal (before the dictionary update)."""
+        D = self.components_
+        batch_size = Xb.shape[0]
+        codes = self._fit_encode(Xb, D).astype(np.float64)
+        cost = penalized_cost(Xb, codes, D, self._penalty) / batch_size
+        step = self.n_steps_
+        if step < batch_size - 1:
+            theta = (step + 1) * batch_size
+        else:
+            theta = batch_size**2 + step + 1 - batch_size
+        beta = (theta + 1 - batch_size) / (theta + 1)
+        self._A *= beta
+        self._A += codes.T @ codes / batch_size
+        self._B *= beta
+        self._B += codes.T @ Xb / batch_size
+        unused = _dictlearn.update_dict_bcd(D, self._A, self._B, 1, self.positive_dict,
+                                            1e-10 * max(np.trace(self._A) / D.shape[0], 1e-300))
+        if self.replace_atoms:
+            stale = np.union1d(np.flatnonzero(unused), duplicate_atoms(D))
+            if stale.size:
+                replace_atoms(D, stale, Xb, self._rng)
+                if self.positive_dict:
+                    np.maximum(D[stale], 0.0, out=D[stale])
+                self._A[stale, :] = 0.0
+                self._A[:, stale] = 0.0
+                self._B[stale] = 0.0
+        self.n_steps_ += 1
+        return cost
+
+    # -- public API ----------------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the dictionary over mini-batches of ``X``, epoch after epoch.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training signals (sparse input is densified).
+        y : Ignored
+            Not used, present for API consistency.
+
+        Returns
+        -------
+        self : MiniBatchDictionaryLearning
+            The fitted learner.
+        """
+        with single_thread_blas():
+            return self._fit(X)
+
+    def _fit(self, X):
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
+        Xd = np.ascontiguousarray(dense(X), dtype=np.float64)
+        self._init_state(Xd)
+        n_samples = Xd.shape[0]
+        batch_size = min(self.batch_size, n_samples)
+        n_batches = int(np.ceil(n_samples / batch_size))
+        ewa_cost = ewa_min = None
+        no_improvement = 0
+        stopped = False
+        start = time.perf_counter()
+        for epoch in range(self.max_iter):
+            order = self._rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
+            self.n_iter_ = epoch + 1
+            for b in range(n_batches):
+                Xb = Xd[order[b * batch_size:(b + 1) * batch_size]]
+                old = self.components_.copy()
+                cost = self._minibatch_step(Xb)
+                weight = min(Xb.shape[0] / (n_samples + 1), 1.0)
+                ewa_cost = cost if ewa_cost is None else ewa_cost * (1 - weight) + cost * weight
+                if ewa_min is None or ewa_cost < ewa_min:
+                    ewa_min, no_improvement = ewa_cost, 0
+                else:
+                    no_improvement += 1
+                if self.verbose > 1:
+                    print(f"[MiniBatchDictionaryLearning] step {self.n_steps_}: batch objective "
+                          f"{cost:.6e}, smoothed {ewa_cost:.6e}")
+                change = np.linalg.norm(self.components_ - old) / self.components_.shape[0]
+                if self.n_steps_ > 1 and (
+                        (self.tol > 0 and change <= self.tol)
+                        or (self.max_no_improvement is not None
+                            and no_improvement >= self.max_no_improvement)):
+                    stopped = True
+                    break
+            if self.verbose:
+                print(f"[MiniBatchDictionaryLearning] epoch {epoch + 1}: smoothed objective "
+                      f"{ewa_cost:.6e} ({time.perf_counter() - start:.1f} s)")
+            if stopped:
+                if self.verbose:
+                    print(f"[MiniBatchDictionaryLearning] converged after {self.n_steps_} steps")
+                break
+        if not stopped and (self.tol > 0 or self.max_no_improvement is not None):
+            warnings.warn(
+                f"MiniBatchDictionaryLearning reached max_iter={self.max_iter} epochs before the "
+                "early-stopping rules (tol, max_no_improvement) fired; increase max_iter.",
+                ConvergenceWarning, stacklevel=2)
+        return self
+
+    def partial_fit(self, X, y=None):
+        """One mini-batch step on ``X`` (the first call initializes the dictionary from it).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            One mini-batch of signals.
+        y : Ignored
+            Not used, present for API consistency.
+
+        Returns
+        -------
+        self : MiniBatchDictionaryLearning
+            The updated learner.
+        """
+        first = not hasattr(self, "components_")
+        if first:
+            self._validate_params()
+        X = validate_data(self, X, reset=first, accept_sparse=["csr", "csc"],
+                          dtype=[np.float64, np.float32])
+        Xd = np.ascontiguousarray(dense(X), dtype=np.float64)
+        with single_thread_blas():
+            if first:
+                self._init_state(Xd)
+            self._minibatch_step(Xd)
+        self.n_iter_ = max(self.n_iter_, 1)
+        return self
