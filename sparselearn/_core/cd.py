@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from .linalg import col_axpy, col_dot, col_dot_weighted
-from .prox import fixed_point_score_1d, prox_1d, value_1d
+from .prox import optimality_score_1d, prox_1d, value_1d
 
 
 @njit(cache=True)
@@ -168,12 +168,13 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
 @njit(cache=True)
 def gradient_scores(X, data, indices, indptr, is_sparse, d, w, lipschitz, pcode, params,
                     weights, curvs):
-    """Full gradient ``X.T @ d`` and the prox fixed-point score of every feature."""
+    """Full gradient ``X.T @ d`` and the optimality score of every feature
+    (:func:`sparselearn._core.prox.optimality_score_1d`)."""
     n_features = w.shape[0]
     grad = np.empty(n_features)
     scores = np.empty(n_features)
     for j in range(n_features):
         g = col_dot(X, data, indices, indptr, is_sparse, j, d)
         grad[j] = g
-        scores[j] = fixed_point_score_1d(pcode, params, weights[j], curvs[j], w[j], g, lipschitz[j])
+        scores[j] = optimality_score_1d(pcode, params, weights[j], curvs[j], w[j], g, lipschitz[j])
     return grad, scores

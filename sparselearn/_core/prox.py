@@ -360,5 +360,19 @@ def fixed_point_score_1d(code, params, weight, curv, x, grad, lipschitz):
 
 
 @njit(cache=True)
+def optimality_score_1d(code, params, weight, curv, x, grad, lipschitz):
+    """Stationarity violation used by the solvers to stop and to rank features.
+
+    The distance to the Frechet subdifferential for penalties with a finite slope at 0 (L1,
+    elastic net, MCP, SCAD, CEL0): it does not depend on a step size, whereas a prox fixed point
+    with a step above ``gamma`` (MCP) is stricter than stationarity. For L0 and Lq, whose
+    subdifferential at 0 is the whole line, the prox fixed-point score (step ``1 / lipschitz``).
+    """
+    if code == L0 or code == LQ:
+        return fixed_point_score_1d(code, params, weight, curv, x, grad, lipschitz)
+    return subdiff_distance_1d(code, params, weight, curv, x, grad)
+
+
+@njit(cache=True)
 def is_convex(code):
     return code == L1 or code == ENET

@@ -3,16 +3,18 @@
 Outer loop (one full pass over the features per iteration):
 
 1. At the current ``(w, b)`` compute ``d = s f'(z)`` and curvatures ``h`` of the datafit, the full
-   gradient ``X.T d`` and each feature's prox fixed-point score
-   ``L_j |w_j - prox(w_j - grad_j / L_j, 1 / L_j)|`` (0 exactly at stationary points; ranks
-   features for every penalty, including L0 and Lq whose subdifferential at 0 is the whole line).
+   gradient ``X.T d`` and each feature's optimality score: the distance of ``-grad_j`` to the
+   subdifferential of the penalty, or for L0 and Lq (whose subdifferential at 0 is the whole
+   line) the prox fixed-point score ``L_j |w_j - prox(w_j - grad_j / L_j, 1 / L_j)|``.
 2. Stop when the largest score (intercept's ``|sum d|`` included) is at most ``tol``.
 3. Working set: the support plus the highest-scoring features, ``max(p0, 2 |support|)`` in all
    (Bertrand et al., "Beyond L1", NeurIPS 2022; Massias et al., celer, ICML 2018).
 4. Coordinate descent with Anderson extrapolation on the quadratic model of the datafit restricted
    to the working set, down to ``0.3 x`` the outer violation (:func:`sparselearn._core.cd.model_cd`).
 5. For the quadratic datafit the model is exact; otherwise a backtracking line search on the true
-   objective along the model's step (prox-Newton).
+   objective along the model's step (prox-Newton). When the Newton model's step does not descend
+   (possible with nonconvex penalties), the next model uses the curvature bound of the datafit
+   instead (logistic: 1/4), which majorizes it, so that step descends (MM).
 """
 
 import warnings
@@ -105,8 +107,12 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
     converged = False
     stop_crit = np.inf
     n_iter = 0
+    bound = _datafit_kernels.curvature_bound(dcode)
+    majorize = False  # True: next model uses the curvature bound (MM step, monotone)
     for n_iter in range(1, max_iter + 1):
         _datafit_kernels.raw_grad_hess(dcode, dparams, y, z, sw, d, h)
+        if majorize:
+            h = bound * sw
         if lipschitz is None or not quadratic_model_exact:
             lipschitz = design.col_sq_norms(h)
         lipschitz_b = float(np.sum(h))
@@ -164,10 +170,15 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
             w = w_try
             b_arr[0] = b_old + t * step_b
             z = z_try
-        else:  # no decrease along the step: numerically at a stationary point
+            majorize = False
+        else:
             w = w_old
             b_arr[0] = b_old
-            break
+            if majorize or not np.isfinite(bound):
+                break  # even the majorizing model gives no decrease: numerically stationary
+            # the Newton model's step does not descend (nonconvex penalty, far from the
+            # solution): take a majorization-minimization step instead, which always descends
+            majorize = True
     if not converged and warn:
         warnings.warn(
             f"Solver did not converge: largest optimality violation {stop_crit:.3e} > tol={tol:.1e} "

@@ -1,0 +1,193 @@
+"""Sparse GLMs: sparselearn against skglm, celer and scikit-learn, at equal final objective.
+
+Each class times every library on the same problem in the same run. ``setup_cache`` calibrates
+each library's tolerance so that its objective is within 1e-6 relative suboptimality of the best
+objective found (see ``_glm_problems``); ``track_suboptimality`` reports what it reached.
+Ratios: divide a library's time by the fastest reference's time in the same run.
+"""
+
+from . import _threads  # noqa: F401  (single-threaded BLAS, before numpy)
+
+import subprocess
+import sys
+import textwrap
+
+from . import _glm_problems as problems
+
+ALL = ["sparselearn", "skglm", "celer", "sklearn"]
+DATASETS = ["dense", "sparse", "diabetes", "breast_cancer"]
+
+
+class _Compare:
+    kind = None
+    n_alphas = 1
+    libraries = ALL
+    datasets = DATASETS
+    gamma = 3.0
+    number = 1
+    repeat = (1, 3, 120.0)
+    timeout = 1800
+
+    def setup_cache(self):
+        return {name: problems.calibrate(self.libraries, self.kind, name, self.n_alphas, self.gamma)
+                for name in self.datasets}
+
+    def setup(self, calibration, name, library):
+        problems.dataset(name)  # build outside the timing
+        self.tol = calibration[name][library][0]
+
+    def time_solve(self, calibration, name, library):
+        problems.run(library, self.kind, name, self.n_alphas, self.tol, self.gamma)
+
+    def track_suboptimality(self, calibration, name, library):
+        return calibration[name][library][1]
+
+    def track_tol(self, calibration, name, library):
+        return calibration[name][library][0]
+
+
+class LassoSingleAlpha(_Compare):
+    """Lasso at alpha_max / 20."""
+
+    kind = "lasso_single"
+    params = (DATASETS, ALL)
+    param_names = ["dataset", "library"]
+
+    def setup_cache(self):
+        return super().setup_cache()
+
+
+class LassoPath(_Compare):
+    """Lasso over 50 alphas from alpha_max to alpha_max / 100, warm-started."""
+
+    kind = "lasso"
+    n_alphas = 50
+    params = (DATASETS, ALL)
+    param_names = ["dataset", "library"]
+
+    def setup_cache(self):
+        return super().setup_cache()
+
+
+class MCPPath(_Compare):
+    """MCP (gamma = 3) over 50 alphas (celer and scikit-learn have no MCP)."""
+
+    kind = "mcp"
+    n_alphas = 50
+    libraries = ["sparselearn", "skglm"]
+    datasets = ["dense", "sparse", "diabetes"]
+    params = (datasets, libraries)
+    param_names = ["dataset", "library"]
+
+    def setup_cache(self):
+        return super().setup_cache()
+
+
+class SCADPath(_Compare):
+    """SCAD (gamma = 3.7) over 50 alphas."""
+
+    kind = "scad"
+    n_alphas = 50
+    gamma = 3.7
+    libraries = ["sparselearn", "skglm"]
+    datasets = ["dense", "diabetes"]
+    params = (datasets, libraries)
+    param_names = ["dataset", "library"]
+
+    def setup_cache(self):
+        return super().setup_cache()
+
+
+class L1LogisticSingleAlpha(_Compare):
+    """L1-logistic regression at alpha_max / 20 (liblinear for scikit-learn)."""
+
+    kind = "l1_log_single"
+    libraries = ALL
+    datasets = ["dense", "sparse", "breast_cancer"]
+    params = (datasets, ALL)
+    param_names = ["dataset", "library"]
+
+    def setup_cache(self):
+        return super().setup_cache()
+
+
+class MCPLogisticPath(_Compare):
+    """MCP-logistic over 10 alphas (goal: >= 5x faster than skglm)."""
+
+    kind = "mcp_log"
+    n_alphas = 10
+    libraries = ["sparselearn", "skglm"]
+    datasets = ["dense", "breast_cancer"]
+    params = (datasets, libraries)
+    param_names = ["dataset", "library"]
+
+    def setup_cache(self):
+        return super().setup_cache()
+
+
+class CrossValidation:
+    """5-fold CV over a 100-alpha path on the dense problem: sparselearn's SparseRegressorCV
+    for the Lasso, MCP and SCAD against scikit-learn's LassoCV for the Lasso (the goal: MCP/SCAD
+    CV no slower than LassoCV is for the Lasso)."""
+
+    params = ["sparselearn-l1", "sparselearn-mcp", "sparselearn-scad", "sklearn-lassocv"]
+    param_names = ["estimator"]
+    number = 1
+    repeat = (1, 3, 120.0)
+    timeout = 1800
+
+    def setup(self, estimator):
+        self.X, self.y, _ = problems.dataset("dense")
+
+    def time_cv(self, estimator):
+        if estimator == "sklearn-lassocv":
+            from sklearn.linear_model import LassoCV
+
+            LassoCV(cv=5, fit_intercept=True).fit(self.X, self.y)
+            return
+        from sparselearn.linear_model import SparseRegressorCV
+        from sparselearn.penalties import L1, MCP, SCAD
+
+        pen = {"sparselearn-l1": L1(), "sparselearn-mcp": MCP(gamma=3.0),
+               "sparselearn-scad": SCAD(gamma=3.7)}[estimator]
+        SparseRegressorCV(penalty=pen, cv=5).fit(self.X, self.y)
+
+
+_COLD_START = """
+import time
+start = time.perf_counter()
+import numpy as np
+{imports}
+rng = np.random.default_rng(0)
+X = rng.standard_normal((200, 500)); y = X[:, :5].sum(1) + rng.standard_normal(200)
+{fit}
+print(time.perf_counter() - start)
+"""
+
+_COLD = {
+    "sparselearn": ("from sparselearn.linear_model import SparseRegressor\n"
+                    "from sparselearn.penalties import MCP",
+                    "SparseRegressor(penalty=MCP(alpha=0.1, gamma=3.0)).fit(X, y)"),
+    "skglm": ("from skglm import MCPRegression", "MCPRegression(alpha=0.1, gamma=3.0).fit(X, y)"),
+}
+
+
+class ColdStart:
+    """Seconds for import + the first MCP fit (200 x 500) in a fresh process, after a first run
+    has filled the compilation caches (goal: < 1.5 s; skglm recompiles its jitclasses)."""
+
+    params = ["sparselearn", "skglm"]
+    param_names = ["library"]
+    timeout = 600
+    unit = "seconds"
+
+    def track_import_and_first_fit(self, library):
+        imports, fit = _COLD[library]
+        code = textwrap.dedent(_COLD_START.format(imports=imports, fit=fit))
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # warm caches
+        times = []
+        for _ in range(3):
+            out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                 text=True)
+            times.append(float(out.stdout.strip().splitlines()[-1]))
+        return sorted(times)[1]
