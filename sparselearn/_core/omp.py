@@ -14,8 +14,9 @@ the per-signal cost does not depend on ``n_features``.
 * ``topk_gram``: keep the ``k`` largest correlations; ``soft_threshold_codes``: soft thresholding of
   the correlations (scikit-learn's ``algorithm="threshold"``).
 
-Status codes returned per signal: 0 = done, 1 = stopped early because the next atom was linearly
-dependent on the chosen ones (or every correlation vanished), 2 = ``max_iter`` reached.
+Status codes returned per signal: 0 = done (including a residual orthogonal to every atom),
+1 = stopped early because the next atom was linearly dependent on the chosen ones,
+2 = ``max_iter`` reached.
 """
 
 from math import sqrt
@@ -57,8 +58,7 @@ def _omp_one(G, cov, norm_sq, n_nonzero, tol, code):
             break
         lam, best = _argmax_abs(corr, False)
         if best * best <= _TINY * max(norm_sq, _TINY) or lam < 0:
-            status = 1
-            break
+            break  # the residual is orthogonal to every atom: nothing left to explain
         # progressive Cholesky: G[sel, sel] = L L^T
         if n_active > 0:
             for t in range(n_active):

@@ -288,8 +288,8 @@ def _sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penal
                 if np.any(status == 1):
                     warnings.warn(
                         f"Orthogonal matching pursuit ended prematurely on {int(np.sum(status == 1))} "
-                        "signal(s): the next atom was linearly dependent on the chosen ones or the "
-                        "residual was already zero.", RuntimeWarning, stacklevel=3)
+                        "signal(s): the next atom was linearly dependent on the chosen ones.",
+                        RuntimeWarning, stacklevel=3)
                 n_iter = int(n_nonzero_coefs)
             else:
                 codes, status = _omp.mp_gram(gram, cov, norms_sq, int(n_nonzero_coefs), tol_residual,
