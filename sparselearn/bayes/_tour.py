@@ -23,6 +23,23 @@ def _run_fast():
     return f"NMSE {nmse:.0f} dB, support {exact}"
 
 
+def _run_rvc():
+    from scipy.special import expit
+    from sklearn.linear_model import LogisticRegression
+
+    from . import RelevanceVectorClassifier
+
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((800, 100))
+    w = np.zeros(100)
+    w[rng.choice(100, 5, replace=False)] = rng.choice([-1.0, 1.0], 5) * (1.5 + rng.random(5))
+    y = (rng.random(800) < expit(X @ w + 0.5)).astype(int)
+    rvc = RelevanceVectorClassifier().fit(X[:400], y[:400])
+    logreg = LogisticRegression(max_iter=1000).fit(X[:400], y[:400])
+    return (f"accuracy {rvc.score(X[400:], y[400:]):.3f} on {rvc.active_.size} features "
+            f"(LogisticRegression {logreg.score(X[400:], y[400:]):.3f} on 100)")
+
+
 def _run_kronecker():
     from . import KroneckerSBL, kron_matvec
 
@@ -40,5 +57,6 @@ def _run_kronecker():
 
 TOUR = [
     ("bayes", "fast SBL, n=100 p=256 k=10, 20 dB", _run_fast),
+    ("bayes", "RVC, n=400 p=100 k=5 logistic truth", _run_rvc),
     ("bayes", "KroneckerSBL (SVD), 384 meas., 12^3 unknowns", _run_kronecker),
 ]
