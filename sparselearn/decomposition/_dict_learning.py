@@ -49,7 +49,7 @@ class _DictionaryMixin(_BaseSparseCoding):
         codes, _ = _sparse_encode(
             X, D, algorithm=self.fit_algorithm, penalty=self.penalty, alpha=self._fit_alpha(),
             n_nonzero_coefs=self.n_nonzero_coefs, positive=self.positive_code, init=init,
-            max_iter=1000, tol=1e-6, n_jobs=self.n_jobs)
+            max_iter=1000, tol=1e-4, n_jobs=self.n_jobs)
         return codes
 
     def _fit_alpha(self):

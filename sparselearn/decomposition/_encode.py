@@ -48,7 +48,7 @@ PENALTIES = {"l1": L1, "l0": L0, "mcp": MCP, "scad": SCAD, "lq": Lq, "cel0": CEL
     prefer_skip_nested_validation=True,
 )
 def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalty="l1", alpha=None,
-                  n_nonzero_coefs=None, positive=False, init=None, max_iter=1000, tol=1e-6,
+                  n_nonzero_coefs=None, positive=False, init=None, max_iter=1000, tol=1e-4,
                   n_jobs=None, check_input=True, verbose=0):
     r"""Sparse codes of the rows of ``X`` over the atoms (rows) of ``dictionary``.
 
@@ -108,7 +108,7 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
         often lose the support).
     max_iter : int, default=1000
         Iterations of ``"cd"`` (full sweeps), ``"fista"``, ``"iht"``, and steps of ``"mp"``.
-    tol : float, default=1e-6
+    tol : float, default=1e-4
         ``"cd"``/``"fista"`` stop when every prox fixed-point residual is
         ``<= tol * max_j |(X D^T)_ij|``; ``"iht"`` when ``||dc|| <= tol ||c||``.
     n_jobs : int, default=None
@@ -230,7 +230,7 @@ def _lipschitz(gram):
 
 
 def _sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalty="l1", alpha=None,
-                   n_nonzero_coefs=None, positive=False, init=None, max_iter=1000, tol=1e-6,
+                   n_nonzero_coefs=None, positive=False, init=None, max_iter=1000, tol=1e-4,
                    n_jobs=None, verbose=0):
     """Validated-input core. Returns ``(codes, n_iter)``, ``n_iter`` the largest per-signal count."""
     import numba
