@@ -1,0 +1,200 @@
+"""Sketching against numpy lstsq, scipy LSQR / clarkson_woodruff_transform and sklearn projections.
+
+Every contender runs single-threaded (``_threads`` is imported before numpy). Goals (issue 7):
+sketch-and-precondition >= 3x faster than lstsq at equal residual; sketch-and-solve >= 8x faster
+with residual <= 1.25x optimal; sparse cond-1e6 problem >= 5x faster than LSQR (300 iterations)
+with forward error <= 1e-7; countsketch >= 2x faster than scipy's; coordinated sampling >= 5x
+lower A^T B error than JL / CountSketch at equal bytes; SketchTransformer >= 2x faster than
+SparseRandomProjection at similar distortion.
+"""
+
+from . import _threads  # noqa: F401  (single-threaded BLAS / numba, before numpy)
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.linalg import clarkson_woodruff_transform
+from scipy.sparse.linalg import lsqr
+from sklearn.metrics import euclidean_distances
+from sklearn.random_projection import SparseRandomProjection
+
+from sparselearn.sketching import (
+    CoordinatedSampler,
+    SketchedLeastSquares,
+    SketchTransformer,
+    countsketch,
+)
+
+N_ROWS, N_COLS = 200_000, 200
+
+
+def _dense_problem(cond, seed=0):
+    """A = G diag(s) V^T (G Gaussian): cond(A) ~ cond; b = A x + noise."""
+    rng = np.random.default_rng(seed)
+    V, _ = np.linalg.qr(rng.standard_normal((N_COLS, N_COLS)))
+    A = rng.standard_normal((N_ROWS, N_COLS)) @ (np.logspace(0, -np.log10(cond), N_COLS)[:, None] * V.T)
+    A /= np.sqrt(N_ROWS)
+    x = rng.standard_normal(N_COLS)
+    b = A @ x + 1e-3 * rng.standard_normal(N_ROWS) / np.sqrt(N_ROWS)
+    return A, b, x
+
+
+def _sparse_problem(cond=1e6, density=0.01, seed=0):
+    rng = np.random.default_rng(seed)
+    A = sp.random(N_ROWS, N_COLS, density=density, random_state=seed, format="csr")
+    A = A @ sp.diags(np.logspace(0, -np.log10(cond), N_COLS))
+    A = A.tocsr()
+    x = rng.standard_normal(N_COLS)
+    return A, A @ x, x  # consistent: x is the exact solution, forward error measures the solver
+
+
+def _residual(A, b, x):
+    return np.linalg.norm(b - A @ x)
+
+
+class DenseLeastSquares:
+    """n = 200000, d = 200 dense: lstsq vs sketch-and-precondition vs sketch-and-solve."""
+
+    params = [1e0, 1e6, 1e8]
+    param_names = ["cond"]
+    timeout = 300
+
+    def setup(self, cond):
+        self.A, self.b, _ = _dense_problem(cond)
+        self.sap = SketchedLeastSquares(fit_intercept=False, random_state=0)
+        self.sas = SketchedLeastSquares(method="sketch_and_solve", fit_intercept=False,
+                                        random_state=0)
+        self.sap.fit(self.A[:5000], self.b[:5000])  # compile outside the timing
+        self.sas.fit(self.A[:5000], self.b[:5000])
+
+    def time_numpy_lstsq(self, cond):
+        np.linalg.lstsq(self.A, self.b, rcond=None)
+
+    def time_sketch_and_precondition(self, cond):
+        self.sap.fit(self.A, self.b)
+
+    def time_sketch_and_solve(self, cond):
+        self.sas.fit(self.A, self.b)
+
+    def track_sap_residual_rel_diff(self, cond):
+        x_ref = np.linalg.lstsq(self.A, self.b, rcond=None)[0]
+        r_ref = _residual(self.A, self.b, x_ref)
+        return abs(_residual(self.A, self.b, self.sap.fit(self.A, self.b).coef_) - r_ref) / r_ref
+
+    def track_sas_residual_ratio(self, cond):
+        x_ref = np.linalg.lstsq(self.A, self.b, rcond=None)[0]
+        r_ref = _residual(self.A, self.b, x_ref)
+        return _residual(self.A, self.b, self.sas.fit(self.A, self.b).coef_) / r_ref
+
+
+class SparseLeastSquares:
+    """n = 200000, d = 200, 1% dense, cond 1e6: LSQR (300 iterations) vs sketch-and-precondition."""
+
+    timeout = 300
+
+    def setup(self):
+        self.A, self.b, self.x = _sparse_problem()
+        self.sap = SketchedLeastSquares(fit_intercept=False, random_state=0)
+        self.sap.fit(self.A[:5000], self.b[:5000])
+
+    def time_scipy_lsqr(self):
+        lsqr(self.A, self.b, atol=1e-14, btol=1e-14, iter_lim=300)
+
+    def time_sketch_and_precondition(self):
+        self.sap.fit(self.A, self.b)
+
+    def track_lsqr_forward_error(self):
+        x = lsqr(self.A, self.b, atol=1e-14, btol=1e-14, iter_lim=300)[0]
+        return np.linalg.norm(x - self.x) / np.linalg.norm(self.x)
+
+    def track_sap_forward_error(self):
+        x = self.sap.fit(self.A, self.b).coef_
+        return np.linalg.norm(x - self.x) / np.linalg.norm(self.x)
+
+
+class SketchTime:
+    """CountSketch of a 200000 x 200 matrix (1%-dense sparse, and dense) into 2000 rows."""
+
+    params = ["sparse", "dense"]
+    param_names = ["input"]
+
+    def setup(self, kind):
+        A, _, _ = _sparse_problem()
+        self.A = A if kind == "sparse" else np.random.default_rng(0).standard_normal(A.shape)
+        countsketch(self.A[:100], 2000, 0)
+
+    def time_scipy_clarkson_woodruff(self, kind):
+        clarkson_woodruff_transform(self.A, 2000, seed=0)
+
+    def time_sparselearn_countsketch(self, kind):
+        countsketch(self.A, 2000, 0)
+
+
+class ProductSketchError:
+    """A^T B error at equal serialized bytes, n = 100000, d = m = 1000, 10 nonzeros per row."""
+
+    params = ["priority", "threshold", "jl", "countsketch"]
+    param_names = ["method"]
+    timeout = 300
+
+    def setup(self, method):
+        rng = np.random.default_rng(0)
+        n, d, s = 100_000, 1000, 10
+
+        def table(present):
+            cols = rng.integers(0, d, size=(len(present), s))
+            vals = rng.standard_normal((len(present), s))
+            return sp.csr_matrix(
+                (vals.ravel(), (np.repeat(present, s), cols.ravel())), shape=(n, d)
+            )
+
+        keys = rng.permutation(n)
+        self.A, self.B = table(keys[: 3 * n // 4]), table(keys[n // 4 :])
+        self.truth = (self.A.T @ self.B).toarray()
+        ref = CoordinatedSampler(4000, method="priority", random_state=0)
+        budget = max(ref.sketch(self.A).nbytes, ref.sketch(self.B).nbytes)
+        k = 4000 if method in ("priority", "threshold") else budget // (8 * d)
+        self.sampler = CoordinatedSampler(k, method=method, random_state=0)
+
+    def track_relative_error(self, method):
+        errors = []
+        for seed in range(3):
+            self.sampler.random_state = seed
+            if hasattr(self.sampler, "seed_"):
+                del self.sampler.seed_
+            SA, SB = self.sampler.sketch(self.A), self.sampler.sketch(self.B)
+            W = self.sampler.estimate_product(SA, SB)
+            errors.append(np.linalg.norm(W - self.truth) / np.linalg.norm(self.truth))
+        return float(np.mean(errors))
+
+    def time_sketch_both(self, method):
+        self.sampler.sketch(self.A)
+        self.sampler.sketch(self.B)
+
+
+class TransformerTime:
+    """Sparse 5000 x 100000 (0.1% dense) to 1000 components."""
+
+    params = ["sparselearn_countsketch", "sklearn_sparse_random_projection"]
+    param_names = ["transformer"]
+
+    def setup(self, name):
+        self.X = sp.random(5000, 100_000, density=1e-3, random_state=0, format="csr")
+        if name == "sparselearn_countsketch":
+            self.tr = SketchTransformer(n_components=1000, random_state=0)
+        else:
+            self.tr = SparseRandomProjection(n_components=1000, random_state=0)
+        self.tr.fit(self.X)
+
+    def time_fit_transform(self, name):
+        self.tr.fit_transform(self.X)
+
+    def time_transform(self, name):
+        self.tr.transform(self.X)
+
+    def track_max_distance_distortion(self, name):
+        X = self.X[:200]
+        Z = self.tr.transform(X)
+        iu = np.triu_indices(200, 1)
+        d0 = euclidean_distances(X)[iu]
+        d1 = euclidean_distances(Z)[iu]
+        return float(np.max(np.abs(d1 / d0 - 1)))
