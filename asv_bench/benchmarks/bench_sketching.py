@@ -116,6 +116,7 @@ class SketchTime:
 
     params = ["sparse", "dense"]
     param_names = ["input"]
+    timeout = 300
 
     def setup(self, kind):
         A, _, _ = _sparse_problem()
@@ -176,6 +177,7 @@ class TransformerTime:
 
     params = ["sparselearn_countsketch", "sklearn_sparse_random_projection"]
     param_names = ["transformer"]
+    timeout = 300
 
     def setup(self, name):
         self.X = sp.random(5000, 100_000, density=1e-3, random_state=0, format="csr")

@@ -12,7 +12,7 @@ from sklearn.utils import check_random_state
 
 from .._core import sketch as _ks
 from ._operators import CountSketch, GaussianSketch
-from ._validation import check_matrix, check_sketch_size, seed_from_random_state
+from ._validation import check_matrix, check_sketch_size, is_dask_array, seed_from_random_state
 
 __all__ = ["CoordinatedSampler", "ProductSketch", "importance_sampled_product"]
 
@@ -153,8 +153,9 @@ class CoordinatedSampler:
 
         Parameters
         ----------
-        A : {array-like, sparse matrix} of shape (n_rows, d) or (n_rows,)
-            Matrix whose rows are indexed by the shared key.
+        A : {array-like, sparse matrix, dask array} of shape (n_rows, d) or (n_rows,)
+            Matrix whose rows are indexed by the shared key. A dask array is sampled row
+            chunk by row chunk (global row ids) and the samples merged.
 
         Returns
         -------
@@ -165,6 +166,8 @@ class CoordinatedSampler:
             raise ValueError(f"method must be one of {list(_METHODS)}; got {self.method!r}.")
         k = check_sketch_size(self.sketch_size)
         seed = self._seed()
+        if is_dask_array(A):
+            return self._sketch_dask(A, k, seed)
         A, was_1d = check_matrix(A)
         n, d = A.shape
         common = dict(method=self.method, seed=seed, n_rows=n, n_cols=d, sketch_size=k,
@@ -174,33 +177,38 @@ class CoordinatedSampler:
             SA = op.fit(n).apply(A)
             return ProductSketch(matrix=np.asarray(SA, dtype=np.float64), **common)
         A = sp.csr_matrix(A, dtype=np.float64)
-        norms2 = np.asarray(A.multiply(A).sum(axis=1)).ravel()
-        u = np.empty(n)
-        _ks.hash_uniform(n, 0, seed, u)
+        total = float(_row_norms2(A).sum()) if self.method == "threshold" else None
+        parts = [_block_candidates(A, 0, seed, k, self.method, total)]
+        return _merge_candidates(parts, k, self.method, common)
+
+    def _sketch_dask(self, A, k, seed):
+        # row chunks are sampled independently with their global row ids, then merged
+        import dask
+
+        was_1d = A.ndim == 1
+        if was_1d:
+            A = A[:, None]
+        A = A.rechunk({1: -1})
+        n, d = A.shape
+        common = dict(method=self.method, seed=seed, n_rows=n, n_cols=d, sketch_size=k,
+                      was_1d=was_1d)
+        if self.method in ("jl", "countsketch"):
+            op = (GaussianSketch if self.method == "jl" else CountSketch)(k, random_state=seed)
+            SA = op.fit(n).apply(A).compute()
+            return ProductSketch(matrix=np.asarray(SA, dtype=np.float64), **common)
+        blocks = A.to_delayed().ravel()
+        offsets = np.concatenate([[0], np.cumsum(A.chunks[0])])
+        total = None
         if self.method == "threshold":
-            total = norms2.sum()
-            p = np.minimum(1.0, k * norms2 / total) if total > 0 else np.zeros(n)
-            keep = np.flatnonzero((u <= p) & (norms2 > 0))
-        else:
-            with np.errstate(divide="ignore"):
-                rank = np.where(norms2 > 0, u / norms2, np.inf)
-            n_pos = int(np.count_nonzero(norms2 > 0))
-            if n_pos <= k:
-                tau = np.inf
-                keep = np.flatnonzero(norms2 > 0)
-            else:
-                part = np.argpartition(rank, k)
-                keep = np.sort(part[:k])
-                tau = rank[part[k]]
-            p = np.zeros(n)
-            positive = norms2 > 0
-            p[positive] = np.minimum(1.0, tau * norms2[positive])
-        return ProductSketch(
-            rows=keep.astype(np.int64),
-            values=A[keep],
-            probabilities=p[keep],
-            **common,
+            sums = dask.compute(*[dask.delayed(_block_norm2_sum)(blk) for blk in blocks])
+            total = float(np.sum(sums))
+        parts = dask.compute(
+            *[
+                dask.delayed(_block_candidates)(blk, int(off), seed, k, self.method, total)
+                for blk, off in zip(blocks, offsets[:-1])
+            ]
         )
+        return _merge_candidates(list(parts), k, self.method, common)
 
     def estimate_product(self, SA, SB):
         """Estimate ``A^T B`` from two coordinated sketches.
@@ -259,6 +267,72 @@ class CoordinatedSampler:
         """
         W = self.estimate_product(sa, sb)
         return float(np.asarray(W).ravel()[0]) if np.ndim(W) else W
+
+
+def _row_norms2(A):
+    return np.asarray(A.multiply(A).sum(axis=1)).ravel()
+
+
+def _as_checked_csr(block):
+    block, _ = check_matrix(block)
+    return sp.csr_matrix(block, dtype=np.float64)
+
+
+def _block_norm2_sum(block):
+    return float(_row_norms2(_as_checked_csr(block)).sum())
+
+
+def _block_candidates(block, row_offset, seed, k, method, total):
+    """Rows of one block that may enter the sample: (global rows, values, key, norms2).
+
+    Threshold: the kept rows and their probabilities (key). Priority: the ``k + 1`` rows of
+    smallest rank ``u_i / ||a_i||^2`` (key), a superset of the block's share of the final sample.
+    """
+    A = _as_checked_csr(block)
+    n = A.shape[0]
+    norms2 = _row_norms2(A)
+    u = np.empty(n)
+    _ks.hash_uniform(n, row_offset, seed, u)
+    positive = norms2 > 0
+    if method == "threshold":
+        p = np.zeros(n)
+        if total > 0:
+            p[positive] = np.minimum(1.0, k * norms2[positive] / total)
+        keep = np.flatnonzero(positive & (u <= p))
+        key = p[keep]
+    else:
+        candidates = np.flatnonzero(positive)
+        rank = u[candidates] / norms2[candidates]
+        if len(candidates) > k + 1:
+            part = np.argpartition(rank, k + 1)[: k + 1]
+            candidates, rank = candidates[part], rank[part]
+        keep, key = candidates, rank
+    return keep.astype(np.int64) + row_offset, A[keep], key, norms2[keep]
+
+
+def _merge_candidates(parts, k, method, common):
+    rows = np.concatenate([p[0] for p in parts])
+    values = sp.vstack([p[1] for p in parts], format="csr")
+    key = np.concatenate([p[2] for p in parts])
+    norms2 = np.concatenate([p[3] for p in parts])
+    if method == "threshold":
+        probabilities = key
+    else:
+        if len(rows) <= k:
+            tau = np.inf
+            chosen = np.arange(len(rows))
+        else:
+            part = np.argpartition(key, k)
+            chosen, tau = part[:k], key[part[k]]
+        rows, values, norms2 = rows[chosen], values[chosen], norms2[chosen]
+        probabilities = np.minimum(1.0, tau * norms2)
+    order = np.argsort(rows, kind="stable")
+    return ProductSketch(
+        rows=rows[order],
+        values=values[order],
+        probabilities=probabilities[order],
+        **common,
+    )
 
 
 def importance_sampled_product(A, B, sketch_size, random_state=None):

@@ -13,7 +13,7 @@ from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._operators import make_sketch
-from ._validation import seed_from_random_state
+from ._validation import is_dask_array, seed_from_random_state
 
 __all__ = ["SketchTransformer"]
 
@@ -154,16 +154,29 @@ class SketchTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Data.
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Data. A dask array is transformed chunk by chunk (lazy dense result).
 
         Returns
         -------
-        X_new : {ndarray, sparse matrix} of shape (n_samples, n_components_)
+        X_new : {ndarray, sparse matrix, dask array} of shape (n_samples, n_components_)
             ``X @ components_.T``; sparse only for sparse ``X``, a sparse sketch and
             ``dense_output=False``.
         """
         check_is_fitted(self)
+        if is_dask_array(X):
+            if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+                raise ValueError(
+                    f"X has shape {X.shape}; expected {self.n_features_in_} features."
+                )
+            X = X.rechunk({1: -1})
+            dtype = np.float32 if X.dtype == np.float32 else np.float64
+            return X.map_blocks(
+                self._transform_dense_block,
+                chunks=(X.chunks[0], (self.n_components_,)),
+                dtype=dtype,
+                meta=np.empty((0, 0), dtype=dtype),
+            )
         X = validate_data(
             self, X, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32], reset=False
         )
@@ -171,6 +184,10 @@ class SketchTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         if S.dtype != X.dtype:
             S = S.astype(X.dtype)
         return safe_sparse_dot(X, S.T, dense_output=self.dense_output)
+
+    def _transform_dense_block(self, block):
+        out = self.transform(block)
+        return out.toarray() if sp.issparse(out) else out
 
     @property
     def _n_features_out(self):

@@ -70,3 +70,34 @@ def test_dask_errors():
     A_nan = da.from_array(np.full((100, 2), np.nan), chunks=(50, 2))
     with pytest.raises(ValueError, match="NaN"):
         countsketch(A_nan, 5, 0).compute(scheduler="synchronous")
+
+
+@pytest.mark.parametrize("method", ["threshold", "priority", "jl", "countsketch"])
+def test_coordinated_sampler_on_dask_equals_numpy(method):
+    from sparselearn.sketching import CoordinatedSampler
+
+    A = sp.random(3000, 20, density=0.2, random_state=0, format="csr")
+    B = sp.random(3000, 10, density=0.2, random_state=1, format="csr")
+    A_dask = da.from_array(A.toarray(), chunks=(700, 20))
+    sampler = CoordinatedSampler(150, method=method, random_state=4)
+    with dask.config.set(scheduler="synchronous"):
+        S_dask = sampler.sketch(A_dask)
+    S_np = sampler.sketch(A)
+    if method in ("threshold", "priority"):
+        np.testing.assert_array_equal(S_dask.rows, S_np.rows)
+        np.testing.assert_allclose(S_dask.probabilities, S_np.probabilities, rtol=1e-12)
+    W_dask = sampler.estimate_product(S_dask, sampler.sketch(B))
+    W_np = sampler.estimate_product(S_np, sampler.sketch(B))
+    np.testing.assert_allclose(W_dask, W_np, rtol=1e-10, atol=1e-10)
+
+
+def test_sketch_transformer_on_dask():
+    from sparselearn.sketching import SketchTransformer
+
+    X = np.random.default_rng(0).standard_normal((500, 300))
+    tr = SketchTransformer(n_components=40, random_state=0).fit(X)
+    Z = tr.transform(da.from_array(X, chunks=(128, 100)))
+    assert isinstance(Z, da.Array)
+    np.testing.assert_allclose(Z.compute(scheduler="synchronous"), tr.transform(X), rtol=1e-12)
+    with pytest.raises(ValueError, match="features"):
+        tr.transform(da.ones((10, 5)))
