@@ -11,6 +11,11 @@ from sklearn.utils.validation import check_is_fitted
 
 __all__ = ["KroneckerSBL", "kronecker_sbl", "kron_matvec"]
 
+# EM iterations run at the initial noise variance before it is learned: early posteriors are
+# poor, and an EM noise update there drags the noise below its level (AM) or lets it run away
+# after a premature pruning, and both lock the factors on a wrong support
+_NOISE_WARMUP = 10
+
 
 def _mode_product(tensor, matrix, mode):
     """Multiply ``tensor`` along axis ``mode`` by ``matrix`` (shape (new, old))."""
@@ -174,8 +179,12 @@ def kronecker_sbl(factors, y, *, method="svd", noise_var=None, max_iter=150, tol
     - ``block_sparse=True``: pattern coupling, each ``gamma_i = (I + coupling N_i) g_i`` with
       ``g_i >= 0`` (non-negative least squares) and ``N_i`` the adjacency of neighbouring
       indices, so that nonzeros come in blocks;
-    - entries with ``gamma_i < prune * max gamma_i`` leave the model; with ``noise_var=None`` the
-      noise variance gets the EM update ``(||y - A mu||^2 + tr(A Sigma A^H)) / m``.
+    - index ``j`` of factor ``i`` leaves the model when the second moment it carries,
+      ``sum of Lambda over the other modes at j``, is below ``prune`` times the largest one
+      (pruning on ``gamma_i`` itself removes indices the rank-1 SVD or the AM weighting
+      underrates although they still carry signal); with ``noise_var=None`` the noise variance
+      is held at its initial value for the first 10 iterations, then gets the EM update
+      ``(||y - A mu||^2 + tr(A Sigma A^H)) / m``.
 
     It stops when ``||d gamma|| / ||gamma|| < tol`` for ``gamma = kron gamma_i``.
 
@@ -241,11 +250,13 @@ def kronecker_sbl(factors, y, *, method="svd", noise_var=None, max_iter=150, tol
             gammas = _alternating(second_moment, gammas)
         if block_sparse:
             gammas = _couple(gammas, indices, coupling)
-        if learn_noise:
+        if learn_noise and n_iter > _NOISE_WARMUP:
             noise = max(new_noise, noise_floor)
-        # prune per factor
+        # prune per factor, on the share of the second moment each index carries
         for mode in range(len(gammas)):
-            keep = gammas[mode] >= prune * np.max(gammas[mode], initial=0.0)
+            others = tuple(j for j in range(len(gammas)) if j != mode)
+            energy = second_moment.sum(axis=others) if others else second_moment
+            keep = energy >= prune * np.max(energy, initial=0.0)
             keep &= gammas[mode] > 0
             if not np.any(keep):
                 keep[np.argmax(gammas[mode])] = True
@@ -254,7 +265,7 @@ def kronecker_sbl(factors, y, *, method="svd", noise_var=None, max_iter=150, tol
         new_full = _embed(gammas, indices, work)
         change = np.linalg.norm(new_full - gamma_full) / max(np.linalg.norm(gamma_full), 1e-300)
         gamma_full = new_full
-        if change < tol:
+        if change < tol and not (learn_noise and n_iter <= _NOISE_WARMUP):
             converged = True
             break
     active = [w[:, i] for w, i in zip(work, indices)]
