@@ -129,3 +129,45 @@ class KroneckerVsClassical:
 
     def track_nmse_ard_flat(self, n_cols):
         return self._nmse(self._quiet(lambda: ARDRegression(fit_intercept=False).fit(self.full, self.y)).coef_)
+
+
+def _logistic_problem(n_samples, n_features, k=5, seed=0):
+    from scipy.special import expit
+
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((2 * n_samples, n_features))
+    w = np.zeros(n_features)
+    w[rng.choice(n_features, k, replace=False)] = rng.choice([-1.0, 1.0], k) * (1.5 + rng.random(k))
+    y = (rng.random(2 * n_samples) < expit(X @ w + 0.5)).astype(int)
+    return X[:n_samples], y[:n_samples], X[n_samples:], y[n_samples:]
+
+
+class RVCvsLogisticRegression:
+    """RelevanceVectorClassifier vs scikit-learn LogisticRegression: time, test accuracy, nnz."""
+
+    params = ([(400, 100), (300, 500)],)
+    param_names = ["n_samples, n_features"]
+
+    def setup(self, shape):
+        from sklearn.linear_model import LogisticRegression
+
+        from sparselearn.bayes import RelevanceVectorClassifier
+
+        self.rvc_cls, self.lr_cls = RelevanceVectorClassifier, LogisticRegression
+        self.X, self.y, self.X_test, self.y_test = _logistic_problem(*shape)
+        RelevanceVectorClassifier().fit(self.X[:40, :10], self.y[:40])  # compile outside timing
+
+    def time_rvc(self, shape):
+        self.rvc_cls().fit(self.X, self.y)
+
+    def time_logistic_regression(self, shape):
+        self.lr_cls(max_iter=1000).fit(self.X, self.y)
+
+    def track_accuracy_rvc(self, shape):
+        return float(self.rvc_cls().fit(self.X, self.y).score(self.X_test, self.y_test))
+
+    def track_accuracy_logistic_regression(self, shape):
+        return float(self.lr_cls(max_iter=1000).fit(self.X, self.y).score(self.X_test, self.y_test))
+
+    def track_nnz_rvc(self, shape):
+        return int(np.count_nonzero(self.rvc_cls().fit(self.X, self.y).coef_))
