@@ -180,7 +180,12 @@ class TransformerTime:
     timeout = 300
 
     def setup(self, name):
-        self.X = sp.random(5000, 100_000, density=1e-3, random_state=0, format="csr")
+        rng = np.random.default_rng(0)
+        n, d, nnz_row = 5000, 100_000, 100
+        indptr = np.arange(0, n * nnz_row + 1, nnz_row)
+        indices = np.sort(rng.integers(0, d, size=(n, nnz_row)), axis=1).ravel()
+        self.X = sp.csr_matrix((rng.standard_normal(n * nnz_row), indices, indptr), shape=(n, d))
+        self.X.sum_duplicates()
         if name == "sparselearn_countsketch":
             self.tr = SketchTransformer(n_components=1000, random_state=0)
         else:

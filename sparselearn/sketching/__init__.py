@@ -9,9 +9,20 @@ Least squares
     :class:`SketchedLeastSquares` (sketch-and-solve, sketch-and-precondition).
 Matrix products
     :class:`CoordinatedSampler` (coordinated threshold / priority sampling, with JL and
-    CountSketch baselines) and :func:`importance_sampled_product`.
+    CountSketch baselines; inner products and join correlations) and
+    :func:`importance_sampled_product`.
 Features
     :class:`SketchTransformer` (a scikit-learn transformer applying any sketch to features).
+
+Which sketch gives which guarantee
+---------------------------------
+All four sketches are subspace embeddings at a suitable size ``k`` (Gaussian: ``O(d/eps^2)``;
+SRHT: ``O((d + log n) log d / eps^2)``; sparse sign with ``O(log d)`` nonzeros per column:
+``O(d log d / eps^2)``; CountSketch: ``O(d^2/eps^2)``), hence give sketch-and-solve its
+``(1 + eps)`` residual bound and make valid preconditioners. Only the *dense* sketches
+(Gaussian, SRHT) give sketch-and-solve the coordinate-wise bound
+``||x' - x*||_inf <= eps / sqrt(d) ||A x* - b|| ||A^+||`` of Song, Ye, Yin & Zhang (ICML 2023);
+CountSketch and sparse sign sketches have counterexamples (Price, Song & Woodruff, 2017).
 """
 
 from ._least_squares import SketchedLeastSquares

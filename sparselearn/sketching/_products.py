@@ -252,6 +252,76 @@ class CoordinatedSampler:
             return float(W[0, 0])
         return W
 
+    def sketch_join_column(self, keys, values, n_keys):
+        """Sketch one numeric column of a table keyed by integers, for join statistics.
+
+        Builds the sparse ``n_keys x 3`` matrix with rows ``[1, x_i, x_i^2]`` at the keys
+        present in the table (zero elsewhere) and sketches it: from two such sketches
+        :meth:`estimate_join_correlation` estimates the join size, sums and the Pearson
+        correlation of the two columns over the join (inner join on the key).
+
+        Parameters
+        ----------
+        keys : array-like of int of shape (n_entries,)
+            Distinct keys in ``[0, n_keys)``.
+        values : array-like of shape (n_entries,)
+            The column's value at each key.
+        n_keys : int
+            Size of the shared key space.
+
+        Returns
+        -------
+        sketch : ProductSketch
+            Sketch of the ``[1, x, x^2]`` matrix.
+        """
+        keys = np.asarray(keys)
+        values = np.asarray(values, dtype=np.float64)
+        if keys.ndim != 1 or values.shape != keys.shape:
+            raise ValueError("keys and values must be 1-D arrays of the same length.")
+        if len(keys) and (keys.min() < 0 or keys.max() >= n_keys):
+            raise ValueError(f"keys must lie in [0, n_keys={n_keys}).")
+        if len(np.unique(keys)) != len(keys):
+            raise ValueError("keys must be distinct (one row per key).")
+        features = np.column_stack([np.ones_like(values), values, values**2])
+        rows = np.repeat(keys, 3)
+        cols = np.tile(np.arange(3), len(keys))
+        M = sp.csr_matrix((features.ravel(), (rows, cols)), shape=(n_keys, 3))
+        return self.sketch(M)
+
+    def estimate_join_correlation(self, SA, SB):
+        """Estimate statistics of two columns over their key join from two join sketches.
+
+        Parameters
+        ----------
+        SA, SB : ProductSketch
+            Sketches made by :meth:`sketch_join_column` with coordinated samplers.
+
+        Returns
+        -------
+        stats : dict
+            ``"join_size"``, ``"sum_a"``, ``"sum_b"``, ``"inner_product"`` (sum of
+            ``a_i b_i`` over the join) and ``"correlation"`` (Pearson, clipped to [-1, 1];
+            NaN when the estimated variances are not positive).
+        """
+        W = np.asarray(self.estimate_product(SA, SB))
+        if W.shape != (3, 3):
+            raise ValueError("SA and SB must be sketches made by sketch_join_column.")
+        size, sum_a, sum_b, sum_ab = W[0, 0], W[1, 0], W[0, 1], W[1, 1]
+        sum_a2, sum_b2 = W[2, 0], W[0, 2]
+        var_a = size * sum_a2 - sum_a**2
+        var_b = size * sum_b2 - sum_b**2
+        if var_a > 0 and var_b > 0:
+            corr = float(np.clip((size * sum_ab - sum_a * sum_b) / np.sqrt(var_a * var_b), -1, 1))
+        else:
+            corr = float("nan")
+        return {
+            "join_size": float(size),
+            "sum_a": float(sum_a),
+            "sum_b": float(sum_b),
+            "inner_product": float(sum_ab),
+            "correlation": corr,
+        }
+
     def estimate_inner_product(self, sa, sb):
         """Estimate ``<a, b>`` from the sketches of two vectors (a join-size / sum estimate).
 

@@ -147,3 +147,30 @@ def test_importance_sampled_product(global_random_seed):
     )
     with pytest.raises(ValueError, match="same number of rows"):
         importance_sampled_product(A, B[:10], 5)
+
+
+def test_join_correlation():
+    rng = np.random.default_rng(0)
+    n_keys = 20000
+    keys_a = rng.choice(n_keys, 8000, replace=False)
+    keys_b = np.concatenate([keys_a[:5000], rng.choice(np.setdiff1d(np.arange(n_keys), keys_a),
+                                                       3000, replace=False)])
+    latent = rng.standard_normal(n_keys)
+    x = latent[keys_a] + 0.5 * rng.standard_normal(8000)
+    y = 2 * latent[keys_b] + rng.standard_normal(8000)
+    common, ia, ib = np.intersect1d(keys_a, keys_b, return_indices=True)
+    true_corr = np.corrcoef(x[ia], y[ib])[0, 1]
+    estimates = []
+    for s in range(5):
+        sampler = CoordinatedSampler(2000, method="priority", random_state=s)
+        stats = sampler.estimate_join_correlation(
+            sampler.sketch_join_column(keys_a, x, n_keys),
+            sampler.sketch_join_column(keys_b, y, n_keys),
+        )
+        estimates.append(stats)
+    assert abs(np.mean([e["join_size"] for e in estimates]) - len(common)) < 0.1 * len(common)
+    assert abs(np.mean([e["correlation"] for e in estimates]) - true_corr) < 0.1
+    with pytest.raises(ValueError, match="distinct"):
+        CoordinatedSampler(10, random_state=0).sketch_join_column([1, 1], [0.0, 1.0], 5)
+    with pytest.raises(ValueError, match="n_keys"):
+        CoordinatedSampler(10, random_state=0).sketch_join_column([7], [0.0], 5)

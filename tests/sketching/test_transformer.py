@@ -68,9 +68,10 @@ def test_pipeline_and_dense_output():
 
 @parametrize_with_checks(
     [
-        SketchTransformer(n_components=3, random_state=0),
+        SketchTransformer(n_components=2, random_state=0),
         SketchTransformer(sketch="srht", n_components=2, random_state=0),
-        SketchTransformer(sketch="gaussian", n_components=3, random_state=0),
+        SketchTransformer(sketch="gaussian", n_components=2, random_state=0),
+        SketchTransformer(sketch="sparse_sign", n_components=2, random_state=0),
     ]
 )
 def test_sklearn_compatible(estimator, check):
