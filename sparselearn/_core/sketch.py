@@ -209,19 +209,35 @@ def srht_block(row_offset, seed, sampled, out):
 
 
 @njit(cache=True)
+def _butterflies(X, lo, hi, half):
+    d = X.shape[1]
+    for start in range(lo, hi, 2 * half):
+        for i in range(start, start + half):
+            for j in range(d):
+                a = X[i, j]
+                b = X[i + half, j]
+                X[i, j] = a + b
+                X[i + half, j] = a - b
+
+
+@njit(cache=True)
 def fwht_rows(X):
     """In-place unnormalized Walsh-Hadamard transform of X (n_pad, d) along axis 0.
 
-    n_pad must be a power of two; output in Sylvester (natural) order.
+    n_pad must be a power of two; output in Sylvester (natural) order. The levels whose
+    butterflies stay inside a cache-sized block of rows are done block by block (one trip
+    through memory for all of them), the remaining levels stream over the whole array.
     """
     n_pad, d = X.shape
-    half = 1
+    block = 1
+    while block < n_pad and 2 * block * d * 8 <= 2**18:
+        block *= 2
+    for lo in range(0, n_pad, block):
+        half = 1
+        while half < block:
+            _butterflies(X, lo, lo + block, half)
+            half *= 2
+    half = block
     while half < n_pad:
-        for start in range(0, n_pad, 2 * half):
-            for i in range(start, start + half):
-                for j in range(d):
-                    a = X[i, j]
-                    b = X[i + half, j]
-                    X[i, j] = a + b
-                    X[i + half, j] = a - b
+        _butterflies(X, 0, n_pad, half)
         half *= 2
