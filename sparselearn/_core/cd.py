@@ -16,7 +16,8 @@ extrapolated point only when it lowers ``M + pen``.
 import numpy as np
 from numba import njit
 
-from .linalg import col_axpy, col_dot, col_dot_weighted
+from .linalg import (col_axpy, csc_col_axpy, csc_col_dot, csc_col_dot_weighted, dense_col_axpy,
+                     dense_col_dot, dense_col_dot_weighted, rmatvec)
 from .prox import optimality_score_1d, prox_1d, value_1d
 
 
@@ -105,15 +106,25 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
             L = lipschitz[j]
             if L <= 0.0:
                 continue
-            if h_const >= 0.0:
-                g = grad0[j] + h_const * col_dot(X, data, indices, indptr, is_sparse, j, u)
+            # is_sparse is tested here, not in a helper: see the note in linalg
+            if is_sparse:
+                if h_const >= 0.0:
+                    g = grad0[j] + h_const * csc_col_dot(data, indices, indptr, j, u)
+                else:
+                    g = grad0[j] + csc_col_dot_weighted(data, indices, indptr, j, h, u)
             else:
-                g = grad0[j] + col_dot_weighted(X, data, indices, indptr, is_sparse, j, h, u)
+                if h_const >= 0.0:
+                    g = grad0[j] + h_const * dense_col_dot(X, j, u)
+                else:
+                    g = grad0[j] + dense_col_dot_weighted(X, j, h, u)
             old = w[j]
             new = prox_1d(pcode, params, weights[j], curvs[j], old - g / L, 1.0 / L)
             if new != old:
                 delta = new - old
-                col_axpy(X, data, indices, indptr, is_sparse, j, delta, u)
+                if is_sparse:
+                    csc_col_axpy(data, indices, indptr, j, delta, u)
+                else:
+                    dense_col_axpy(X, j, delta, u)
                 w[j] = new
                 score = L * abs(delta)
                 if score > violation:
@@ -166,15 +177,17 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
 
 
 @njit(cache=True)
-def gradient_scores(X, data, indices, indptr, is_sparse, d, w, lipschitz, pcode, params,
-                    weights, curvs):
-    """Full gradient ``X.T @ d`` and the optimality score of every feature
-    (:func:`sparselearn._core.prox.optimality_score_1d`)."""
+def full_gradient(X, data, indices, indptr, is_sparse, d, n_features):
+    """``X.T @ d``."""
+    return rmatvec(X, data, indices, indptr, is_sparse, n_features, d)
+
+
+@njit(cache=True)
+def optimality_scores(grad, w, lipschitz, pcode, params, weights, curvs):
+    """The optimality score of every feature (:func:`sparselearn._core.prox.optimality_score_1d`)."""
     n_features = w.shape[0]
-    grad = np.empty(n_features)
     scores = np.empty(n_features)
     for j in range(n_features):
-        g = col_dot(X, data, indices, indptr, is_sparse, j, d)
-        grad[j] = g
-        scores[j] = optimality_score_1d(pcode, params, weights[j], curvs[j], w[j], g, lipschitz[j])
-    return grad, scores
+        scores[j] = optimality_score_1d(pcode, params, weights[j], curvs[j], w[j], grad[j],
+                                        lipschitz[j])
+    return scores

@@ -3,63 +3,104 @@
 Kernels take the design as ``(X, data, indices, indptr, is_sparse)``: a dense Fortran array ``X``
 when ``is_sparse`` is False, else the CSC triple (``X`` is then a 1 x 1 placeholder). One compiled
 signature serves both, so solvers are written once.
+
+The column primitives come in a dense and a CSC flavour. Hot loops test ``is_sparse`` themselves
+and call the flavour directly (measured: a branching helper is not inlined by LLVM and costs
+about 45 ns a column, doubling the time of a sparse gradient). Dense primitives let LLVM
+reassociate sums so that reductions vectorize; NaN/inf semantics are kept ("nnan"/"ninf" are
+left out). Sparse gathers gain nothing from it and are compiled without.
 """
 
 import numpy as np
 from numba import njit
 
+FASTMATH = {"reassoc", "contract", "nsz", "arcp"}
+
+
+# ---------------------------------------------------------------- column primitives
+
+@njit(cache=True, fastmath=FASTMATH)
+def dense_col_dot(X, j, v):
+    """``X[:, j] @ v`` for a dense Fortran ``X``."""
+    total = 0.0
+    for i in range(X.shape[0]):
+        total += X[i, j] * v[i]
+    return total
+
+
+@njit(cache=True)
+def csc_col_dot(data, indices, indptr, j, v):
+    """``X[:, j] @ v`` for CSC ``X``."""
+    total = 0.0
+    for k in range(indptr[j], indptr[j + 1]):
+        total += data[k] * v[indices[k]]
+    return total
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def dense_col_dot_weighted(X, j, h, v):
+    """``X[:, j] @ (h * v)`` for a dense Fortran ``X``."""
+    total = 0.0
+    for i in range(X.shape[0]):
+        total += X[i, j] * h[i] * v[i]
+    return total
+
+
+@njit(cache=True)
+def csc_col_dot_weighted(data, indices, indptr, j, h, v):
+    """``X[:, j] @ (h * v)`` for CSC ``X``."""
+    total = 0.0
+    for k in range(indptr[j], indptr[j + 1]):
+        i = indices[k]
+        total += data[k] * h[i] * v[i]
+    return total
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def dense_col_axpy(X, j, a, v):
+    """``v += a * X[:, j]`` in place, dense Fortran ``X``."""
+    for i in range(X.shape[0]):
+        v[i] += a * X[i, j]
+
+
+@njit(cache=True)
+def csc_col_axpy(data, indices, indptr, j, a, v):
+    """``v += a * X[:, j]`` in place, CSC ``X``."""
+    for k in range(indptr[j], indptr[j + 1]):
+        v[indices[k]] += a * data[k]
+
 
 @njit(cache=True)
 def col_dot(X, data, indices, indptr, is_sparse, j, v):
-    """``X[:, j] @ v``."""
-    total = 0.0
+    """``X[:, j] @ v`` (either flavour; hot loops call the flavours directly)."""
     if is_sparse:
-        for k in range(indptr[j], indptr[j + 1]):
-            total += data[k] * v[indices[k]]
-    else:
-        for i in range(X.shape[0]):
-            total += X[i, j] * v[i]
-    return total
-
-
-@njit(cache=True)
-def col_dot_weighted(X, data, indices, indptr, is_sparse, j, h, v):
-    """``X[:, j] @ (h * v)``."""
-    total = 0.0
-    if is_sparse:
-        for k in range(indptr[j], indptr[j + 1]):
-            i = indices[k]
-            total += data[k] * h[i] * v[i]
-    else:
-        for i in range(X.shape[0]):
-            total += X[i, j] * h[i] * v[i]
-    return total
+        return csc_col_dot(data, indices, indptr, j, v)
+    return dense_col_dot(X, j, v)
 
 
 @njit(cache=True)
 def col_axpy(X, data, indices, indptr, is_sparse, j, a, v):
-    """``v += a * X[:, j]`` in place."""
+    """``v += a * X[:, j]`` in place (either flavour)."""
     if is_sparse:
-        for k in range(indptr[j], indptr[j + 1]):
-            v[indices[k]] += a * data[k]
+        csc_col_axpy(data, indices, indptr, j, a, v)
     else:
-        for i in range(X.shape[0]):
-            v[i] += a * X[i, j]
+        dense_col_axpy(X, j, a, v)
 
+
+# ---------------------------------------------------------------- whole-matrix kernels
 
 @njit(cache=True)
 def col_sq_norms(X, data, indices, indptr, is_sparse, n_features, h):
     """``sum_i h_i X_ij^2`` for every column ``j``."""
     out = np.zeros(n_features)
     for j in range(n_features):
-        total = 0.0
         if is_sparse:
+            total = 0.0
             for k in range(indptr[j], indptr[j + 1]):
                 total += h[indices[k]] * data[k] * data[k]
+            out[j] = total
         else:
-            for i in range(X.shape[0]):
-                total += h[i] * X[i, j] * X[i, j]
-        out[j] = total
+            out[j] = dense_col_dot_weighted(X, j, h, X[:, j])
     return out
 
 
@@ -69,7 +110,10 @@ def matvec(X, data, indices, indptr, is_sparse, n_samples, w):
     out = np.zeros(n_samples)
     for j in range(w.shape[0]):
         if w[j] != 0.0:
-            col_axpy(X, data, indices, indptr, is_sparse, j, w[j], out)
+            if is_sparse:
+                csc_col_axpy(data, indices, indptr, j, w[j], out)
+            else:
+                dense_col_axpy(X, j, w[j], out)
     return out
 
 
@@ -77,8 +121,12 @@ def matvec(X, data, indices, indptr, is_sparse, n_samples, w):
 def rmatvec(X, data, indices, indptr, is_sparse, n_features, v):
     """``X.T @ v``."""
     out = np.empty(n_features)
-    for j in range(n_features):
-        out[j] = col_dot(X, data, indices, indptr, is_sparse, j, v)
+    if is_sparse:
+        for j in range(n_features):
+            out[j] = csc_col_dot(data, indices, indptr, j, v)
+    else:
+        for j in range(n_features):
+            out[j] = dense_col_dot(X, j, v)
     return out
 
 

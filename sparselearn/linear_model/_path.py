@@ -42,11 +42,12 @@ def _path(design, y, sw, datafit, penalty, alphas, fit_intercept, solver, tol, m
     intercepts = np.empty(len(alphas))
     info = {"n_iter": [], "stop_crit": [], "converged": [], "objective": []}
     pen = clone(penalty)
+    cache = {}
     for k, alpha in enumerate(alphas):
         pen.set_params(alpha=float(alpha))
         w, b, res = solve(design, y, sw, datafit, pen, w, b, fit_intercept=fit_intercept,
                           solver=solver, tol=tol, max_iter=max_iter, verbose=max(verbose - 1, 0),
-                          warn=warn)
+                          warn=warn, cache=cache)
         coefs[:, k] = w
         intercepts[k] = b
         for key in ("n_iter", "stop_crit", "converged", "objective"):

@@ -108,15 +108,17 @@ def _finish(n_iter, crit, tol, name, warn):
 
 
 def solve(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, solver="auto", tol=1e-4,
-          max_iter=None, verbose=0, warn=True):
+          max_iter=None, verbose=0, warn=True, cache=None):
     """Minimize ``F(Xw + b) + pen(w)`` with the chosen solver; returns ``(w, b, info)`` where
-    ``info`` has ``n_iter``, ``stop_crit``, ``converged`` and ``objective``."""
+    ``info`` has ``n_iter``, ``stop_crit``, ``converged`` and ``objective``. ``cache`` (a dict
+    shared along a path) lets the coordinate-descent solver reuse the previous end point's
+    gradient."""
     design = as_design(design)
     curvs = curvatures_for(penalty, design, datafit, sw)
     if solver in ("auto", "cd"):
         w, b, info = solve_working_set(design, y, sw, datafit, penalty, w, b, fit_intercept, tol,
                                        max_iter=100 if max_iter is None else max_iter,
-                                       verbose=verbose, curvs=curvs, warn=warn)
+                                       verbose=verbose, curvs=curvs, warn=warn, cache=cache)
     elif solver == "agd":
         w, b, info = accelerated_gradient(design, y, sw, datafit, penalty, w, b, fit_intercept, tol,
                                           10_000 if max_iter is None else max_iter, curvs=curvs,

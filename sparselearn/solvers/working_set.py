@@ -54,7 +54,7 @@ def objective(design, y, sw, datafit, penalty, w, b, curvs=None):
 
 def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e-4,
                       max_iter=50, max_epochs=10_000, p0=10, n_anderson=5, verbose=0,
-                      curvs=None, warn=True):
+                      curvs=None, warn=True, cache=None):
     """Minimize ``F(Xw + b) + pen(w)`` from ``(w, b)``.
 
     Parameters
@@ -78,6 +78,10 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
         Maximum number of coordinate-descent epochs per working set.
     p0 : int
         Minimum working-set size.
+    cache : dict or None
+        Shared by the successive solves of a path (same data, datafit and weights): the
+        final point of a solve and its datafit gradient are kept, so the next solve, warm-started
+        there, skips recomputing them (the gradient does not depend on alpha).
 
     Returns
     -------
@@ -109,14 +113,25 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
     n_iter = 0
     bound = _datafit_kernels.curvature_bound(dcode)
     majorize = False  # True: next model uses the curvature bound (MM step, monotone)
+    reuse = (cache is not None and "w" in cache and cache["b"] == b_arr[0]
+             and np.array_equal(cache["w"], w))
+    if cache is not None and quadratic_model_exact and "lipschitz" in cache:
+        lipschitz = cache["lipschitz"]
     for n_iter in range(1, max_iter + 1):
-        _datafit_kernels.raw_grad_hess(dcode, dparams, y, z, sw, d, h)
-        if majorize:
-            h = bound * sw
-        if lipschitz is None or not quadratic_model_exact:
-            lipschitz = design.col_sq_norms(h)
+        if reuse:  # warm start at the previous solve's end point: its gradient still holds
+            z, d, h, grad = cache["z"].copy(), cache["d"].copy(), cache["h"].copy(), cache["grad"]
+            if not quadratic_model_exact:
+                lipschitz = cache["lipschitz"]
+            reuse = False
+        else:
+            _datafit_kernels.raw_grad_hess(dcode, dparams, y, z, sw, d, h)
+            if majorize:
+                h = bound * sw
+            if lipschitz is None or not quadratic_model_exact:
+                lipschitz = design.col_sq_norms(h)
+            grad = _cd.full_gradient(*arrays, d, n_features)
         lipschitz_b = float(np.sum(h))
-        grad, scores = _cd.gradient_scores(*arrays, d, w, lipschitz, pcode, params, weights, curvs)
+        scores = _cd.optimality_scores(grad, w, lipschitz, pcode, params, weights, curvs)
         grad_b = float(np.sum(d))
         stop_crit = max(float(np.max(scores, initial=0.0)),
                         abs(grad_b) if fit_intercept else 0.0)
@@ -126,6 +141,9 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
                   f"support {np.count_nonzero(w)}")
         if stop_crit <= tol:
             converged = True
+            if cache is not None:
+                cache.update(w=w.copy(), b=float(b_arr[0]), z=z.copy(), d=d.copy(), h=h.copy(),
+                             grad=grad, lipschitz=lipschitz)
             break
         support = w != 0
         ws_size = min(n_features, max(p0, 2 * int(support.sum())))
