@@ -29,7 +29,8 @@ CountSketch        ``O(nnz(A))``          subspace embedding only for ``k = O(d^
 All four give the usual ``(1 + eps)`` residual guarantee of sketch-and-solve least squares and
 all four are valid preconditioners (:class:`SketchedLeastSquares`). The coordinate-wise
 guarantee ``||x' - x*||_inf <= eps / sqrt(d) ||A x* - b|| ||A^+||`` of sketch-and-solve (Song, Ye,
-Yin & Zhang, ICML 2023) holds for the *dense* sketches (Gaussian, SRHT) only: CountSketch and
+Yin & Zhang, ICML 2023, with ``k = eps^-2 d log^3(n / delta)`` rows of a dense sketch, ``S A`` in
+``O(n d log n)``) holds for the *dense* sketches (Gaussian, SRHT) only: CountSketch and
 sparse sign sketches (like leverage-score sampling) have counterexamples (Price, Song & Woodruff,
 2017). Use ``srht`` or ``gaussian`` when entry-wise accuracy of sketch-and-solve matters.
 """
