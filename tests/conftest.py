@@ -2,6 +2,11 @@ import os
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
+
+# One BLAS thread: the test problems are small, and threaded BLAS on a busy 2-core machine
+# oversubscribes (measured: some fits 10-60x slower).
+threadpool_limits(1)
 
 # Seeds the seeded tests run with; SPARSELEARN_SEEDS="0-9" widens the sweep locally.
 _seed_spec = os.environ.get("SPARSELEARN_SEEDS", "0")
