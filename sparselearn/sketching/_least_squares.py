@@ -20,7 +20,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import safe_sparse_dot
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from ._linear_ops import CSROps, DaskOps, DenseOps
@@ -263,7 +263,7 @@ class SketchedLeastSquares(RegressorMixin, BaseEstimator):
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the linear model.
 
         Parameters
@@ -273,6 +273,10 @@ class SketchedLeastSquares(RegressorMixin, BaseEstimator):
             chunks and each CG iteration is one pass over the chunks.
         y : {array-like, dask array} of shape (n_samples,)
             Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the squared residuals (not supported with dask input). The weighted
+            problem is solved on rows scaled by ``sqrt(sample_weight)`` (a scaled copy of
+            ``X``).
 
         Returns
         -------
@@ -280,6 +284,8 @@ class SketchedLeastSquares(RegressorMixin, BaseEstimator):
             Fitted estimator.
         """
         if is_dask_array(X):
+            if sample_weight is not None:
+                raise ValueError("sample_weight is not supported with dask input.")
             ops, b, y_mean, dtype = self._prepare_dask(X, y)
         else:
             X, y = validate_data(
@@ -292,14 +298,32 @@ class SketchedLeastSquares(RegressorMixin, BaseEstimator):
             )
             dtype = X.dtype
             y = np.asarray(y, dtype=np.float64)
+            root_w = None
+            if sample_weight is not None:
+                sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+                root_w = np.sqrt(sample_weight)
             if self.fit_intercept:
-                offset = np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
-                y_mean = float(y.mean())
+                if root_w is None:
+                    offset = np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
+                    y_mean = float(y.mean())
+                else:
+                    total = sample_weight.sum()
+                    if total <= 0:
+                        raise ValueError("sample_weight must have a positive sum.")
+                    offset = np.asarray(
+                        safe_sparse_dot(sample_weight, X), dtype=np.float64
+                    ).ravel() / total
+                    y_mean = float(sample_weight @ y / total)
             else:
                 offset = np.zeros(X.shape[1])
                 y_mean = 0.0
-            ops = CSROps(X, offset) if sp.issparse(X) else DenseOps(X, offset)
             b = y - y_mean if y_mean else y
+            if root_w is not None:
+                X = sp.diags(root_w) @ X if sp.issparse(X) else X * root_w[:, None]
+                b = b * root_w
+            ops = (
+                CSROps(X, offset, root_w) if sp.issparse(X) else DenseOps(X, offset, root_w)
+            )
         n_samples, n_features = ops.n_rows, ops.n_features
         k = self.sketch_size
         if k is None:
@@ -363,12 +387,15 @@ class SketchedLeastSquares(RegressorMixin, BaseEstimator):
             A = A.compute()
             b = np.asarray(b.compute())
         A = A.toarray() if sp.issparse(A) else np.asarray(A, dtype=np.float64)
-        A = A - ops.offset
+        A = A - np.outer(ops._row_shift_vector(), ops.offset)
         rhs = b
         if self.l2_reg > 0:
             A = np.vstack([A, sqrt(self.l2_reg) * np.eye(A.shape[1])])
             rhs = np.concatenate([b, np.zeros(A.shape[1])])
-        coef, _, rank, _ = sla.lstsq(A, rhs, lapack_driver="gelsd", check_finite=False)
+        cond = max(A.shape) * np.finfo(np.float64).eps  # as LinearRegression
+        coef, _, rank, _ = sla.lstsq(
+            A, rhs, cond=cond, lapack_driver="gelsd", check_finite=False
+        )
         return coef, int(rank)
 
     def predict(self, X):

@@ -1,7 +1,8 @@
 """Passes over a tall matrix for sketched least squares: dense, CSR and dask backends.
 
-Each backend wraps ``A`` (``n x d``) and a column offset ``mu`` (the implicit centering used for
-the intercept, ``A_c = A - 1 mu^T``; zeros without intercept) and provides
+Each backend wraps ``A`` (``n x d``), a column offset ``mu`` and a row vector ``r`` (the implicit
+centering used for the intercept, ``A_c = A - r mu^T``; ``mu = 0`` without intercept, ``r = 1``
+unless ``A`` holds rows scaled by the square roots of sample weights) and provides
 
 ``sketch(op)``
     ``S A_c`` for a fitted sketch operator ``op``;
@@ -24,12 +25,16 @@ _BLOCK_BYTES = 2**20
 
 
 class DenseOps:
-    def __init__(self, A, offset):
+    def __init__(self, A, offset, row_shift=None):
         self.A = A
         self.offset = offset
+        self.row_shift = row_shift
         n, d = A.shape
         self.n_rows, self.n_features = n, d
         self.block = max(16, _BLOCK_BYTES // (8 * max(d, 1)))
+
+    def _row_shift_vector(self):
+        return np.ones(self.n_rows) if self.row_shift is None else self.row_shift
 
     def _blocks(self):
         A, step = self.A, self.block
@@ -42,7 +47,7 @@ class DenseOps:
     def sketch(self, op):
         SA = op.apply(self.A).astype(np.float64, copy=False)
         if np.any(self.offset):
-            SA = SA - np.outer(op.apply(np.ones(self.n_rows)), self.offset)
+            SA = SA - np.outer(op.apply(self._row_shift_vector()), self.offset)
         return SA
 
     def normal_matvec(self, t):
@@ -50,12 +55,14 @@ class DenseOps:
         out = np.zeros(self.n_features)
         qq = 0.0
         q_sum = 0.0
-        for _, block in self._blocks():
+        r = self.row_shift
+        for start, block in self._blocks():
             q = block @ t
+            r_block = None if r is None else r[start : start + block.shape[0]]
             if shift:
-                q -= shift
+                q -= shift if r_block is None else shift * r_block
             qq += q @ q
-            q_sum += q.sum()
+            q_sum += q.sum() if r_block is None else r_block @ q
             out += block.T @ q
         out -= self.offset * q_sum
         return qq, out
@@ -65,30 +72,35 @@ class DenseOps:
         out = np.zeros(self.n_features)
         rr = 0.0
         r_sum = 0.0
+        row_shift = self.row_shift
         for start, block in self._blocks():
-            r = b[start : start + block.shape[0]] - block @ x
+            stop = start + block.shape[0]
+            r = b[start:stop] - block @ x
+            r_block = None if row_shift is None else row_shift[start:stop]
             if shift:
-                r += shift
+                r += shift if r_block is None else shift * r_block
             rr += r @ r
-            r_sum += r.sum()
+            r_sum += r.sum() if r_block is None else r_block @ r
             out += block.T @ r
         out -= self.offset * r_sum
         return rr, out
 
 
 class CSROps(DenseOps):
-    def __init__(self, A, offset):
+    def __init__(self, A, offset, row_shift=None):
         A = sp.csr_matrix(A, dtype=np.float64)
         A.sort_indices()
         self.A = A
         self.offset = offset
+        self.row_shift = row_shift
         self.n_rows, self.n_features = A.shape
+        self._shift = self._row_shift_vector()
 
     def normal_matvec(self, t):
         out = np.empty(self.n_features)
         A = self.A
         qq, q_sum = _kl.csr_normal_matvec(
-            A.data, A.indices, A.indptr, t, float(self.offset @ t), out
+            A.data, A.indices, A.indptr, t, float(self.offset @ t), self._shift, out
         )
         out -= self.offset * q_sum
         return qq, out
@@ -97,7 +109,7 @@ class CSROps(DenseOps):
         out = np.empty(self.n_features)
         A = self.A
         rr, r_sum = _kl.csr_residual_gradient(
-            A.data, A.indices, A.indptr, b, x, float(self.offset @ x), out
+            A.data, A.indices, A.indptr, b, x, float(self.offset @ x), self._shift, out
         )
         out -= self.offset * r_sum
         return rr, out
@@ -108,7 +120,8 @@ def _block_normal(block, t, shift):
         A = sp.csr_matrix(block, dtype=np.float64)
         A.sort_indices()
         out = np.empty(A.shape[1])
-        qq, q_sum = _kl.csr_normal_matvec(A.data, A.indices, A.indptr, t, shift, out)
+        ones = np.ones(A.shape[0])
+        qq, q_sum = _kl.csr_normal_matvec(A.data, A.indices, A.indptr, t, shift, ones, out)
         return qq, q_sum, out
     block = np.asarray(block, dtype=np.float64)
     q = block @ t - shift
@@ -121,7 +134,10 @@ def _block_residual(block, b, x, shift):
         A = sp.csr_matrix(block, dtype=np.float64)
         A.sort_indices()
         out = np.empty(A.shape[1])
-        rr, r_sum = _kl.csr_residual_gradient(A.data, A.indices, A.indptr, b, x, shift, out)
+        ones = np.ones(A.shape[0])
+        rr, r_sum = _kl.csr_residual_gradient(
+            A.data, A.indices, A.indptr, b, x, shift, ones, out
+        )
         return rr, r_sum, out
     block = np.asarray(block, dtype=np.float64)
     r = b - block @ x + shift
@@ -134,7 +150,11 @@ class DaskOps:
     def __init__(self, A, offset):
         self.A = A.rechunk({1: -1})
         self.offset = offset
+        self.row_shift = None
         self.n_rows, self.n_features = A.shape
+
+    def _row_shift_vector(self):
+        return np.ones(self.n_rows)
 
     def sketch(self, op):
         SA = np.asarray(op.apply(self.A).compute(), dtype=np.float64)
