@@ -141,7 +141,7 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
     >>> import numpy as np
     >>> from sparselearn.decomposition import sparse_encode
     >>> rng = np.random.default_rng(0)
-    >>> D = rng.standard_normal((8, 5)); D /= np.linalg.norm(D, axis=1, keepdims=True)
+    >>> D = rng.standard_normal((8, 20)); D /= np.linalg.norm(D, axis=1, keepdims=True)
     >>> X = 2.0 * D[[1]] - 1.5 * D[[6]]
     >>> code = sparse_encode(X, D, algorithm="omp", n_nonzero_coefs=2)
     >>> np.round(code, 6)
