@@ -36,6 +36,7 @@ sparse sign sketches (like leverage-score sampling) have counterexamples (Price,
 """
 
 import numbers
+from abc import ABC, abstractmethod
 
 import numpy as np
 import scipy.sparse as sp
@@ -65,7 +66,7 @@ __all__ = [
 _BLOCK_ENTRIES = 2**21
 
 
-class BaseSketch:
+class BaseSketch(ABC):
     """Common interface of the sketch operators: ``fit(n_rows)`` draws ``S``, ``apply`` uses it.
 
     Parameters
@@ -190,9 +191,11 @@ class BaseSketch:
     def _apply_full(self, A):
         return self._apply_rows(A, 0)
 
-    def _apply_rows(self, A, row_offset):  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _apply_rows(self, A, row_offset):
+        """``S[:, row_offset:row_offset + len(A)] @ A`` (each operator computes its block)."""
 
+    @abstractmethod
     def to_matrix(self):
         """The sketch matrix ``S`` itself (for testing and small problems).
 
@@ -201,7 +204,6 @@ class BaseSketch:
         S : ndarray or scipy.sparse.csr_matrix of shape (sketch_size, n_rows)
             Dense for the Gaussian and SRHT sketches, CSR for CountSketch and sparse sign.
         """
-        raise NotImplementedError  # pragma: no cover - every operator defines it
 
 
 class SparseSignSketch(BaseSketch):
