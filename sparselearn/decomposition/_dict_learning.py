@@ -76,7 +76,7 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
     ``"cd"``/``"fista"``) and a dictionary step: one block coordinate descent sweep on the atoms
     (``dict_update="bcd"``, Mairal et al. 2010) or one K-SVD sweep (``"ksvd"``, Aharon et al.
     2006; unit-norm atoms, codes refitted on their support; pair it with ``"omp"``). Atoms that go
-    unused or duplicate another (|cosine| > 0.99) are replaced by the worst represented residuals.
+    unused or duplicate another (``|cosine| > 0.99``) are replaced by the worst represented residuals.
 
     Parameters
     ----------

@@ -15,7 +15,7 @@ Features
     :class:`SketchTransformer` (a scikit-learn transformer applying any sketch to features).
 
 Which sketch gives which guarantee
----------------------------------
+----------------------------------
 All four sketches are subspace embeddings at a suitable size ``k`` (Gaussian: ``O(d/eps^2)``;
 SRHT: ``O((d + log n) log d / eps^2)``; sparse sign with ``O(log d)`` nonzeros per column:
 ``O(d log d / eps^2)``; CountSketch: ``O(d^2/eps^2)``), hence give sketch-and-solve its
