@@ -23,7 +23,7 @@ def _mode_product(tensor, matrix, mode):
 
 
 def kron_matvec(factors, x):
-    """Kronecker matrix-vector product ``(A_1 kron A_2 kron A_3) x`` by mode products, unformed.
+    """Kronecker matrix-vector product ``np.kron(A_1, ..., A_I) @ x``, by mode products, unformed.
 
     Parameters
     ----------
