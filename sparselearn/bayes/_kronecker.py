@@ -162,7 +162,7 @@ def _couple(gammas, indices, coupling):
 )
 def kronecker_sbl(factors, y, *, method="svd", noise_var=None, max_iter=150, tol=1e-4,
                   block_sparse=False, coupling=0.8, prune=None):
-    """Kronecker-structured SBL: recover ``x`` from ``y = (A_1 kron ... kron A_I) x + e``.
+    """Kronecker-structured SBL: recover ``x`` from ``y = np.kron(A_1, ..., A_I) @ x + e``.
 
     The prior is ``x ~ N(0, diag(gamma_1 kron ... kron gamma_I))`` (complex Gaussian for
     complex data) and ``e ~ N(0, noise_var I)``. The EM algorithm alternates
