@@ -1,4 +1,6 @@
-"""Entropic optimal transport kernels: log-domain Sinkhorn and Sinkhorn-Newton-Sparse (SNS).
+"""Entropic optimal transport kernels: Sinkhorn-Newton-Sparse (SNS) and plan helpers.
+
+Stabilized Sinkhorn lives in :mod:`sparselearn._core.sinkhorn_scaling` (SNS's warm-up).
 
 Conventions (POT's): the plan is ``P_ij = exp((f_i + g_j - M_ij) / reg)`` for dual potentials
 ``f`` (rows) and ``g`` (columns); the concave dual (Lyapunov potential) is
@@ -22,13 +24,16 @@ from math import exp, inf, log, sqrt
 import numpy as np
 from numba import njit
 
-_LSE_CUTOFF = -60.0  # exp(-60) ~ 1e-26: terms below it cannot move a float64 log-sum-exp
+from .sinkhorn_scaling import sinkhorn_scaling
+
 _ABSORB = 30.0  # re-anchor when a log-scaling exceeds this
 _MAX_STEP = 50.0  # largest change of a log-scaling allowed in one Newton trial
 _MAX_HALVINGS = 30
 _N_SAMPLE = 32768  # plan entries sampled to set the sparsification threshold
 _DENSE_FROM = 0.25  # at this density the exact Hessian is applied matrix-free instead
 _SLOW_RATIO = 0.5  # a full Newton step keeping more than this share of the error grows the density
+_DIRECT_MAX = 1200  # n + m up to which a failed CG solve is replaced by a dense factorization
+_DIRECT_RIDGE = 1e-13  # relative Levenberg-Marquardt ridge of the dense (Jacobi-scaled) solve
 
 # info codes returned in ``info`` arrays
 INFO_N_ITER = 0
@@ -38,55 +43,8 @@ INFO_N_CG = 3
 INFO_N_FALLBACK = 4
 INFO_DENSITY_GROWTH = 5
 INFO_NNZ = 6
-INFO_SIZE = 7
-
-
-# ---------------------------------------------------------------------------------------------
-# log-sum-exp sweeps (two passes each, C-order friendly)
-# ---------------------------------------------------------------------------------------------
-
-
-@njit(cache=True)
-def lse_rows(M, g, reg, out):
-    """``out_i = log sum_j exp((g_j - M_ij) / reg)``."""
-    n, m = M.shape
-    inv_reg = 1.0 / reg
-    for i in range(n):
-        row_max = -inf
-        for j in range(m):
-            t = g[j] - M[i, j]
-            if t > row_max:
-                row_max = t
-        s = 0.0
-        for j in range(m):
-            t = (g[j] - M[i, j] - row_max) * inv_reg
-            if t > _LSE_CUTOFF:
-                s += exp(t)
-        out[i] = row_max * inv_reg + log(s)
-
-
-@njit(cache=True)
-def lse_cols(M, f, reg, col_max, out):
-    """``out_j = log sum_i exp((f_i - M_ij) / reg)``; ``col_max`` is workspace of size m."""
-    n, m = M.shape
-    inv_reg = 1.0 / reg
-    for j in range(m):
-        col_max[j] = -inf
-        out[j] = 0.0
-    for i in range(n):
-        fi = f[i]
-        for j in range(m):
-            t = fi - M[i, j]
-            if t > col_max[j]:
-                col_max[j] = t
-    for i in range(n):
-        fi = f[i]
-        for j in range(m):
-            t = (fi - M[i, j] - col_max[j]) * inv_reg
-            if t > _LSE_CUTOFF:
-                out[j] += exp(t)
-    for j in range(m):
-        out[j] = col_max[j] * inv_reg + log(out[j])
+INFO_N_DIRECT = 7
+INFO_SIZE = 8
 
 
 @njit(cache=True)
@@ -110,53 +68,6 @@ def dual_value(a, b, f, g, reg, plan_mass):
     for j in range(b.shape[0]):
         value += b[j] * g[j]
     return value - reg * (plan_mass - 1.0)
-
-
-# ---------------------------------------------------------------------------------------------
-# log-domain Sinkhorn
-# ---------------------------------------------------------------------------------------------
-
-
-@njit(cache=True)
-def sinkhorn_log(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, start):
-    """Log-domain Sinkhorn from potentials ``(f, g)`` (updated in place).
-
-    One iteration updates ``f`` (rows exact) then ``g`` (columns exact). After it, the column
-    marginal is exact, so the marginal error is the row error, obtained for free from the row
-    log-sum-exp that the next ``f`` update needs. ``err_hist[start + k]`` and
-    ``dual_hist[start + k]`` receive the error and dual value after iteration ``k + 1``.
-
-    Returns ``(n_iter, err)``.
-    """
-    n, m = M.shape
-    log_a = np.log(a)
-    log_b = np.log(b)
-    row_lse = np.empty(n)
-    col_lse = np.empty(m)
-    col_max = np.empty(m)
-    inv_reg = 1.0 / reg
-    lse_rows(M, g, reg, row_lse)
-    err = inf
-    n_iter = 0
-    while n_iter < max_iter:
-        for i in range(n):
-            f[i] = reg * (log_a[i] - row_lse[i])
-        lse_cols(M, f, reg, col_max, col_lse)
-        for j in range(m):
-            g[j] = reg * (log_b[j] - col_lse[j])
-        n_iter += 1
-        lse_rows(M, g, reg, row_lse)
-        err = 0.0
-        mass = 0.0
-        for i in range(n):
-            row_mass = exp(f[i] * inv_reg + row_lse[i])
-            mass += row_mass
-            err += abs(row_mass - a[i])
-        err_hist[start + n_iter - 1] = err
-        dual_hist[start + n_iter - 1] = dual_value(a, b, f, g, reg, mass)
-        if err < tol:
-            break
-    return n_iter, err
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,7 +210,10 @@ def _conjugate_gradient(
     rz = np.dot(res, z)
     rhs_norm = sqrt(np.dot(rhs, rhs))
     n_cg = 0
+    converged = rhs_norm == 0.0
     for _ in range(max_cg_iter):
+        if converged:
+            break
         if dense:
             _hess_dense(row_sum, col_sum, K, u, v, p[:n], p[n:], hp)
         else:
@@ -313,12 +227,66 @@ def _conjugate_gradient(
         x += step * p
         res -= step * hp
         if sqrt(np.dot(res, res)) <= rel_tol * rhs_norm:
+            converged = True
             break
         z = res / (diag + damping)
         rz_new = np.dot(res, z)
         p = z + (rz_new / rz) * p
         rz = rz_new
-    return x, n_cg
+    return x, n_cg, converged
+
+
+@njit(cache=True)
+def _remove_shift(x, n):
+    """Project ``x = (x_f, x_g)`` onto the complement of the Hessian's null direction
+    ``(1_n, -1_m)`` (a constant moved from ``f`` to ``g`` leaves the plan unchanged)."""
+    size = x.shape[0]
+    shift = 0.0
+    for i in range(n):
+        shift += x[i]
+    for k in range(n, size):
+        shift -= x[k]
+    shift /= size
+    for i in range(n):
+        x[i] -= shift
+    for k in range(n, size):
+        x[k] += shift
+
+
+@njit(cache=True)
+def _newton_direct(K, u, v, row_sum, col_sum, rhs):
+    """Exact Newton direction by a dense LU solve of the Jacobi-scaled Hessian, with the last
+    column potential pinned (removes the null direction) and a ridge of ``_DIRECT_RIDGE`` (a
+    Levenberg-Marquardt damping of directions whose curvature is below round-off).
+
+    For ill-conditioned problems (near-degenerate plans: the support graph of ``P`` splits
+    into weakly linked blocks and the scaled Hessian has eigenvalues ~1e-10), where
+    preconditioned CG loses orthogonality and stalls. Costs ``O((n + m)^3)``.
+    """
+    n, m = K.shape
+    size = n + m - 1
+    scale = np.empty(n + m)
+    for i in range(n):
+        scale[i] = 1.0 / sqrt(max(row_sum[i], 1e-300))
+    for j in range(m):
+        scale[n + j] = 1.0 / sqrt(max(col_sum[j], 1e-300))
+    H = np.zeros((size, size))
+    y = np.empty(size)
+    for k in range(size):
+        H[k, k] = 1.0 + _DIRECT_RIDGE
+        y[k] = scale[k] * rhs[k]
+    for i in range(n):
+        w = u[i] * scale[i]
+        for j in range(m - 1):
+            h = w * K[i, j] * v[j] * scale[n + j]
+            H[i, n + j] = h
+            H[n + j, i] = h
+    sol = np.linalg.solve(H, y)
+    x = np.zeros(n + m)
+    for k in range(size):
+        x[k] = scale[k] * sol[k]
+    _remove_shift(x, n)
+    return x
 
 
 @njit(cache=True)
@@ -337,31 +305,39 @@ def sinkhorn_newton_sparse(
     err_hist,
     dual_hist,
     info,
+    parallel,
 ):
     """Sinkhorn-Newton-Sparse (Tang et al., 2024) from potentials ``(f, g)`` (updated in place).
 
-    Stage 1: ``n_sinkhorn_iter`` log-domain Sinkhorn iterations. Stage 2: Newton steps on the dual
+    Stage 1: ``n_sinkhorn_iter`` stabilized Sinkhorn iterations. Stage 2: Newton steps on the dual
     ``D``: the Hessian keeps its exact diagonal and the ``ceil(density n m)`` largest plan entries
     off the diagonal; the Newton system is solved by Jacobi-preconditioned CG (forcing term
     ``min(0.1, sqrt(err))``), then a backtracking line search accepts the first step that lowers
     the marginal error without lowering ``D``. A rejected direction quadruples the density (at
     density >= 1/4 the exact Hessian is applied matrix-free); a rejected exact-Hessian direction
-    falls back to one log-domain Sinkhorn iteration.
+    falls back to one Sinkhorn iteration. Right-hand side and directions are projected off the
+    null direction ``(1, -1)``. When CG does not reach its tolerance in ``max_cg_iter`` steps
+    (near-singular Hessian) and ``n + m <= _DIRECT_MAX``, all later directions come from the
+    dense solve ``_newton_direct``. ``parallel`` selects the threaded Sinkhorn passes.
 
     ``info`` (int64, size ``INFO_SIZE``) receives the iteration counters. Returns the final
     marginal error (computed from the anchored plan) and the final density.
     """
     n, m = M.shape
-    n_iter, err = sinkhorn_log(
-        M, a, b, reg, f, g, tol, min(n_sinkhorn_iter, max_iter), err_hist, dual_hist, 0
-    )
+    K = np.empty((n, m))
+    n_iter = 0
+    err = inf
+    if n_sinkhorn_iter > 0:
+        n_iter, err, _ = sinkhorn_scaling(
+            M, a, b, reg, f, g, tol, min(n_sinkhorn_iter, max_iter), err_hist, dual_hist, 0, K,
+            parallel,
+        )
     info[INFO_N_SINKHORN] = n_iter
     info[INFO_N_ITER] = n_iter
     if err < tol or n_iter >= max_iter:
         return err, density
 
     inv_reg = 1.0 / reg
-    K = np.empty((n, m))
     _anchor(M, f, g, reg, K)
     f0 = f.copy()
     g0 = g.copy()
@@ -391,6 +367,7 @@ def sinkhorn_newton_sparse(
     size = n * m
     info[INFO_NNZ] = 0
     mass = a.sum()
+    ill_conditioned = False
 
     while n_iter < max_iter and err >= tol:
         dense = density >= _DENSE_FROM
@@ -402,12 +379,23 @@ def sinkhorn_newton_sparse(
             rhs[i] = reg * (a[i] - row_sum[i])
         for j in range(m):
             rhs[n + j] = reg * (b[j] - col_sum[j])
+        _remove_shift(rhs, n)  # zero up to round-off: keeps the system consistent
         rel_tol = min(0.1, sqrt(err / mass))
         shift = 0.0
-        direction, n_cg = _conjugate_gradient(
-            row_sum, col_sum, rhs, shift, rel_tol, max_cg_iter, dense, K, u, v, indptr, indices, data
-        )
-        info[INFO_N_CG] += n_cg
+        if not ill_conditioned:
+            direction, n_cg, cg_ok = _conjugate_gradient(
+                row_sum, col_sum, rhs, shift, rel_tol, max_cg_iter, dense, K, u, v, indptr,
+                indices, data
+            )
+            info[INFO_N_CG] += n_cg
+            _remove_shift(direction, n)
+            if not cg_ok and n + m <= _DIRECT_MAX:
+                # CG stalled on a near-singular Hessian: exact directions from now on
+                ill_conditioned = True
+        if ill_conditioned:
+            direction = _newton_direct(K, u, v, row_sum, col_sum, rhs)
+            info[INFO_N_DIRECT] += 1
+            dense = True
         # largest change of a log-scaling along the direction, to cap the first trial
         largest = 0.0
         for k in range(n + m):
@@ -476,7 +464,9 @@ def sinkhorn_newton_sparse(
         else:
             # the exact Newton direction failed (round-off floor or bad curvature): one exact
             # Sinkhorn iteration, then a fresh anchor
-            n_done, err = sinkhorn_log(M, a, b, reg, f, g, -1.0, 1, err_hist, dual_hist, n_iter)
+            n_done, err, _ = sinkhorn_scaling(
+                M, a, b, reg, f, g, -1.0, 1, err_hist, dual_hist, n_iter, K, parallel
+            )
             n_iter += n_done
             info[INFO_N_FALLBACK] += 1
             _anchor(M, f, g, reg, K)

@@ -8,6 +8,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, validate_params
 
 from .._core import sinkhorn as _kernels
+from .._core import sinkhorn_scaling as _scaling
 from ._validation import _check_problem
 
 __all__ = ["sinkhorn", "sinkhorn_newton_sparse"]
@@ -26,7 +27,7 @@ _COMMON_PARAMS = {
 
 @validate_params(_COMMON_PARAMS, prefer_skip_nested_validation=True)
 def sinkhorn(a, b, M, reg, tol=1e-9, max_iter=1000, return_log=False, verbose=False):
-    r"""Entropic optimal transport by log-domain (stabilized) Sinkhorn iterations.
+    r"""Entropic optimal transport by stabilized (absorbing) Sinkhorn iterations.
 
     Solves
 
@@ -35,10 +36,10 @@ def sinkhorn(a, b, M, reg, tol=1e-9, max_iter=1000, return_log=False, verbose=Fa
         \min_{P \ge 0,\; P 1 = a,\; P^T 1 = b} \langle M, P \rangle
         + \mathrm{reg} \sum_{ij} P_{ij} \log P_{ij}
 
-    through its dual: ``P_ij = exp((u_i + v_j - M_ij) / reg)`` and the potentials ``u``, ``v``
-    are updated alternately in the log domain (log-sum-exp), so no kernel ``exp(-M / reg)``
-    ever overflows or underflows: the solver stays exact down to ``reg = 1e-4 max(M)`` and
-    below.
+    through its dual: ``P_ij = exp((u_i + v_j - M_ij) / reg)``, with ``u`` then ``v`` made
+    exact in turn (the log-domain Sinkhorn iterates). They are run as scalings of an absorbed
+    kernel, so no kernel ``exp(-M / reg)`` ever overflows or underflows: the solver stays exact
+    down to ``reg = 1e-4 max(M)`` and below.
 
     Parameters
     ----------
@@ -68,7 +69,7 @@ def sinkhorn(a, b, M, reg, tol=1e-9, max_iter=1000, return_log=False, verbose=Fa
         Only with ``return_log=True``. Keys: ``n_iter``; ``err`` (marginal error after each
         iteration); ``dual`` (dual objective after each iteration); ``u``, ``v`` (dual
         potentials, ``-inf`` on zero-weight points); ``cost`` (``<M, P>``);
-        ``marginal_error`` (recomputed from ``P``).
+        ``marginal_error`` (recomputed from ``P``); ``n_absorb`` (kernel re-exponentiations).
 
     Warns
     -----
@@ -81,9 +82,17 @@ def sinkhorn(a, b, M, reg, tol=1e-9, max_iter=1000, return_log=False, verbose=Fa
 
     Notes
     -----
-    One iteration costs two log-sum-exp sweeps over ``M`` (``O(n m)`` exponentials). After the
-    ``v`` update the column marginal is exact, so the stopping error is the row error, read
-    from the log-sum-exp the next ``u`` update needs.
+    Stabilized scaling (Schmitzer's absorption, [2]_): the plan is kept as
+    ``diag(s) K diag(t)`` around an anchor ``K = exp((u0 + v0 - M) / reg)``. One iteration is a
+    single pass over ``K`` that computes ``K t`` (hence the row marginal error of the current
+    plan and the new ``s = a / K t``) and ``K^T s``, then ``t = b / K^T s``: no exponential.
+    After the ``v`` update the column marginal is exact, so the stopping error is the row
+    error, obtained in the same pass. When a scaling leaves ``[e^-100, e^100]`` (or a row or
+    column of ``K`` underflows), the scalings are absorbed into ``u0, v0`` and the failed
+    half-update is done in the log domain, fused with the re-exponentiation of ``K`` (one
+    exponential per entry); the iterates are those of log-domain Sinkhorn. On problems of at
+    least ``2^22`` entries the passes run in parallel over fixed row or column blocks (numba
+    threads; the result does not depend on the thread count).
 
     References
     ----------
@@ -143,7 +152,7 @@ def sinkhorn_newton_sparse(
         D(u, v) = \langle a, u \rangle + \langle b, v \rangle
         - \mathrm{reg} \sum_{ij} e^{(u_i + v_j - M_{ij}) / \mathrm{reg}} + \mathrm{reg}.
 
-    Stage 1 runs ``n_sinkhorn_iter`` log-domain Sinkhorn iterations. Stage 2 takes Newton steps
+    Stage 1 runs ``n_sinkhorn_iter`` Sinkhorn iterations (:func:`sinkhorn`). Stage 2 takes Newton steps
     on ``D``: the Hessian ``-(1/reg) [[diag(P 1), P], [P^T, diag(P^T 1)]]`` keeps its exact
     diagonal and only the largest entries of ``P`` off it (the paper's rule: the
     ``ceil(sparsity n m)`` largest), the Newton system is solved by preconditioned conjugate
@@ -187,8 +196,9 @@ def sinkhorn_newton_sparse(
         Only with ``return_log=True``. The keys of :func:`sinkhorn` (``n_iter``, ``err``,
         ``dual``, ``u``, ``v``, ``cost``, ``marginal_error``) plus ``n_sinkhorn`` (warm-up and
         fallback Sinkhorn iterations), ``n_newton``, ``n_cg``, ``n_fallback`` (Newton
-        directions replaced by a Sinkhorn iteration), ``sparsity`` (final density) and
-        ``nnz`` (entries of the last sparsified Hessian).
+        directions replaced by a Sinkhorn iteration), ``n_direct`` (Newton directions from the
+        dense factorization), ``sparsity`` (final density) and ``nnz`` (entries of the last
+        sparsified Hessian).
 
     Warns
     -----
@@ -205,9 +215,16 @@ def sinkhorn_newton_sparse(
     fixed sample of 32768 entries), CG products with the sparse Hessian (``O(nnz)``), and one
     pass over the plan per line-search trial. The plan is kept as ``diag(e^{(u - u_0)/reg}) K
     diag(e^{(v - v_0)/reg})`` around an anchor ``K`` that is re-exponentiated only when a
-    scaling exceeds ``e^{30}``. CG stops at relative residual ``min(0.1, sqrt(err))``. If the
-    exact-Hessian direction fails the line search (float64 round-off near ``err ~ 1e-13``), one
-    log-domain Sinkhorn iteration is taken instead.
+    scaling exceeds ``e^{30}``. CG stops at relative residual ``min(0.1, sqrt(err))``; the
+    right-hand side and the direction are projected off the Hessian's null direction
+    ``(1, -1)`` (a constant moved from ``u`` to ``v``). On near-degenerate problems (e.g.
+    random assignment costs at small ``reg``: the plan is close to a permutation, its support
+    splits into weakly linked blocks and the Jacobi-scaled Hessian has eigenvalues ~1e-10) CG
+    loses orthogonality and does not reach its tolerance in ``max_cg_iter`` steps; when
+    ``n + m <= 1200`` the solver then switches to exact Newton directions from a dense LU
+    factorization of the Jacobi-scaled Hessian (one potential pinned, ridge 1e-13),
+    ``O((n + m)^3)`` per step. If an exact direction fails the line search (float64
+    round-off near ``err ~ 1e-13``), one Sinkhorn iteration is taken instead.
 
     References
     ----------
@@ -281,13 +298,16 @@ def _solve(
     dual_hist = np.empty(max_iter + 2)
     info = np.zeros(_kernels.INFO_SIZE, dtype=np.int64)
     if method == "sinkhorn":
-        n_iter, err = _kernels.sinkhorn_log(
-            M_sub, a_sub, b_sub, float(reg), f, g, float(tol), int(max_iter), err_hist, dual_hist, 0
+        workspace = np.empty((n_sub, m_sub))
+        n_iter, err, n_absorb = _scaling.sinkhorn_scaling(
+            M_sub, a_sub, b_sub, float(reg), f, g, float(tol), int(max_iter), err_hist, dual_hist,
+            0, workspace, _scaling.use_parallel(n_sub, m_sub),
         )
         info[_kernels.INFO_N_ITER] = n_iter
         info[_kernels.INFO_N_SINKHORN] = n_iter
         density = None
     else:
+        n_absorb = 0
         density = 2.0 / min(n_sub, m_sub) if sparsity is None else float(sparsity)
         density = min(1.0, density)
         cg_cap = n_sub + m_sub if max_cg_iter is None else int(max_cg_iter)
@@ -306,10 +326,11 @@ def _solve(
             err_hist,
             dual_hist,
             info,
+            _scaling.use_parallel(n_sub, m_sub),
         )
         n_iter = int(info[_kernels.INFO_N_ITER])
 
-    P_sub = np.empty((n_sub, m_sub))
+    P_sub = workspace if method == "sinkhorn" else np.empty((n_sub, m_sub))
     _kernels.plan_from_potentials(M_sub, f, g, float(reg), P_sub)
     if full_support:
         P = P_sub
@@ -347,12 +368,15 @@ def _solve(
         "cost": float(np.sum(P_sub * M_sub)),
         "marginal_error": marginal_error,
     }
-    if method != "sinkhorn":
+    if method == "sinkhorn":
+        log["n_absorb"] = int(n_absorb)
+    else:
         log.update(
             n_sinkhorn=int(info[_kernels.INFO_N_SINKHORN] + info[_kernels.INFO_N_FALLBACK]),
             n_newton=int(info[_kernels.INFO_N_NEWTON]),
             n_cg=int(info[_kernels.INFO_N_CG]),
             n_fallback=int(info[_kernels.INFO_N_FALLBACK]),
+            n_direct=int(info[_kernels.INFO_N_DIRECT]),
             nnz=int(info[_kernels.INFO_NNZ]),
             sparsity=float(density),
         )

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import ot
 import pytest
@@ -182,3 +184,103 @@ def test_bad_sns_parameters():
         sinkhorn_newton_sparse(None, None, M, 0.1, sparsity=0.0)
     with pytest.raises(ValueError, match="n_sinkhorn_iter"):
         sinkhorn_newton_sparse(None, None, M, 0.1, n_sinkhorn_iter=-1)
+
+
+# ---------------------------------------------------------------------------------------------
+# stabilized (absorbing) Sinkhorn: same iterates as the log domain, no overflow
+# ---------------------------------------------------------------------------------------------
+
+
+def _log_domain_reference(a, b, M, reg, n_iter):
+    """Plain log-sum-exp Sinkhorn (rows exact, then columns exact), the textbook iterates."""
+    from scipy.special import logsumexp
+
+    f = np.zeros(M.shape[0])
+    g = np.zeros(M.shape[1])
+    for _ in range(n_iter):
+        f = reg * (np.log(a) - logsumexp((g[None, :] - M) / reg, axis=1))
+        g = reg * (np.log(b) - logsumexp((f[:, None] - M) / reg, axis=0))
+    return f, g
+
+
+@pytest.mark.parametrize("reg_factor", [1e-1, 1e-4])
+@pytest.mark.parametrize("n_iter", [1, 2, 7, 40])
+def test_sinkhorn_iterates_equal_log_domain(reg_factor, n_iter, rng):
+    a, b, M = _random_problem(rng, 30, 25)
+    M *= 5.0
+    reg = reg_factor * M.max()
+    f_ref, g_ref = _log_domain_reference(a, b, M, reg, n_iter)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        P, log = sinkhorn(a, b, M, reg, tol=0.0, max_iter=n_iter, return_log=True)
+    assert log["n_iter"] == n_iter
+    # potentials are defined up to (f + c, g - c): compare the plans and the shift-free parts
+    P_ref = np.exp((f_ref[:, None] + g_ref[None, :] - M) / reg)
+    np.testing.assert_allclose(P, P_ref, rtol=1e-9, atol=1e-14)
+    np.testing.assert_allclose(log["u"] + log["v"][0], f_ref + g_ref[0], rtol=0, atol=1e-9 * reg)
+    if reg_factor == 1e-4 and n_iter > 1:
+        assert log["n_absorb"] > 1  # the scalings left [e^-100, e^100] and were absorbed
+
+
+def test_sinkhorn_dual_monotone_and_absorbs_at_tiny_reg(rng):
+    a, b, M = _point_clouds(rng, 70, 60)
+    reg = 1e-4
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        P, log = sinkhorn(a, b, M, reg, tol=1e-9, max_iter=200000, return_log=True)
+    assert log["marginal_error"] < 1e-9
+    assert log["n_absorb"] >= 2
+    dual = log["dual"]
+    assert np.all(np.diff(dual) >= -1e-12 * np.abs(dual).max())
+    P_ref = ot.sinkhorn(a, b, M, reg, method="sinkhorn_log", stopThr=1e-10, numItermax=200000)
+    assert np.sum(P * M) == pytest.approx(np.sum(P_ref * M), rel=1e-6)
+
+
+def test_scaling_kernel_parallel_equals_serial(rng):
+    from sparselearn._core.sinkhorn_scaling import n_chunks, sinkhorn_scaling
+
+    n, m = 300, 260
+    assert n_chunks(n) > 1 and n_chunks(m) > 1  # several blocks on both paths
+    M = rng.random((n, m))
+    a = np.full(n, 1.0 / n)
+    b = np.full(m, 1.0 / m)
+    results = []
+    for parallel in (False, True):
+        f, g = np.zeros(n), np.zeros(m)
+        hist = np.empty(60), np.empty(60)
+        out = sinkhorn_scaling(M, a, b, 1e-4, f, g, 0.0, 50, *hist, 0, np.empty((n, m)), parallel)
+        results.append((out, f, g, hist[0][:50]))
+    (out0, f0, g0, e0), (out1, f1, g1, e1) = results
+    assert out0 == out1 and out0[2] > 1
+    np.testing.assert_array_equal(f0, f1)
+    np.testing.assert_array_equal(g0, g1)
+    np.testing.assert_array_equal(e0, e1)
+
+
+# ---------------------------------------------------------------------------------------------
+# SNS on near-degenerate problems (random assignment costs)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [80, 150])
+@pytest.mark.parametrize("seed", range(6))
+def test_sns_random_assignment_does_not_stall(n, seed):
+    # U[0, 1] costs at reg 1e-3: the plan is close to a permutation, the Jacobi-scaled Hessian
+    # has eigenvalues ~1e-10 (weakly linked blocks) and CG alone stalled at err ~1e-8 for most
+    # seeds; Sinkhorn itself needs > 300 000 iterations here.
+    rng = np.random.default_rng(seed)
+    M = rng.random((n, n))
+    a = np.full(n, 1.0 / n)
+    P, log = sinkhorn_newton_sparse(a, a, M, 1e-3, tol=1e-10, return_log=True)
+    assert log["marginal_error"] < 1e-10
+    assert log["n_iter"] < 80 and log["n_fallback"] == 0
+    dual = log["dual"]
+    assert np.all(np.diff(dual) >= -1e-13 * np.abs(dual).max())
+    # the optimum dominates any Sinkhorn iterate's dual (both evaluate the same concave D)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        _, log_sk = sinkhorn(a, a, M, 1e-3, tol=1e-10, max_iter=3000, return_log=True)
+    assert dual[-1] >= log_sk["dual"][-1] - 1e-12
+    # Gibbs form with exact marginals characterizes the unique entropic plan
+    np.testing.assert_allclose(
+        P, np.exp((log["u"][:, None] + log["v"][None] - M) / 1e-3), rtol=1e-12, atol=1e-300
+    )

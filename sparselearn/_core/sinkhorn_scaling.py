@@ -1,0 +1,340 @@
+"""Stabilized (absorbing) Sinkhorn scaling kernels, parallel over rows or column blocks.
+
+The plan is kept as ``P = diag(u) K diag(v)`` around an anchor kernel
+``K = exp((f + g - M) / reg)`` (Schmitzer 2019, "absorption"): an iteration is two mat-vecs
+with ``K``, fused into one pass over memory, and no exponential. When a scaling leaves
+``[exp(-LOG_TAU), exp(LOG_TAU)]`` (or a mat-vec underflows to 0), the scalings are absorbed into
+the potentials and the half-update that failed is done in the log domain, fused with the
+re-exponentiation of ``K`` (one exponential per entry). Between absorptions ``K`` entries stay
+below ``max(a, b) exp(2 LOG_TAU)``, and an entry that underflowed at absorption stays below
+``1e-308 exp(2 LOG_TAU)`` (``~1e-135``): negligible in any marginal.
+
+Conventions as in :mod:`sparselearn._core.sinkhorn`: float64, C-contiguous ``M`` of shape
+``(n, m)``, strictly positive ``a``, ``b``; kernels never validate.
+"""
+
+from math import exp, inf, log
+
+import numba
+import numpy as np
+from numba import njit, prange
+from numba.np.ufunc.parallel import _launch_threads
+
+# Cached serial kernels below call the parallel drivers; loading them from the on-disk cache
+# needs the threading layer's symbols (``allocate_sched``) to be present first.
+_launch_threads()
+
+LOG_TAU = 100.0  # absorb when |log u| or |log v| exceeds this
+_TAU = exp(LOG_TAU)
+_INV_TAU = exp(-LOG_TAU)
+_MAX_CHUNKS = 16  # fixed row / column blocks: results do not depend on the thread count
+_CHUNK_MIN = 64
+_PARALLEL_FROM = 1 << 22  # plan entries from which the thread pool pays for its barriers
+
+
+def use_parallel(n, m):
+    """Whether the parallel drivers pay off for an ``(n, m)`` problem (Python-side choice)."""
+    return n * m >= _PARALLEL_FROM and numba.get_num_threads() > 1
+
+
+@njit(cache=True)
+def n_chunks(size):
+    """Number of parallel blocks for ``size`` rows or columns (fixed, thread-count free)."""
+    return max(1, min(_MAX_CHUNKS, size // _CHUNK_MIN))
+
+
+# ---------------------------------------------------------------------------------------------
+# block kernels (one row block or column block each), then serial and parallel drivers
+# ---------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _absorb_row_block(M, a, g, reg, f, K, i0, i1):
+    n, m = M.shape
+    inv_reg = 1.0 / reg
+    for i in range(i0, i1):
+        row_max = -inf
+        for j in range(m):
+            t = g[j] - M[i, j]
+            if t > row_max:
+                row_max = t
+        s = 0.0
+        for j in range(m):
+            e = exp((g[j] - M[i, j] - row_max) * inv_reg)
+            K[i, j] = e
+            s += e
+        scale = a[i] / s
+        for j in range(m):
+            K[i, j] *= scale
+        f[i] = reg * log(scale) - row_max
+
+
+@njit(cache=True)
+def _absorb_col_block(M, b, f, reg, g, K, col_max, col_scale, j0, j1):
+    n, m = M.shape
+    inv_reg = 1.0 / reg
+    for j in range(j0, j1):
+        col_max[j] = -inf
+        col_scale[j] = 0.0
+    for i in range(n):
+        fi = f[i]
+        for j in range(j0, j1):
+            t = fi - M[i, j]
+            if t > col_max[j]:
+                col_max[j] = t
+    for i in range(n):
+        fi = f[i]
+        for j in range(j0, j1):
+            e = exp((fi - M[i, j] - col_max[j]) * inv_reg)
+            K[i, j] = e
+            col_scale[j] += e
+    for j in range(j0, j1):
+        scale = b[j] / col_scale[j]
+        col_scale[j] = scale
+        g[j] = reg * log(scale) - col_max[j]
+    for i in range(n):
+        for j in range(j0, j1):
+            K[i, j] *= col_scale[j]
+
+
+@njit(cache=True)
+def _col_sum_block(K, u, acc, i0, i1):
+    m = K.shape[1]
+    for j in range(m):
+        acc[j] = 0.0
+    for i in range(i0, i1):
+        ui = u[i]
+        for j in range(m):
+            acc[j] += K[i, j] * ui
+
+
+@njit(cache=True)
+def _sweep_block(K, a, u, v, u_new, acc, i0, i1):
+    """Rows ``i0:i1``: row sums of ``diag(u) K diag(v)``, ``u_new = a / (K v)`` and
+    ``acc = K^T u_new`` over the block. Returns ``(err, mass, bad)``."""
+    m = K.shape[1]
+    for j in range(m):
+        acc[j] = 0.0
+    err = 0.0
+    mass = 0.0
+    bad = False
+    for i in range(i0, i1):
+        s = 0.0
+        for j in range(m):
+            s += K[i, j] * v[j]
+        row = u[i] * s
+        mass += row
+        err += abs(row - a[i])
+        ui = a[i] / s if s > 0.0 else 2.0 * _TAU
+        u_new[i] = ui
+        if ui > _TAU or ui < _INV_TAU:
+            bad = True
+        elif not bad:
+            for j in range(m):
+                acc[j] += K[i, j] * ui
+    return err, mass, bad
+
+
+@njit(cache=True)
+def _reduce_block(partial, out, j0, j1):
+    for j in range(j0, j1):
+        s = 0.0
+        for c in range(partial.shape[0]):
+            s += partial[c, j]
+        out[j] = s
+
+
+@njit(parallel=True, cache=True)
+def _absorb_rows_par(M, a, g, reg, f, K):
+    n = M.shape[0]
+    nc = n_chunks(n)
+    for c in prange(nc):
+        _absorb_row_block(M, a, g, reg, f, K, c * n // nc, (c + 1) * n // nc)
+
+
+@njit(parallel=True, cache=True)
+def _absorb_cols_par(M, b, f, reg, g, K, col_max, col_scale):
+    m = M.shape[1]
+    nc = n_chunks(m)
+    for c in prange(nc):
+        _absorb_col_block(M, b, f, reg, g, K, col_max, col_scale, c * m // nc, (c + 1) * m // nc)
+
+
+@njit(parallel=True, cache=True)
+def _col_sums_par(K, u, partial):
+    n, m = K.shape
+    nc = partial.shape[0]
+    for c in prange(nc):
+        _col_sum_block(K, u, partial[c], c * n // nc, (c + 1) * n // nc)
+
+
+@njit(parallel=True, cache=True)
+def _sweep_par(K, a, u, v, u_new, partial, chunk_err, chunk_mass, chunk_bad):
+    n, m = K.shape
+    nc = partial.shape[0]
+    for c in prange(nc):
+        e, w, bad = _sweep_block(K, a, u, v, u_new, partial[c], c * n // nc, (c + 1) * n // nc)
+        chunk_err[c] = e
+        chunk_mass[c] = w
+        chunk_bad[c] = bad
+
+
+@njit(cache=True)
+def absorb_rows(M, a, g, reg, f, K, parallel):
+    """Exact row update ``f_i = reg log a_i - reg LSE_j((g_j - M_ij) / reg)`` and
+    ``K = exp((f + g - M) / reg)``, whose rows then sum to ``a``. One exponential per entry."""
+    if parallel:
+        _absorb_rows_par(M, a, g, reg, f, K)
+    else:
+        _absorb_row_block(M, a, g, reg, f, K, 0, M.shape[0])
+
+
+@njit(cache=True)
+def absorb_cols(M, b, f, reg, g, K, col_max, col_scale, parallel):
+    """Exact column update ``g_j = reg log b_j - reg LSE_i((f_i - M_ij) / reg)`` and
+    ``K = exp((f + g - M) / reg)``, whose columns then sum to ``b`` (column blocks, C order
+    inside a block); ``col_max`` and ``col_scale`` are workspace of size m."""
+    if parallel:
+        _absorb_cols_par(M, b, f, reg, g, K, col_max, col_scale)
+    else:
+        _absorb_col_block(M, b, f, reg, g, K, col_max, col_scale, 0, M.shape[1])
+
+
+@njit(cache=True)
+def col_sums(K, u, partial, out, parallel):
+    """``out = K^T u``; ``partial`` is workspace of shape ``(n_chunks(n), m)``."""
+    n, m = K.shape
+    nc = partial.shape[0]
+    if parallel:
+        _col_sums_par(K, u, partial)
+        _reduce_block(partial, out, 0, m)
+    else:
+        for c in range(nc):
+            _col_sum_block(K, u, partial[c], c * n // nc, (c + 1) * n // nc)
+        _reduce_block(partial, out, 0, m)
+
+
+@njit(cache=True)
+def fused_sweep(K, a, u, v, u_new, partial, col, chunk_err, chunk_mass, chunk_bad, parallel):
+    """One pass over ``K``: the row sums of ``diag(u) K diag(v)`` (hence its row marginal error
+    and mass), the row update ``u_new = a / (K v)`` and ``col = K^T u_new``.
+
+    Row blocks are fixed (``n_chunks``), so the serial and parallel paths add in the same
+    order and agree to the last bit. Returns ``(err, mass, ok)``: ``ok`` is False when some
+    ``u_new`` leaves the absorption range (``col`` is then meaningless).
+    """
+    n, m = K.shape
+    nc = partial.shape[0]
+    if parallel:
+        # one parallel region per sweep: the reduction (n_chunks m adds) stays serial
+        _sweep_par(K, a, u, v, u_new, partial, chunk_err, chunk_mass, chunk_bad)
+        _reduce_block(partial, col, 0, m)
+    else:
+        for c in range(nc):
+            e, w, bad = _sweep_block(K, a, u, v, u_new, partial[c], c * n // nc,
+                                     (c + 1) * n // nc)
+            chunk_err[c] = e
+            chunk_mass[c] = w
+            chunk_bad[c] = bad
+        _reduce_block(partial, col, 0, m)
+    err = 0.0
+    mass = 0.0
+    ok = True
+    for c in range(nc):
+        err += chunk_err[c]
+        mass += chunk_mass[c]
+        if chunk_bad[c]:
+            ok = False
+    return err, mass, ok
+
+
+@njit(cache=True)
+def _potential_dot(w, base, scaling, reg):
+    """``sum_i w_i (base_i + reg log scaling_i)``."""
+    s = 0.0
+    for i in range(w.shape[0]):
+        s += w[i] * (base[i] + reg * log(scaling[i]))
+    return s
+
+
+@njit(cache=True)
+def _in_range(x):
+    for k in range(x.shape[0]):
+        if not (_INV_TAU <= x[k] <= _TAU):
+            return False
+    return True
+
+
+@njit(cache=True)
+def sinkhorn_scaling(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, start, K, parallel):
+    """Stabilized Sinkhorn from potentials ``(f, g)`` (updated in place), ``K`` workspace.
+
+    Same iterates as log-domain Sinkhorn (one iteration: rows exact, then columns exact), run
+    as scalings of an absorbed kernel: one fused pass over ``K`` per iteration that also yields
+    the marginal error of the current iterate (the column marginal is exact after each
+    iteration, so the error is the row error). ``err_hist[start + k]`` and
+    ``dual_hist[start + k]`` receive the error and dual value after iteration ``k + 1``.
+
+    Returns ``(n_iter, err, n_absorb)``.
+    """
+    n, m = M.shape
+    ncr = n_chunks(n)
+    partial = np.empty((ncr, m))
+    chunk_err = np.empty(ncr)
+    chunk_mass = np.empty(ncr)
+    chunk_bad = np.zeros(ncr, dtype=np.bool_)
+    u = np.ones(n)
+    v = np.ones(m)
+    u_new = np.empty(n)
+    col = np.empty(m)
+    col_max = np.empty(m)
+    col_scale = np.empty(m)
+
+    # iteration 1: both half-updates in the log domain would cost two exponential passes; the
+    # row half is exact (absorb_rows), the column half a scaling unless it leaves the range
+    absorb_rows(M, a, g, reg, f, K, parallel)
+    col_sums(K, u, partial, col, parallel)
+    n_absorb = 1
+    for j in range(m):
+        v[j] = b[j] / col[j] if col[j] > 0.0 else _TAU * 2.0
+    if not _in_range(v):
+        absorb_cols(M, b, f, reg, g, K, col_max, col_scale, parallel)
+        n_absorb += 1
+        v[:] = 1.0
+    n_iter = 1
+    err = inf
+    while True:
+        err, mass, ok = fused_sweep(K, a, u, v, u_new, partial, col, chunk_err, chunk_mass,
+                                    chunk_bad, parallel)
+        dual = (_potential_dot(a, f, u, reg) + _potential_dot(b, g, v, reg)
+                - reg * (mass - 1.0))
+        err_hist[start + n_iter - 1] = err
+        dual_hist[start + n_iter - 1] = dual
+        if err < tol or n_iter >= max_iter:
+            break
+        if ok:
+            u[:] = u_new
+        else:
+            # row half in the log domain: absorb v into g, exact f, fresh K (rows sum to a)
+            for j in range(m):
+                g[j] += reg * log(v[j])
+                v[j] = 1.0
+            absorb_rows(M, a, g, reg, f, K, parallel)
+            n_absorb += 1
+            u[:] = 1.0
+            col_sums(K, u, partial, col, parallel)
+        for j in range(m):
+            v[j] = b[j] / col[j] if col[j] > 0.0 else _TAU * 2.0
+        if not _in_range(v):
+            for i in range(n):
+                f[i] += reg * log(u[i])
+                u[i] = 1.0
+            absorb_cols(M, b, f, reg, g, K, col_max, col_scale, parallel)
+            n_absorb += 1
+            v[:] = 1.0
+        n_iter += 1
+    for i in range(n):
+        f[i] += reg * log(u[i])
+    for j in range(m):
+        g[j] += reg * log(v[j])
+    return n_iter, err, n_absorb
