@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._core import datafit as _datafit_kernels
 from ..datafits import get_datafit
+from ..solvers import absolute_tol, gradient_at_start
 from ..solvers._design import as_design
 from ._estimators import SparseRegressor
 from ._path import _alpha_grid, _path, alpha_max
@@ -25,9 +26,10 @@ def _fold_losses(X, y, sw, train, test, datafit, penalty, alphas, fit_intercept,
     sw_train = sw[train] / sw[train].sum()
     sw_test = sw[test] / sw[test].sum()
     y_train = y[train]
-    b0 = datafit.intercept_only(y_train, sw_train) if fit_intercept else 0.0
-    coefs, info = _path(as_design(X[train]), y_train, sw_train, datafit, penalty, alphas,
-                        fit_intercept, solver, tol, max_iter, None, b0, 0, warn=False)
+    design = as_design(X[train])
+    b0, grad0, _ = gradient_at_start(design, y_train, sw_train, datafit, fit_intercept)
+    coefs, info = _path(design, y_train, sw_train, datafit, penalty, alphas, fit_intercept, solver,
+                        absolute_tol(tol, grad0), max_iter, None, b0, 0, warn=False)
     Z = np.asarray(X[test] @ coefs) + info["intercepts"]
     return np.array([
         _datafit_kernels.value(datafit._code, datafit._params(), y[test], Z[:, k], sw_test)
@@ -63,7 +65,7 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
     solver : {"auto", "cd", "agd", "fista"}, default="auto"
         See :class:`SparseRegressor`.
     tol : float, default=1e-4
-        Optimality tolerance of each solve.
+        Relative optimality tolerance of each solve (see :class:`SparseRegressor`).
     max_iter : int, default=None
         Solver iterations per alpha.
     n_jobs : int, default=None
@@ -157,8 +159,9 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         X64 = X.astype(np.float64) if X.dtype != np.float64 else X
         if hasattr(X64, "tocsr"):
             X64 = X64.tocsr()  # row slicing for the folds
+        design = as_design(X64)
+        a_max, b0, grad0 = alpha_max(design, y64, sw, datafit, penalty, self.fit_intercept)
         if self.alphas is None:
-            a_max, _ = alpha_max(as_design(X64), y64, sw, datafit, penalty, self.fit_intercept)
             alphas = _alpha_grid(a_max, self.n_alphas, self.eps)
         else:
             alphas = np.sort(np.asarray(self.alphas, dtype=np.float64).ravel())[::-1]
@@ -180,10 +183,9 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         for k in range(len(folds)):
             self.cv_results_[f"split{k}_test_loss"] = self.mse_path_[:, k]
         # refit along the path down to alpha_ (warm starts keep nonconvex fits on the same branch)
-        b0 = datafit.intercept_only(y64, sw) if self.fit_intercept else 0.0
-        coefs, info = _path(as_design(X64), y64, sw, datafit, penalty, alphas[: best + 1],
-                            self.fit_intercept, self.solver, self.tol, self.max_iter, None, b0,
-                            self.verbose)
+        coefs, info = _path(design, y64, sw, datafit, penalty, alphas[: best + 1],
+                            self.fit_intercept, self.solver, absolute_tol(self.tol, grad0),
+                            self.max_iter, None, b0, self.verbose)
         estimator = SparseRegressor(penalty=penalty.set_params(alpha=self.alpha_),
                                     datafit=self.datafit, fit_intercept=self.fit_intercept,
                                     solver=self.solver, tol=self.tol, max_iter=self.max_iter)

@@ -10,7 +10,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..datafits import Datafit, Poisson, get_datafit
-from ..solvers import SOLVERS, solve
+from ..solvers import SOLVERS, absolute_tol, gradient_at_start, solve
 from ..solvers._design import as_design
 from ._validation import check_penalty, normalized_sample_weight
 
@@ -58,9 +58,14 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
         (prox-Newton steps for Poisson); ``"agd"``: the nonconvex accelerated gradient method of
         Yang, Asgharian & Bhatnagar (L1, ElasticNet, MCP, SCAD, CEL0); ``"fista"``: FISTA.
     tol : float, default=1e-4
-        Stop when the largest prox fixed-point violation
-        ``L_j |w_j - prox(w_j - grad_j / L_j, 1 / L_j)|`` (gradient units; the intercept's
-        gradient included) is at most ``tol``.
+        Relative optimality tolerance. The solver stops when the largest violation of the
+        optimality conditions is at most ``tol * ||X.T grad F(z_0)||_inf``, the largest datafit
+        gradient at the intercept-only model (the Lasso's ``alpha_max``), so that ``tol`` does
+        not depend on the scale of ``y``. The violation of feature ``j`` is the distance of
+        ``-grad_j`` to the penalty's subdifferential at ``w_j`` (L1, elastic net, MCP, SCAD,
+        CEL0), or the prox fixed-point residual ``L_j |w_j - prox(w_j - grad_j / L_j, 1 / L_j)|``
+        for L0 and Lq, whose subdifferential at 0 is the whole line; the intercept's gradient
+        counts too.
     max_iter : int, default=None
         Outer iterations (``cd``: 100) or gradient steps (``agd``/``fista``: 10000).
     warm_start : bool, default=False
@@ -144,10 +149,13 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
         datafit = get_datafit(self.datafit)
         y64 = datafit.check_target(np.asarray(y, dtype=np.float64))
         sw = normalized_sample_weight(sample_weight, X)
-        w0, b0 = self._initial_point(X.shape[1], datafit, y64, sw)
-        w, b, info = solve(as_design(X), y64, sw, datafit, penalty, w0, b0,
-                           fit_intercept=self.fit_intercept, solver=self.solver, tol=self.tol,
-                           max_iter=self.max_iter, verbose=self.verbose)
+        design = as_design(X)
+        b0, grad0, _ = gradient_at_start(design, y64, sw, datafit, self.fit_intercept)
+        w0, b0 = self._initial_point(X.shape[1], b0)
+        w, b, info = solve(design, y64, sw, datafit, penalty, w0, b0,
+                           fit_intercept=self.fit_intercept, solver=self.solver,
+                           tol=absolute_tol(self.tol, grad0), max_iter=self.max_iter,
+                           verbose=self.verbose)
         self.coef_ = w.astype(X.dtype, copy=False)
         self.intercept_ = float(b)
         self.n_iter_ = info["n_iter"]
@@ -155,10 +163,9 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
         self.objective_ = info["objective"]
         return self
 
-    def _initial_point(self, n_features, datafit, y, sw):
+    def _initial_point(self, n_features, b0):
         if self.warm_start and hasattr(self, "coef_") and self.coef_.shape == (n_features,):
             return np.asarray(self.coef_, dtype=np.float64), self.intercept_
-        b0 = datafit.intercept_only(y, sw) if self.fit_intercept else 0.0
         return np.zeros(n_features), b0
 
     def predict(self, X):
@@ -205,7 +212,7 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
     solver : {"auto", "cd", "agd", "fista"}, default="auto"
         ``"cd"``: working-set prox-Newton coordinate descent; see :class:`SparseRegressor`.
     tol : float, default=1e-4
-        Optimality tolerance (largest prox fixed-point violation, gradient units).
+        Relative optimality tolerance (see :class:`SparseRegressor`).
     max_iter : int, default=None
         Solver iterations (solver default when None).
     warm_start : bool, default=False
@@ -294,14 +301,14 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         for k in range(n_problems):
             positive = 1 if n_problems == 1 else k
             y_pm = np.where(y_enc == positive, 1.0, -1.0)
+            b0, grad0, _ = gradient_at_start(design, y_pm, sw, datafit, self.fit_intercept)
+            w0 = np.zeros(X.shape[1])
             if warm:
                 w0, b0 = np.asarray(self.coef_[k], dtype=np.float64), float(self.intercept_[k])
-            else:
-                w0 = np.zeros(X.shape[1])
-                b0 = datafit.intercept_only(y_pm, sw) if self.fit_intercept else 0.0
             w, b, info = solve(design, y_pm, sw, datafit, penalty, w0, b0,
-                               fit_intercept=self.fit_intercept, solver=self.solver, tol=self.tol,
-                               max_iter=self.max_iter, verbose=self.verbose)
+                               fit_intercept=self.fit_intercept, solver=self.solver,
+                               tol=absolute_tol(self.tol, grad0), max_iter=self.max_iter,
+                               verbose=self.verbose)
             coefs[k], intercepts[k], n_iters[k] = w, b, info["n_iter"]
         self.classes_ = classes
         self.coef_ = coefs.astype(X.dtype, copy=False)

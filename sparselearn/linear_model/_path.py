@@ -3,9 +3,8 @@
 import numpy as np
 from sklearn.base import clone
 
-from .._core import datafit as _kernels
 from ..datafits import get_datafit
-from ..solvers import solve
+from ..solvers import absolute_tol, gradient_at_start, solve
 from ..solvers._design import as_design
 from ..solvers.working_set import curvatures_for
 from ._validation import check_penalty, check_Xy
@@ -14,16 +13,15 @@ __all__ = ["penalized_path", "alpha_max"]
 
 
 def alpha_max(design, y, sw, datafit, penalty, fit_intercept=False):
-    """Smallest alpha at which ``w = 0`` (with the optimal intercept) is stationary."""
+    """Smallest alpha at which ``w = 0`` (with the optimal intercept) is stationary.
+
+    Returns ``(alpha_max, b0, grad0)``: also the intercept-only start and the gradient there.
+    """
     design = as_design(design)
-    b0 = datafit.intercept_only(y, sw) if fit_intercept else 0.0
-    d = np.empty_like(y)
-    h = np.empty_like(y)
-    _kernels.raw_grad_hess(datafit._code, datafit._params(), y, np.full_like(y, b0), sw, d, h)
-    grad0 = design.rmatvec(d)
+    b0, grad0, h = gradient_at_start(design, y, sw, datafit, fit_intercept)
     lipschitz = design.col_sq_norms(h)
     curvs = curvatures_for(penalty, design, datafit, sw)
-    return penalty.alpha_max(grad0, lipschitz, curvatures=curvs), b0
+    return penalty.alpha_max(grad0, lipschitz, curvatures=curvs), b0, grad0
 
 
 def _alpha_grid(alpha_max_value, n_alphas, eps):
@@ -34,7 +32,10 @@ def _alpha_grid(alpha_max_value, n_alphas, eps):
 
 def _path(design, y, sw, datafit, penalty, alphas, fit_intercept, solver, tol, max_iter, coef_init,
           intercept_init, verbose, warn=True):
-    """Solve along ``alphas`` (decreasing) with warm starts; the shared core of paths and CV."""
+    """Solve along ``alphas`` (decreasing) with warm starts; the shared core of paths and CV.
+
+    ``tol`` is absolute here (gradient units); the public functions scale it.
+    """
     n_features = design.n_features
     w = np.zeros(n_features) if coef_init is None else np.array(coef_init, dtype=np.float64)
     b = intercept_init
@@ -96,7 +97,7 @@ def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
     solver : {"auto", "cd", "agd", "fista"}, default="auto"
         See :class:`SparseRegressor`.
     tol : float, default=1e-6
-        Optimality tolerance of each solve (largest prox fixed-point violation).
+        Relative optimality tolerance of each solve (see :class:`SparseRegressor`).
     max_iter : int, default=None
         Iterations per alpha (solver default when None).
     coef_init : array-like of shape (n_features,), default=None
@@ -134,13 +135,13 @@ def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
             raise ValueError(f"n_alphas must be a positive integer, got {n_alphas!r}.")
         if not 0 < eps < 1:
             raise ValueError(f"eps must lie in (0, 1), got {eps!r}.")
-        a_max, b0 = alpha_max(design, y, sw, datafit, penalty, fit_intercept)
+        a_max, b0, grad0 = alpha_max(design, y, sw, datafit, penalty, fit_intercept)
         alphas = _alpha_grid(a_max, n_alphas, eps)
     else:
         alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
         if alphas.size == 0 or np.any(~np.isfinite(alphas)) or np.any(alphas < 0):
             raise ValueError("alphas must be a non-empty array of finite values >= 0.")
-        b0 = datafit.intercept_only(y, sw) if fit_intercept else 0.0
-    coefs, info = _path(design, y, sw, datafit, penalty, alphas, fit_intercept, solver, tol,
-                        max_iter, coef_init, b0, verbose)
+        b0, grad0, _ = gradient_at_start(design, y, sw, datafit, fit_intercept)
+    coefs, info = _path(design, y, sw, datafit, penalty, alphas, fit_intercept, solver,
+                        absolute_tol(tol, grad0), max_iter, coef_init, b0, verbose)
     return alphas, coefs, info

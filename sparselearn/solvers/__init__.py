@@ -16,11 +16,32 @@ from ._design import Design, as_design
 from .working_set import curvatures_for, objective, solve_working_set
 
 __all__ = ["solve", "solve_working_set", "accelerated_gradient", "fista", "objective", "Design",
-           "as_design", "SOLVERS"]
+           "as_design", "gradient_at_start", "SOLVERS"]
 
 SOLVERS = ("auto", "cd", "agd", "fista")
 _AGD_PENALTIES = (_prox.L1, _prox.MCP, _prox.SCAD, _prox.ENET, _prox.CEL0)
 _AGD_SCHEMES = {"yang": 0, "ghadimi_lan": 1, "ista": 2}
+
+
+def gradient_at_start(design, y, sw, datafit, fit_intercept):
+    """Intercept-only start ``b0`` and the datafit gradient ``X.T d0`` there (``w = 0``).
+
+    ``||X.T d0||_inf`` is the Lasso's ``alpha_max`` and the unit in which the estimators' relative
+    ``tol`` is expressed.
+    """
+    design = as_design(design)
+    b0 = datafit.intercept_only(y, sw) if fit_intercept else 0.0
+    d = np.empty_like(y)
+    h = np.empty_like(y)
+    _datafit_kernels.raw_grad_hess(datafit._code, datafit._params(), y, np.full_like(y, b0), sw,
+                                   d, h)
+    return b0, design.rmatvec(d), h
+
+
+def absolute_tol(tol, grad0):
+    """``tol`` relative to the largest gradient at the start (1 when that gradient is 0)."""
+    scale = float(np.max(np.abs(grad0), initial=0.0))
+    return tol * (scale if scale > 0 else 1.0)
 
 
 def _global_lipschitz(design, datafit, sw):
