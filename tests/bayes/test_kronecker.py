@@ -180,3 +180,52 @@ def test_am_learned_noise_over_seeds(seed):
             learned = _nmse(KroneckerSBL(method=method).fit(factors, y).coef_, x)
             known = _nmse(KroneckerSBL(method=method, noise_var=noise_var).fit(factors, y).coef_, x)
             assert learned < max(2 * known, 0.01)
+
+
+def _dft_dictionary(n_rows, n_cols):
+    # steering vectors of a uniform linear array on an oversampled angle grid: neighbouring
+    # columns are coherent, as in the IRS channel model
+    grid = np.linspace(-1.0, 1.0 - 2.0 / n_cols, n_cols)
+    return np.exp(1j * np.pi * np.outer(np.arange(n_rows), grid)) / np.sqrt(n_rows)
+
+
+def _irs_problem(seed, snr_db=10.0, n_cols=18, spread=3):
+    # He & Joseph's IRS-MIMO channel in miniature: factor 0 (random IRS patterns) and factor 2
+    # (base-station angles, a 16 x 18 steering dictionary) carry blocks of `spread` adjacent
+    # angles, factor 1 (3 pilots seen through a 6-antenna steering dictionary) one angle
+    rng = np.random.default_rng(seed)
+
+    def cn(*shape):
+        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2)
+
+    factors = [cn(6, n_cols), cn(3, 6) @ _dft_dictionary(6, n_cols).conj(),
+               _dft_dictionary(16, n_cols)]
+    supports = [rng.integers(0, n_cols - spread + 1) + np.arange(spread),
+                rng.integers(0, n_cols, 1),
+                rng.integers(0, n_cols - spread + 1) + np.arange(spread)]
+    x = np.zeros((n_cols,) * 3, dtype=complex)
+    x[np.ix_(*supports)] = np.einsum("i,j,k->ijk", cn(spread), cn(1), cn(spread))
+    x = x.ravel()
+    signal = kron_matvec(factors, x)
+    noise_var = np.mean(np.abs(signal) ** 2) / 10 ** (snr_db / 10)
+    return factors, signal + np.sqrt(noise_var) * cn(signal.size), x
+
+
+def test_pattern_coupling_gains_on_block_sparse_channel():
+    # The paper's claim (its IRS experiment): coupling the block-sparse factors lowers the NMSE.
+    # Measured over seeds 0-11 (learned noise): SVD-KSBL mean NMSE 0.18 -> 0.032 at 10 dB
+    # (0.17 -> 0.004 at 20 dB, 0.23 -> 0.074 at 5 dB): the plain prior now and then locks on
+    # a wrong block (NMSE 1.48 on seed 5, 0.61 on seed 11), the coupled one never did. The
+    # earlier extension (one projection after the whole M-step, every factor coupled) raised
+    # the NMSE instead; coupling every factor still does (0.43 mean at 10 dB).
+    plain, coupled, all_coupled = [], [], []
+    for seed in [0, 3, 5, 7, 9, 11]:
+        factors, y, x = _irs_problem(seed)
+        plain.append(_nmse(KroneckerSBL().fit(factors, y).coef_, x))
+        coupled.append(_nmse(KroneckerSBL(block_sparse=[0, 2]).fit(factors, y).coef_, x))
+        all_coupled.append(_nmse(KroneckerSBL(block_sparse=True).fit(factors, y).coef_, x))
+    assert np.mean(coupled) < 0.3 * np.mean(plain)
+    assert max(coupled) < 0.15 < max(plain)
+    # coupling the 1-sparse factor too spreads its single angle over a block: the paper
+    # couples only the block-sparse factors
+    assert np.mean(all_coupled) > 3 * np.mean(coupled)
