@@ -122,7 +122,8 @@ sphinx_gallery_conf = {
     "min_reported_time": 1,
     "image_scrapers": ("matplotlib",),
     "matplotlib_animations": False,
-    "write_computation_times": True,
+    # the timing pages load a table library from a CDN: nothing may come from the network
+    "write_computation_times": False,
 }
 
 # -- HTML -----------------------------------------------------------------------------------

@@ -1,0 +1,165 @@
+"""Documentation checks: API pages cover the public names, snippets run, built HTML is sound.
+
+The HTML checks run when ``docs/_build/html`` exists (after ``sphinx-build -b html docs
+docs/_build/html``, as in README.md); otherwise they are skipped.
+"""
+
+import importlib
+import pkgutil
+import re
+import warnings
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+import sparselearn
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+HTML = DOCS / "_build" / "html"
+
+
+def _public_subpackages():
+    return sorted(
+        name for _, name, _ in pkgutil.iter_modules(sparselearn.__path__) if not name.startswith("_")
+    )
+
+
+def _public_names():
+    names = set()
+    for sub in _public_subpackages():
+        module = importlib.import_module(f"sparselearn.{sub}")
+        assert hasattr(module, "__all__"), f"sparselearn.{sub} has no __all__"
+        names.update(f"{sub}.{name}" for name in module.__all__)
+    return names
+
+
+def _api_entries():
+    """``module.Name`` entries of the autosummary tables of docs/api.rst."""
+    text = (DOCS / "api.rst").read_text()
+    entries = set()
+    for block in re.findall(r"\.\. autosummary::\n((?:[ \t]+.*\n|\n)+)", text):
+        for line in block.splitlines():
+            line = line.strip()
+            if line and not line.startswith(":"):
+                entries.add(line)
+    return entries
+
+
+def test_every_public_name_has_an_api_page_and_nothing_else():
+    public, documented = _public_names(), _api_entries()
+    assert public, "no public names found"
+    missing = sorted(public - documented)
+    assert not missing, f"public names without an API page (add them to docs/api.rst): {missing}"
+    stale = sorted(documented - public)
+    assert not stale, f"docs/api.rst lists names that are not public: {stale}"
+
+
+def test_every_public_subpackage_has_an_api_section():
+    text = (DOCS / "api.rst").read_text()
+    for sub in _public_subpackages():
+        assert f".. automodule:: sparselearn.{sub}\n" in text, sub
+
+
+def _snippets():
+    text = (DOCS / "getting_started.rst").read_text()
+    blocks = re.findall(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", text)
+    return ["\n".join(line[3:] for line in block.splitlines()) for block in blocks]
+
+
+def test_getting_started_has_one_snippet_per_capability():
+    snippets = _snippets()
+    for sub in ["linear_model", "decomposition", "bayes", "scoring", "ot", "sketching"]:
+        assert any(f"from sparselearn.{sub} import" in s for s in snippets), sub
+
+
+@pytest.mark.parametrize("index", range(len(_snippets())))
+def test_getting_started_snippet_runs(index, capsys):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a first example must not warn
+        exec(compile(_snippets()[index], f"getting_started[{index}]", "exec"), {})
+    assert capsys.readouterr().out.strip(), "each snippet prints its result"
+
+
+# -- built HTML ------------------------------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids, self.remote = [], set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and "name" in attrs:
+            self.ids.add(attrs["name"])
+        for key in ("href", "src"):
+            url = attrs.get(key)
+            if url is None:
+                continue
+            scheme = urlsplit(url).scheme
+            if scheme in ("http", "https") or url.startswith("//"):
+                # a page may link out, but must not load a script, style, font or image from
+                # the network (MathJax and the theme assets are shipped)
+                if tag in ("script", "img", "iframe") or (
+                    tag == "link" and attrs.get("rel") not in ("canonical",)
+                ):
+                    self.remote.append(url)
+            elif not scheme:
+                self.links.append(url)
+
+
+@pytest.fixture(scope="module")
+def built_pages():
+    if not (HTML / "index.html").exists():
+        pytest.skip("docs not built (sphinx-build -b html docs docs/_build/html)")
+    pages = {}
+    for path in HTML.rglob("*.html"):
+        if path.relative_to(HTML).parts[0] in ("_static", "_sources", ".doctrees"):
+            continue  # theme assets (template macros), not pages
+        parser = _Links()
+        parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+        pages[path.resolve()] = parser
+    return pages
+
+
+def test_built_html_has_a_page_per_public_name(built_pages):
+    missing = [
+        name for name in sorted(_public_names())
+        if not (HTML / "generated" / f"sparselearn.{name}.html").exists()
+    ]
+    assert not missing, missing
+
+
+def test_built_html_internal_links_resolve(built_pages):
+    broken = []
+    for page, parser in built_pages.items():
+        for url in parser.links:
+            parts = urlsplit(url)
+            target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(HTML)} -> {url}")
+            elif parts.fragment and target.suffix == ".html":
+                ids = built_pages[target].ids if target in built_pages else set()
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{page.relative_to(HTML)} -> {url} (no such anchor)")
+    assert not broken, "\n".join(broken[:50])
+
+
+def test_built_html_loads_nothing_from_the_network(built_pages):
+    remote = sorted({url for parser in built_pages.values() for url in parser.remote})
+    assert not remote, remote
+
+
+def test_built_html_math_uses_the_shipped_mathjax(built_pages):
+    page = HTML / "user_guide" / "linear_model.html"
+    assert page.exists()
+    assert '_static/mathjax/tex-chtml.js' in page.read_text()
+    assert (HTML / "_static" / "mathjax" / "tex-chtml.js").exists()
+    fonts = HTML / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2"
+    assert any(fonts.glob("*.woff")), "MathJax fonts not shipped"
