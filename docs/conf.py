@@ -9,12 +9,14 @@ Add ``-D plot_gallery=0`` to skip running the examples (as CI does).
 
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import sparselearn
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
+sys.path.insert(0, str(DOCS / "sphinxext"))
 
 project = "sparselearn"
 author = "the sparselearn developers"
@@ -120,7 +122,9 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "show_memory": False,
     "min_reported_time": 1,
-    "image_scrapers": ("matplotlib",),
+    # one finished figure per example, after its last block (see sphinxext/sg_scrapers.py)
+    "image_scrapers": ("sg_scrapers.finished_figures_scraper",),
+    "capture_repr": (),  # show what the examples print, not the repr of their last expression
     "matplotlib_animations": False,
     # the timing pages load a table library from a CDN: nothing may come from the network
     "write_computation_times": False,
