@@ -114,7 +114,7 @@ sphinx_gallery_conf = {
     "examples_dirs": str(GALLERY_SRC),
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "sg_scrapers.CapabilityOrder",
     "doc_module": ("sparselearn",),
     "backreferences_dir": "generated/backreferences",
     "reference_url": {"sparselearn": None},

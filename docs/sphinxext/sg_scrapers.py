@@ -1,4 +1,4 @@
-"""sphinx-gallery image scraper for examples that draw one figure across several sections.
+"""sphinx-gallery helpers: a scraper that waits for finished figures, and the gallery order.
 
 The examples in ``examples/`` build one composite figure (``plt.subplots(2, 3)``) and fill its
 panels section by section. sphinx-gallery's matplotlib scraper saves and closes every open figure
@@ -21,3 +21,23 @@ def finished_figures_scraper(block, block_vars, gallery_conf, **kwargs):
     if block.lineno != _last_code_line(block_vars["src_file"]):
         return ""
     return matplotlib_scraper(block, block_vars, gallery_conf, **kwargs)
+
+
+class CapabilityOrder:
+    """Order the gallery as the user guide: GLMs, coding, Bayes, SLIM, OT, sketching.
+
+    ``within_subsection_order`` key: examples are ranked by the first capability keyword in their
+    file name, then alphabetically; a file matching none goes last.
+    """
+
+    KEYWORDS = ("glm", "coding", "dictionary", "sbl", "slim", "ot_", "sketch")  # after "plot_"
+
+    def __init__(self, src_dir):
+        self.src_dir = src_dir
+
+    def __call__(self, filename):
+        name = filename.removeprefix("plot_")
+        for rank, keyword in enumerate(self.KEYWORDS):
+            if keyword in name:
+                return f"{rank:02d}{filename}"
+        return f"{len(self.KEYWORDS):02d}{filename}"
