@@ -38,6 +38,7 @@ class _Compare:
 
     def setup(self, calibration, name, library):
         problems.dataset(name)  # build outside the timing
+        problems.warm_up(library, self.kind, self.gamma)  # compile outside the timing
         self.tol = calibration[name][library][0]
 
     def time_solve(self, calibration, name, library):
@@ -143,6 +144,8 @@ class CrossValidation:
 
     def setup(self, estimator):
         self.X, self.y, _ = problems.dataset("dense")
+        problems.warm_up("sklearn" if estimator.startswith("sklearn") else "sparselearn",
+                         "lasso" if estimator.endswith(("l1", "lassocv")) else estimator[-4:])
 
     def time_cv(self, estimator):
         if estimator == "sklearn-lassocv":
