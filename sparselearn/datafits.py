@@ -85,13 +85,28 @@ class Datafit(BaseEstimator):
 
 
 class Quadratic(Datafit):
-    r"""Least squares: :math:`f(y, z) = (y - z)^2 / 2` (objective ``||y - Xw||^2 / (2n)``)."""
+    r"""Least squares: :math:`f(y, z) = (y - z)^2 / 2` (objective ``||y - Xw||^2 / (2n)``).
+
+    Examples
+    --------
+    >>> from sparselearn.datafits import Quadratic
+    >>> float(Quadratic().value([1.0, 3.0], [0.0, 1.0]))  # mean of (1/2, 2)
+    1.25
+    """
 
     _code = _datafit.QUAD
 
 
 class Logistic(Datafit):
-    r"""Logistic loss :math:`f(y, z) = \log(1 + e^{-yz})` with labels ``y`` in {-1, +1}."""
+    r"""Logistic loss :math:`f(y, z) = \log(1 + e^{-yz})` with labels ``y`` in {-1, +1}.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.datafits import Logistic
+    >>> bool(np.isclose(Logistic().value([1.0, -1.0], [0.0, 0.0]), np.log(2)))
+    True
+    """
 
     _code = _datafit.LOGISTIC
 
@@ -110,6 +125,12 @@ class Poisson(Datafit):
     r"""Poisson log-likelihood with log link: :math:`f(y, z) = e^z - yz` (``y >= 0`` counts).
 
     Its gradient is not globally Lipschitz: solvers use prox-Newton steps with a line search.
+
+    Examples
+    --------
+    >>> from sparselearn.datafits import Poisson
+    >>> Poisson().raw_gradient([2.0, 0.0], [0.0, 0.0])  # (exp(z) - y) / n
+    array([-0.5,  0.5])
     """
 
     _code = _datafit.POISSON
@@ -132,6 +153,12 @@ class Huber(Datafit):
     ----------
     delta : float, default=1.35
         Threshold between the quadratic and linear regimes, > 0.
+
+    Examples
+    --------
+    >>> from sparselearn.datafits import Huber
+    >>> float(Huber(delta=1.0).value([0.0, 0.0], [0.5, 3.0]))  # mean of (0.125, 2.5)
+    1.3125
     """
 
     _code = _datafit.HUBER
@@ -162,7 +189,14 @@ _BY_NAME = {"quadratic": Quadratic, "logistic": Logistic, "poisson": Poisson, "h
 
 
 def get_datafit(datafit):
-    """A Datafit instance from a name ("quadratic", "logistic", "poisson", "huber") or instance."""
+    """A Datafit instance from a name ("quadratic", "logistic", "poisson", "huber") or instance.
+
+    Examples
+    --------
+    >>> from sparselearn.datafits import get_datafit
+    >>> get_datafit("huber")
+    Huber()
+    """
     if isinstance(datafit, Datafit):
         datafit._check()
         return datafit

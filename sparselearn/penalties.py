@@ -198,6 +198,12 @@ class L0(Penalty):
         Per-feature multipliers of ``alpha``.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
+
+    Examples
+    --------
+    >>> from sparselearn.penalties import L0
+    >>> L0(alpha=2.0).prox([1.9, 2.1], step=1.0)  # hard threshold at sqrt(2 * step * alpha)
+    array([0. , 2.1])
     """
 
     _code = _prox.L0
@@ -233,6 +239,12 @@ class MCP(Penalty):
     ----------
     C.-H. Zhang, "Nearly unbiased variable selection under minimax concave penalty",
     Ann. Statist. 38(2), 2010.
+
+    Examples
+    --------
+    >>> from sparselearn.penalties import MCP
+    >>> MCP(alpha=1.0, gamma=3.0).prox([0.5, 2.0, 4.0], step=1.0)  # firm thresholding
+    array([0. , 1.5, 4. ])
     """
 
     _code = _prox.MCP
@@ -273,6 +285,12 @@ class SCAD(Penalty):
     ----------
     J. Fan, R. Li, "Variable selection via nonconcave penalized likelihood and its oracle
     properties", JASA 96, 2001.
+
+    Examples
+    --------
+    >>> from sparselearn.penalties import SCAD
+    >>> SCAD(alpha=1.0, gamma=3.7).prox([0.5, 1.5, 5.0], step=1.0)
+    array([0. , 0.5, 5. ])
     """
 
     _code = _prox.SCAD
@@ -306,6 +324,13 @@ class Lq(Penalty):
         Per-feature multipliers of ``alpha``.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
+
+    Examples
+    --------
+    >>> from sparselearn.penalties import Lq
+    >>> x = Lq(alpha=1.0, q=0.5).prox([1.0, 3.0], step=1.0)
+    >>> x[0], round(float(x[1]), 4)
+    (np.float64(0.0), 2.6955)
     """
 
     _code = _prox.LQ
@@ -350,6 +375,13 @@ class CEL0(Penalty):
     ----------
     E. Soubies, L. Blanc-Feraud, G. Aubert, "A continuous exact l0 penalty (CEL0) for least
     squares regularized problem", SIAM J. Imaging Sci. 8(3), 2015.
+
+    Examples
+    --------
+    >>> from sparselearn.penalties import CEL0
+    >>> pen = CEL0(alpha=0.5)
+    >>> float(pen.value([0.0, 0.5, 3.0], curvatures=[1.0, 1.0, 1.0]))  # alpha reached at |x| >= 1
+    0.875
     """
 
     _code = _prox.CEL0
@@ -376,6 +408,12 @@ class ElasticNet(Penalty):
         Per-feature multipliers of ``alpha``.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
+
+    Examples
+    --------
+    >>> from sparselearn.penalties import ElasticNet
+    >>> ElasticNet(alpha=1.0, l1_ratio=0.5).prox([3.0, 0.2], step=1.0)
+    array([1.66666667, 0.        ])
     """
 
     _code = _prox.ENET

@@ -28,6 +28,16 @@ def gradient_at_start(design, y, sw, datafit, fit_intercept):
 
     ``||X.T d0||_inf`` is the Lasso's ``alpha_max`` and the unit in which the estimators' relative
     ``tol`` is expressed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.datafits import Quadratic
+    >>> from sparselearn.solvers import gradient_at_start
+    >>> X = np.eye(3); y = np.array([1.0, 2.0, 6.0])
+    >>> b0, grad0, _ = gradient_at_start(X, y, np.full(3, 1 / 3), Quadratic(), fit_intercept=True)
+    >>> b0, grad0
+    (3.0, array([ 0.66666667,  0.33333333, -1.        ]))
     """
     design = as_design(design)
     b0 = datafit.intercept_only(y, sw) if fit_intercept else 0.0
@@ -63,6 +73,19 @@ def accelerated_gradient(design, y, sw, datafit, penalty, w, b=0.0, fit_intercep
     baselines. The Lipschitz constant is ``max(L_F, c)`` with ``c`` the curvature of the concave
     part (``1 / gamma`` for MCP, ``1 / (gamma - 1)`` for SCAD), as in the paper.
     Returns ``(w, b, info)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.datafits import Quadratic
+    >>> from sparselearn.penalties import MCP
+    >>> from sparselearn.solvers import accelerated_gradient
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 20)); y = 2 * X[:, 0]
+    >>> w, b, info = accelerated_gradient(X, y, np.full(50, 1 / 50), Quadratic(), MCP(alpha=0.1),
+    ...                                   np.zeros(20), tol=1e-8)
+    >>> np.flatnonzero(w), info["converged"]
+    (array([0]), True)
     """
     design = as_design(design)
     if penalty._code not in _AGD_PENALTIES:
@@ -100,6 +123,19 @@ def fista(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e
     """FISTA with adaptive restart; for convex penalties (a heuristic for nonconvex ones).
 
     Returns ``(w, b, info)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.datafits import Quadratic
+    >>> from sparselearn.penalties import L1
+    >>> from sparselearn.solvers import fista
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 20)); y = 2 * X[:, 0]
+    >>> w, b, info = fista(X, y, np.full(50, 1 / 50), Quadratic(), L1(alpha=0.1), np.zeros(20),
+    ...                    tol=1e-8)
+    >>> np.flatnonzero(w)
+    array([0])
     """
     design = as_design(design)
     if curvs is None:
@@ -133,7 +169,20 @@ def solve(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, solver
     """Minimize ``F(Xw + b) + pen(w)`` with the chosen solver; returns ``(w, b, info)`` where
     ``info`` has ``n_iter``, ``stop_crit``, ``converged`` and ``objective``. ``cache`` (a dict
     shared along a path) lets the coordinate-descent solver reuse the previous end point's
-    gradient."""
+    gradient. ``tol`` is absolute here (gradient units; see :func:`absolute_tol`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.datafits import Quadratic
+    >>> from sparselearn.penalties import L1
+    >>> from sparselearn.solvers import solve
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 20)); y = 2 * X[:, 0]
+    >>> w, b, info = solve(X, y, np.full(50, 1 / 50), Quadratic(), L1(alpha=0.1), np.zeros(20))
+    >>> np.flatnonzero(w), round(float(w[0]), 1)
+    (array([0]), 1.9)
+    """
     design = as_design(design)
     curvs = curvatures_for(penalty, design, datafit, sw)
     if solver in ("auto", "cd"):

@@ -41,7 +41,18 @@ def curvatures_for(penalty, design, datafit, sw):
 
 
 def objective(design, y, sw, datafit, penalty, w, b, curvs=None):
-    """``F(Xw + b) + pen(w)`` with normalized sample weights ``sw`` (summing to 1)."""
+    """``F(Xw + b) + pen(w)`` with normalized sample weights ``sw`` (summing to 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.datafits import Quadratic
+    >>> from sparselearn.penalties import L1
+    >>> from sparselearn.solvers import objective
+    >>> float(objective(np.eye(2), np.array([1.0, 1.0]), np.full(2, 0.5), Quadratic(), L1(alpha=0.5),
+    ...                 np.array([1.0, 0.0]), 0.0))  # 0.25 (datafit) + 0.5 (penalty)
+    0.75
+    """
     design = as_design(design)
     z = design.matvec(w) + b
     if curvs is None:
@@ -88,6 +99,20 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
     w, b : solution.
     info : dict with ``n_iter``, ``stop_crit`` (final largest score), ``converged``,
         ``n_epochs`` (total), ``history`` (largest score at each outer iteration).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.datafits import Logistic
+    >>> from sparselearn.penalties import L1
+    >>> from sparselearn.solvers import solve_working_set
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((200, 10))
+    >>> y = np.where(X[:, 0] + rng.logistic(size=200) > 0, 1.0, -1.0)
+    >>> w, b, info = solve_working_set(X, y, np.full(200, 1 / 200), Logistic(), L1(alpha=0.05),
+    ...                                np.zeros(10), tol=1e-8)
+    >>> np.flatnonzero(w), info["converged"]
+    (array([0]), True)
     """
     design = as_design(design)
     arrays = design.arrays
