@@ -57,6 +57,14 @@ SOLVERS = ["sns", "sinkhorn", "pot_sinkhorn_log", "pot_sinkhorn_stabilized",
            "pot_sinkhorn_epsilon_scaling"]
 
 
+def _skip_slow(reg, solver):
+    """POT's ``sinkhorn_log`` (several log-sum-exp passes per iteration) needs 5 000 - 9 000
+    iterations at reg = 1e-3 on these problems: minutes per run (measured > 60 s from n = 500
+    and on the grid), so that combination is skipped (asv skips on NotImplementedError)."""
+    if solver == "pot_sinkhorn_log" and reg <= 1e-3:
+        raise NotImplementedError("POT sinkhorn_log at reg 1e-3 runs for minutes")
+
+
 class PointCloudOT:
     """Squared Euclidean cost normalized to max 1, uniform weights."""
 
@@ -65,6 +73,7 @@ class PointCloudOT:
     timeout = 600
 
     def setup(self, n, reg, solver):
+        _skip_slow(reg, solver)
         self.a, self.b, self.M = _point_clouds(n)
         # compile the kernels outside the timed region
         sinkhorn_newton_sparse(self.a[:5] * n / 5, self.b[:5] * n / 5, self.M[:5, :5], reg,
@@ -94,6 +103,7 @@ class GridW1(PointCloudOT):
     param_names = ["reg", "solver"]
 
     def setup(self, reg, solver):
+        _skip_slow(reg, solver)
         self.a, self.b, self.M = _grid_w1()
         sinkhorn_newton_sparse(None, None, self.M[:5, :5], reg, max_iter=30)
 

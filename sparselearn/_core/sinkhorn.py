@@ -7,7 +7,8 @@ Conventions (POT's): the plan is ``P_ij = exp((f_i + g_j - M_ij) / reg)`` for du
 
     D(f, g) = <a, f> + <b, g> - reg * sum_ij P_ij + reg,
 
-with gradient ``(a - P 1, b - P^T 1)`` and Hessian ``-(1/reg) [[diag(P 1), P], [P^T, diag(P^T 1)]]``.
+with gradient ``(a - P 1, b - P^T 1)`` and Hessian
+``-(1/reg) [[diag(P 1), P], [P^T, diag(P^T 1)]]``.
 The marginal error is ``||P 1 - a||_1 + ||P^T 1 - b||_1``.
 
 All arrays are float64, ``M`` is C-contiguous of shape ``(n, m)``; ``a`` and ``b`` are strictly

@@ -152,9 +152,9 @@ def sinkhorn_newton_sparse(
         D(u, v) = \langle a, u \rangle + \langle b, v \rangle
         - \mathrm{reg} \sum_{ij} e^{(u_i + v_j - M_{ij}) / \mathrm{reg}} + \mathrm{reg}.
 
-    Stage 1 runs ``n_sinkhorn_iter`` Sinkhorn iterations (:func:`sinkhorn`). Stage 2 takes Newton steps
-    on ``D``: the Hessian ``-(1/reg) [[diag(P 1), P], [P^T, diag(P^T 1)]]`` keeps its exact
-    diagonal and only the largest entries of ``P`` off it (the paper's rule: the
+    Stage 1 runs ``n_sinkhorn_iter`` Sinkhorn iterations (:func:`sinkhorn`). Stage 2 takes
+    Newton steps on ``D``: the Hessian ``-(1/reg) [[diag(P 1), P], [P^T, diag(P^T 1)]]`` keeps
+    its exact diagonal and only the largest entries of ``P`` off it (the paper's rule: the
     ``ceil(sparsity n m)`` largest), the Newton system is solved by preconditioned conjugate
     gradient, and a backtracking line search accepts the first step that lowers the marginal
     error without lowering ``D``, so the dual increases monotonically.
