@@ -11,9 +11,17 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-__all__ = ["load_haberman", "load_heart", "load_mammographic"]
+__all__ = ["load_breastcancer", "load_haberman", "load_heart", "load_mammographic",
+           "binarize_heart"]
 
 _DESCR = {
+    "breastcancer": (
+        "Wisconsin breast cancer data, original version (UCI, Wolberg 1992, via KEEL): 683 "
+        "fine-needle aspirates without missing values, 9 cytology scores on a 1-10 "
+        "integer scale. Target: 1 if the mass is malignant (239 of 683). This is the "
+        "'breastcancer' data set of the SLIM paper (Ustun & Rudin 2016), not the 30-feature "
+        "diagnostic data of sklearn.datasets.load_breast_cancer."
+    ),
     "haberman": (
         "Haberman's survival data (UCI): 306 breast-cancer surgery patients (University "
         "of Chicago Billings Hospital, 1958-1970). Features: age, year of operation "
@@ -50,6 +58,35 @@ def _load(name, return_X_y, as_frame):
         return X, y
     return Bunch(data=X, target=y, frame=frame, feature_names=feature_names,
                  target_names=np.array([0, 1]), DESCR=_DESCR[name])
+
+
+def load_breastcancer(*, return_X_y=False, as_frame=False):
+    """Load the original Wisconsin breast cancer data (683 samples, 9 integer features).
+
+    The SLIM paper's ``breastcancer`` data set: cytology scores from 1 to 10 (clump
+    thickness, uniformity of cell size and shape, marginal adhesion, epithelial cell
+    size, bare nuclei, bland chromatin, normal nucleoli, mitoses).
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        Return ``(X, y)`` instead of a Bunch.
+    as_frame : bool, default=False
+        Return pandas objects (needs pandas).
+
+    Returns
+    -------
+    data : Bunch or tuple
+        ``data``, ``target``, ``feature_names``, ``DESCR``, ``frame`` (when as_frame).
+
+    Examples
+    --------
+    >>> from sparselearn.datasets._slim_data import load_breastcancer
+    >>> X, y = load_breastcancer(return_X_y=True)
+    >>> X.shape, int(y.sum())
+    ((683, 9), 239)
+    """
+    return _load("breastcancer", return_X_y, as_frame)
 
 
 def load_haberman(*, return_X_y=False, as_frame=False):
@@ -123,3 +160,74 @@ def load_mammographic(*, return_X_y=False, as_frame=False):
     ((830, 5), 403)
     """
     return _load("mammographic", return_X_y, as_frame)
+
+
+def binarize_heart(X):
+    """Clinical indicator features for the heart data, in the style of the SLIM paper.
+
+    Follows the paper's processed heart data (one indicator per category, clinical cut
+    points for continuous measurements) so that SLIM sees 0/1 or small integer features
+    and its MIP loss is exact. Deviation from the paper: the ST depression and the
+    heart rate reached are thresholded (>= 1 mm, >= 2 mm; >= 85 % of the age-predicted
+    maximum 220 - age) instead of kept real-valued.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, 13)
+        The columns of :func:`load_heart`.
+
+    Returns
+    -------
+    X_bin : ndarray of shape (n_samples, 33)
+        Integer-valued features (the number of vessels stays 0-3).
+    names : list of str
+        Names of the columns of ``X_bin``.
+
+    Examples
+    --------
+    >>> from sparselearn.datasets._slim_data import binarize_heart, load_heart
+    >>> X, y = load_heart(return_X_y=True)
+    >>> X_bin, names = binarize_heart(X)
+    >>> X_bin.shape
+    (270, 33)
+    """
+    X = np.asarray(X, dtype=float)
+    (age, sex, chest, bp, chol, fbs, ecg, max_hr, angina, oldpeak, slope, vessels,
+     thal) = X.T
+    cols = {
+        "fasting_blood_sugar>120": fbs,
+        "exercise_angina": angina,
+        "st_depression>=1mm": oldpeak >= 10,  # oldpeak is stored in tenths of a mm
+        "st_depression>=2mm": oldpeak >= 20,
+        "n_vessels": vessels,
+        "male": sex == 1,
+        "female": sex == 0,
+        "chest_pain=typical_angina": chest == 1,
+        "chest_pain=atypical_angina": chest == 2,
+        "chest_pain=non_anginal": chest == 3,
+        "chest_pain=asymptomatic": chest == 4,
+        "st_slope=up": slope == 1,
+        "st_slope=flat": slope == 2,
+        "st_slope=down": slope == 3,
+        "thal=normal": thal == 3,
+        "thal=fixed_defect": thal == 6,
+        "thal=reversible_defect": thal == 7,
+        "rest_ecg=normal": ecg == 0,
+        "rest_ecg=st_abnormality": ecg == 1,
+        "rest_ecg=lv_hypertrophy": ecg == 2,
+        "cholesterol<200": chol < 200,
+        "cholesterol=200-240": (chol >= 200) & (chol < 240),
+        "cholesterol>=240": chol >= 240,
+        "rest_bp<120": bp < 120,
+        "rest_bp=120-139": (bp >= 120) & (bp < 140),
+        "rest_bp=140-159": (bp >= 140) & (bp < 160),
+        "rest_bp=160-179": (bp >= 160) & (bp < 180),
+        "rest_bp>=180": bp >= 180,
+        "max_hr>=85%_predicted": max_hr >= 0.85 * (220 - age),
+        "age<45": age < 45,
+        "age>=45": age >= 45,
+        "age>=60": age >= 60,
+        "age>=70": age >= 70,
+    }
+    names = list(cols)
+    return np.column_stack([np.asarray(v, dtype=float) for v in cols.values()]), names

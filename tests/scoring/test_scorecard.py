@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from sparselearn.datasets._slim_data import load_haberman, load_heart, load_mammographic
+from sparselearn.datasets._slim_data import (binarize_heart, load_breastcancer, load_haberman,
+                                             load_heart, load_mammographic)
 from sparselearn.scoring import ScoreCard, SLIMClassifier, ThresholdBinarizer
 
 
@@ -61,7 +62,8 @@ def test_dataframe_to_card():
 
 
 @pytest.mark.parametrize("loader, shape, n_pos", [
-    (load_haberman, (306, 3), 81), (load_heart, (270, 13), 120),
+    (load_breastcancer, (683, 9), 239), (load_haberman, (306, 3), 81),
+    (load_heart, (270, 13), 120),
     (load_mammographic, (830, 5), 403),
 ])
 def test_slim_datasets(loader, shape, n_pos):
@@ -70,3 +72,28 @@ def test_slim_datasets(loader, shape, n_pos):
     assert len(bunch.feature_names) == shape[1] and bunch.DESCR
     X, y = loader(return_X_y=True)
     assert set(np.unique(y)) == {0, 1} and np.all(np.isfinite(X))
+
+
+def test_breastcancer_is_the_papers_integer_data():
+    # the SLIM paper's breastcancer: 9 cytology scores on a 1..10 integer scale
+    X, _ = load_breastcancer(return_X_y=True)
+    assert np.array_equal(X, np.round(X)) and X.min() == 1 and X.max() == 10
+
+
+def test_binarize_heart_one_hot_and_thresholds():
+    X, _ = load_heart(return_X_y=True)
+    Xb, names = binarize_heart(X)
+    assert Xb.shape == (X.shape[0], len(names)) and len(set(names)) == len(names)
+    assert np.array_equal(Xb, np.round(Xb))
+    col = {name: Xb[:, k] for k, name in enumerate(names)}
+    # every categorical / banded measurement becomes exactly one indicator per patient
+    for prefix in ("chest_pain=", "st_slope=", "thal=", "rest_ecg=", "cholesterol",
+                   "rest_bp"):
+        block = np.column_stack([v for n, v in col.items() if n.startswith(prefix)])
+        assert np.all(block.sum(axis=1) == 1), prefix
+    assert np.all(col["male"] + col["female"] == 1)
+    assert np.array_equal(col["n_vessels"], X[:, 11])
+    assert np.array_equal(col["cholesterol>=240"], (X[:, 4] >= 240).astype(float))
+    assert np.array_equal(col["st_depression>=2mm"], (X[:, 9] >= 20).astype(float))
+    hr_ok = X[:, 7] >= 0.85 * (220 - X[:, 0])
+    assert np.array_equal(col["max_hr>=85%_predicted"], hr_ok.astype(float))
