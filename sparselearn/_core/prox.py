@@ -57,6 +57,34 @@ def prox_box(v, lower, upper):
 
 
 @njit(cache=True)
+def _mcp_value(ax, alpha, gamma):
+    if ax <= gamma * alpha:
+        return alpha * ax - ax * ax / (2.0 * gamma)
+    return 0.5 * gamma * alpha * alpha
+
+
+@njit(cache=True)
+def _scad_value(ax, alpha, gamma):
+    if ax <= alpha:
+        return alpha * ax
+    if ax <= gamma * alpha:
+        return (2.0 * gamma * alpha * ax - ax * ax - alpha * alpha) / (2.0 * (gamma - 1.0))
+    return 0.5 * alpha * alpha * (gamma + 1.0)
+
+
+@njit(cache=True)
+def _cel0_value(ax, alpha, curv):
+    if alpha == 0.0 or ax == 0.0:
+        return 0.0
+    if curv <= 0.0:
+        return alpha
+    b = sqrt(2.0 * alpha / curv)
+    if ax <= b:
+        return alpha - 0.5 * curv * (ax - b) ** 2
+    return alpha
+
+
+@njit(cache=True)
 def value_1d(code, params, weight, curv, x):
     """Penalty of one coordinate ``x`` (``inf`` if ``positive`` and ``x < 0``)."""
     if params[3] > 0.0 and x < 0.0:
@@ -68,29 +96,13 @@ def value_1d(code, params, weight, curv, x):
     if code == L0:
         return alpha if x != 0.0 else 0.0
     if code == MCP:
-        gamma = params[1]
-        if ax <= gamma * alpha:
-            return alpha * ax - ax * ax / (2.0 * gamma)
-        return 0.5 * gamma * alpha * alpha
+        return _mcp_value(ax, alpha, params[1])
     if code == SCAD:
-        gamma = params[1]
-        if ax <= alpha:
-            return alpha * ax
-        if ax <= gamma * alpha:
-            return (2.0 * gamma * alpha * ax - ax * ax - alpha * alpha) / (2.0 * (gamma - 1.0))
-        return 0.5 * alpha * alpha * (gamma + 1.0)
+        return _scad_value(ax, alpha, params[1])
     if code == LQ:
         return alpha * ax ** params[1]
     if code == CEL0:
-        if alpha == 0.0:
-            return 0.0
-        a = sqrt(curv)
-        if a == 0.0:
-            return alpha if x != 0.0 else 0.0
-        b = sqrt(2.0 * alpha) / a
-        if ax <= b:
-            return alpha - 0.5 * curv * (ax - b) ** 2
-        return alpha
+        return _cel0_value(ax, alpha, curv)
     # ENET
     l1_ratio = params[1]
     return alpha * (l1_ratio * ax + 0.5 * (1.0 - l1_ratio) * x * x)
@@ -106,50 +118,42 @@ def value(code, params, weights, curvs, w):
     return total
 
 
-@njit(cache=True)
-def _prox_objective(code, params, weight, curv, v, step, x):
-    return 0.5 * (x - v) ** 2 / step + value_1d(code, params, weight, curv, x)
-
-
-@njit(cache=True)
-def _better(code, params, weight, curv, v, step, best, candidate):
-    """Keep the candidate with the smaller prox objective (ties go to the smaller |x|)."""
-    f_best = _prox_objective(code, params, weight, curv, v, step, best)
-    f_cand = _prox_objective(code, params, weight, curv, v, step, candidate)
-    if f_cand < f_best or (f_cand == f_best and fabs(candidate) < fabs(best)):
-        return candidate
-    return best
-
+# The prox helpers below work on a >= 0 (= |v|) and return the magnitude of the minimizer.
+# Where the 1-D prox problem is not convex, they compare the candidates: stationary points of
+# each smooth piece (clipped to it), the breakpoints, and 0.
 
 @njit(cache=True)
-def _prox_mcp(v, t, alpha, gamma):
-    av = fabs(v)
+def _prox_mcp(a, t, alpha, gamma):
     if t < gamma:  # strongly convex prox problem: firm thresholding
-        if av <= t * alpha:
+        if a <= t * alpha:
             return 0.0
-        if av <= gamma * alpha:
-            return copysign((av - t * alpha) / (1.0 - t / gamma), v)
-        return v
-    # concave on [0, gamma alpha]: minimum at 0 or at max(|v|, gamma alpha)
-    cand = copysign(max(av, gamma * alpha), v)
-    return cand if 0.5 * (cand - v) ** 2 / t + 0.5 * gamma * alpha * alpha < 0.5 * v * v / t else 0.0
+        if a <= gamma * alpha:
+            return (a - t * alpha) / (1.0 - t / gamma)
+        return a
+    # concave on [0, gamma alpha]: minimum at 0 or at max(a, gamma alpha)
+    cand = max(a, gamma * alpha)
+    if 0.5 * (cand - a) ** 2 / t + 0.5 * gamma * alpha * alpha < 0.5 * a * a / t:
+        return cand
+    return 0.0
 
 
 @njit(cache=True)
-def _prox_scad(v, t, alpha, gamma, params):
-    av = fabs(v)
+def _prox_scad(a, t, alpha, gamma):
     if t < gamma - 1.0:
-        if av <= alpha * (1.0 + t):
-            return soft_threshold(v, t * alpha)
-        if av <= gamma * alpha:
-            return copysign(((gamma - 1.0) * av - gamma * t * alpha) / (gamma - 1.0 - t), v)
-        return v
-    # general step: candidates from each piece
+        if a <= alpha * (1.0 + t):
+            return max(a - t * alpha, 0.0)
+        if a <= gamma * alpha:
+            return ((gamma - 1.0) * a - gamma * t * alpha) / (gamma - 1.0 - t)
+        return a
+    # general step: the pieces [0, alpha] (soft threshold clipped), [alpha, gamma alpha]
+    # (concave: endpoints) and [gamma alpha, inf) (identity clipped)
     best = 0.0
-    best = _better(SCAD, params, 1.0, 0.0, v, t, best, copysign(min(max(av - t * alpha, 0.0), alpha), v))
-    best = _better(SCAD, params, 1.0, 0.0, v, t, best, copysign(alpha, v))
-    best = _better(SCAD, params, 1.0, 0.0, v, t, best, copysign(gamma * alpha, v))
-    best = _better(SCAD, params, 1.0, 0.0, v, t, best, copysign(max(av, gamma * alpha), v))
+    f_best = 0.5 * a * a / t
+    for cand in (min(max(a - t * alpha, 0.0), alpha), alpha, gamma * alpha, max(a, gamma * alpha)):
+        f = 0.5 * (cand - a) ** 2 / t + _scad_value(cand, alpha, gamma)
+        if f < f_best:
+            best = cand
+            f_best = f
     return best
 
 
@@ -164,7 +168,7 @@ def _half_root(av, c):
     scale = p * sqrt(p)
     if scale <= 0.0:  # |v| so small (or subnormal) that the threshold is not reached
         return 0.0
-    arg = -0.5 * c / scale  # cos(3 theta) for y = 2 sqrt(p) cos(theta)
+    arg = -0.5 * c / scale
     if arg < -1.0:
         return 0.0  # single real root, negative: no stationary point with x > 0
     if arg > 1.0:
@@ -203,19 +207,18 @@ def _two_thirds_root(av, c):
 
 
 @njit(cache=True)
-def _prox_lq(v, t, alpha, q, params):
-    av = fabs(v)
+def _prox_lq(a, t, alpha, q):
     c = t * alpha * q
     if fabs(q - 0.5) < 1e-12:
-        x = _half_root(av, c)
+        x = _half_root(a, c)
     elif fabs(q - 2.0 / 3.0) < 1e-12:
-        x = _two_thirds_root(av, c)
+        x = _two_thirds_root(a, c)
     else:
-        # any q in (0, 1): h(x) = x + c x^{q-1} is convex, Newton from x = |v| decreases
-        # monotonically to the largest root of h(x) = |v| when one exists.
-        x = av
+        # any q in (0, 1): h(x) = x + c x^{q-1} is convex, Newton from x = a decreases
+        # monotonically to the largest root of h(x) = a when one exists.
+        x = a
         for _ in range(100):
-            h = x + c * x ** (q - 1.0) - av
+            h = x + c * x ** (q - 1.0) - a
             dh = 1.0 + c * (q - 1.0) * x ** (q - 2.0)
             if dh <= 0.0:
                 x = 0.0
@@ -230,28 +233,27 @@ def _prox_lq(v, t, alpha, q, params):
     if x <= 0.0:
         return 0.0
     # compare the stationary point with 0 (the prox objective is not convex)
-    if 0.5 * (x - av) ** 2 / t + alpha * x**q < 0.5 * av * av / t:
-        return copysign(x, v)
+    if 0.5 * (x - a) ** 2 / t + alpha * x**q < 0.5 * a * a / t:
+        return x
     return 0.0
 
 
 @njit(cache=True)
-def _prox_cel0(v, t, alpha, curv, params):
-    if alpha == 0.0:
-        return v
-    av = fabs(v)
+def _prox_cel0(a, t, alpha, curv):
     if curv <= 0.0:  # no curvature information: CEL0 degenerates to L0
-        return v if av > sqrt(2.0 * t * alpha) else 0.0
-    a = sqrt(curv)
-    b = sqrt(2.0 * alpha) / a
+        return a if a * a > 2.0 * t * alpha else 0.0
+    b = sqrt(2.0 * alpha / curv)
     best = 0.0
+    f_best = 0.5 * a * a / t
     denom = 1.0 - t * curv
-    if denom > 0.0:
-        # stationary point of 0.5 (x - |v|)^2 / t + alpha - curv (x - b)^2 / 2 on [0, b]
-        best = _better(CEL0, params, 1.0, curv, av, t, best, min(max((av - t * curv * b) / denom, 0.0), b))
-    best = _better(CEL0, params, 1.0, curv, av, t, best, b)
-    best = _better(CEL0, params, 1.0, curv, av, t, best, max(av, b))
-    return copysign(best, v)
+    # stationary point of 0.5 (x - a)^2 / t + alpha - curv (x - b)^2 / 2 on [0, b] (if convex)
+    inner = min(max((a - t * curv * b) / denom, 0.0), b) if denom > 0.0 else 0.0
+    for cand in (inner, b, max(a, b)):
+        f = 0.5 * (cand - a) ** 2 / t + _cel0_value(cand, alpha, curv)
+        if f < f_best:
+            best = cand
+            f_best = f
+    return best
 
 
 @njit(cache=True)
@@ -264,30 +266,21 @@ def prox_1d(code, params, weight, curv, v, step):
         return soft_threshold(v, step * alpha)
     if code == L0:
         return v if v * v > 2.0 * step * alpha else 0.0
+    if code == ENET:
+        l1_ratio = params[1]
+        return soft_threshold(v, step * alpha * l1_ratio) / (1.0 + step * alpha * (1.0 - l1_ratio))
+    if alpha == 0.0:
+        return v
+    a = fabs(v)
     if code == MCP:
-        if alpha == 0.0:
-            return v
-        return _prox_mcp(v, step, alpha, params[1])
-    if code == SCAD:
-        if alpha == 0.0:
-            return v
-        # _prox_scad evaluates candidates with weight 1: pass the scaled alpha through params
-        scaled = params.copy()
-        scaled[0] = alpha
-        return _prox_scad(v, step, alpha, params[1], scaled)
-    if code == LQ:
-        if alpha == 0.0:
-            return v
-        scaled = params.copy()
-        scaled[0] = alpha
-        return _prox_lq(v, step, alpha, params[1], scaled)
-    if code == CEL0:
-        scaled = params.copy()
-        scaled[0] = alpha
-        return _prox_cel0(v, step, alpha, curv, scaled)
-    # ENET
-    l1_ratio = params[1]
-    return soft_threshold(v, step * alpha * l1_ratio) / (1.0 + step * alpha * (1.0 - l1_ratio))
+        x = _prox_mcp(a, step, alpha, params[1])
+    elif code == SCAD:
+        x = _prox_scad(a, step, alpha, params[1])
+    elif code == LQ:
+        x = _prox_lq(a, step, alpha, params[1])
+    else:
+        x = _prox_cel0(a, step, alpha, curv)
+    return copysign(x, v)
 
 
 @njit(cache=True)
