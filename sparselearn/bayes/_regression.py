@@ -13,6 +13,13 @@ from ._em import em_sbl
 
 __all__ = ["SparseBayesianRegression", "sparse_bayesian_learning"]
 
+# The fast method's first sweep, the only one that adds features, runs at this multiple of a
+# pilot residual noise estimate (see ``_core.sbl.pilot_noise``). Even at the true noise the
+# marginal-likelihood optimum keeps many null features on k = 10, n = 100, p = 256 problems
+# (33 active at 5 and at 20 dB, measured); a first sweep at about ten times the noise keeps
+# about k (10.2 at 20 dB, 10.6 at 10 dB; 16.8 at 5 dB, where the start var(y) caps it).
+_PILOT_RATIO = 10.0
+
 
 def sparse_bayesian_learning(X, y, *, method="fast", noise_var=None, max_iter=1000, tol=1e-3,
                              threshold_alpha=1e6):
@@ -69,6 +76,9 @@ def sparse_bayesian_learning(X, y, *, method="fast", noise_var=None, max_iter=10
     noise_unit = 0.1 if learn_noise else float(noise_var) / y_scale ** 2
     if method == "fast":
         max_active = max(1, min(n_features, n_samples))
+        if learn_noise:
+            noise_unit, _ = _sbl.pilot_noise(phi, y_unit, _PILOT_RATIO, 20, int(max_iter),
+                                             float(tol), max_active)
         active, alpha, sigma, mu, beta, n_iter, scores, converged = _sbl.fast_marginal_likelihood(
             phi, y_unit, 1.0 / noise_unit, learn_noise, 1e6, int(max_iter), float(tol), max_active)
         noise_unit = 1.0 / beta
@@ -131,11 +141,15 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
     method : {"fast", "em"}, default="fast"
         Marginal-likelihood maximization algorithm.
     noise_var : float or None, default=None
-        Known noise variance :math:`\\alpha^{-1}`; None learns it. A learned noise starts at
-        ``0.1 var(y)`` (as Tipping's SparseBayes) and is re-estimated between sweeps: once the
-        precisions have converged for the current noise. Features enter during the first sweep
-        only; later sweeps re-estimate and delete. This keeps the model from running away to
-        dense solutions whose features fit the noise.
+        Known noise variance :math:`\\alpha^{-1}`; None learns it. With ``method="fast"`` a
+        learned noise starts conservatively high: pilot fits at a fixed noise, from ``var(y)``
+        down, each set the next noise to ten times their residual estimate
+        ``||y - X_A w_A||^2 / (n - sum_a (1 - lambda_a sigma_aa))`` until it stops falling.
+        Features enter during the first sweep only, at that noise; then the noise is
+        re-estimated between sweeps (once the precisions have converged for the current
+        noise), and later sweeps re-estimate and delete. This keeps the model from running
+        away to dense solutions whose features fit the noise, at low SNR too (``k = 10`` at
+        5 dB: 17 features instead of 42). ``method="em"`` starts at ``0.1 var(y)``.
     max_iter : int, default=1000
         Maximum number of iterations (moves for "fast", EM steps for "em").
     tol : float, default=1e-3
