@@ -156,6 +156,8 @@ def test_bad_input():
         KroneckerSBL().fit(factors[0], y)
     with pytest.raises(ValueError, match="at least one"):
         KroneckerSBL().fit([], y)
+    with pytest.raises(ValueError, match="block_sparse lists factors"):
+        KroneckerSBL(block_sparse=[0, 3]).fit(factors, y)
 
 
 def test_convergence_warning_clone_pickle():
@@ -229,17 +231,19 @@ def test_pattern_coupling_gains_on_block_sparse_channel():
     # The paper's claim (its IRS experiment): coupling the block-sparse factors lowers the NMSE.
     # Measured over seeds 0-11 (learned noise): SVD-KSBL mean NMSE 0.18 -> 0.032 at 10 dB
     # (0.17 -> 0.004 at 20 dB, 0.23 -> 0.074 at 5 dB): the plain prior now and then locks on
-    # a wrong block (NMSE 1.48 on seed 5, 0.61 on seed 11), the coupled one never did. The
-    # earlier extension (one projection after the whole M-step, every factor coupled) raised
-    # the NMSE instead; coupling every factor still does (0.43 mean at 10 dB).
+    # a wrong block (NMSE 1.48 on seed 5, 0.61 on seed 11), the coupled one never did; on
+    # typical channels it costs a little (median 0.021 vs 0.015 at 10 dB). The earlier
+    # extension (one projection after the whole M-step, every factor coupled) raised the NMSE
+    # instead; coupling every factor still does (0.43 mean at 10 dB).
     plain, coupled, all_coupled = [], [], []
-    for seed in [0, 3, 5, 7, 9, 11]:
+    for seed in range(12):
         factors, y, x = _irs_problem(seed)
         plain.append(_nmse(KroneckerSBL().fit(factors, y).coef_, x))
         coupled.append(_nmse(KroneckerSBL(block_sparse=[0, 2]).fit(factors, y).coef_, x))
         all_coupled.append(_nmse(KroneckerSBL(block_sparse=True).fit(factors, y).coef_, x))
     assert np.mean(coupled) < 0.3 * np.mean(plain)
     assert max(coupled) < 0.15 < max(plain)
+    assert np.median(coupled) < 3 * np.median(plain)
     # coupling the 1-sparse factor too spreads its single angle over a block: the paper
     # couples only the block-sparse factors
     assert np.mean(all_coupled) > 3 * np.mean(coupled)
