@@ -304,8 +304,8 @@ def _chol_restride(chol, k, ld, new_ld):
 def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, lam, ridge, shrink,
                   threshold, max_iter, scores, ws, cand, active, signs, rhs, fwd, sol, chol):
     """One signal, L1 / elastic net. Each outer iteration checks the optimality conditions on all
-    atoms; lets in the worst violators (as many as the support holds, at least ``_WS_MIN``: the
-    doubling working set of celer); runs a coordinate sweep on support + newcomers (worst
+    atoms; lets in the worst violators (half as many as the support holds, at least ``_WS_MIN``:
+    a geometrically growing working set, as in celer); runs a coordinate sweep on support + newcomers (worst
     first), which gives the newcomers their signs; updates the Cholesky factor of the support
     (atoms that left deleted, newcomers appended) and solves exactly with sign search. Atoms in
     the span of the support wait; a support that cannot be factored falls back to coordinate
@@ -337,10 +337,14 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
         for j in range(n):
             if code[j] == 0.0 and scores[j] > threshold:
                 cand[n_cand] = j
-                rhs[n_cand] = -scores[j]
                 n_cand += 1
-        n_new = min(n_cand, max(k, _WS_MIN))
-        order = np.argsort(rhs[:n_cand])
+        n_new = min(n_cand, max(k // 2, _WS_MIN))
+        for b in range(n_new):  # partial selection sort, worst first
+            best = b
+            for c in range(b + 1, n_cand):
+                if scores[cand[c]] > scores[cand[best]]:
+                    best = c
+            cand[b], cand[best] = cand[best], cand[b]
         n_ws = 0
         if valid:
             for a in range(k):
@@ -353,7 +357,7 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
                     n_ws += 1
         n_old = n_ws
         for b in range(n_new):
-            ws[n_ws] = cand[order[b]]
+            ws[n_ws] = cand[b]
             n_ws += 1
         _cd_ws(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold, _WS_SWEEPS)
         n_added = 0
