@@ -59,7 +59,12 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
         Largest number of nonzero coefficients (the intercept is not counted). None: no
         limit beyond the number of features.
     C0 : float, default=1e-3
-        Penalty per nonzero coefficient (fraction of the weighted training error).
+        Penalty per nonzero coefficient (fraction of the weighted training error): a
+        feature stays only if it removes more than ``N * C0`` weighted errors. Below
+        ``1 / N`` every feature that fixes a single training error enters, so the model
+        fills ``max_features`` and can overfit small noisy data; the paper picks C0 from
+        a small grid (about ``0.9 / (N P)`` to ``0.05``) by cross-validation, e.g. with
+        :class:`~sklearn.model_selection.GridSearchCV` and ``solver="heuristic"``.
     C1 : float or None, default=None
         Penalty on ``||coef||_1``. None: ``0.5 min(w_min / N, C0) / max ||coef||_1``,
         small enough never to trade accuracy or sparsity.
