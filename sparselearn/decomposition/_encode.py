@@ -81,7 +81,10 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
         * ``"iht"``: normalized iterative hard thresholding with ``n_nonzero_coefs`` atoms;
         * ``"topk"``: keep the ``n_nonzero_coefs`` largest correlations ``X D^T``;
         * ``"threshold"``: soft thresholding of the correlations at ``alpha`` (scikit-learn's);
-        * ``"cd"``: coordinate descent on the penalized problem (any ``penalty``);
+        * ``"cd"``: coordinate descent on the penalized problem (any ``penalty``); for L1 and
+          the elastic net, a growing working set of the worst violators with an exact Cholesky
+          solve on the support and sign search (feature-sign / active-set line search), which
+          reaches the optimum to rounding precision in a few iterations;
         * ``"fista"``: FISTA with restart on the penalized problem (any ``penalty``);
         * ``"lasso_cd"``, ``"lasso_lars"``: scikit-learn's names, both solved as ``"cd"`` with
           the L1 penalty (same optimum).
@@ -107,7 +110,8 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
         threshold on the correlations matches the penalty's (started from zero, L0 or MCP coders
         often lose the support).
     max_iter : int, default=1000
-        Iterations of ``"cd"`` (full sweeps), ``"fista"``, ``"iht"``, and steps of ``"mp"``.
+        Iterations of ``"cd"`` (full sweeps; outer working-set iterations for L1 / elastic net),
+        ``"fista"``, ``"iht"``, and steps of ``"mp"``.
     tol : float, default=1e-4
         ``"cd"``/``"fista"`` stop when every prox fixed-point residual is
         ``<= tol * max_j |(X D^T)_ij|``; ``"iht"`` when ``||dc|| <= tol ||c||``.
@@ -131,6 +135,8 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
     Notes
     -----
     OMP follows Rubinstein, Zibulevsky & Elad (2008); normalized IHT Blumensath & Davies (2010);
+    the exact support solves of ``"cd"`` the active-set method of Osborne, Presnell & Turlach
+    (2000) and the feature-sign search of Lee, Battle, Raina & Ng (2006);
     FISTA Beck & Teboulle (2009) with the function-value restart of O'Donoghue & Candes (2015), which
     keeps the objective monotone for the nonconvex penalties too. The nonconvex coders are those of
     Rentzeperis, Calatroni, Perrinet & Prandi, "Beyond l1 sparse coding in V1", PLoS Comput. Biol.

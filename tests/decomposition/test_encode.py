@@ -120,6 +120,124 @@ def test_lasso_cd_matches_sklearn(rng):
     np.testing.assert_allclose(ours, ref, atol=1e-8)
 
 
+def _correlated_dictionary(rng, n_components, n_features):
+    """Centred random walks: strongly correlated atoms spanning n_features - 1 dimensions (as
+    centred image patches), where plain coordinate descent crawls."""
+    D = np.cumsum(rng.standard_normal((n_components, n_features)), axis=1)
+    D -= D.mean(axis=1, keepdims=True)
+    return D / np.linalg.norm(D, axis=1, keepdims=True)
+
+
+def _cvxpy_codes(cp, X, D, penalty_expr, nonneg=False):
+    codes = []
+    for x in X:
+        c = cp.Variable(D.shape[0], nonneg=nonneg)
+        cp.Problem(cp.Minimize(0.5 * cp.sum_squares(x - D.T @ c) + penalty_expr(c))).solve(
+            solver=cp.CLARABEL, tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
+        codes.append(c.value)
+    return np.array(codes)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+def test_l1_cd_exact_on_correlated_rank_deficient_dictionary(global_random_seed, positive):
+    """Working-set CD with exact support solves reaches the Lasso optimum (cvxpy) in a few outer
+    iterations even at tol=1e-10, with supports filling much of the span (the regime of image
+    patches, where plain coordinate descent needs hundreds of sweeps)."""
+    cp = pytest.importorskip("cvxpy")
+    from sparselearn.decomposition._encode import _sparse_encode
+
+    rng = np.random.default_rng(global_random_seed)
+    D = _correlated_dictionary(rng, 96, 24)
+    X = np.cumsum(rng.standard_normal((4, 24)), axis=1)
+    X -= X.mean(axis=1, keepdims=True)
+    alpha = 0.02 * np.abs(X @ D.T).max()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        codes, n_iter = _sparse_encode(X, D, algorithm="cd", alpha=alpha, positive=positive,
+                                       tol=1e-10, max_iter=30)
+    ref = _cvxpy_codes(cp, X, D, lambda c: alpha * cp.norm1(c), nonneg=positive)
+
+    def objective(C):
+        return 0.5 * np.sum((X - C @ D) ** 2, axis=1) + alpha * np.abs(C).sum(axis=1)
+
+    assert np.count_nonzero(codes, axis=1).max() >= 8
+    np.testing.assert_array_less(objective(codes) - objective(ref), 1e-9 * objective(ref))
+    np.testing.assert_allclose(codes, ref, atol=1e-6)
+    # the default tol stops within 1e-4 of the optimality conditions: objective within 1e-5
+    default = sparse_encode(X, D, algorithm="cd", alpha=alpha, positive=positive)
+    np.testing.assert_array_less(objective(default) - objective(ref), 1e-5 * objective(ref))
+
+
+def test_elastic_net_and_unpenalized_atoms_match_cvxpy(rng):
+    cp = pytest.importorskip("cvxpy")
+    from sparselearn.penalties import ElasticNet
+
+    D = _correlated_dictionary(rng, 60, 20)
+    X = np.cumsum(rng.standard_normal((3, 20)), axis=1)
+    alpha = 0.05 * np.abs(X @ D.T).max()
+    codes = sparse_encode(X, D, algorithm="cd", penalty=ElasticNet(alpha=alpha, l1_ratio=0.7),
+                          tol=1e-10)
+    ref = _cvxpy_codes(cp, X, D, lambda c: alpha * (0.7 * cp.norm1(c) + 0.15 * cp.sum_squares(c)))
+    np.testing.assert_allclose(codes, ref, atol=1e-6)
+
+    weights = np.ones(60)
+    weights[[3, 17]] = 0.0  # unpenalized atoms: no sign constraint in the support solve
+    codes = sparse_encode(X, D, algorithm="cd", penalty=L1(alpha=alpha, weights=weights),
+                          tol=1e-10)
+    ref = _cvxpy_codes(cp, X, D, lambda c: alpha * cp.norm1(cp.multiply(weights, c)))
+    np.testing.assert_allclose(codes, ref, atol=1e-5)
+
+
+def test_l1_cd_with_duplicate_atoms_reaches_the_optimum(rng):
+    """Duplicated atoms make the support Gram singular: the solver leaves the copy out or falls
+    back to coordinate sweeps, and still reaches the optimal objective."""
+    cp = pytest.importorskip("cvxpy")
+    D = _unit_dictionary(rng, 30, 12)
+    D = np.vstack([D, D[:10], -D[10:15]])
+    X = rng.standard_normal((5, 12))
+    alpha = 0.05
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        codes = sparse_encode(X, D, algorithm="cd", alpha=alpha, tol=1e-10)
+    ref = _cvxpy_codes(cp, X, D, lambda c: alpha * cp.norm1(c))
+
+    def objective(C):
+        return 0.5 * np.sum((X - C @ D) ** 2, axis=1) + alpha * np.abs(C).sum(axis=1)
+
+    np.testing.assert_allclose(objective(codes), objective(ref), rtol=1e-9)
+
+
+def test_cholesky_delete_matches_refactorization(rng):
+    from sparselearn._core.coding import _chol_append, _chol_delete, _chol_restride
+
+    A = rng.standard_normal((9, 30))
+    G = A @ A.T + 0.1 * np.eye(9)
+    active = np.arange(9, dtype=np.int64)
+    ridge = np.zeros(9)
+    ld = 4
+    chol = np.zeros(81)
+    for k in range(9):
+        if k == ld:
+            _chol_restride(chol, k, ld, 9)
+            ld = 9
+        assert _chol_append(G, active, k, k, ridge, chol, ld)
+    L = chol.reshape(9, 9)
+    np.testing.assert_allclose(np.tril(L) @ np.tril(L).T, G, atol=1e-10)
+    for a in (4, 0, 6):
+        _chol_delete(chol, 9, len(active), a)
+        active = np.delete(active, a)
+        k = len(active)
+        L = chol.reshape(9, 9)[:k, :k]
+        np.testing.assert_allclose(np.tril(L) @ np.tril(L).T, G[np.ix_(active, active)], atol=1e-10)
+    # a dependent atom is refused and leaves the factor intact
+    G2 = np.vstack([A[:3], A[:1]]) @ np.vstack([A[:3], A[:1]]).T
+    chol2 = np.zeros(16)
+    act2 = np.arange(4, dtype=np.int64)
+    for k in range(3):
+        assert _chol_append(G2, act2, k, k, np.zeros(4), chol2, 4)
+    assert not _chol_append(G2, act2, 3, 3, np.zeros(4), chol2, 4)
+
+
 def _fixed_point_scores(pen, codes, X, D, lipschitz):
     G = D @ D.T
     curvs = np.diag(G)
