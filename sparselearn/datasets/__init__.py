@@ -1,7 +1,8 @@
 """Small generators and shipped data sets."""
 
 from ._generators import make_correlated_design, make_sparse_regression
-from ._slim_data import load_haberman, load_heart, load_mammographic
+from ._slim_data import (binarize_heart, load_breastcancer, load_haberman, load_heart,
+                         load_mammographic)
 
-__all__ = ["make_correlated_design", "make_sparse_regression", "load_haberman", "load_heart",
-           "load_mammographic"]
+__all__ = ["make_correlated_design", "make_sparse_regression", "load_breastcancer", "load_haberman",
+           "load_heart", "load_mammographic", "binarize_heart"]
