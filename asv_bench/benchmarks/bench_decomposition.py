@@ -106,6 +106,7 @@ class MiniBatchStepPatches:
 
         X, D = _patches(4000)
         self.batches = [X[i:i + 256] for i in range(0, 256 * 10, 256)]
+        self.held_out = X[256 * 10:256 * 12]
         kw = dict(alpha=0.05, batch_size=256, dict_init=D, random_state=0)
         self.ours = MiniBatchDictionaryLearning(256, **kw)
         self.ref = SkMiniBatch(256, fit_algorithm="cd", **kw)
@@ -123,6 +124,20 @@ class MiniBatchStepPatches:
             warnings.simplefilter("ignore")
             for batch in self.batches:
                 self.ref.partial_fit(batch)
+
+    def track_heldout_objective_ratio(self):
+        """Lasso objective (exact codes) of held-out patches over the dictionary after the 10
+        steps, ours / scikit-learn's: the steps are compared at equal quality (<= 1)."""
+        from sparselearn.decomposition import sparse_encode
+
+        self.time_sparselearn_step()
+        self.time_sklearn_step()
+        values = []
+        for est in (self.ours, self.ref):
+            D = est.components_
+            codes = sparse_encode(self.held_out, D, algorithm="cd", alpha=0.05, tol=1e-8)
+            values.append(_lasso_objective(self.held_out, D, codes, 0.05))
+        return float(values[0] / values[1])
 
 
 class MiniBatchPlantedRecovery:
