@@ -170,7 +170,7 @@ class RelevanceVectorClassifier(ClassifierMixin, BaseEstimator):
     ``sigmoid(x^T coef_ + intercept_)``.
 
     Type-II maximum likelihood is not a variable-selection test: under the model, an
-    irrelevant feature has :math:`Q_m^2 \sim S_m \chi^2_1`, and it enters whenever
+    irrelevant feature has :math:`Q_m^2 \\sim S_m \\chi^2_1`, and it enters whenever
     :math:`Q_m^2 > S_m`, which happens for about a third of them when there are many more
     samples than features. They enter with large precisions, hence small weights; the relevant
     features carry the large ones. Features are scaled to unit norm internally, so the
