@@ -122,7 +122,9 @@ class MCPLogisticPath(_Compare):
     kind = "mcp_log"
     n_alphas = 10
     libraries = ["sparselearn", "skglm"]
-    datasets = ["dense", "breast_cancer"]
+    # breast cancer only: skglm's ProxNewton MCP path takes minutes there (221 s measured) and
+    # does not converge in 50 iterations; on the dense problem it did not finish in 10 minutes
+    datasets = ["breast_cancer"]
     params = (datasets, libraries)
     param_names = ["dataset", "library"]
 
