@@ -8,7 +8,8 @@ Outer loop (one full pass over the features per iteration):
    line) the prox fixed-point score ``L_j |w_j - prox(w_j - grad_j / L_j, 1 / L_j)|``.
 2. Stop when the largest score (intercept's ``|sum d|`` included) is at most ``tol``.
 3. Working set: the support plus the highest-scoring features, ``max(p0, 2 |support|)`` in all
-   (Bertrand et al., "Beyond L1", NeurIPS 2022; Massias et al., celer, ICML 2018).
+   (Bertrand et al., "Beyond L1", NeurIPS 2022; Massias et al., celer, ICML 2018), or half the
+   violating features when that is more.
 4. Coordinate descent with Anderson extrapolation on the quadratic model of the datafit restricted
    to the working set, down to ``0.3 x`` the outer violation (:func:`sparselearn._core.cd.model_cd`).
 5. For the quadratic datafit the model is exact; otherwise a backtracking line search on the true
@@ -171,7 +172,10 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
                              grad=grad, lipschitz=lipschitz)
             break
         support = w != 0
-        ws_size = min(n_features, max(p0, 2 * int(support.sum())))
+        # at least twice the support (skglm, celer) and half the current violators: when many
+        # features violate, one pass over more of them is cheaper than more full gradients
+        n_violators = int(np.count_nonzero(scores > tol))
+        ws_size = min(n_features, max(p0, 2 * int(support.sum()), n_violators // 2))
         ranked = scores.copy()
         ranked[support] = np.inf
         if ws_size < n_features:
