@@ -11,7 +11,8 @@ from sparselearn.solvers import accelerated_gradient
 
 from .conftest import correlated_design
 
-NONCONVEX = [MCP(alpha=0.1, gamma=3.0), SCAD(alpha=0.1, gamma=3.7), Lq(alpha=0.05, q=0.5),
+# alphas above the noise level (sigma sqrt(2 log p / n) ~ 0.1): exact support on seeds 0-19
+NONCONVEX = [MCP(alpha=0.2, gamma=3.0), SCAD(alpha=0.2, gamma=3.7), Lq(alpha=0.05, q=0.5),
              Lq(alpha=0.05, q=2 / 3), L0(alpha=0.05), CEL0(alpha=0.05)]
 
 
@@ -36,7 +37,7 @@ def test_stationary_and_recovers_support(regression_data, penalty, sparse):
     np.testing.assert_array_equal(np.flatnonzero(est.coef_), np.flatnonzero(w_true))
 
 
-@pytest.mark.parametrize("penalty", [MCP(alpha=0.1), SCAD(alpha=0.1)], ids=repr)
+@pytest.mark.parametrize("penalty", [MCP(alpha=0.2), SCAD(alpha=0.2)], ids=repr)
 def test_agd_reaches_a_stationary_point(regression_data, penalty):
     X, y, w_true = regression_data
     est = SparseRegressor(penalty=penalty, solver="agd", tol=1e-8, max_iter=100_000).fit(X, y)
@@ -68,9 +69,11 @@ def test_mcp_logistic_stationary(rng):
     pen = MCP(alpha=0.05, gamma=3.0)
     clf = SparseClassifier(penalty=pen, tol=1e-9).fit(X, y)
     w, b = clf.coef_.ravel(), clf.intercept_[0]
-    grad = X.T @ Logistic().raw_gradient(y, X @ w + b)
-    lipschitz = (X**2).sum(0) / (4 * len(y))
-    assert np.max(pen.fixed_point_score(w, grad, lipschitz)) <= 1e-7
+    raw = Logistic().raw_gradient(y, X @ w + b)
+    # stationarity: -grad in the (Frechet) subdifferential. The prox fixed point with the logistic
+    # step 1 / L_j = 4 n / ||X_j||^2 > gamma would be stricter than stationarity for MCP.
+    assert np.max(pen.subdiff_distance(w, X.T @ raw)) <= 1e-7
+    assert abs(raw.sum()) <= 1e-7  # intercept
     assert set(np.flatnonzero(w)) >= {0, 1}
 
 
