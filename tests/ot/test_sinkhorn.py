@@ -96,8 +96,10 @@ def test_cost_approaches_emd_as_reg_vanishes(solver, rng):
     for reg in [1e-1, 1e-2, 1e-3]:
         P = solver(a, b, M, reg, tol=1e-9, max_iter=20000)
         gaps.append(np.sum(P * M) - exact)
+        # entropic bias: <P_reg, M> - OT <= reg (H(P_reg) - H(P_OT)) <= reg log(n m), H the entropy
+        assert gaps[-1] <= reg * np.log(M.size) + 1e-9
     assert gaps[0] > gaps[1] > gaps[2] >= -1e-9
-    assert gaps[2] < 2e-3 * exact
+    assert gaps[2] < 1e-2 * exact
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
