@@ -74,8 +74,15 @@ def test_ridge_matches_sklearn(method, global_random_seed):
     ref = Ridge(alpha=50.0).fit(X, y)
     reg = SketchedLeastSquares(method=method, l2_reg=50.0,
                                random_state=global_random_seed).fit(X, y)
-    tol = 1e-9 if method == "sketch_and_precondition" else 0.1
-    np.testing.assert_allclose(reg.coef_, ref.coef_, rtol=tol, atol=tol)
+    if method == "sketch_and_precondition":
+        np.testing.assert_allclose(reg.coef_, ref.coef_, rtol=1e-9, atol=1e-9)
+    else:  # sketch-and-solve: a (1 + eps)-approximate ridge objective (seeds 0-5: <= 1.26)
+        def ridge_objective(coef, intercept):
+            return np.sum((y - X @ coef - intercept) ** 2) + 50.0 * np.sum(coef**2)
+
+        ratio = ridge_objective(reg.coef_, reg.intercept_) / ridge_objective(ref.coef_,
+                                                                               ref.intercept_)
+        assert 1.0 - 1e-12 <= ratio <= 1.5
     # l2_reg also reaches the direct (small problem) path
     small = SketchedLeastSquares(l2_reg=50.0, sketch_size=5000).fit(X, y)
     assert small.sketch_size_ == 0
