@@ -1,7 +1,7 @@
 """Linear algebra on dense (Fortran-ordered) or CSC design matrices.
 
 Kernels take the design as ``(X, data, indices, indptr, is_sparse)``: a dense Fortran array ``X``
-when ``is_sparse`` is False, else the CSC triple (``X`` is then a 1 x 1 placeholder). One compiled
+when ``is_sparse`` is False, else the CSC triple (``X`` is then an unused 1 x 1 array). One compiled
 signature serves both, so solvers are written once.
 
 The column primitives come in a dense and a CSC flavour. Hot loops test ``is_sparse`` themselves
