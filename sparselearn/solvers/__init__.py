@@ -54,14 +54,19 @@ def absolute_tol(tol, grad0):
     return tol * (scale if scale > 0 else 1.0)
 
 
-def _global_lipschitz(design, datafit, sw):
+def _global_lipschitz(design, datafit, sw, fit_intercept):
+    """Lipschitz constant of the datafit gradient in ``(w, b)``: the intercept column adds at
+    most ``bound * sum(sw)`` to the squared spectral norm."""
     bound = _datafit_kernels.curvature_bound(datafit._code)
     if not np.isfinite(bound):
         raise ValueError(
             f"solver='agd' and solver='fista' need a datafit with bounded curvature; "
             f"{type(datafit).__name__} has none: use solver='cd' (prox-Newton)."
         )
-    return bound * design.spectral_norm_sq(sw, max_iter=200, tol=1e-8)
+    lipschitz = bound * design.spectral_norm_sq(sw, max_iter=200, tol=1e-8)
+    if fit_intercept:
+        lipschitz += bound * float(np.sum(sw))
+    return lipschitz
 
 
 def accelerated_gradient(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e-4,
@@ -97,9 +102,7 @@ def accelerated_gradient(design, y, sw, datafit, penalty, w, b=0.0, fit_intercep
         raise ValueError(f"scheme must be one of {sorted(_AGD_SCHEMES)}, got {scheme!r}.")
     if curvs is None:
         curvs = curvatures_for(penalty, design, datafit, sw)
-    lipschitz = _global_lipschitz(design, datafit, sw)
-    if fit_intercept:
-        lipschitz += _datafit_kernels.curvature_bound(datafit._code) * float(np.sum(sw))
+    lipschitz = _global_lipschitz(design, datafit, sw, fit_intercept)
     params = penalty._params()
     if penalty._code == _prox.MCP:
         lipschitz = max(lipschitz, 1.0 / params[1])
@@ -140,9 +143,7 @@ def fista(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e
     design = as_design(design)
     if curvs is None:
         curvs = curvatures_for(penalty, design, datafit, sw)
-    lipschitz = _global_lipschitz(design, datafit, sw)
-    if fit_intercept:
-        lipschitz += _datafit_kernels.curvature_bound(datafit._code) * float(np.sum(sw))
+    lipschitz = _global_lipschitz(design, datafit, sw, fit_intercept)
     w = np.array(w, dtype=np.float64, copy=True)
     b_arr = np.array([float(b)])
     n_iter, crit = _agd.fista(
