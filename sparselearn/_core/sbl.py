@@ -179,6 +179,33 @@ def select_move(s_factor, q_factor, alpha, position, n_active, n_targets, allow_
 
 
 @njit(cache=True)
+def apply_move(code, col, a_new, active, alpha, position, n_active, slot_rows):
+    """Apply an add, re-estimate or delete move to the active set, in place.
+
+    ``slot_rows`` holds one row per active slot that travels with it (the Gram rows, or
+    a column view of the weights); on an add, the caller fills row ``n_active`` itself.
+    A delete moves the last slot into the freed one. Returns the new active count.
+    """
+    if code == MOVE_ADD:
+        active[n_active] = col
+        alpha[n_active] = a_new
+        position[col] = n_active
+        return n_active + 1
+    if code == MOVE_REESTIMATE:
+        alpha[position[col]] = a_new
+        return n_active
+    pos = position[col]
+    last = n_active - 1
+    if pos != last:
+        active[pos] = active[last]
+        alpha[pos] = alpha[last]
+        slot_rows[pos] = slot_rows[last]
+        position[active[pos]] = pos
+    position[col] = -1
+    return n_active - 1
+
+
+@njit(cache=True)
 def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol, max_active):
     """Tipping & Faul sequential sparse Bayesian learning.
 
@@ -303,23 +330,8 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
             if n_active >= max_active:
                 converged = True
                 break
-            active[n_active] = col
-            alpha[n_active] = a_new
-            position[col] = n_active
             gram_rows[n_active] = phi.T @ phi[:, col]
-            n_active += 1
-        elif code == MOVE_REESTIMATE:
-            alpha[position[col]] = a_new
-        else:  # delete: move the last slot into the freed one
-            pos = position[col]
-            last = n_active - 1
-            if pos != last:
-                active[pos] = active[last]
-                alpha[pos] = alpha[last]
-                gram_rows[pos] = gram_rows[last]
-                position[active[pos]] = pos
-            position[col] = -1
-            n_active -= 1
+        n_active = apply_move(code, col, a_new, active, alpha, position, n_active, gram_rows)
         sigma, mu, logdet_h, phity_act = _active_posterior(
             gram_rows, phity, alpha, active, n_active, beta)
         resid2 = _residual_norm2(y_norm2, mu, phity_act, gram_rows, active, n_active)

@@ -19,7 +19,7 @@ Kernels take validated, contiguous float64 arrays and never check input.
 import numpy as np
 from numba import njit
 
-from .sbl import MOVE_ADD, MOVE_DELETE, MOVE_NONE, MOVE_REESTIMATE, select_move
+from .sbl import MOVE_ADD, MOVE_NONE, apply_move, select_move
 
 
 @njit(cache=True)
@@ -222,23 +222,9 @@ def fast_laplace_classifier(phi, t, n_fixed, fixed_alpha, max_iter, tol, max_act
             if n_active >= max_active:
                 converged = True
                 break
-            active[n_active] = col
-            alpha[n_active] = a_new
-            position[col] = n_active
             w_all[n_active] = 0.0
-            n_active += 1
-        elif code == MOVE_REESTIMATE:
-            alpha[position[col]] = a_new
-        else:  # delete: move the last slot into the freed one
-            pos = position[col]
-            last = n_active - 1
-            if pos != last:
-                active[pos] = active[last]
-                alpha[pos] = alpha[last]
-                w_all[pos] = w_all[last]
-                position[active[pos]] = pos
-            position[col] = -1
-            n_active -= 1
+        n_active = apply_move(code, col, a_new, active, alpha, position, n_active,
+                              w_all.reshape((max_active, 1)))
         phi_active = _gather(phi, active, n_active)
         w, sigma, curv, p, evidence, _ = posterior_mode(
             phi_active, t, w_all[:n_active].copy(), alpha[:n_active].copy(), max_newton, grad_tol)
