@@ -5,13 +5,22 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .._core import sinkhorn as _kernels
 from .._core import sinkhorn_scaling as _scaling
 from ._validation import _check_problem
 
 __all__ = ["sinkhorn", "sinkhorn_newton_sparse"]
+
+# reg annealing of SNS: first stage at _REG_INIT_FACTOR (max M - min M), stages a factor of at
+# most _STAGE_RATIO apart, intermediate stages stopped at _STAGE_TOL times the mass, later
+# stages opened by _STAGE_SINKHORN Sinkhorn iterations (measured on grids and point clouds at
+# reg 3e-4 to 1e-2: a ratio of 4 let CG stall at the last stage on the W1 grid)
+_REG_INIT_FACTOR = 3e-2
+_STAGE_RATIO = 3.0
+_STAGE_TOL = 1e-2
+_STAGE_SINKHORN = 5
 
 _COMMON_PARAMS = {
     "a": ["array-like", None],
@@ -120,6 +129,7 @@ def sinkhorn(a, b, M, reg, tol=1e-9, max_iter=1000, return_log=False, verbose=Fa
         "n_sinkhorn_iter": [Interval(Integral, 0, None, closed="left")],
         "sparsity": [Interval(Real, 0, 1, closed="right"), None],
         "max_cg_iter": [Interval(Integral, 1, None, closed="left"), None],
+        "reg_init": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither"), None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -133,6 +143,7 @@ def sinkhorn_newton_sparse(
     n_sinkhorn_iter=20,
     sparsity=None,
     max_cg_iter=None,
+    reg_init="auto",
     return_log=False,
     verbose=False,
 ):
@@ -183,6 +194,13 @@ def sinkhorn_newton_sparse(
         doubles (quadruples) it; from 1/4 on, the exact Hessian is applied matrix-free.
     max_cg_iter : int or None, default=None
         Conjugate-gradient iterations per Newton step; ``None`` means ``n + m``.
+    reg_init : "auto", float or None, default="auto"
+        Start of the reg annealing (epsilon scaling). When ``reg < reg_init``, SNS first
+        solves the problem at ``reg_init`` and then at regularizations decreasing
+        geometrically by a factor of at most 3 down to ``reg``, each stage warm-started from
+        the previous potentials and stopped at marginal error ``1e-2`` (relative to the
+        mass); only the last stage, at ``reg``, runs to ``tol``. ``"auto"`` means
+        ``3e-2 (max(M) - min(M))``; ``None`` turns the annealing off.
     return_log : bool, default=False
         Also return a dict with the iteration record.
     verbose : bool or int, default=False
@@ -197,8 +215,11 @@ def sinkhorn_newton_sparse(
         ``dual``, ``u``, ``v``, ``cost``, ``marginal_error``) plus ``n_sinkhorn`` (warm-up and
         fallback Sinkhorn iterations), ``n_newton``, ``n_cg``, ``n_fallback`` (Newton
         directions replaced by a Sinkhorn iteration), ``n_direct`` (Newton directions from the
-        dense factorization), ``sparsity`` (final density) and ``nnz`` (entries of the last
-        sparsified Hessian).
+        dense factorization), ``sparsity`` (final density), ``nnz`` (entries of the last
+        sparsified Hessian), ``reg_stages`` (the regularization of each annealing stage, the
+        last one ``reg``) and ``stage_iter`` (iterations of each stage). ``n_iter``, ``err``
+        and ``dual`` cover all stages; ``err`` and ``dual`` are measured at each stage's own
+        regularization, so ``dual`` increases within a stage.
 
     Warns
     -----
@@ -225,6 +246,15 @@ def sinkhorn_newton_sparse(
     factorization of the Jacobi-scaled Hessian (one potential pinned, ridge 1e-13),
     ``O((n + m)^3)`` per step. If an exact direction fails the line search (float64
     round-off near ``err ~ 1e-13``), one Sinkhorn iteration is taken instead.
+
+    Reg annealing: far from the optimum at small ``reg`` the Newton steps are heavily damped
+    (and CG stalls), most of all on costs whose transport LP has many optimal plans (W1, i.e.
+    Euclidean-distance costs). On two discretized densities on a 24 x 24 grid (Euclidean cost
+    normalized to max 1, reg 1e-3), SNS without annealing took 127 iterations and 3.6 s (107
+    dense directions); with the default annealing (stages 3e-2, 1e-2, 3.3e-3, 1e-3) it takes
+    about 66 iterations and 0.07 s, where log-domain Sinkhorn needs 5 400 iterations. Counted
+    iterations include every stage. The paper itself runs a longer Sinkhorn warm-up
+    (``N1 = 700``) for W1 costs instead.
 
     References
     ----------
@@ -255,6 +285,7 @@ def sinkhorn_newton_sparse(
         n_sinkhorn_iter=n_sinkhorn_iter,
         sparsity=sparsity,
         max_cg_iter=max_cg_iter,
+        reg_init=reg_init,
     )
 
 
@@ -276,6 +307,7 @@ def _solve(
     n_sinkhorn_iter=20,
     sparsity=None,
     max_cg_iter=None,
+    reg_init="auto",
     check_input=True,
 ):
     """Validate, restrict to the support of (a, b), run a kernel, embed the result back."""
@@ -308,27 +340,42 @@ def _solve(
         density = None
     else:
         n_absorb = 0
-        density = 2.0 / min(n_sub, m_sub) if sparsity is None else float(sparsity)
-        density = min(1.0, density)
+        density0 = 2.0 / min(n_sub, m_sub) if sparsity is None else float(sparsity)
+        density0 = min(1.0, density0)
         cg_cap = n_sub + m_sub if max_cg_iter is None else int(max_cg_iter)
-        err, density = _kernels.sinkhorn_newton_sparse(
-            M_sub,
-            a_sub,
-            b_sub,
-            float(reg),
-            f,
-            g,
-            float(tol),
-            int(max_iter),
-            int(n_sinkhorn_iter),
-            density,
-            cg_cap,
-            err_hist,
-            dual_hist,
-            info,
-            _scaling.use_parallel(n_sub, m_sub),
-        )
-        n_iter = int(info[_kernels.INFO_N_ITER])
+        regs = _reg_stages(float(reg), reg_init, M_sub)
+        stage_tol = _STAGE_TOL * float(a_sub.sum())
+        stage_iter = []
+        n_iter = 0
+        for k, reg_k in enumerate(regs):
+            last = k == len(regs) - 1
+            stage_info = np.zeros(_kernels.INFO_SIZE, dtype=np.int64)
+            n_warm = int(n_sinkhorn_iter) if k == 0 else min(_STAGE_SINKHORN, int(n_sinkhorn_iter))
+            err, density = _kernels.sinkhorn_newton_sparse(
+                M_sub,
+                a_sub,
+                b_sub,
+                reg_k,
+                f,
+                g,
+                float(tol) if last else stage_tol,
+                int(max_iter) - n_iter,
+                n_warm,
+                density0,
+                cg_cap,
+                err_hist[n_iter:],
+                dual_hist[n_iter:],
+                stage_info,
+                _scaling.use_parallel(n_sub, m_sub),
+            )
+            info += stage_info
+            info[_kernels.INFO_NNZ] = stage_info[_kernels.INFO_NNZ]
+            n_iter += int(stage_info[_kernels.INFO_N_ITER])
+            stage_iter.append(int(stage_info[_kernels.INFO_N_ITER]))
+            if n_iter >= max_iter and not last:
+                err = np.inf  # the budget ran out before the last stage
+                break
+        regs = regs[: len(stage_iter)]
 
     P_sub = workspace if method == "sinkhorn" else np.empty((n_sub, m_sub))
     _kernels.plan_from_potentials(M_sub, f, g, float(reg), P_sub)
@@ -379,5 +426,21 @@ def _solve(
             n_direct=int(info[_kernels.INFO_N_DIRECT]),
             nnz=int(info[_kernels.INFO_NNZ]),
             sparsity=float(density),
+            reg_stages=np.array(regs),
+            stage_iter=np.array(stage_iter, dtype=np.int64),
         )
     return P, log
+
+
+def _reg_stages(reg, reg_init, M):
+    """Regularizations of the annealing stages: geometric, ratio at most ``_STAGE_RATIO``,
+    from ``reg_init`` down to ``reg`` (just ``[reg]`` when no annealing applies)."""
+    if reg_init is None:
+        return [reg]
+    if isinstance(reg_init, str):  # "auto"
+        reg_init = _REG_INIT_FACTOR * float(M.max() - M.min())
+    if not reg_init > reg:
+        return [reg]
+    n_steps = int(np.ceil(np.log(reg_init / reg) / np.log(_STAGE_RATIO) - 1e-9))
+    ratio = (reg_init / reg) ** (1.0 / n_steps)
+    return [reg * ratio**k for k in range(n_steps, 0, -1)] + [reg]

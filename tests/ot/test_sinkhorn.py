@@ -59,9 +59,43 @@ def test_sns_dual_increases_monotonically(rng):
     a, b, M = _point_clouds(rng)
     P, log = sinkhorn_newton_sparse(a, b, M, 1e-3, tol=1e-10, return_log=True)
     assert log["n_newton"] > 0
-    dual = log["dual"]
-    assert np.all(np.diff(dual) >= -1e-13 * np.abs(dual).max())
+    # annealing stages 3e-2 ... 1e-3; each stage maximizes its own dual, which must rise
+    assert len(log["reg_stages"]) > 1 and log["reg_stages"][-1] == 1e-3
+    assert log["stage_iter"].sum() == log["n_iter"] == log["dual"].shape[0]
+    for dual in np.split(log["dual"], np.cumsum(log["stage_iter"])[:-1]):
+        assert np.all(np.diff(dual) >= -1e-13 * np.abs(dual).max())
     assert log["marginal_error"] < 1e-9
+
+
+def _grid_densities(k):
+    x = np.linspace(0, 1, k)
+    grid = np.stack(np.meshgrid(x, x), -1).reshape(-1, 2)
+    d1 = np.exp(-((grid - [0.3, 0.3]) ** 2).sum(1) / 0.02) + 0.05
+    d2 = np.exp(-((grid - [0.7, 0.6]) ** 2).sum(1) / 0.03) + 0.05
+    M = ot.dist(grid, grid, metric="euclidean")
+    return d1 / d1.sum(), d2 / d2.sum(), M / M.max()
+
+
+def test_sns_reg_annealing_on_w1_grid():
+    # the paper's W1 experiment: Euclidean cost between densities on a grid (many optimal
+    # plans). Without annealing SNS needed over 100 damped Newton steps, each a dense solve.
+    a, b, M = _grid_densities(16)
+    reg = 1e-3
+    P, log = sinkhorn_newton_sparse(a, b, M, reg, tol=1e-10, return_log=True)
+    regs = log["reg_stages"]
+    assert regs[0] == pytest.approx(3e-2) and regs[-1] == reg
+    assert np.all(regs[:-1] / regs[1:] <= 3.0 + 1e-12) and np.all(regs[:-1] > regs[1:])
+    assert log["marginal_error"] < 1e-10
+    assert log["n_direct"] == 0 and log["n_fallback"] == 0
+    P_sk, log_sk = sinkhorn(a, b, M, reg, tol=1e-10, max_iter=100000, return_log=True)
+    assert 10 * log["n_iter"] < log_sk["n_iter"]
+    assert np.sum(P * M) == pytest.approx(np.sum(P_sk * M), rel=1e-7)
+    np.testing.assert_allclose(P, P_sk, atol=1e-9)
+    # annealing off, or reg above the first stage: a single stage at reg
+    _, log_off = sinkhorn_newton_sparse(a, b, M, 1e-2, reg_init=None, return_log=True)
+    assert list(log_off["reg_stages"]) == [1e-2]
+    _, log_big = sinkhorn_newton_sparse(a, b, M, 5e-2, return_log=True)
+    assert list(log_big["reg_stages"]) == [5e-2]
 
 
 @pytest.mark.parametrize("sparsity", [None, 0.05, 1.0])
