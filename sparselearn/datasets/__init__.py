@@ -1,8 +1,9 @@
 """Small generators and shipped data sets."""
 
 from ._generators import make_correlated_design, make_sparse_regression
-from ._slim_data import (binarize_heart, load_breastcancer, load_haberman, load_heart,
-                         load_mammographic)
+from ._slim_data import (binarize_heart, binarize_mammographic, load_breastcancer,
+                         load_haberman, load_heart, load_mammographic)
 
 __all__ = ["make_correlated_design", "make_sparse_regression", "load_breastcancer", "load_haberman",
-           "load_heart", "load_mammographic", "binarize_heart"]
+           "load_heart", "load_mammographic", "binarize_heart",
+           "binarize_mammographic"]

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from sparselearn.datasets._slim_data import (binarize_heart, load_breastcancer, load_haberman,
-                                             load_heart, load_mammographic)
+from sparselearn.datasets._slim_data import (binarize_heart, binarize_mammographic,
+                                             load_breastcancer, load_haberman, load_heart,
+                                             load_mammographic)
 from sparselearn.scoring import ScoreCard, SLIMClassifier, ThresholdBinarizer
 
 
@@ -97,3 +98,20 @@ def test_binarize_heart_one_hot_and_thresholds():
     assert np.array_equal(col["st_depression>=2mm"], (X[:, 9] >= 20).astype(float))
     hr_ok = X[:, 7] >= 0.85 * (220 - X[:, 0])
     assert np.array_equal(col["max_hr>=85%_predicted"], hr_ok.astype(float))
+
+
+@pytest.mark.parametrize("include_birads", [False, True])
+def test_binarize_mammographic_one_indicator_per_category(include_birads):
+    X, _ = load_mammographic(return_X_y=True)
+    Xb, names = binarize_mammographic(X, include_birads=include_birads)
+    assert Xb.shape == (X.shape[0], 17 + 2 * include_birads)
+    assert set(np.unique(Xb)) == {0.0, 1.0} and len(set(names)) == len(names)
+    col = {name: Xb[:, k] for k, name in enumerate(names)}
+    for prefix, j in (("shape=", 2), ("margin=", 3), ("density=", 4)):
+        block = np.column_stack([v for n, v in col.items() if n.startswith(prefix)])
+        assert np.all(block.sum(axis=1) == 1), prefix
+        assert np.array_equal(block.argmax(axis=1) + 1, X[:, j]), prefix
+    assert np.array_equal(col["age>=60"], (X[:, 1] >= 60).astype(float))
+    assert ("bi_rads>=4" in col) == include_birads
+    with pytest.raises(ValueError, match="5 columns"):
+        binarize_mammographic(X[:, :4])
