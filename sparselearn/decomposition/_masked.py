@@ -52,9 +52,10 @@ class MaskedDictionaryLearning(_BaseSparseCoding, BaseEstimator):
     shuffle : bool, default=True
         Shuffle the signals at each epoch.
     dict_init : array-like of shape (n_components, n_features), default=None
-        Initial dictionary (rows normalized).
+        Initial dictionary (rows normalized). For the paper's gain, signals that are not in ``X``
+        (see Notes).
     init : {"data", "random"}, default="data"
-        Initial atoms when ``dict_init`` is None: random signals (the paper's) or Gaussian atoms.
+        Initial atoms when ``dict_init`` is None: random signals of ``X`` or Gaussian atoms.
     transform_algorithm : str, default="omp"
         Algorithm of ``transform`` (see :class:`SparseCoder`).
     transform_n_nonzero_coefs : int, default=None
@@ -93,6 +94,25 @@ class MaskedDictionaryLearning(_BaseSparseCoding, BaseEstimator):
     --------
     MiniBatchDictionaryLearning : Online learning of the plain objective.
     dictionary_recovery_error : The paper's recovery metric.
+
+    Notes
+    -----
+    The loop is the one of the authors' code: ``mask_size`` is the size of the encoded set ``E``,
+    one mask per mini-batch, OMP on the unnormalized restricted atoms ``D[:, E]`` (scikit-learn's
+    atom choice), loss summed over ``H`` and averaged over the batch (no ``d / |H|`` factor),
+    Adam with :math:`\beta = (0.9, 0.999)`, :math:`\epsilon = 10^{-8}`. Their loader does not
+    shuffle (``shuffle=False``); shuffling changed the recovery error by less than 0.003.
+
+    Initialization decides the gain. The paper initializes with fresh noisy signals of the
+    generative model, independent of the training signals. An atom started at a training signal
+    carries that signal's noise on every coordinate, the hidden ones included, so masking cannot
+    tell it from signal and keeps it. Measured at the paper's setting (``d = 100``, 200 planted
+    atoms, ``n_components = 400``, ``k = 5``, noise 0.1 per coordinate, 1000 signals, batch 200,
+    500 epochs, ``mask_size = 90``; mean of 5 seeds, error of :func:`dictionary_recovery_error`):
+    plain 0.440 -> masked 0.383 from fresh signals (paper: 0.449 -> 0.376), but 0.431 -> 0.413
+    from ``init="data"``. With ``n_components`` 200 and 1000 (3 seeds): 0.466 -> 0.433 and
+    0.537 -> 0.384 (paper: 0.468 -> 0.432, 0.533 -> 0.384). On real data, pass ``dict_init``
+    built from signals held out of ``X``.
 
     References
     ----------
