@@ -23,11 +23,10 @@ again. Each move decreases the objective (the sign-fixed quadratic is convex wit
 correlated atoms (image patches) needs hundreds of sweeps.
 """
 
-from math import sqrt
-
 import numpy as np
 from numba import njit, prange
 
+from .cholesky import chol_append, chol_backward, chol_delete, chol_forward, chol_restride
 from .linalg import FASTMATH
 from .prox import ENET, L1, prox_1d, value_1d
 
@@ -105,69 +104,6 @@ def _cd_active(G, cov_row, residual, code, pen_code, params, weights, curvs, thr
                 residual[t] -= c * G[j, t]
 
 
-@njit(cache=True, fastmath=FASTMATH)
-def _chol_append(G, active, k, j, ridge, chol, ld):
-    """Append atom ``j`` as row ``k`` of the Cholesky factor ``L`` (flat, leading dimension ``ld``,
-    ``L L^T = G[A, A] + diag(ridge_A)``, ``A = active[:k]``). Returns False, leaving the
-    factor of ``A`` intact, when the new pivot is below ``_PIVOT`` times its diagonal entry."""
-    row = k * ld
-    for a in range(k):
-        acc = G[active[a], j]
-        for t in range(a):
-            acc -= chol[a * ld + t] * chol[row + t]
-        chol[row + a] = acc / chol[a * ld + a]
-    diag = G[j, j] + ridge[j]
-    acc = diag
-    for t in range(k):
-        acc -= chol[row + t] * chol[row + t]
-    if acc <= _PIVOT * diag:
-        return False
-    chol[row + k] = sqrt(acc)
-    return True
-
-
-@njit(cache=True)
-def _chol_delete(chol, ld, k, a):
-    """Remove row and column ``a`` from a ``k x k`` Cholesky factor: shift the rows below up and
-    restore the triangle with Givens rotations on column pairs (``O((k - a)^2)``)."""
-    for i in range(a, k - 1):
-        for t in range(i + 2):
-            chol[i * ld + t] = chol[(i + 1) * ld + t]
-    for i in range(a, k - 1):
-        x = chol[i * ld + i]
-        y = chol[i * ld + i + 1]
-        r = sqrt(x * x + y * y)
-        c = x / r
-        s = y / r
-        chol[i * ld + i] = r
-        chol[i * ld + i + 1] = 0.0
-        for t in range(i + 1, k - 1):
-            xt = chol[t * ld + i]
-            yt = chol[t * ld + i + 1]
-            chol[t * ld + i] = c * xt + s * yt
-            chol[t * ld + i + 1] = c * yt - s * xt
-
-
-@njit(cache=True, fastmath=FASTMATH)
-def _chol_forward(chol, ld, k, start, rhs, sol):
-    """Rows ``start..k-1`` of ``sol = L^{-1} rhs`` (rows above ``start`` already in ``sol``)."""
-    for a in range(start, k):
-        acc = rhs[a]
-        for t in range(a):
-            acc -= chol[a * ld + t] * sol[t]
-        sol[a] = acc / chol[a * ld + a]
-
-
-@njit(cache=True, fastmath=FASTMATH)
-def _chol_backward(chol, ld, k, sol):
-    """``sol = L^{-T} sol`` in place, column oriented (contiguous rows of ``L``)."""
-    for a in range(k - 1, -1, -1):
-        value = sol[a] / chol[a * ld + a]
-        sol[a] = value
-        for t in range(a):
-            sol[t] -= chol[a * ld + t] * value
-
-
 @njit(cache=True)
 def _rebuild_residual(G, cov_row, code, residual):
     """``residual = cov - G code`` over the non-zero coordinates (``G`` symmetric: contiguous rows)."""
@@ -197,10 +133,10 @@ def _support_solve(cov_row, code, lam, active, k, signs, rhs, fwd, sol, chol, ld
         rhs[a] = cov_row[j] - lam[j] * s
     start = 0
     while k > 0:
-        _chol_forward(chol, ld, k, start, rhs, fwd)
+        chol_forward(chol, ld, k, start, rhs, fwd)
         for a in range(k):
             sol[a] = fwd[a]
-        _chol_backward(chol, ld, k, sol)
+        chol_backward(chol, ld, k, sol)
         step = 1.0
         hit = -1
         for a in range(k):
@@ -221,7 +157,7 @@ def _support_solve(cov_row, code, lam, active, k, signs, rhs, fwd, sol, chol, ld
         start = k
         for a in range(k - 1, -1, -1):
             if code[active[a]] == 0.0:
-                _chol_delete(chol, ld, k, a)
+                chol_delete(chol, ld, k, a)
                 for b in range(a, k - 1):
                     active[b] = active[b + 1]
                     signs[b] = signs[b + 1]
@@ -293,14 +229,6 @@ def _l1_scores(G, residual, code, pen_code, params, weights, curvs, lam, shrink,
 
 
 @njit(cache=True)
-def _chol_restride(chol, k, ld, new_ld):
-    """Move the rows of a ``k``-row factor from stride ``ld`` to the larger ``new_ld``."""
-    for a in range(k - 1, 0, -1):
-        for t in range(a, -1, -1):
-            chol[a * new_ld + t] = chol[a * ld + t]
-
-
-@njit(cache=True)
 def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, lam, ridge, shrink,
                   threshold, max_iter, scores, ws, cand, active, signs, rhs, fwd, sol, chol):
     """One signal, L1 / elastic net. Each outer iteration checks the optimality conditions on all
@@ -325,9 +253,9 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
             for j in range(n):
                 if code[j] != 0.0:
                     if k == ld:
-                        _chol_restride(chol, k, ld, min(2 * ld, n))
+                        chol_restride(chol, k, ld, min(2 * ld, n))
                         ld = min(2 * ld, n)
-                    if not _chol_append(G, active, k, j, ridge, chol, ld):
+                    if not chol_append(G, active, k, j, ridge, _PIVOT, chol, ld):
                         valid = False
                         break
                     active[k] = j
@@ -365,7 +293,7 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
         if valid:
             for a in range(k - 1, -1, -1):
                 if code[active[a]] == 0.0:
-                    _chol_delete(chol, ld, k, a)
+                    chol_delete(chol, ld, k, a)
                     for b in range(a, k - 1):
                         active[b] = active[b + 1]
                     k -= 1
@@ -374,9 +302,9 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
                 if code[j] == 0.0:
                     continue
                 if k == ld:
-                    _chol_restride(chol, k, ld, min(2 * ld, n))
+                    chol_restride(chol, k, ld, min(2 * ld, n))
                     ld = min(2 * ld, n)
-                if _chol_append(G, active, k, j, ridge, chol, ld):
+                if chol_append(G, active, k, j, ridge, _PIVOT, chol, ld):
                     active[k] = j
                     k += 1
                     n_added += 1

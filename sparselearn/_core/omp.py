@@ -24,6 +24,7 @@ from math import sqrt
 import numpy as np
 from numba import njit, prange
 
+from .cholesky import chol_append, chol_backward, chol_forward
 from .prox import soft_threshold
 
 _TINY = 1e-14
@@ -42,14 +43,15 @@ def _argmax_abs(values, positive):
 
 
 @njit(cache=True)
-def _omp_one(G, cov, norm_sq, n_nonzero, tol, code):
+def _omp_one(G, cov, norm_sq, n_nonzero, tol, no_ridge, code):
     """OMP for one signal; writes ``code``; returns (n_active, status)."""
     n_components = G.shape[0]
     corr = cov.copy()
     selected = np.empty(n_nonzero, dtype=np.int64)
-    chol = np.zeros((n_nonzero, n_nonzero))
-    gamma = np.zeros(n_nonzero)
-    w = np.empty(n_nonzero)
+    chol = np.zeros(n_nonzero * n_nonzero)  # G[sel, sel] = L L^T, leading dimension n_nonzero
+    rhs = np.empty(n_nonzero)
+    fwd = np.empty(n_nonzero)
+    gamma = np.empty(n_nonzero)
     n_active = 0
     residual_sq = norm_sq
     status = 0
@@ -59,40 +61,16 @@ def _omp_one(G, cov, norm_sq, n_nonzero, tol, code):
         lam, best = _argmax_abs(corr, False)
         if best * best <= _TINY * max(norm_sq, _TINY) or lam < 0:
             break  # the residual is orthogonal to every atom: nothing left to explain
-        # progressive Cholesky: G[sel, sel] = L L^T
-        if n_active > 0:
-            for t in range(n_active):
-                acc = G[selected[t], lam]
-                for s in range(t):
-                    acc -= chol[t, s] * w[s]
-                w[t] = acc / chol[t, t]
-            diag = G[lam, lam]
-            for t in range(n_active):
-                diag -= w[t] * w[t]
-            if diag <= _TINY * G[lam, lam]:
-                status = 1
-                break
-            for t in range(n_active):
-                chol[n_active, t] = w[t]
-            chol[n_active, n_active] = sqrt(diag)
-        else:
-            if G[lam, lam] <= 0.0:
-                status = 1
-                break
-            chol[0, 0] = sqrt(G[lam, lam])
+        if not chol_append(G, selected, n_active, lam, no_ridge, _TINY, chol, n_nonzero):
+            status = 1
+            break
         selected[n_active] = lam
+        rhs[n_active] = cov[lam]
         n_active += 1
-        # solve L L^T gamma = cov[selected]
-        for t in range(n_active):
-            acc = cov[selected[t]]
-            for s in range(t):
-                acc -= chol[t, s] * gamma[s]
-            gamma[t] = acc / chol[t, t]
-        for t in range(n_active - 1, -1, -1):
-            acc = gamma[t]
-            for s in range(t + 1, n_active):
-                acc -= chol[s, t] * gamma[s]
-            gamma[t] = acc / chol[t, t]
+        # gamma = G[sel, sel]^{-1} cov[sel]: one new row of L^{-1} rhs, then the back solve
+        chol_forward(chol, n_nonzero, n_active, n_active - 1, rhs, fwd)
+        gamma[:n_active] = fwd[:n_active]
+        chol_backward(chol, n_nonzero, n_active, gamma)
         # correlations of the new residual: cov - G[:, sel] gamma (G symmetric: contiguous rows)
         for j in range(n_components):
             corr[j] = cov[j]
@@ -121,8 +99,9 @@ def omp_gram(G, cov, norms_sq, n_nonzero, tol):
     n_samples, n_components = cov.shape
     codes = np.zeros((n_samples, n_components))
     status = np.zeros(n_samples, dtype=np.int64)
+    no_ridge = np.zeros(n_components)
     for i in prange(n_samples):
-        _, status[i] = _omp_one(G, cov[i], norms_sq[i], n_nonzero, tol, codes[i])
+        _, status[i] = _omp_one(G, cov[i], norms_sq[i], n_nonzero, tol, no_ridge, codes[i])
     return codes, status
 
 

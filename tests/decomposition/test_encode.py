@@ -212,7 +212,7 @@ def test_l1_cd_with_duplicate_atoms_reaches_the_optimum(rng):
 
 
 def test_cholesky_delete_matches_refactorization(rng):
-    from sparselearn._core.coding import _chol_append, _chol_delete, _chol_restride
+    from sparselearn._core.cholesky import chol_append, chol_delete, chol_restride
 
     A = rng.standard_normal((9, 30))
     G = A @ A.T + 0.1 * np.eye(9)
@@ -222,13 +222,13 @@ def test_cholesky_delete_matches_refactorization(rng):
     chol = np.zeros(81)
     for k in range(9):
         if k == ld:
-            _chol_restride(chol, k, ld, 9)
+            chol_restride(chol, k, ld, 9)
             ld = 9
-        assert _chol_append(G, active, k, k, ridge, chol, ld)
+        assert chol_append(G, active, k, k, ridge, 1e-10, chol, ld)
     L = chol.reshape(9, 9)
     np.testing.assert_allclose(np.tril(L) @ np.tril(L).T, G, atol=1e-10)
     for a in (4, 0, 6):
-        _chol_delete(chol, 9, len(active), a)
+        chol_delete(chol, 9, len(active), a)
         active = np.delete(active, a)
         k = len(active)
         L = chol.reshape(9, 9)[:k, :k]
@@ -238,8 +238,8 @@ def test_cholesky_delete_matches_refactorization(rng):
     chol2 = np.zeros(16)
     act2 = np.arange(4, dtype=np.int64)
     for k in range(3):
-        assert _chol_append(G2, act2, k, k, np.zeros(4), chol2, 4)
-    assert not _chol_append(G2, act2, 3, 3, np.zeros(4), chol2, 4)
+        assert chol_append(G2, act2, k, k, np.zeros(4), 1e-10, chol2, 4)
+    assert not chol_append(G2, act2, 3, 3, np.zeros(4), 1e-10, chol2, 4)
 
 
 def _fixed_point_scores(pen, codes, X, D, lipschitz):
