@@ -53,12 +53,15 @@ def _masked_vs_plain():
     from . import MaskedDictionaryLearning, dictionary_recovery_error
     from ._synthetic import planted_dictionary_data
 
-    # Chidambaram et al. (2023) setting scaled down: d=50, p=100 true atoms, p'=200 learned, k=5
+    # Chidambaram et al. (2023) setting scaled down: d=50, p=100 true atoms, p'=200 learned, k=5;
+    # as in their code, the initial atoms are fresh noisy signals, not training signals
     X, D, _ = planted_dictionary_data(1000, 100, 50, 5, noise=0.1, unit_codes=True, random_state=0)
+    init = planted_dictionary_data(200, 100, 50, 5, noise=0.1, unit_codes=True, random_state=100,
+                                   dictionary=D)[0]
     errors = {}
     for name, mask_size in (("plain", 50), ("masked", 45)):
         dl = MaskedDictionaryLearning(200, n_nonzero_coefs=5, mask_size=mask_size, max_iter=300,
-                                      random_state=0).fit(X)
+                                      dict_init=init, random_state=0).fit(X)
         errors[name] = dictionary_recovery_error(D, dl.components_)
     return f"recovery error plain {errors['plain']:.3f} -> masked {errors['masked']:.3f}"
 
