@@ -20,7 +20,23 @@ __all__ = ["Datafit", "Quadratic", "Logistic", "Poisson", "Huber", "get_datafit"
 
 
 class Datafit(BaseEstimator):
-    """Base class of datafits; subclasses set ``_code``."""
+    """Base class of datafits; subclasses set ``_code``.
+
+    A datafit is ``F(Xw) = sum_i f(y_i, (Xw)_i) / n``; it gives its value, its gradient
+    ``X^T grad F / n``, per-feature and global Lipschitz constants, and the intercept of the
+    intercept-only model.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.datafits import Datafit, Quadratic
+    >>> df = Quadratic()
+    >>> isinstance(df, Datafit)
+    True
+    >>> y = np.array([1.0, -1.0])
+    >>> float(df.value(y, np.zeros(2)))  # ||y||^2 / (2 n)
+    0.5
+    """
 
     _code = None
 

@@ -24,6 +24,20 @@ class Penalty(BaseEstimator):
     """Base class: a separable penalty ``sum_j pen(w_j)`` with per-feature weights.
 
     Subclasses set ``_code`` and ``_extra_param`` (the name of their shape parameter, if any).
+    Every penalty has the methods below: its value, prox, distance of ``-grad`` to its
+    subdifferential, prox fixed-point score, generalized support and ``alpha_max``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.penalties import L1, MCP, Penalty
+    >>> isinstance(MCP(alpha=1.0), Penalty)
+    True
+    >>> pen = L1(alpha=1.0)
+    >>> float(pen.value(np.array([2.0, -1.0, 0.0])))
+    3.0
+    >>> pen.prox(np.array([2.0, -0.5]), step=1.0)
+    array([1., 0.])
     """
 
     _code = None

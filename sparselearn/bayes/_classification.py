@@ -52,6 +52,21 @@ def relevance_vector_classification(X, t, *, fit_intercept=True, max_iter=1000, 
         model), ``active`` (sorted feature indices), ``sigma`` (Laplace covariance of the
         active weights, in the order of ``active``), ``n_iter``, ``scores`` (Laplace log
         evidence per iteration), ``converged``.
+
+    See Also
+    --------
+    RelevanceVectorClassifier : the estimator form, with input checks and multi-class.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.bayes import relevance_vector_classification
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((300, 20))
+    >>> t = (X[:, 0] - 2 * X[:, 3] + 0.3 * rng.standard_normal(300) > 0).astype(float)
+    >>> result = relevance_vector_classification(X, t)
+    >>> {0, 3} <= set(result["active"].tolist())
+    True
     """
     n_samples, n_features = X.shape
     col_norm = np.sqrt(np.einsum("ij,ij->j", X, X))

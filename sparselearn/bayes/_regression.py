@@ -61,6 +61,22 @@ def sparse_bayesian_learning(X, y, *, method="fast", noise_var=None, max_iter=10
         ``active`` (sorted indices), ``sigma`` (posterior covariance of the active weights),
         ``noise_var``, ``n_iter``, ``scores`` (log marginal likelihood per iteration),
         ``converged``.
+
+    See Also
+    --------
+    SparseBayesianRegression : the estimator form, with input checks and an intercept.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.bayes import sparse_bayesian_learning
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 100))
+    >>> w = np.zeros(100)
+    >>> w[[3, 30, 60]] = [2.0, -1.0, 1.5]
+    >>> result = sparse_bayesian_learning(X, X @ w + 0.01 * rng.standard_normal(50))
+    >>> result["active"]
+    array([ 3, 30, 60])
     """
     y2 = y.reshape(y.shape[0], -1)
     n_samples, n_features = X.shape

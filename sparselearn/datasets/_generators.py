@@ -21,6 +21,16 @@ def make_correlated_design(n_samples, n_features, rho=0.5, random_state=None):
     Returns
     -------
     X : ndarray of shape (n_samples, n_features)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.datasets import make_correlated_design
+    >>> X = make_correlated_design(20000, 3, rho=0.5, random_state=0)
+    >>> np.round(np.corrcoef(X.T), 1)
+    array([[1. , 0.5, 0.2],
+           [0.5, 1. , 0.5],
+           [0.2, 0.5, 1. ]])
     """
     if not 0 <= rho < 1:
         raise ValueError(f"rho must lie in [0, 1), got {rho!r}.")

@@ -82,6 +82,22 @@ class BaseSketch(ABC):
         Number of rows of the matrices this sketch applies to.
     seed_ : int
         The integer seed actually used.
+
+    Examples
+    --------
+    Every operator applies the same ``S`` to a whole matrix, to row blocks of it (streamed
+    data) or as an explicit matrix:
+
+    >>> import numpy as np
+    >>> from sparselearn.sketching import BaseSketch, CountSketch
+    >>> A = np.random.default_rng(0).standard_normal((300, 4))
+    >>> S = CountSketch(40, random_state=0).fit(300)
+    >>> isinstance(S, BaseSketch)
+    True
+    >>> SA = S.apply(A)
+    >>> blocks = S.apply_block(A[:100], 0) + S.apply_block(A[100:], 100)
+    >>> np.allclose(SA, blocks), np.allclose(SA, S.to_matrix() @ A)
+    (True, True)
     """
 
     def __init__(self, sketch_size, random_state=None):
@@ -492,6 +508,15 @@ def make_sketch(sketch, sketch_size, random_state=None, **params):
     -------
     sketch : BaseSketch
         Call ``fit(n_rows)`` then ``apply``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.sketching import make_sketch
+    >>> A = np.random.default_rng(0).standard_normal((1000, 5))
+    >>> S = make_sketch("sparse_sign", 50, random_state=0, nnz_per_col=4).fit(1000)
+    >>> S.apply(A).shape
+    (50, 5)
     """
     if sketch not in _SKETCHES:
         raise ValueError(f"sketch must be one of {sorted(_SKETCHES)}; got {sketch!r}.")

@@ -43,6 +43,15 @@ class ProductSketch:
         Linear methods (``"jl"``, ``"countsketch"``): ``S A``.
     was_1d : bool
         Whether a vector was sketched.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.sketching import CoordinatedSampler
+    >>> A = np.random.default_rng(0).standard_normal((1000, 3))
+    >>> SA = CoordinatedSampler(200, method="priority", random_state=0).sketch(A)
+    >>> SA.method, SA.n_rows, SA.n_cols, SA.rows.shape == (SA.values.shape[0],)
+    ('priority', 1000, 3, True)
     """
 
     method: str

@@ -11,7 +11,26 @@ _EMPTY_I = np.zeros(0, dtype=np.int32)
 
 
 class Design:
-    """Wrap ``X`` once; ``arrays`` is the ``(X, data, indices, indptr, is_sparse)`` tuple."""
+    """Wrap ``X`` once; ``arrays`` is the ``(X, data, indices, indptr, is_sparse)`` tuple.
+
+    The solvers take this form of a dense (Fortran-ordered) or sparse (CSC) design and pass
+    ``arrays`` to the Numba kernels; wrapping once lets a path or a CV loop reuse it.
+
+    Parameters
+    ----------
+    X : ndarray or scipy sparse matrix of shape (n_samples, n_features)
+        The design; copied only when its dtype or layout needs it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import scipy.sparse as sp
+    >>> from sparselearn.solvers import Design
+    >>> X = np.array([[1.0, 0.0], [2.0, 3.0]])
+    >>> dense, sparse = Design(X), Design(sp.csr_matrix(X))
+    >>> dense.matvec([1.0, 1.0]), sparse.rmatvec([1.0, 1.0])
+    (array([1., 5.]), array([3., 3.]))
+    """
 
     def __init__(self, X):
         if sp.issparse(X):
@@ -33,12 +52,15 @@ class Design:
         self.n_samples, self.n_features = X.shape
 
     def matvec(self, w):
+        """``X @ w``."""
         return _linalg.matvec(*self.arrays, self.n_samples, np.asarray(w, dtype=np.float64))
 
     def rmatvec(self, v):
+        """``X.T @ v``."""
         return _linalg.rmatvec(*self.arrays, self.n_features, np.asarray(v, dtype=np.float64))
 
     def col_sq_norms(self, h):
+        """Weighted squared column norms ``sum_i h_i X_ij^2``."""
         return _linalg.col_sq_norms(*self.arrays, self.n_features, h)
 
     def spectral_norm_sq(self, h, max_iter=100, tol=1e-6, seed=0):
@@ -48,4 +70,14 @@ class Design:
 
 
 def as_design(X):
+    """``X`` itself if it is already a :class:`Design`, else ``Design(X)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.solvers import as_design
+    >>> design = as_design(np.eye(2))
+    >>> as_design(design) is design
+    True
+    """
     return X if isinstance(X, Design) else Design(X)
