@@ -252,7 +252,8 @@ def sinkhorn_newton_sparse(
     Euclidean-distance costs). On two discretized densities on a 24 x 24 grid (Euclidean cost
     normalized to max 1, reg 1e-3), SNS without annealing took 127 iterations and 3.6 s (107
     dense directions); with the default annealing (stages 3e-2, 1e-2, 3.3e-3, 1e-3) it takes
-    about 66 iterations and 0.07 s, where log-domain Sinkhorn needs 5 400 iterations. Counted
+    71 iterations and 0.07 s, where log-domain Sinkhorn needs 5 400 iterations (0.35 s). On
+    point clouds the annealing costs 10 - 25 % time; ``reg_init=None`` turns it off. Counted
     iterations include every stage. The paper itself runs a longer Sinkhorn warm-up
     (``N1 = 700``) for W1 costs instead.
 
