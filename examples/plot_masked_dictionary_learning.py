@@ -29,7 +29,7 @@ fresh, _, _ = planted_dictionary_data(400, n_planted, d, k, noise=noise, unit_co
                                       random_state=1, dictionary=D)
 
 ####################################################################################################
-# Recovery error (mean over planted atoms of 1 - max |cos|) as the learned dictionary grows
+# Recovery error (mean over planted atoms of ``1 - max |cos|``) as the learned dictionary grows
 sizes = [100, 200, 400]
 errors = {}
 for init in ("fresh signals", "training signals"):
