@@ -78,22 +78,8 @@ def _cd_active(G, cov_row, residual, code, pen_code, params, weights, curvs, thr
             n_active += 1
     if n_active == 0:
         return
-    for _ in range(max_sweeps):
-        worst = 0.0
-        for a in range(n_active):
-            j = active[a]
-            g_jj = G[j, j]
-            old = code[j]
-            new = prox_1d(pen_code, params, weights[j], curvs[j], old + residual[j] / g_jj, 1.0 / g_jj)
-            delta = new - old
-            if delta != 0.0:
-                worst = max(worst, g_jj * abs(delta))
-                code[j] = new
-                for b in range(n_active):
-                    t = active[b]
-                    residual[t] -= delta * G[j, t]
-        if worst <= threshold:
-            break
+    _cd_ws(G, residual, code, active, n_active, pen_code, params, weights, curvs, threshold,
+           max_sweeps, False)
     for t in range(n):
         residual[t] = cov_row[t]
     for a in range(n_active):
@@ -178,10 +164,12 @@ def _fixed_point_score(G, residual, code, pen_code, params, weights, curvs, j):
 
 
 @njit(cache=True)
-def _cd_ws(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold, max_sweeps):
-    """Coordinate sweeps over the working set ``ws[:n_ws]``, the full residual kept up to date (a
-    contiguous row of ``G`` per move, cheaper than gathering the working set's entries); stops
-    once a sweep moves no coordinate by more than ``threshold`` (scaled by ``G_jj``)."""
+def _cd_ws(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold, max_sweeps,
+           full_residual):
+    """Coordinate sweeps over the working set ``ws[:n_ws]``; stops once a sweep moves no
+    coordinate by more than ``threshold`` (scaled by ``G_jj``). With ``full_residual`` every
+    entry of the residual is kept up to date (a contiguous row of ``G`` per move, cheaper than
+    gathering the working set's entries); otherwise only the working set's entries are."""
     n = code.shape[0]
     for _ in range(max_sweeps):
         worst = 0.0
@@ -196,8 +184,13 @@ def _cd_ws(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, thresh
             if delta != 0.0:
                 worst = max(worst, g_jj * abs(delta))
                 code[j] = new
-                for t in range(n):
-                    residual[t] -= delta * G[j, t]
+                if full_residual:
+                    for t in range(n):
+                        residual[t] -= delta * G[j, t]
+                else:
+                    for b in range(n_ws):
+                        t = ws[b]
+                        residual[t] -= delta * G[j, t]
         if worst <= threshold:
             break
 
@@ -287,7 +280,8 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
         for b in range(n_new):
             ws[n_ws] = cand[b]
             n_ws += 1
-        _cd_ws(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold, _WS_SWEEPS)
+        _cd_ws(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold, _WS_SWEEPS,
+               True)
         n_added = 0
         n_waiting = 0
         if valid:
@@ -321,7 +315,7 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
                     ws[n_ws] = j
                     n_ws += 1
             _cd_ws(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold,
-                   100 * n)
+                   100 * n, True)
         _rebuild_residual(G, cov_row, code, residual)
     return max_iter, False
 
