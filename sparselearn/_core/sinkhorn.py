@@ -110,6 +110,23 @@ def _marginal_error(a, b, row_sum, col_sum):
 
 
 @njit(cache=True)
+def _reanchor(M, a, b, reg, f, g, K, f0, g0, log_u, log_v, u, v, row_sum, col_sum):
+    """Make ``(f, g)`` the new anchor: ``K = exp((f + g - M) / reg)``, scalings reset to 1.
+
+    Returns the marginal error and the dual value there.
+    """
+    _anchor(M, f, g, reg, K)
+    f0[:] = f
+    g0[:] = g
+    log_u[:] = 0.0
+    log_v[:] = 0.0
+    u[:] = 1.0
+    v[:] = 1.0
+    _scaled_marginals(K, u, v, row_sum, col_sum)
+    return _marginal_error(a, b, row_sum, col_sum), dual_value(a, b, f, g, reg, row_sum.sum())
+
+
+@njit(cache=True)
 def _sparsify(K, u, v, density, sample, indptr, indices, data):
     """CSR of the largest entries of ``P = diag(u) K diag(v)``, about ``density n m`` of them.
 
@@ -339,18 +356,15 @@ def sinkhorn_newton_sparse(
         return err, density
 
     inv_reg = 1.0 / reg
-    _anchor(M, f, g, reg, K)
-    f0 = f.copy()
-    g0 = g.copy()
-    log_u = np.zeros(n)
-    log_v = np.zeros(m)
-    u = np.ones(n)
-    v = np.ones(m)
+    f0 = np.empty(n)
+    g0 = np.empty(m)
+    log_u = np.empty(n)
+    log_v = np.empty(m)
+    u = np.empty(n)
+    v = np.empty(m)
     row_sum = np.empty(n)
     col_sum = np.empty(m)
-    _scaled_marginals(K, u, v, row_sum, col_sum)
-    err = _marginal_error(a, b, row_sum, col_sum)
-    dual = dual_value(a, b, f, g, reg, row_sum.sum())
+    err, dual = _reanchor(M, a, b, reg, f, g, K, f0, g0, log_u, log_v, u, v, row_sum, col_sum)
 
     sample = np.empty(min(n * m, _N_SAMPLE))
     indptr = np.empty(n + 1, dtype=np.int64)
@@ -449,16 +463,8 @@ def sinkhorn_newton_sparse(
             err_hist[n_iter - 1] = err
             dual_hist[n_iter - 1] = dual
             if np.max(np.abs(log_u)) > _ABSORB or np.max(np.abs(log_v)) > _ABSORB:
-                _anchor(M, f, g, reg, K)
-                f0[:] = f
-                g0[:] = g
-                log_u[:] = 0.0
-                log_v[:] = 0.0
-                u[:] = 1.0
-                v[:] = 1.0
-                _scaled_marginals(K, u, v, row_sum, col_sum)
-                err = _marginal_error(a, b, row_sum, col_sum)
-                dual = dual_value(a, b, f, g, reg, row_sum.sum())
+                err, dual = _reanchor(M, a, b, reg, f, g, K, f0, g0, log_u, log_v, u, v,
+                                      row_sum, col_sum)
         elif not dense:
             density = min(1.0, 4.0 * density)
             info[INFO_DENSITY_GROWTH] += 1
@@ -470,15 +476,7 @@ def sinkhorn_newton_sparse(
             )
             n_iter += n_done
             info[INFO_N_FALLBACK] += 1
-            _anchor(M, f, g, reg, K)
-            f0[:] = f
-            g0[:] = g
-            log_u[:] = 0.0
-            log_v[:] = 0.0
-            u[:] = 1.0
-            v[:] = 1.0
-            _scaled_marginals(K, u, v, row_sum, col_sum)
-            err = _marginal_error(a, b, row_sum, col_sum)
-            dual = dual_value(a, b, f, g, reg, row_sum.sum())
+            err, dual = _reanchor(M, a, b, reg, f, g, K, f0, g0, log_u, log_v, u, v, row_sum,
+                                  col_sum)
     info[INFO_N_ITER] = n_iter
     return err, density
