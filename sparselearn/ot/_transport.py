@@ -60,6 +60,9 @@ class SinkhornTransport(TransformerMixin, BaseEstimator):
         Sinkhorn warm-up iterations of SNS.
     sparsity : float in (0, 1] or None, default=None
         Hessian density of SNS (see :func:`sinkhorn_newton_sparse`).
+    reg_init : "auto", float or None, default="auto"
+        Start of the reg annealing of SNS (see :func:`sinkhorn_newton_sparse`), in units of
+        the cost after ``norm``; None turns it off. Ignored by ``method="sinkhorn"``.
     verbose : bool or int, default=False
         Print a solver summary.
 
@@ -120,6 +123,7 @@ class SinkhornTransport(TransformerMixin, BaseEstimator):
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "n_sinkhorn_iter": [Interval(Integral, 0, None, closed="left")],
         "sparsity": [Interval(Real, 0, 1, closed="right"), None],
+        "reg_init": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither"), None],
         "verbose": ["verbose"],
     }
 
@@ -133,6 +137,7 @@ class SinkhornTransport(TransformerMixin, BaseEstimator):
         max_iter=1000,
         n_sinkhorn_iter=20,
         sparsity=None,
+        reg_init="auto",
         verbose=False,
     ):
         self.reg = reg
@@ -143,6 +148,7 @@ class SinkhornTransport(TransformerMixin, BaseEstimator):
         self.max_iter = max_iter
         self.n_sinkhorn_iter = n_sinkhorn_iter
         self.sparsity = sparsity
+        self.reg_init = reg_init
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -203,6 +209,7 @@ class SinkhornTransport(TransformerMixin, BaseEstimator):
             self.verbose,
             n_sinkhorn_iter=self.n_sinkhorn_iter,
             sparsity=self.sparsity,
+            reg_init=self.reg_init,
             check_input=False,
         )
         self.coupling_ = P

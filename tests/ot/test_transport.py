@@ -47,6 +47,16 @@ def test_coupling_matches_pot(method, rng):
     assert est.cost_scale_ == pytest.approx(ot.dist(Xs, Xt).max())
 
 
+def test_reg_init_anneals_sns_to_the_same_plan(rng):
+    Xs, Xt = _clouds(rng)
+    kw = dict(reg=1e-3, norm="max", tol=1e-10, max_iter=5000)
+    annealed = SinkhornTransport(**kw).fit(Xs, Xt)
+    direct = SinkhornTransport(reg_init=None, **kw).fit(Xs, Xt)
+    # the annealed solve passes through larger regs first; both end at the same optimum
+    assert len(annealed.log_["reg_stages"]) > 1 and len(direct.log_["reg_stages"]) == 1
+    np.testing.assert_allclose(annealed.coupling_, direct.coupling_, atol=1e-8)
+
+
 def test_transform_is_barycentric_projection_on_fitted_points(rng):
     Xs, Xt = _clouds(rng)
     est = SinkhornTransport(reg=0.05, norm="max").fit(Xs, Xt)
@@ -117,6 +127,7 @@ def test_float32_kept(rng):
         (dict(reg=0.0), {}, "reg"),
         (dict(method="emd"), {}, "method"),
         (dict(metric="nope"), {}, "metric"),
+        (dict(reg_init=-1.0), {}, "reg_init"),
         ({}, dict(a=-np.ones(40)), "non-negative"),
         ({}, dict(a=np.ones(40), b=np.ones(30)), "same total mass"),
     ],
