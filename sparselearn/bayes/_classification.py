@@ -7,9 +7,9 @@ import numpy as np
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
 
 from .._core import sbl_logistic as _sbl_logistic
 
@@ -17,15 +17,28 @@ __all__ = ["RelevanceVectorClassifier", "relevance_vector_classification"]
 
 # prior precision of the intercept (unit-norm bias column): practically flat
 _INTERCEPT_PRECISION = 1e-6
+_MAX_NEWTON = 25  # Newton iterations per posterior-mode search
+_GRAD_TOL = 1e-6  # gradient tolerance of the mode search
 
 
+_RVC_PARAMS = {
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "fit_intercept": ["boolean"],
+}
+
+
+@validate_params({"X": ["array-like"], "t": ["array-like"], **_RVC_PARAMS,
+                  "max_newton": [Interval(Integral, 1, None, closed="left")],
+                  "grad_tol": [Interval(Real, 0, None, closed="neither")]},
+                 prefer_skip_nested_validation=True)
 def relevance_vector_classification(X, t, *, fit_intercept=True, max_iter=1000, tol=1e-3,
-                                    max_newton=25, grad_tol=1e-6):
+                                    max_newton=_MAX_NEWTON, grad_tol=_GRAD_TOL):
     """Binary sparse Bayesian logistic regression on ``X`` and targets ``t`` in {0, 1}.
 
     The model is ``P(t_i = 1) = sigmoid(x_i^T w + b)`` with priors ``w_j ~ N(0, 1 / lambda_j)``
     and a flat prior on ``b``; the precisions maximize the Laplace approximation of the log
-    evidence. Internally the columns of ``X`` are scaled to unit norm. No input checks.
+    evidence. Internally the columns of ``X`` are scaled to unit norm.
 
     Parameters
     ----------
@@ -68,6 +81,17 @@ def relevance_vector_classification(X, t, *, fit_intercept=True, max_iter=1000, 
     >>> {0, 3} <= set(result["active"].tolist())
     True
     """
+    X, t = check_X_y(X, t, dtype=np.float64)
+    t = t.astype(np.float64, copy=False)
+    if not np.all((t == 0) | (t == 1)):
+        raise ValueError("t must hold binary targets 0 and 1; use RelevanceVectorClassifier "
+                         "for other labels.")
+    return _relevance_vector_classification(X, t, fit_intercept, max_iter, tol, max_newton,
+                                            grad_tol)
+
+
+def _relevance_vector_classification(X, t, fit_intercept, max_iter, tol, max_newton, grad_tol):
+    """:func:`relevance_vector_classification` on validated float64 arrays."""
     n_samples, n_features = X.shape
     col_norm = np.sqrt(np.einsum("ij,ij->j", X, X))
     scale = np.where(col_norm > 0, col_norm, 1.0)
@@ -214,12 +238,7 @@ class RelevanceVectorClassifier(ClassifierMixin, BaseEstimator):
     (2, 2)
     """
 
-    _parameter_constraints = {
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "fit_intercept": ["boolean"],
-        "verbose": ["verbose"],
-    }
+    _parameter_constraints = {**_RVC_PARAMS, "verbose": ["verbose"]}
 
     def __init__(self, *, max_iter=1000, tol=1e-3, fit_intercept=True, verbose=False):
         self.max_iter = max_iter
@@ -255,9 +274,9 @@ class RelevanceVectorClassifier(ClassifierMixin, BaseEstimator):
         targets = [1] if n_classes == 2 else range(n_classes)
         results = []
         for cls in targets:
-            result = relevance_vector_classification(
-                X64, (y_index == cls).astype(np.float64), fit_intercept=self.fit_intercept,
-                max_iter=self.max_iter, tol=self.tol)
+            result = _relevance_vector_classification(
+                X64, (y_index == cls).astype(np.float64), self.fit_intercept, self.max_iter,
+                self.tol, _MAX_NEWTON, _GRAD_TOL)
             if not result["converged"]:
                 warnings.warn(
                     f"RelevanceVectorClassifier did not converge in max_iter={self.max_iter} "

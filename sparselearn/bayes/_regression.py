@@ -5,8 +5,8 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
 
 from .._core import sbl as _sbl
 from ._em import em_sbl
@@ -21,9 +21,20 @@ __all__ = ["SparseBayesianRegression", "sparse_bayesian_learning"]
 _PILOT_RATIO = 10.0
 
 
+_SBL_PARAMS = {
+    "method": [StrOptions({"fast", "em"})],
+    "noise_var": [Interval(Real, 0, None, closed="neither"), None],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "threshold_alpha": [Interval(Real, 0, None, closed="neither")],
+}
+
+
+@validate_params({"X": ["array-like"], "y": ["array-like"], **_SBL_PARAMS},
+                 prefer_skip_nested_validation=True)
 def sparse_bayesian_learning(X, y, *, method="fast", noise_var=None, max_iter=1000, tol=1e-3,
                              threshold_alpha=1e6):
-    """Sparse Bayesian learning on a design ``X`` and targets ``y`` (no intercept, no checks).
+    """Sparse Bayesian learning on a design ``X`` and targets ``y`` (no intercept).
 
     The model is ``y = X w + e`` with ``e ~ N(0, noise_var I)`` and independent priors
     ``w_j ~ N(0, 1 / lambda_j)``; the precisions ``lambda_j`` (and the noise variance when
@@ -78,6 +89,12 @@ def sparse_bayesian_learning(X, y, *, method="fast", noise_var=None, max_iter=10
     >>> result["active"]
     array([ 3, 30, 60])
     """
+    X, y = check_X_y(X, y, dtype=np.float64, multi_output=True, y_numeric=True)
+    return _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold_alpha)
+
+
+def _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold_alpha):
+    """:func:`sparse_bayesian_learning` on validated float64 arrays."""
     y2 = y.reshape(y.shape[0], -1)
     n_samples, n_features = X.shape
     n_targets = y2.shape[1]
@@ -248,12 +265,8 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "method": [StrOptions({"fast", "em"})],
-        "noise_var": [Interval(Real, 0, None, closed="neither"), None],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
+        **_SBL_PARAMS,
         "fit_intercept": ["boolean"],
-        "threshold_alpha": [Interval(Real, 0, None, closed="neither")],
         "compute_score": ["boolean"],
         "verbose": ["verbose"],
     }
@@ -296,9 +309,9 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
         else:
             X_offset = np.zeros(X64.shape[1])
             y_offset = np.zeros(y64.shape[1:]) if y64.ndim == 2 else 0.0
-        result = sparse_bayesian_learning(
-            X64 - X_offset, y64 - y_offset, method=self.method, noise_var=self.noise_var,
-            max_iter=self.max_iter, tol=self.tol, threshold_alpha=self.threshold_alpha)
+        result = _sparse_bayesian_learning(
+            X64 - X_offset, y64 - y_offset, self.method, self.noise_var, self.max_iter, self.tol,
+            self.threshold_alpha)
         if not result["converged"]:
             warnings.warn(
                 f"SparseBayesianRegression(method={self.method!r}) did not converge in "

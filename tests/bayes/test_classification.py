@@ -8,7 +8,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sparselearn.bayes import RelevanceVectorClassifier
+from sparselearn.bayes import RelevanceVectorClassifier, relevance_vector_classification
 
 
 def _planted(seed, n_samples=400, n_features=100, k=5, intercept=0.5):
@@ -111,6 +111,23 @@ def test_binary_api_no_intercept_float32_pickle():
     again = pickle.loads(pickle.dumps(rvc))
     assert np.array_equal(again.predict_proba(X_test), proba)
     assert clone(rvc).get_params() == rvc.get_params()
+
+
+def test_function_form_checks_its_input():
+    X, y, *_ = _planted(0, n_samples=100, n_features=20, k=3)
+    Xnan = X.copy()
+    Xnan[3, 3] = np.nan
+    with pytest.raises(ValueError, match="X contains NaN"):
+        relevance_vector_classification(Xnan, y)
+    with pytest.raises(ValueError, match="binary targets 0 and 1"):
+        relevance_vector_classification(X, 2.0 * y - 1.0)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        relevance_vector_classification(X, y[:-1])
+    with pytest.raises(ValueError, match="max_newton"):
+        relevance_vector_classification(X, y, max_newton=0)
+    result = relevance_vector_classification(X.tolist(), y.tolist())
+    est = RelevanceVectorClassifier().fit(X, y)
+    np.testing.assert_allclose(result["coef"], est.coef_.ravel())
 
 
 def test_bad_input_and_convergence_warning():

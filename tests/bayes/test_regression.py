@@ -11,7 +11,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sparselearn.bayes import SparseBayesianRegression
+from sparselearn.bayes import SparseBayesianRegression, sparse_bayesian_learning
 
 
 def _problem(seed, n_samples=100, n_features=256, k=10, snr_db=20.0, n_targets=None):
@@ -206,6 +206,26 @@ def test_bad_input():
         SparseBayesianRegression(noise_var=-1.0).fit(X, y)
     with pytest.raises(ValueError, match="[Cc]omplex"):
         SparseBayesianRegression().fit(X + 1j, y)
+
+
+def test_function_form_checks_its_input():
+    X, y, *_ = _problem(0, n_samples=30, n_features=20, k=3)
+    Xnan, yinf = X.copy(), y.copy()
+    Xnan[0, 0], yinf[1] = np.nan, np.inf
+    with pytest.raises(ValueError, match="X contains NaN"):
+        sparse_bayesian_learning(Xnan, y)
+    with pytest.raises(ValueError, match="y contains infinity"):
+        sparse_bayesian_learning(X, yinf)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        sparse_bayesian_learning(X, y[:-1])
+    with pytest.raises(ValueError, match="method"):
+        sparse_bayesian_learning(X, y, method="newton")
+    with pytest.raises(ValueError, match="noise_var"):
+        sparse_bayesian_learning(X, y, noise_var=0.0)
+    # lists are arrays too, and give the same fit as the estimator without intercept
+    result = sparse_bayesian_learning(X.tolist(), y.tolist())
+    est = SparseBayesianRegression(fit_intercept=False).fit(X, y)
+    np.testing.assert_allclose(result["coef"][0], est.coef_)
 
 
 def test_rank_deficient_design():
