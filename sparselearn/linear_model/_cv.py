@@ -26,7 +26,7 @@ def _fold_losses(X, y, sw, train, test, datafit, penalty, alphas, fit_intercept,
     sw_train = sw[train] / sw[train].sum()
     sw_test = sw[test] / sw[test].sum()
     y_train = y[train]
-    design = as_design(X[train])
+    design = as_design(X[train], check_finite=False)
     b0, grad0, _ = gradient_at_start(design, y_train, sw_train, datafit, fit_intercept)
     coefs, info = _path(design, y_train, sw_train, datafit, penalty, alphas, fit_intercept, solver,
                         absolute_tol(tol, grad0), max_iter, None, b0, 0, warn=False)
@@ -159,7 +159,7 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         X64 = X.astype(np.float64) if X.dtype != np.float64 else X
         if hasattr(X64, "tocsr"):
             X64 = X64.tocsr()  # row slicing for the folds
-        design = as_design(X64)
+        design = as_design(X64, check_finite=False)
         a_max, b0, grad0 = alpha_max(design, y64, sw, datafit, penalty, self.fit_intercept)
         if self.alphas is None:
             alphas = _alpha_grid(a_max, self.n_alphas, self.eps)

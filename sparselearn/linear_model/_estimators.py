@@ -149,7 +149,7 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
         datafit = get_datafit(self.datafit)
         y64 = datafit.check_target(np.asarray(y, dtype=np.float64))
         sw = normalized_sample_weight(sample_weight, X)
-        design = as_design(X)
+        design = as_design(X, check_finite=False)
         b0, grad0, _ = gradient_at_start(design, y64, sw, datafit, self.fit_intercept)
         w0, b0 = self._initial_point(X.shape[1], b0)
         w, b, info = solve(design, y64, sw, datafit, penalty, w0, b0,
@@ -291,7 +291,7 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         penalty = check_penalty(self.penalty)
         datafit = get_datafit("logistic")
         sw = normalized_sample_weight(sample_weight, X)
-        design = as_design(X)
+        design = as_design(X, check_finite=False)
         n_problems = 1 if classes.size == 2 else classes.size
         warm = (self.warm_start and hasattr(self, "coef_")
                 and self.coef_.shape == (n_problems, X.shape[1]))

@@ -129,7 +129,7 @@ def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
     datafit = get_datafit(datafit)
     y = datafit.check_target(y)
     penalty = check_penalty(penalty)
-    design = as_design(X)
+    design = as_design(X, check_finite=False)  # validated above
     if alphas is None:
         if not (isinstance(n_alphas, (int, np.integer)) and n_alphas >= 1):
             raise ValueError(f"n_alphas must be a positive integer, got {n_alphas!r}.")

@@ -12,7 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 from .._core import agd as _agd
 from .._core import datafit as _datafit_kernels
 from .._core import prox as _prox
-from ._design import Design, as_design
+from ._design import Design, as_design, check_problem
 from .working_set import curvatures_for, objective, solve_working_set
 
 __all__ = ["solve", "solve_working_set", "accelerated_gradient", "fista", "objective", "Design",
@@ -40,6 +40,7 @@ def gradient_at_start(design, y, sw, datafit, fit_intercept):
     (3.0, array([ 0.66666667,  0.33333333, -1.        ]))
     """
     design = as_design(design)
+    y, sw, _ = check_problem(design, y, sw, np.zeros(design.n_features), datafit)
     b0 = datafit.intercept_only(y, sw) if fit_intercept else 0.0
     d = np.empty_like(y)
     h = np.empty_like(y)
@@ -93,6 +94,7 @@ def accelerated_gradient(design, y, sw, datafit, penalty, w, b=0.0, fit_intercep
     (array([0]), True)
     """
     design = as_design(design)
+    y, sw, w = check_problem(design, y, sw, w, datafit)
     if penalty._code not in _AGD_PENALTIES:
         raise ValueError(
             f"solver='agd' handles L1, ElasticNet, MCP, SCAD and CEL0 penalties, not "
@@ -141,6 +143,7 @@ def fista(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e
     array([0])
     """
     design = as_design(design)
+    y, sw, w = check_problem(design, y, sw, w, datafit)
     if curvs is None:
         curvs = curvatures_for(penalty, design, datafit, sw)
     lipschitz = _global_lipschitz(design, datafit, sw, fit_intercept)
@@ -170,7 +173,9 @@ def solve(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, solver
     """Minimize ``F(Xw + b) + pen(w)`` with the chosen solver; returns ``(w, b, info)`` where
     ``info`` has ``n_iter``, ``stop_crit``, ``converged`` and ``objective``. ``cache`` (a dict
     shared along a path) lets the coordinate-descent solver reuse the previous end point's
-    gradient. ``tol`` is absolute here (gradient units; see :func:`absolute_tol`).
+    gradient. ``tol`` is absolute here (gradient units; see :func:`absolute_tol`). ``sw`` holds
+    the sample weights normalized to sum 1 (None: uniform); ``X`` (or a :class:`Design`), ``y``,
+    ``sw`` and ``w`` are checked for shape and finiteness, ``y`` against the datafit.
 
     Examples
     --------
@@ -185,6 +190,7 @@ def solve(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, solver
     (array([0]), 1.9)
     """
     design = as_design(design)
+    y, sw, w = check_problem(design, y, sw, w, datafit)
     curvs = curvatures_for(penalty, design, datafit, sw)
     if solver in ("auto", "cd"):
         w, b, info = solve_working_set(design, y, sw, datafit, penalty, w, b, fit_intercept, tol,

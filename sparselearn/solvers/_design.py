@@ -20,6 +20,9 @@ class Design:
     ----------
     X : ndarray or scipy sparse matrix of shape (n_samples, n_features)
         The design; copied only when its dtype or layout needs it.
+    check_finite : bool, default=True
+        Raise a ValueError when ``X`` holds NaN or infinity (the estimators, which have
+        validated ``X`` already, skip this pass).
 
     Examples
     --------
@@ -32,7 +35,7 @@ class Design:
     (array([1., 5.]), array([3., 3.]))
     """
 
-    def __init__(self, X):
+    def __init__(self, X, check_finite=True):
         if sp.issparse(X):
             X = sp.csc_matrix(X, dtype=np.float64)
             X.sort_indices()
@@ -47,6 +50,10 @@ class Design:
         else:
             X = np.asfortranarray(X, dtype=np.float64)
             self.arrays = (X, _EMPTY_F, _EMPTY_I, _EMPTY_I, False)
+        if X.ndim != 2:
+            raise ValueError(f"X must be 2-D (n_samples, n_features); got shape {X.shape}.")
+        if check_finite and not np.all(np.isfinite(X.data if sp.issparse(X) else X)):
+            raise ValueError("X contains NaN or infinity.")
         self.X = X
         self.is_sparse = sp.issparse(X)
         self.n_samples, self.n_features = X.shape
@@ -69,7 +76,7 @@ class Design:
                                        tol, seed)
 
 
-def as_design(X):
+def as_design(X, check_finite=True):
     """``X`` itself if it is already a :class:`Design`, else ``Design(X)``.
 
     Examples
@@ -80,4 +87,33 @@ def as_design(X):
     >>> as_design(design) is design
     True
     """
-    return X if isinstance(X, Design) else Design(X)
+    return X if isinstance(X, Design) else Design(X, check_finite)
+
+
+def check_problem(design, y, sw, w, datafit):
+    """Validate the arrays of a solver call against ``design`` and ``datafit``.
+
+    Returns ``(y, sw, w)`` as float64 arrays; ``sw=None`` means uniform weights ``1 / n``.
+    Raises a ValueError naming the offending argument.
+    """
+    n_samples, n_features = design.n_samples, design.n_features
+    y = np.asarray(y, dtype=np.float64)
+    if y.shape != (n_samples,):
+        raise ValueError(f"y must have shape ({n_samples},) to match X; got {y.shape}.")
+    if not np.all(np.isfinite(y)):
+        raise ValueError("y contains NaN or infinity.")
+    y = datafit.check_target(y)
+    if sw is None:
+        sw = np.full(n_samples, 1.0 / n_samples)
+    else:
+        sw = np.asarray(sw, dtype=np.float64)
+        if sw.shape != (n_samples,):
+            raise ValueError(f"sw must have shape ({n_samples},) to match X; got {sw.shape}.")
+        if not np.all(np.isfinite(sw)) or np.any(sw < 0) or not sw.sum() > 0:
+            raise ValueError("sw must hold finite non-negative sample weights, not all zero.")
+    w = np.asarray(w, dtype=np.float64)
+    if w.shape != (n_features,):
+        raise ValueError(f"w must have shape ({n_features},) to match X; got {w.shape}.")
+    if not np.all(np.isfinite(w)):
+        raise ValueError("w contains NaN or infinity.")
+    return y, sw, w

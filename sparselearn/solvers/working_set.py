@@ -26,7 +26,7 @@ from sklearn.exceptions import ConvergenceWarning
 from .._core import cd as _cd
 from .._core import datafit as _datafit_kernels
 from .._core import prox as _prox
-from ._design import as_design
+from ._design import as_design, check_problem
 
 __all__ = ["solve_working_set", "objective", "curvatures_for"]
 
@@ -55,6 +55,7 @@ def objective(design, y, sw, datafit, penalty, w, b, curvs=None):
     0.75
     """
     design = as_design(design)
+    y, sw, w = check_problem(design, y, sw, w, datafit)
     z = design.matvec(w) + b
     if curvs is None:
         curvs = curvatures_for(penalty, design, datafit, sw)
@@ -116,6 +117,7 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
     (array([0]), True)
     """
     design = as_design(design)
+    y, sw, w = check_problem(design, y, sw, w, datafit)
     arrays = design.arrays
     n_samples, n_features = design.n_samples, design.n_features
     w = np.array(w, dtype=np.float64, copy=True)
