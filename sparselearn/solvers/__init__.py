@@ -40,7 +40,7 @@ def gradient_at_start(design, y, sw, datafit, fit_intercept):
     (3.0, array([ 0.66666667,  0.33333333, -1.        ]))
     """
     design = as_design(design)
-    y, sw, _ = check_problem(design, y, sw, np.zeros(design.n_features), datafit)
+    y, sw, _ = check_problem(design, y, sw, None, datafit)
     b0 = datafit.intercept_only(y, sw) if fit_intercept else 0.0
     d = np.empty_like(y)
     h = np.empty_like(y)

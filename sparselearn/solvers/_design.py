@@ -93,7 +93,8 @@ def as_design(X, check_finite=True):
 def check_problem(design, y, sw, w, datafit):
     """Validate the arrays of a solver call against ``design`` and ``datafit``.
 
-    Returns ``(y, sw, w)`` as float64 arrays; ``sw=None`` means uniform weights ``1 / n``.
+    Returns ``(y, sw, w)`` as float64 arrays; ``sw=None`` means uniform weights ``1 / n``;
+    ``w=None`` (no coefficients yet) is passed through.
     Raises a ValueError naming the offending argument.
     """
     n_samples, n_features = design.n_samples, design.n_features
@@ -111,6 +112,8 @@ def check_problem(design, y, sw, w, datafit):
             raise ValueError(f"sw must have shape ({n_samples},) to match X; got {sw.shape}.")
         if not np.all(np.isfinite(sw)) or np.any(sw < 0) or not sw.sum() > 0:
             raise ValueError("sw must hold finite non-negative sample weights, not all zero.")
+    if w is None:
+        return y, sw, None
     w = np.asarray(w, dtype=np.float64)
     if w.shape != (n_features,):
         raise ValueError(f"w must have shape ({n_features},) to match X; got {w.shape}.")
