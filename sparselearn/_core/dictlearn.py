@@ -27,13 +27,15 @@ def _project_atom(D, k, positive):
 
 
 @njit(cache=True)
-def update_dict_bcd(D, A, B, n_sweeps, positive, unused_tol):
+def update_dict_bcd(D, A, B, n_sweeps, positive, min_usage):
     """Block coordinate descent on ``0.5 tr(D^T A D) - tr(D^T B)`` over unit-ball atoms.
 
     ``A = sum c c^T`` (n_components x n_components) and ``B = sum c^T x``
     (n_components x n_features) are the sufficient statistics of Mairal et al. (JMLR 2010,
-    Algorithm 2): atom ``k`` becomes ``proj(d_k + (B_k - A_k D) / A_kk)``. Atoms with
-    ``A_kk <= unused_tol`` are left alone and flagged.
+    Algorithm 2): atom ``k`` becomes ``proj(d_k + (B_k - A_k D) / A_kk)``, clipped to ``>= 0``
+    first if ``positive``. ``A_kk`` is the atom's usage, the sum of its squared codes: atoms
+    with ``A_kk <= min_usage`` are left alone (the step would divide by ~0) and flagged in the
+    returned mask.
     """
     n_components, n_features = D.shape
     unused = np.zeros(n_components, dtype=np.bool_)
@@ -41,7 +43,7 @@ def update_dict_bcd(D, A, B, n_sweeps, positive, unused_tol):
     for _ in range(n_sweeps):
         for k in range(n_components):
             a_kk = A[k, k]
-            if a_kk <= unused_tol:
+            if a_kk <= min_usage:
                 unused[k] = True
                 continue
             for f in range(n_features):

@@ -240,7 +240,7 @@ def binarize_mammographic(X, *, include_birads=False):
     One indicator per category of mass shape, margin and density, and age bands. The
     SLIM paper's processed data have 14 features and leave out the BI-RADS assessment
     (recalled, not re-read in the paper): BI-RADS is the radiologist's own verdict, and
-    with it the task is much easier (about 15 % test error instead of about 20 %).
+    with it the task is much easier.
     Deviation from the paper: age is given as four thresholds instead of one column.
 
     Parameters

@@ -100,9 +100,9 @@ _BLAS_CONTROLLER = []
 
 def single_thread_blas():
     """Context capping BLAS at one thread: the learners multiply many small matrices, which
-    threaded BLAS slows down by up to 20x on few cores. The loaded libraries are looked up once
-    per process (``threadpool_limits`` scans them at every call: ~5 ms, a whole ``partial_fit``
-    step)."""
+    threaded BLAS slows down on few cores. The loaded libraries are looked up once per process
+    (``threadpool_limits`` scans them at every call, which costs as much as a whole small
+    ``partial_fit`` step)."""
     from threadpoolctl import ThreadpoolController
 
     if not _BLAS_CONTROLLER:

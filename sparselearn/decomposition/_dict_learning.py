@@ -37,6 +37,13 @@ _COMMON_CONSTRAINTS = {
 }
 
 
+def _bcd_sweep(D, A, B, positive):
+    """One block coordinate descent sweep on the atoms; returns the mask of unused atoms, those
+    whose usage ``A_kk`` is at most ``1e-10`` times the mean usage (or exactly 0)."""
+    min_usage = 1e-10 * max(np.trace(A) / A.shape[0], 1e-300)
+    return _dictlearn.update_dict_bcd(D, A, B, 1, positive, min_usage)
+
+
 class _DictionaryMixin(_BaseSparseCoding):
     """Coding step shared by the learners (``fit_algorithm`` with ``alpha``/``n_nonzero_coefs``)."""
 
@@ -230,8 +237,7 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
             else:
                 A = codes.T @ codes
                 B = codes.T @ Xd
-                unused = _dictlearn.update_dict_bcd(D, A, B, 1, self.positive_dict,
-                                                    1e-12 * max(np.trace(A), 1e-300))
+                unused = _bcd_sweep(D, A, B, self.positive_dict)
             stale = np.union1d(np.flatnonzero(unused), duplicate_atoms(D))
             if stale.size:
                 replace_atoms(D, stale, Xd, rng, residual=Xd - codes @ D)
@@ -418,8 +424,7 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         self._A += codes.T @ codes / batch_size
         self._B *= beta
         self._B += codes.T @ Xb / batch_size
-        unused = _dictlearn.update_dict_bcd(D, self._A, self._B, 1, self.positive_dict,
-                                            1e-10 * max(np.trace(self._A) / D.shape[0], 1e-300))
+        unused = _bcd_sweep(D, self._A, self._B, self.positive_dict)
         if self.replace_atoms:
             stale = np.union1d(np.flatnonzero(unused), duplicate_atoms(D))
             if stale.size:
