@@ -9,7 +9,7 @@ re-exponentiation of ``K`` (one exponential per entry). Between absorptions ``K`
 below ``max(a, b) exp(2 LOG_TAU)``, and an entry that underflowed at absorption stays below
 ``1e-308 exp(2 LOG_TAU)`` (``~1e-135``): negligible in any marginal.
 
-Conventions as in :mod:`sparselearn._core.sinkhorn`: float64, C-contiguous ``M`` of shape
+Conventions as in :mod:`sparselearn._core.sns`: float64, C-contiguous ``M`` of shape
 ``(n, m)``, strictly positive ``a``, ``b``; kernels never validate.
 """
 

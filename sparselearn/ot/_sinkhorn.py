@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from .._core import sinkhorn as _kernels
+from .._core import sns as _kernels
 from .._core import sinkhorn_scaling as _scaling
 from ._validation import _check_problem
 
