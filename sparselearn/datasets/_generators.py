@@ -1,11 +1,22 @@
 """Seeded synthetic problems with a planted sparse truth."""
 
+import numbers
+
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, validate_params
 
 __all__ = ["make_correlated_design", "make_sparse_regression"]
 
 
+_SIZE = [Interval(numbers.Integral, 1, None, closed="left")]
+_RHO = [Interval(numbers.Real, 0, 1, closed="left")]
+
+
+@validate_params(
+    {"n_samples": _SIZE, "n_features": _SIZE, "rho": _RHO, "random_state": ["random_state"]},
+    prefer_skip_nested_validation=True,
+)
 def make_correlated_design(n_samples, n_features, rho=0.5, random_state=None):
     """Gaussian design whose features have Toeplitz correlation ``rho^|i - j|``.
 
@@ -32,8 +43,6 @@ def make_correlated_design(n_samples, n_features, rho=0.5, random_state=None):
            [0.5, 1. , 0.5],
            [0.2, 0.5, 1. ]])
     """
-    if not 0 <= rho < 1:
-        raise ValueError(f"rho must lie in [0, 1), got {rho!r}.")
     rng = check_random_state(random_state)
     Z = rng.standard_normal((n_samples, n_features))
     X = np.empty_like(Z)
@@ -44,6 +53,11 @@ def make_correlated_design(n_samples, n_features, rho=0.5, random_state=None):
     return X
 
 
+@validate_params(
+    {"n_samples": _SIZE, "n_features": _SIZE, "n_informative": _SIZE, "rho": _RHO,
+     "snr": [Interval(numbers.Real, 0, None, closed="neither")], "random_state": ["random_state"]},
+    prefer_skip_nested_validation=True,
+)
 def make_sparse_regression(n_samples=200, n_features=1000, n_informative=10, rho=0.5, snr=3.0,
                            random_state=None):
     """Sparse linear model ``y = X w + noise`` on a correlated Gaussian design.
@@ -76,8 +90,8 @@ def make_sparse_regression(n_samples=200, n_features=1000, n_informative=10, rho
     >>> X.shape, int((coef != 0).sum())
     ((50, 100), 5)
     """
-    if not 0 < n_informative <= n_features:
-        raise ValueError(f"n_informative must lie in [1, n_features], got {n_informative!r}.")
+    if n_informative > n_features:
+        raise ValueError(f"n_informative={n_informative} exceeds n_features={n_features}.")
     rng = check_random_state(random_state)
     X = make_correlated_design(n_samples, n_features, rho, rng)
     coef = np.zeros(n_features)

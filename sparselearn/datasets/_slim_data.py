@@ -9,7 +9,8 @@ interest.
 from pathlib import Path
 
 import numpy as np
-from sklearn.utils import Bunch
+from sklearn.utils import Bunch, check_array
+from sklearn.utils._param_validation import validate_params
 
 __all__ = ["load_breastcancer", "load_haberman", "load_heart", "load_mammographic",
            "binarize_mammographic",
@@ -42,6 +43,10 @@ _DESCR = {
 }
 
 
+_LOADER_PARAMS = validate_params({"return_X_y": ["boolean"], "as_frame": ["boolean"]},
+                                 prefer_skip_nested_validation=True)
+
+
 def _load(name, return_X_y, as_frame):
     text = (Path(__file__).parent / "data" / f"{name}.csv").read_text()
     lines = text.strip().splitlines()
@@ -61,6 +66,7 @@ def _load(name, return_X_y, as_frame):
                  target_names=np.array([0, 1]), DESCR=_DESCR[name])
 
 
+@_LOADER_PARAMS
 def load_breastcancer(*, return_X_y=False, as_frame=False):
     """Load the original Wisconsin breast cancer data (683 samples, 9 integer features).
 
@@ -90,6 +96,7 @@ def load_breastcancer(*, return_X_y=False, as_frame=False):
     return _load("breastcancer", return_X_y, as_frame)
 
 
+@_LOADER_PARAMS
 def load_haberman(*, return_X_y=False, as_frame=False):
     """Load Haberman's survival data (306 samples, 3 integer features, binary target).
 
@@ -115,6 +122,7 @@ def load_haberman(*, return_X_y=False, as_frame=False):
     return _load("haberman", return_X_y, as_frame)
 
 
+@_LOADER_PARAMS
 def load_heart(*, return_X_y=False, as_frame=False):
     """Load the Statlog heart disease data (270 samples, 13 features, binary target).
 
@@ -139,6 +147,7 @@ def load_heart(*, return_X_y=False, as_frame=False):
     return _load("heart", return_X_y, as_frame)
 
 
+@_LOADER_PARAMS
 def load_mammographic(*, return_X_y=False, as_frame=False):
     """Load the mammographic mass data (830 samples, 5 features, binary target).
 
@@ -161,6 +170,15 @@ def load_mammographic(*, return_X_y=False, as_frame=False):
     ((830, 5), 403)
     """
     return _load("mammographic", return_X_y, as_frame)
+
+
+def _check_columns(X, n_columns, loader):
+    """``X`` as a finite float array with the ``n_columns`` columns of ``loader``."""
+    X = check_array(X, dtype=np.float64, ensure_2d=False, input_name="X")
+    if X.ndim != 2 or X.shape[1] != n_columns:
+        raise ValueError(f"X must have shape (n_samples, {n_columns}), the {n_columns} columns of "
+                         f"{loader}; got shape {X.shape}.")
+    return X
 
 
 def binarize_heart(X):
@@ -192,7 +210,7 @@ def binarize_heart(X):
     >>> X_bin.shape
     (270, 33)
     """
-    X = np.asarray(X, dtype=float)
+    X = _check_columns(X, 13, "load_heart")
     (age, sex, chest, bp, chol, fbs, ecg, max_hr, angina, oldpeak, slope, vessels,
      thal) = X.T
     cols = {
@@ -266,10 +284,7 @@ def binarize_mammographic(X, *, include_birads=False):
     >>> X_bin.shape, names[:2]
     ((830, 17), ['age>=40', 'age>=50'])
     """
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != 5:
-        raise ValueError(f"X must have the 5 columns of load_mammographic; got shape "
-                         f"{X.shape}.")
+    X = _check_columns(X, 5, "load_mammographic")
     birads, age, shape, margin, density = X.T
     cols = {}
     if include_birads:

@@ -33,8 +33,13 @@ def test_clone_pickle_pipeline_gridsearch(binary_problem):
 
     grid = GridSearchCV(SLIMClassifier(max_coef=3, random_state=0),
                         {"C0": [1e-3, 0.05, 1.0]}, cv=3).fit(X, y)
-    assert grid.best_params_["C0"] in (1e-3, 0.05, 1.0)
-    assert np.all(np.isin(grid.predict(X), [0, 1]))
+    scores = grid.cv_results_["mean_test_score"]
+    assert grid.best_score_ == scores.max()
+    assert grid.best_params_ == grid.cv_results_["params"][int(np.argmax(scores))]
+    # the refit model is the one fitted on all the data with the best C0
+    refit = SLIMClassifier(max_coef=3, random_state=0, **grid.best_params_).fit(X, y)
+    np.testing.assert_array_equal(grid.best_estimator_.coef_, refit.coef_)
+    np.testing.assert_array_equal(grid.predict(X), refit.predict(X))
 
     rng = np.random.default_rng(0)
     Xc = rng.normal(size=(80, 2)) * [10, 1] + [50, 0]
