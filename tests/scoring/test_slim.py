@@ -155,7 +155,11 @@ def test_string_labels_and_float32(binary_problem):
                                                                     labels)
     assert list(clf.classes_) == ["healthy", "sick"]
     assert clf.decision_function(X.astype(np.float32)).dtype == np.float32
-    assert set(clf.predict(X)) <= {"healthy", "sick"}
+    # the same model as with the 0/1 labels, reported in the string labels
+    numeric = SLIMClassifier(max_coef=3, C0=0.005, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(clf.coef_, numeric.coef_)
+    np.testing.assert_array_equal(clf.predict(X),
+                                  np.array(["healthy", "sick"])[numeric.predict(X)])
 
 
 @pytest.mark.parametrize("params, match", [
