@@ -1,6 +1,6 @@
 """Entropic optimal transport kernels: Sinkhorn-Newton-Sparse (SNS) and plan helpers.
 
-Stabilized Sinkhorn lives in :mod:`sparselearn._core.sinkhorn_scaling` (SNS's warm-up).
+Stabilized Sinkhorn lives in :mod:`sparselearn._core.sinkhorn` (SNS's warm-up).
 
 Conventions (POT's): the plan is ``P_ij = exp((f_i + g_j - M_ij) / reg)`` for dual potentials
 ``f`` (rows) and ``g`` (columns); the concave dual (Lyapunov potential) is
@@ -25,7 +25,7 @@ from math import exp, inf, log, sqrt
 import numpy as np
 from numba import njit
 
-from .sinkhorn_scaling import sinkhorn_scaling
+from .sinkhorn import sinkhorn_scaling
 
 _ABSORB = 30.0  # re-anchor when a log-scaling exceeds this
 _MAX_STEP = 50.0  # largest change of a log-scaling allowed in one Newton trial

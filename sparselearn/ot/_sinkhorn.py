@@ -8,7 +8,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .._core import sns as _kernels
-from .._core import sinkhorn_scaling as _scaling
+from .._core import sinkhorn as _scaling
 from ._validation import _check_problem
 
 __all__ = ["sinkhorn", "sinkhorn_newton_sparse"]

@@ -301,7 +301,7 @@ def test_sinkhorn_dual_monotone_and_absorbs_at_tiny_reg(rng):
 
 
 def test_scaling_kernel_parallel_equals_serial(rng):
-    from sparselearn._core.sinkhorn_scaling import n_chunks, sinkhorn_scaling
+    from sparselearn._core.sinkhorn import n_chunks, sinkhorn_scaling
 
     n, m = 300, 260
     assert n_chunks(n) > 1 and n_chunks(m) > 1  # several blocks on both paths
