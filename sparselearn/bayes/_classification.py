@@ -169,8 +169,8 @@ class RelevanceVectorClassifier(ClassifierMixin, BaseEstimator):
         ``log lambda_j`` by less than ``tol``.
     fit_intercept : bool, default=True
         Fit an intercept (always in the model, flat prior).
-    verbose : bool, default=False
-        Print a summary of each binary fit.
+    verbose : int, default=0
+        Print a summary of each binary fit when positive.
 
     Attributes
     ----------
@@ -240,7 +240,7 @@ class RelevanceVectorClassifier(ClassifierMixin, BaseEstimator):
 
     _parameter_constraints = {**_RVC_PARAMS, "verbose": ["verbose"]}
 
-    def __init__(self, *, max_iter=1000, tol=1e-3, fit_intercept=True, verbose=False):
+    def __init__(self, *, max_iter=1000, tol=1e-3, fit_intercept=True, verbose=0):
         self.max_iter = max_iter
         self.tol = tol
         self.fit_intercept = fit_intercept

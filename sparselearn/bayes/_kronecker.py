@@ -1,35 +1,20 @@
-"""Kronecker-structured sparse Bayesian learning (He & Joseph, IEEE TSP 2024)."""
+"""Kronecker-structured sparse Bayesian learning (He & Joseph, IEEE TSP 2024).
+
+The public function and estimator validate their input and call
+:mod:`sparselearn._core.kronecker_sbl`, which holds the algorithm.
+"""
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.optimize import nnls
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
+from .._core import kronecker_sbl as _ksbl
+
 __all__ = ["KroneckerSBL", "kronecker_sbl", "kron_matvec"]
-
-# EM iterations run at the initial noise variance before it is learned: early posteriors are
-# poor, and an EM noise update there drags the noise below its level (AM) or lets it run away
-# after a premature pruning, and both lock the factors on a wrong support. Nothing is pruned
-# during the warm-up: an index removed while the noise is still a guess cannot come back.
-_NOISE_WARMUP = 10
-# initial noise variance, as a fraction of mean |y|^2. The rank-1 SVD M-step is not an EM step:
-# held at a noise well above the truth it shrinks the weaker entries of each factor, the EM
-# noise update then grows with the unexplained signal, and the two feed each other (measured:
-# easy problem seed 15, NMSE 0.44 from 0.1 vs 0.0001 with the true noise). AM's exact M-step
-# does not, while a low start drags AM's noise below its level (seed 0 of the 8-column
-# benchmark problem, NMSE 3.8 from 0.03), so each method keeps the start that is robust for it.
-_NOISE_INIT = {"am": 0.1, "svd": 0.03}
-# relative floor on a pattern-coupled variance (He & Joseph's PC-KroSBL code floors at 1e-5)
-_COUPLED_FLOOR = 1e-5
-
-
-def _mode_product(tensor, matrix, mode):
-    """Multiply ``tensor`` along axis ``mode`` by ``matrix`` (shape (new, old))."""
-    return np.moveaxis(np.tensordot(matrix, tensor, axes=(1, mode)), 0, mode)
 
 
 def kron_matvec(factors, x):
@@ -55,119 +40,7 @@ def kron_matvec(factors, x):
     >>> np.allclose(kron_matvec([A, B], x), np.kron(A, B) @ x)
     True
     """
-    tensor = np.reshape(x, [f.shape[1] for f in factors])
-    for mode, factor in enumerate(factors):
-        tensor = _mode_product(tensor, factor, mode)
-    return tensor.ravel()
-
-
-def _outer(vectors):
-    out = vectors[0]
-    for v in vectors[1:]:
-        out = np.multiply.outer(out, v)
-    return out
-
-
-def _posterior(factors, gammas, y_tensor, noise_var):
-    """E-step through per-factor eigendecompositions of ``A_i Gamma_i A_i^H``.
-
-    Returns the posterior mean tensor, the diagonal of the posterior covariance and the EM
-    update of the noise variance.
-    """
-    eig_u, eig_p, mats_g = [], [], []
-    for factor, gamma in zip(factors, gammas):
-        b_mat = (factor * gamma) @ factor.conj().T
-        p_vals, u_vecs = np.linalg.eigh(b_mat)
-        eig_p.append(np.maximum(p_vals, 0.0))
-        eig_u.append(u_vecs)
-        mats_g.append(gamma[:, None] * (factor.conj().T @ u_vecs))
-    z = y_tensor
-    for mode, u_vecs in enumerate(eig_u):
-        z = _mode_product(z, u_vecs.conj().T, mode)
-    power = _outer(eig_p)
-    d_inv = 1.0 / (noise_var + power)
-    mean = d_inv * z
-    for mode, g_mat in enumerate(mats_g):
-        mean = _mode_product(mean, g_mat, mode)
-    reduction = d_inv
-    for mode, g_mat in enumerate(mats_g):
-        reduction = _mode_product(reduction, np.abs(g_mat) ** 2, mode)
-    diag_sigma = np.maximum(_outer(gammas) - reduction, 0.0)
-    # residual y - A mu = (kron U) noise_var D z ; tr(A Sigma A^H) = noise_var sum(P D)
-    resid2 = noise_var ** 2 * np.sum(np.abs(d_inv * z) ** 2)
-    trace = noise_var * np.sum(power * d_inv)
-    new_noise = (resid2 + trace) / y_tensor.size
-    return mean, diag_sigma, new_noise
-
-
-def _rank_one_svd(second_moment):
-    """SVD-KroSBL M-step: successive rank-1 SVDs of the unfoldings."""
-    shape = second_moment.shape
-    gammas = []
-    rest = second_moment
-    for mode in range(len(shape) - 1):
-        mat = rest.reshape(shape[mode], -1)
-        u, s, vt = np.linalg.svd(mat, full_matrices=False)
-        gammas.append(np.abs(u[:, 0]))
-        rest = np.abs(s[0] * vt[0])
-    gammas.append(rest.reshape(shape[-1]))
-    return gammas
-
-
-def _alternating(second_moment, gammas, couplings=None, inner_tol=1e-5, inner_max_iter=100):
-    """AM-KroSBL M-step: exact block-coordinate minimization of the EM objective
-    ``sum_j log g_j + Lambda_j / g_j`` with ``g = kron(gamma_1, ..., gamma_I)``.
-
-    ``couplings[i]``, when not None, is the pattern-coupling matrix ``C_i`` of factor ``i``:
-    its unconstrained update is then projected on ``{C_i g, g >= 0}`` (non-negative least
-    squares) before the next factor is updated, as in He & Joseph's PC-KroSBL.
-    """
-    gammas = [g.copy() for g in gammas]
-    n_modes = len(gammas)
-    if couplings is None:
-        couplings = [None] * n_modes
-    for _ in range(inner_max_iter):
-        old = _outer(gammas)
-        for mode in range(n_modes):
-            others = [g if i != mode else np.ones_like(g) for i, g in enumerate(gammas)]
-            ratio = second_moment / _outer(others)
-            axes = tuple(i for i in range(n_modes) if i != mode)
-            update = ratio.mean(axis=axes) if axes else ratio
-            if couplings[mode] is not None:
-                update = _project_coupled(update, couplings[mode])
-            gammas[mode] = update
-        _normalize(gammas)
-        new = _outer(gammas)
-        if np.linalg.norm(new - old) <= inner_tol * np.linalg.norm(new):
-            break
-    return gammas
-
-
-def _normalize(gammas):
-    """Remove the scale ambiguity in place: unit-norm factors, scale carried by the last one."""
-    scale = 1.0
-    for mode in range(len(gammas) - 1):
-        norm = np.linalg.norm(gammas[mode])
-        if norm > 0:
-            gammas[mode] = gammas[mode] / norm
-            scale *= norm
-    gammas[-1] = gammas[-1] * scale
-
-
-def _coupling_matrix(index, coupling):
-    """Pattern-coupling matrix ``I + coupling N`` on the surviving indices of a factor, where
-    ``N`` links indices that are neighbours in the original grid."""
-    adjacent = np.abs(np.subtract.outer(index, index)) == 1
-    return np.eye(index.size) + coupling * adjacent
-
-
-def _project_coupled(gamma, c_mat):
-    """Closest coupled variance ``C g`` (``g >= 0``, NNLS) to ``gamma``, floored at
-    ``_COUPLED_FLOOR`` times its maximum so that no variance of a live index is exactly zero
-    (the next factor's update divides by it)."""
-    base, _ = nnls(c_mat, gamma)
-    coupled = c_mat @ base
-    return coupled + _COUPLED_FLOOR * np.max(coupled, initial=0.0)
+    return _ksbl.kron_matvec(factors, x)
 
 
 @validate_params(
@@ -265,81 +138,11 @@ def kronecker_sbl(factors, y, *, method="svd", noise_var=None, max_iter=150, tol
     array([ 36,  43, 148, 155])
     """
     factors, y = _check_factors(factors, y)
-    is_complex = np.iscomplexobj(y) or any(np.iscomplexobj(f) for f in factors)
     if prune is None:
-        prune = 1e-2 if method == "am" else 1e-3
-    # unit-norm columns and unit-power measurements: the thresholds do not depend on units
-    col_norms = [np.linalg.norm(f, axis=0) for f in factors]
-    col_scales = [np.where(c > 0, c, 1.0) for c in col_norms]
-    work = [f / c for f, c in zip(factors, col_scales)]
-    y_scale = float(np.sqrt(np.mean(np.abs(y) ** 2)))
-    if y_scale <= 0.0:
-        y_scale = 1.0
-    y_tensor = (y / y_scale).reshape([f.shape[0] for f in factors])
-    n_meas = y.size
-    n_full = int(np.prod([f.shape[1] for f in factors]))
-    learn_noise = noise_var is None
-    noise = _NOISE_INIT[method] if learn_noise else float(noise_var) / y_scale ** 2
-    noise_floor = 1e-10
-    init = (n_meas / n_full) ** (1.0 / len(factors))
-    indices = [np.flatnonzero(c > 0) for c in col_norms]
-    gammas = [np.full(i.size, init) for i in indices]
-    # no coupling is the plain prior
+        prune = _ksbl.PRUNE[method]
     coupled_modes = _coupled_modes(block_sparse, len(factors)) if coupling > 0 else []
-    for mode in coupled_modes:
-        gammas[mode] = _coupling_matrix(indices[mode], coupling) @ gammas[mode]
-    gamma_full = _embed(gammas, indices, work)
-    converged = False
-    n_iter = 0
-    for n_iter in range(1, max_iter + 1):
-        active = [w[:, i] for w, i in zip(work, indices)]
-        mean, diag_sigma, new_noise = _posterior(active, gammas, y_tensor, noise)
-        second_moment = diag_sigma + np.abs(mean) ** 2
-        couplings = [_coupling_matrix(indices[mode], coupling) if mode in coupled_modes
-                     else None for mode in range(len(factors))]
-        if method == "svd":
-            gammas = _rank_one_svd(second_moment)
-            for mode in coupled_modes:
-                gammas[mode] = _project_coupled(gammas[mode], couplings[mode])
-        else:
-            gammas = _alternating(second_moment, gammas, couplings)
-        if learn_noise and n_iter > _NOISE_WARMUP:
-            noise = max(new_noise, noise_floor)
-        # prune per factor, on the share of the second moment each index carries
-        warming_up = learn_noise and n_iter <= _NOISE_WARMUP
-        for mode in range(0 if warming_up else len(gammas)):
-            others = tuple(j for j in range(len(gammas)) if j != mode)
-            energy = second_moment.sum(axis=others) if others else second_moment
-            keep = energy >= prune * np.max(energy, initial=0.0)
-            keep &= gammas[mode] > 0
-            if not np.any(keep):
-                keep[np.argmax(gammas[mode])] = True
-            gammas[mode] = gammas[mode][keep]
-            indices[mode] = indices[mode][keep]
-        new_full = _embed(gammas, indices, work)
-        change = np.linalg.norm(new_full - gamma_full) / max(np.linalg.norm(gamma_full), 1e-300)
-        gamma_full = new_full
-        if change < tol and not warming_up:
-            converged = True
-            break
-    active = [w[:, i] for w, i in zip(work, indices)]
-    mean, _, _ = _posterior(active, gammas, y_tensor, noise)
-    coef = np.zeros([f.shape[1] for f in factors], dtype=complex if is_complex else float)
-    coef[np.ix_(*indices)] = mean if is_complex else mean.real
-    coef = coef / _outer(col_scales) * y_scale
-    full_gammas = []
-    for mode, (g, idx) in enumerate(zip(gammas, indices)):
-        vec = np.zeros(factors[mode].shape[1])
-        vec[idx] = g / col_scales[mode][idx] ** 2
-        full_gammas.append(vec)
-    full_gammas[-1] *= y_scale ** 2
-    return {
-        "coef": coef.ravel(),
-        "gammas": full_gammas,
-        "noise_var": noise * y_scale ** 2,
-        "n_iter": n_iter,
-        "converged": converged,
-    }
+    return _ksbl.kronecker_sbl(factors, y, method, noise_var, max_iter, tol, prune,
+                               coupled_modes, coupling)
 
 
 def _coupled_modes(block_sparse, n_modes):
@@ -350,13 +153,6 @@ def _coupled_modes(block_sparse, n_modes):
     if any(m < -n_modes or m >= n_modes for m in modes):
         raise ValueError(f"block_sparse lists factors {modes}, but there are {n_modes} factors.")
     return sorted({m % n_modes for m in modes})
-
-
-def _embed(gammas, indices, work):
-    full = [np.zeros(w.shape[1]) for w in work]
-    for vec, g, idx in zip(full, gammas, indices):
-        vec[idx] = g
-    return _outer(full)
 
 
 def _check_factors(factors, y):

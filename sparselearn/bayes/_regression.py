@@ -5,19 +5,19 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import Hidden, Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
 
 from .._core import sbl as _sbl
-from ._em import em_sbl
+from .._core.sbl_em import em_sbl
 
 __all__ = ["SparseBayesianRegression", "sparse_bayesian_learning"]
 
 # The fast method's first sweep, the only one that adds features, runs at this multiple of a
 # pilot residual noise estimate (see ``_core.sbl.pilot_noise``). Even at the true noise the
-# marginal-likelihood optimum keeps many null features on k = 10, n = 100, p = 256 problems
-# (33 active at 5 and at 20 dB, measured); a first sweep at about ten times the noise keeps
-# about k (10.2 at 20 dB, 10.6 at 10 dB; 16.8 at 5 dB, where the start var(y) caps it).
+# marginal-likelihood optimum keeps many null features when n_features >> n_samples; a first
+# sweep at about ten times the noise keeps about as many features as the truth has (see the
+# FastSBLLowSNR asv benchmark).
 _PILOT_RATIO = 10.0
 
 
@@ -26,14 +26,27 @@ _SBL_PARAMS = {
     "noise_var": [Interval(Real, 0, None, closed="neither"), None],
     "max_iter": [Interval(Integral, 1, None, closed="left")],
     "tol": [Interval(Real, 0, None, closed="left")],
-    "threshold_alpha": [Interval(Real, 0, None, closed="neither")],
+    "threshold_lambda": [Interval(Real, 0, None, closed="neither")],
+    "threshold_alpha": [Interval(Real, 0, None, closed="neither"),
+                        Hidden(StrOptions({"deprecated"}))],
 }
+
+
+def _resolve_threshold(threshold_lambda, threshold_alpha):
+    """``threshold_lambda``, or the deprecated ``threshold_alpha`` (with a FutureWarning) if set."""
+    if isinstance(threshold_alpha, str) and threshold_alpha == "deprecated":
+        return threshold_lambda
+    warnings.warn(
+        "`threshold_alpha` was renamed to `threshold_lambda` in 0.1 (it thresholds the weight "
+        "precisions lambda, not the noise precision alpha_) and will be removed in 0.2; "
+        "the value of `threshold_alpha` is used.", FutureWarning, stacklevel=4)
+    return threshold_alpha
 
 
 @validate_params({"X": ["array-like"], "y": ["array-like"], **_SBL_PARAMS},
                  prefer_skip_nested_validation=True)
 def sparse_bayesian_learning(X, y, *, method="fast", noise_var=None, max_iter=1000, tol=1e-3,
-                             threshold_alpha=1e6):
+                             threshold_lambda=1e6, threshold_alpha="deprecated"):
     """Sparse Bayesian learning on a design ``X`` and targets ``y`` (no intercept).
 
     The model is ``y = X w + e`` with ``e ~ N(0, noise_var I)`` and independent priors
@@ -61,9 +74,15 @@ def sparse_bayesian_learning(X, y, *, method="fast", noise_var=None, max_iter=10
         "fast": stop when no column would enter or leave and every re-estimation changes
         ``log lambda`` by less than ``tol``; "em": stop when ``max |d gamma| <= tol max gamma``.
         With a learned noise both also require a relative noise change below ``tol``.
-    threshold_alpha : float, default=1e6
+    threshold_lambda : float, default=1e6
         "em" prunes a weight whose precision, in the unit-norm / unit-variance scaling,
-        exceeds ``threshold_alpha``. The fast method deletes columns by marginal likelihood.
+        exceeds ``threshold_lambda``. The fast method deletes columns by marginal likelihood.
+    threshold_alpha : float, default="deprecated"
+        Former name of ``threshold_lambda``; when set, it is used and a ``FutureWarning`` is
+        emitted.
+
+        .. deprecated:: 0.1
+           Renamed ``threshold_lambda``; ``threshold_alpha`` will be removed in 0.2.
 
     Returns
     -------
@@ -89,11 +108,12 @@ def sparse_bayesian_learning(X, y, *, method="fast", noise_var=None, max_iter=10
     >>> result["active"]
     array([ 3, 30, 60])
     """
+    threshold = _resolve_threshold(threshold_lambda, threshold_alpha)
     X, y = check_X_y(X, y, dtype=np.float64, multi_output=True, y_numeric=True)
-    return _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold_alpha)
+    return _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold)
 
 
-def _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold_alpha):
+def _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold_lambda):
     """:func:`sparse_bayesian_learning` on validated float64 arrays."""
     y2 = y.reshape(y.shape[0], -1)
     n_samples, n_features = X.shape
@@ -120,7 +140,7 @@ def _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold_
         sigma = sigma[np.ix_(order, order)]
     else:
         active, gamma, sigma, mu, noise_unit, n_iter, scores, converged = em_sbl(
-            phi, y_unit, noise_unit, learn_noise, int(max_iter), float(tol), 1.0 / threshold_alpha)
+            phi, y_unit, noise_unit, learn_noise, int(max_iter), float(tol), 1.0 / threshold_lambda)
         alpha = 1.0 / gamma
     # back to the original units: w_j = w_unit_j * y_scale / ||x_j||
     unit = y_scale / scale_cols[active]
@@ -181,8 +201,8 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
         Features enter during the first sweep only, at that noise; then the noise is
         re-estimated between sweeps (once the precisions have converged for the current
         noise), and later sweeps re-estimate and delete. This keeps the model from running
-        away to dense solutions whose features fit the noise, at low SNR too (``k = 10`` at
-        5 dB: 17 features instead of 42). ``method="em"`` starts at ``0.1 var(y)``.
+        away to dense solutions whose features fit the noise, at low SNR too.
+        ``method="em"`` starts at ``0.1 var(y)``.
     max_iter : int, default=1000
         Maximum number of iterations (moves for "fast", EM steps for "em").
     tol : float, default=1e-3
@@ -192,15 +212,22 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
         below ``tol``.
     fit_intercept : bool, default=True
         Center ``X`` and ``y`` before fitting and estimate the intercept.
-    threshold_alpha : float, default=1e6
-        For ``method="em"``: a weight whose precision exceeds ``threshold_alpha`` (measured
-        for unit-norm features and unit-variance targets) is pruned. The fast method deletes
-        features when this raises the marginal likelihood and ignores it.
+    threshold_lambda : float, default=1e6
+        For ``method="em"``: a weight whose precision :math:`\\lambda_j` exceeds
+        ``threshold_lambda`` (measured for unit-norm features and unit-variance targets) is
+        pruned, as scikit-learn's ``ARDRegression`` names it. The fast method deletes features
+        when this raises the marginal likelihood and ignores it.
     compute_score : bool, default=False
         Keep the log marginal likelihood of every iteration in ``scores_``; otherwise only the
         final value is kept.
-    verbose : bool, default=False
-        Print a summary of the fit.
+    verbose : int, default=0
+        Print a summary of the fit when positive.
+    threshold_alpha : float, default="deprecated"
+        Former name of ``threshold_lambda`` (it never concerned the noise precision
+        ``alpha_``); when set, ``fit`` uses it and emits a ``FutureWarning``.
+
+        .. deprecated:: 0.1
+           Renamed ``threshold_lambda``; ``threshold_alpha`` will be removed in 0.2.
 
     Attributes
     ----------
@@ -272,15 +299,17 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
     }
 
     def __init__(self, method="fast", *, noise_var=None, max_iter=1000, tol=1e-3,
-                 fit_intercept=True, threshold_alpha=1e6, compute_score=False, verbose=False):
+                 fit_intercept=True, threshold_lambda=1e6, compute_score=False, verbose=0,
+                 threshold_alpha="deprecated"):
         self.method = method
         self.noise_var = noise_var
         self.max_iter = max_iter
         self.tol = tol
         self.fit_intercept = fit_intercept
-        self.threshold_alpha = threshold_alpha
+        self.threshold_lambda = threshold_lambda
         self.compute_score = compute_score
         self.verbose = verbose
+        self.threshold_alpha = threshold_alpha
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -298,6 +327,7 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
+        threshold = _resolve_threshold(self.threshold_lambda, self.threshold_alpha)
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], multi_output=True,
                              y_numeric=True)
         dtype = X.dtype
@@ -311,7 +341,7 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
             y_offset = np.zeros(y64.shape[1:]) if y64.ndim == 2 else 0.0
         result = _sparse_bayesian_learning(
             X64 - X_offset, y64 - y_offset, self.method, self.noise_var, self.max_iter, self.tol,
-            self.threshold_alpha)
+            threshold)
         if not result["converged"]:
             warnings.warn(
                 f"SparseBayesianRegression(method={self.method!r}) did not converge in "

@@ -146,3 +146,12 @@ def test_bad_input_and_convergence_warning():
         RelevanceVectorClassifier(tol=-1.0).fit(X, y)
     with pytest.warns(ConvergenceWarning, match="max_iter"):
         RelevanceVectorClassifier(max_iter=1).fit(X, y)
+
+
+def test_verbose_is_an_int(capsys):
+    X, y, *_ = _planted(0, n_samples=100, n_features=10, k=2)
+    assert RelevanceVectorClassifier().get_params()["verbose"] == 0
+    RelevanceVectorClassifier().fit(X, y)
+    assert capsys.readouterr().out == ""
+    RelevanceVectorClassifier(verbose=1).fit(X, y)
+    assert "[RelevanceVectorClassifier]" in capsys.readouterr().out

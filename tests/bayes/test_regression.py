@@ -242,3 +242,38 @@ def test_rank_deficient_design():
     assert np.all(sbl.coef_[10:] == 0.0)
     zero = SparseBayesianRegression().fit(np.zeros((10, 3)), rng.standard_normal(10))
     assert np.all(zero.coef_ == 0.0) and zero.active_.size == 0
+
+
+def test_threshold_lambda_and_deprecated_threshold_alpha():
+    X, y, *_ = _problem(0, n_samples=40, n_features=60, k=4)
+    default = SparseBayesianRegression(method="em").fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        new = SparseBayesianRegression(method="em", threshold_lambda=10.0).fit(X, y)
+        from_function = sparse_bayesian_learning(X, y, method="em", threshold_lambda=10.0)
+    # the threshold is used: pruning at a lower precision stops the EM earlier
+    assert new.n_iter_ != default.n_iter_
+    with pytest.warns(FutureWarning, match="threshold_alpha.*threshold_lambda"):
+        old = SparseBayesianRegression(method="em", threshold_alpha=10.0).fit(X, y)
+    for attr in ["coef_", "lambda_", "sigma_", "active_", "n_iter_", "noise_var_"]:
+        np.testing.assert_array_equal(getattr(old, attr), getattr(new, attr))
+    with pytest.warns(FutureWarning, match="threshold_alpha.*threshold_lambda"):
+        old_function = sparse_bayesian_learning(X, y, method="em", threshold_alpha=10.0)
+    np.testing.assert_array_equal(old_function["coef"], from_function["coef"])
+    # the old name stays a plain parameter: get_params, clone, validation
+    assert SparseBayesianRegression().get_params()["threshold_alpha"] == "deprecated"
+    est = SparseBayesianRegression(threshold_alpha=10.0)
+    assert clone(est).get_params()["threshold_alpha"] == 10.0
+    with pytest.raises(ValueError, match="threshold_alpha"):
+        SparseBayesianRegression(threshold_alpha=-1.0).fit(X, y)
+    with pytest.raises(ValueError, match="threshold_lambda"):
+        SparseBayesianRegression(threshold_lambda=0.0).fit(X, y)
+
+
+def test_verbose_is_an_int(capsys):
+    X, y, *_ = _problem(0, n_samples=30, n_features=20, k=3)
+    assert SparseBayesianRegression().get_params()["verbose"] == 0
+    SparseBayesianRegression().fit(X, y)
+    assert capsys.readouterr().out == ""
+    SparseBayesianRegression(verbose=1).fit(X, y)
+    assert "[SparseBayesianRegression]" in capsys.readouterr().out

@@ -1,8 +1,13 @@
 """EM sparse Bayesian learning (Wipf & Rao 2004) and its multiple-measurement form M-SBL (2007).
 
-Vectorized numpy/scipy linear algebra: the E-step is a Cholesky factorization of the
-``k x k`` posterior precision when the active set is smaller than the number of samples,
-and of the ``n x n`` marginal covariance (Woodbury form) otherwise.
+Pure functions on validated float64 arrays: no input checks, no scikit-learn.
+
+This module is numpy/scipy-level rather than Numba: each EM step is a handful of dense
+Cholesky factorizations and matrix products that LAPACK/BLAS already run at full speed, and
+the Python loop only steps once per such factorization, so compiling it would not save time.
+
+The E-step factorizes the ``k x k`` posterior precision when the active set is smaller than
+the number of samples, and the ``n x n`` marginal covariance (Woodbury form) otherwise.
 """
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
@@ -10,8 +15,34 @@ from scipy.linalg import cho_factor, cho_solve
 _LOG_2PI = np.log(2.0 * np.pi)
 
 
-def _e_step(phi_active, y, gamma, noise_var):
-    """Posterior mean, diagonal posterior variance and log marginal likelihood."""
+def e_step(phi_active, y, gamma, noise_var):
+    """Posterior of the weights on the active columns, and the log marginal likelihood.
+
+    The model is ``Y = Phi W + E`` with rows ``W_i ~ N(0, gamma_i I)`` and
+    ``E ~ N(0, noise_var I)``, column by column.
+
+    Parameters
+    ----------
+    phi_active : ndarray of shape (n_samples, n_active)
+        Active columns.
+    y : ndarray of shape (n_samples, n_targets)
+        Targets.
+    gamma : ndarray of shape (n_active,)
+        Prior variances, all positive.
+    noise_var : float
+        Noise variance.
+
+    Returns
+    -------
+    mu : ndarray of shape (n_active, n_targets)
+        Posterior mean ``Sigma Phi^T Y / noise_var``.
+    diag_sigma : ndarray of shape (n_active,)
+        Diagonal of the posterior covariance ``Sigma = (Phi^T Phi / noise_var + Gamma^-1)^-1``.
+    sigma : ndarray of shape (n_active, n_active) or None
+        ``Sigma`` itself when ``n_active <= n_samples``, else None (Woodbury branch).
+    score : float
+        ``log N(Y | 0, noise_var I + Phi Gamma Phi^T)``, summed over the targets.
+    """
     n_samples, n_active = phi_active.shape
     n_targets = y.shape[1]
     if n_active == 0:
@@ -45,12 +76,16 @@ def _e_step(phi_active, y, gamma, noise_var):
     return mu, diag_sigma, sigma, score
 
 
-def _infinite_optimum(phi_active, y, gamma, noise_var):
-    """Columns whose precision is best set to infinity given the others (Tipping & Faul).
+def infinite_optimum(phi_active, y, gamma, noise_var):
+    """Columns whose variance is best set to zero given the others (Tipping & Faul).
 
     With ``S_i = phi_i^T C^-1 phi_i`` and ``Q_i = phi_i^T C^-1 Y``, the leave-one-out factors are
     ``s_i = S_i / (1 - gamma_i S_i)`` and ``q_i = Q_i / (1 - gamma_i S_i)``; the marginal likelihood
     is maximized at ``gamma_i = 0`` exactly when ``mean(q_i^2) <= s_i``.
+
+    Returns
+    -------
+    drop : ndarray of bool of shape (n_active,)
     """
     n_samples = phi_active.shape[0]
     cov = (phi_active * gamma) @ phi_active.T
@@ -97,7 +132,7 @@ def em_sbl(phi, y, noise_var, learn_noise, max_iter, tol, prune_gamma):
         active = np.flatnonzero(gamma > prune_gamma)
         gamma_active = gamma[active]
         phi_active = phi[:, active]
-        mu, diag_sigma, _, score = _e_step(phi_active, y, gamma_active, noise_var)
+        mu, diag_sigma, _, score = e_step(phi_active, y, gamma_active, noise_var)
         scores.append(score)
         new_gamma = np.sum(mu * mu, axis=1) / n_targets + diag_sigma
         change = np.max(np.abs(new_gamma - gamma_active), initial=0.0)
@@ -107,7 +142,7 @@ def em_sbl(phi, y, noise_var, learn_noise, max_iter, tol, prune_gamma):
         if gamma_converged and (noise_fixed_phase or not learn_noise) and active.size:
             # EM approaches gamma_i = 0 only slowly: remove the columns whose optimal variance
             # is zero before the noise is learned, so that they cannot start fitting it
-            drop = _infinite_optimum(phi_active, y, new_gamma, noise_var)
+            drop = infinite_optimum(phi_active, y, new_gamma, noise_var)
             if np.any(drop) and not np.all(drop):
                 gamma[active[drop]] = 0.0
                 continue
@@ -125,7 +160,7 @@ def em_sbl(phi, y, noise_var, learn_noise, max_iter, tol, prune_gamma):
             converged = True
             break
     active = np.flatnonzero(gamma > prune_gamma)
-    mu, diag_sigma, sigma, score = _e_step(phi[:, active], y, gamma[active], noise_var)
+    mu, diag_sigma, sigma, score = e_step(phi[:, active], y, gamma[active], noise_var)
     if sigma is None:  # Woodbury branch: full covariance of a large active set
         phi_active = phi[:, active]
         hessian = phi_active.T @ phi_active / noise_var
