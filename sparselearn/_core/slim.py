@@ -154,15 +154,23 @@ def _scores(XT, coef):
 
 
 @njit(cache=True)
+def _objective_at(scores, coef, y, w, counts, b_lo, b_hi, C0, C1, n_total, max_pos_err,
+                  max_neg_err):
+    """Objective of a (feasible) ``coef`` whose scores ``X @ coef`` are given, with its best
+    intercept: returns ``(objective, b)``."""
+    b, loss = best_intercept(scores, y, w, counts, b_lo, b_hi, max_pos_err, max_neg_err)
+    return loss / n_total + _penalty(coef, C0, C1), b
+
+
+@njit(cache=True)
 def evaluate_model(XT, y, w, counts, coef, b_lo, b_hi, C0, C1, n_total, max_features,
                    groups, group_caps, lin_A, lin_lo, lin_hi, max_pos_err, max_neg_err):
     """Objective of ``coef`` with its best intercept: returns ``(objective, b)``;
     ``objective`` is ``inf`` for an infeasible model."""
     if not _is_feasible(coef, max_features, groups, group_caps, lin_A, lin_lo, lin_hi):
         return np.inf, 0.0
-    scores = _scores(XT, coef)
-    b, loss = best_intercept(scores, y, w, counts, b_lo, b_hi, max_pos_err, max_neg_err)
-    return loss / n_total + _penalty(coef, C0, C1), b
+    return _objective_at(_scores(XT, coef), coef, y, w, counts, b_lo, b_hi, C0, C1, n_total,
+                         max_pos_err, max_neg_err)
 
 
 @njit(cache=True)
@@ -206,9 +214,8 @@ def local_search(XT, y, w, counts, values, n_values, coef_init, b_lo, b_hi, C0, 
                     delta = v - old
                     for i in range(n):
                         trial[i] = scores[i] + delta * XT[j, i]
-                    bb, loss = best_intercept(trial, y, w, counts, b_lo, b_hi, max_pos_err,
-                                              max_neg_err)
-                    cand = loss / n_total + _penalty(coef, C0, C1)
+                    cand, bb = _objective_at(trial, coef, y, w, counts, b_lo, b_hi, C0, C1,
+                                             n_total, max_pos_err, max_neg_err)
                     if cand < best_obj - _TOL:
                         best_obj = cand
                         best_j = j
@@ -243,9 +250,8 @@ def local_search(XT, y, w, counts, values, n_values, coef_init, b_lo, b_hi, C0, 
                                     lin_hi):
                         for i in range(n):
                             trial[i] = scores[i] - old_j * XT[j, i] + v * XT[k, i]
-                        bb, loss = best_intercept(trial, y, w, counts, b_lo, b_hi,
-                                                  max_pos_err, max_neg_err)
-                        cand = loss / n_total + _penalty(coef, C0, C1)
+                        cand, bb = _objective_at(trial, coef, y, w, counts, b_lo, b_hi, C0,
+                                                 C1, n_total, max_pos_err, max_neg_err)
                         if cand < obj - _TOL:
                             obj = cand
                             b = bb
@@ -328,9 +334,8 @@ def enumerate_models(XT, y, w, counts, nz_values, n_nz, has_zero, b_lo, b_hi, C0
                 n_models += 1
                 if _is_feasible(coef, max_features, groups, group_caps, lin_A, lin_lo,
                                 lin_hi):
-                    bb, loss = best_intercept(scores, y, w, counts, b_lo, b_hi, max_pos_err,
-                                              max_neg_err)
-                    cand = loss / n_total + _penalty(coef, C0, C1)
+                    cand, bb = _objective_at(scores, coef, y, w, counts, b_lo, b_hi, C0, C1,
+                                             n_total, max_pos_err, max_neg_err)
                     if cand < best_obj - _TOL:
                         best_obj = cand
                         best_b = bb

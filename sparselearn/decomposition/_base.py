@@ -5,7 +5,7 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -35,10 +35,15 @@ class _BaseSparseCoding(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
             return self.alpha
         return self.transform_alpha
 
+    def _transform_n_nonzero_coefs(self, dictionary):
+        """``transform_n_nonzero_coefs`` (``None``: :func:`sparse_encode`'s default)."""
+        return self.transform_n_nonzero_coefs
+
     def _encode(self, X, dictionary):
         code, _ = _sparse_encode(
             X, dictionary, algorithm=self.transform_algorithm, penalty=self.transform_penalty,
-            alpha=self._transform_alpha(), n_nonzero_coefs=self.transform_n_nonzero_coefs,
+            alpha=self._transform_alpha(),
+            n_nonzero_coefs=self._transform_n_nonzero_coefs(dictionary),
             positive=self.positive_code, max_iter=self.transform_max_iter, n_jobs=self.n_jobs)
         return code
 
@@ -58,7 +63,7 @@ class _BaseSparseCoding(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"],
                           dtype=[np.float64, np.float32])
-        return self._encode(X, self._dictionary())
+        return self._encode(X, self._dictionary(X))
 
     def inverse_transform(self, X):
         """Signals rebuilt from codes: ``X @ components_``.
@@ -81,7 +86,8 @@ class _BaseSparseCoding(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
                              f"{dictionary.shape[0]} atoms.")
         return (X @ dictionary).astype(X.dtype, copy=False)
 
-    def _dictionary(self):
+    def _dictionary(self, X=None):
+        """The atoms ``transform`` codes ``X`` over (``X`` is validated already)."""
         return self.components_
 
     @property
@@ -93,6 +99,32 @@ class _BaseSparseCoding(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
         tags.input_tags.sparse = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+
+class _BaseDictionaryLearner(_BaseSparseCoding):
+    """``fit`` of the dictionary learners: validated input, densified to float64, learned by
+    ``_fit(X)`` with BLAS on one thread."""
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the dictionary from the rows of ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training signals (sparse input is densified).
+        y : Ignored
+            Not used, present for API consistency.
+
+        Returns
+        -------
+        self : object
+            The fitted learner.
+        """
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
+        with single_thread_blas():
+            self._fit(np.ascontiguousarray(dense(X), dtype=np.float64))
+        return self
 
 
 _BLAS_CONTROLLER = []

@@ -16,7 +16,8 @@ class SparseCoder(_BaseSparseCoding, BaseEstimator):
 
     ``transform`` solves, for each row ``x``, :math:`\min_c \tfrac12\|x - cD\|^2 + \sum_j
     \mathrm{pen}(c_j)` (``"cd"``, ``"fista"``) or its ``k``-sparse version (``"omp"``, ``"mp"``,
-    ``"iht"``) with :func:`sparse_encode`; parameter names are scikit-learn's.
+    ``"iht"``) with :func:`sparse_encode`; parameter names are scikit-learn's. The dictionary
+    is a parameter: ``transform`` needs no ``fit``.
 
     Parameters
     ----------
@@ -98,31 +99,19 @@ class SparseCoder(_BaseSparseCoding, BaseEstimator):
             The validated coder.
         """
         X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
-        _, dictionary = _check_X_dictionary(X, self.dictionary)
+        dictionary = self._dictionary(X)
         self.components_ = dictionary
         self.n_components_ = dictionary.shape[0]
         return self
 
-    def transform(self, X):
-        """Encode the rows of ``X`` over the dictionary (no ``fit`` needed).
+    def __sklearn_is_fitted__(self):
+        # the dictionary is a parameter: transform needs no fit
+        return True
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Signals to encode.
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, n_components)
-            Sparse codes.
-        """
-        X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"],
-                          dtype=[np.float64, np.float32])
-        X, dictionary = _check_X_dictionary(X, self.dictionary)
-        return self._encode(X, dictionary)
-
-    def _dictionary(self):
-        return check_array(self.dictionary, dtype=np.float64, input_name="dictionary")
+    def _dictionary(self, X=None):
+        if X is None:
+            return check_array(self.dictionary, dtype=np.float64, input_name="dictionary")
+        return _check_X_dictionary(X, self.dictionary)[1]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

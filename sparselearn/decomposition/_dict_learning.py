@@ -5,7 +5,7 @@ import time
 import warnings
 
 import numpy as np
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -13,7 +13,7 @@ from sklearn.utils.validation import validate_data
 
 from .._core import dictlearn as _dictlearn
 from ..penalties import Penalty
-from ._base import (TRANSFORM_CONSTRAINTS, _BaseSparseCoding, dense, duplicate_atoms,
+from ._base import (TRANSFORM_CONSTRAINTS, _BaseDictionaryLearner, dense, duplicate_atoms,
                     initial_dictionary, penalized_cost, replace_atoms, single_thread_blas)
 from ._encode import PENALTIES, _make_penalty, _sparse_encode
 
@@ -44,7 +44,7 @@ def _bcd_sweep(D, A, B, positive):
     return _dictlearn.update_dict_bcd(D, A, B, 1, positive, min_usage)
 
 
-class _DictionaryMixin(_BaseSparseCoding):
+class _DictionaryMixin(_BaseDictionaryLearner):
     """Coding step shared by the learners (``fit_algorithm`` with ``alpha``/``n_nonzero_coefs``)."""
 
     def _fit_penalty(self):
@@ -195,28 +195,7 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
         self.positive_code = positive_code
         self.positive_dict = positive_dict
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Learn the dictionary from the rows of ``X``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training signals (sparse input is densified).
-        y : Ignored
-            Not used, present for API consistency.
-
-        Returns
-        -------
-        self : DictionaryLearning
-            The fitted learner.
-        """
-        with single_thread_blas():
-            return self._fit(X)
-
-    def _fit(self, X):
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
-        Xd = np.ascontiguousarray(dense(X), dtype=np.float64)
+    def _fit(self, Xd):
         n_samples, n_features = Xd.shape
         self._check_fit_params(n_features)
         if self.dict_update == "ksvd" and self.positive_dict:
@@ -439,28 +418,7 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
 
     # -- public API ----------------------------------------------------------------------------
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Learn the dictionary over mini-batches of ``X``, epoch after epoch.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training signals (sparse input is densified).
-        y : Ignored
-            Not used, present for API consistency.
-
-        Returns
-        -------
-        self : MiniBatchDictionaryLearning
-            The fitted learner.
-        """
-        with single_thread_blas():
-            return self._fit(X)
-
-    def _fit(self, X):
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
-        Xd = np.ascontiguousarray(dense(X), dtype=np.float64)
+    def _fit(self, Xd):
         self._init_state(Xd)
         n_samples = Xd.shape[0]
         batch_size = min(self.batch_size, n_samples)

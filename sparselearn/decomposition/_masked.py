@@ -4,21 +4,18 @@ import numbers
 import time
 
 import numpy as np
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import validate_data
 
 from .._core import dictlearn as _dictlearn
 from .._core import omp as _omp
-from ._base import (TRANSFORM_CONSTRAINTS, _BaseSparseCoding, dense, initial_dictionary,
-                    single_thread_blas)
-from ._encode import _sparse_encode
+from ._base import TRANSFORM_CONSTRAINTS, _BaseDictionaryLearner, initial_dictionary
 
 __all__ = ["MaskedDictionaryLearning"]
 
 
-class MaskedDictionaryLearning(_BaseSparseCoding, BaseEstimator):
+class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
     r"""Dictionary learning with the masking objective of Chidambaram et al. (ICML 2023).
 
     At every mini-batch step a fresh random set ``E`` of ``mask_size`` coordinates is drawn
@@ -170,40 +167,15 @@ class MaskedDictionaryLearning(_BaseSparseCoding, BaseEstimator):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def _encode(self, X, dictionary):
+    def _transform_n_nonzero_coefs(self, dictionary):
         n_nonzero = self.transform_n_nonzero_coefs
         if n_nonzero is None and self.transform_algorithm in ("omp", "mp", "iht", "topk"):
             n_nonzero = min(self.n_nonzero_coefs, dictionary.shape[0], dictionary.shape[1])
-        code, _ = _sparse_encode(
-            X, dictionary, algorithm=self.transform_algorithm, penalty=self.transform_penalty,
-            alpha=self.transform_alpha, n_nonzero_coefs=n_nonzero, positive=self.positive_code,
-            max_iter=self.transform_max_iter, n_jobs=self.n_jobs)
-        return code
+        return n_nonzero
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Learn the dictionary with the masked objective.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training signals (sparse input is densified).
-        y : Ignored
-            Not used, present for API consistency.
-
-        Returns
-        -------
-        self : MaskedDictionaryLearning
-            The fitted learner.
-        """
-        with single_thread_blas():
-            return self._fit(X)
-
-    def _fit(self, X):
+    def _fit(self, Xd):
         import numba
 
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
-        Xd = np.ascontiguousarray(dense(X), dtype=np.float64)
         n_samples, n_features = Xd.shape
         mask_size = self.mask_size if self.mask_size is not None else max(round(0.9 * n_features), 1)
         mask_size = min(mask_size, n_features) if self.mask_size is None else mask_size

@@ -77,7 +77,7 @@ def test_threshold_binarizer():
 
 
 def test_dataframe_to_card():
-    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pandas")
     frame = load_haberman(as_frame=True).frame
     X, y = frame.drop(columns="died_within_5y"), frame["died_within_5y"]
     binarizer = ThresholdBinarizer(n_thresholds=2).set_output(transform="pandas")
