@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator
 
 from ._core import datafit as _datafit
 from ._core import linalg as _linalg
+from ._design import as_design
 
 __all__ = ["Datafit", "Quadratic", "Logistic", "Poisson", "Huber", "get_datafit"]
 
@@ -84,8 +85,6 @@ class Datafit(BaseEstimator):
 
     def lipschitz(self, X, sample_weight=None):
         """Per-feature Lipschitz constants of ``grad F`` (``inf`` for Poisson)."""
-        from .solvers._design import as_design
-
         design = as_design(X)
         sw = self._normalized_weights(design.n_samples, sample_weight)
         norms = _linalg.col_sq_norms(*design.arrays, design.n_features, sw)
@@ -93,8 +92,6 @@ class Datafit(BaseEstimator):
 
     def global_lipschitz(self, X, sample_weight=None):
         """Lipschitz constant of ``grad F`` as a function of ``w`` (``inf`` for Poisson)."""
-        from .solvers._design import as_design
-
         design = as_design(X)
         sw = self._normalized_weights(design.n_samples, sample_weight)
         return _datafit.curvature_bound(self._code) * design.spectral_norm_sq(sw)

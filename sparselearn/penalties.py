@@ -17,13 +17,22 @@ from sklearn.base import BaseEstimator
 
 from ._core import prox as _prox
 
-__all__ = ["Penalty", "L1", "L0", "MCP", "SCAD", "Lq", "CEL0", "ElasticNet"]
+__all__ = ["Penalty", "L1", "L0", "MCP", "SCAD", "Lq", "CEL0", "ElasticNet", "LogSum"]
+
+
+PENALTIES = {}
+"""Every penalty class by its short name (``"l1"``, ``"mcp"``, ...), filled as classes are defined;
+``sparse_encode(penalty=name)`` and the dictionary learners look names up here."""
 
 
 class Penalty(BaseEstimator):
     """Base class: a separable penalty ``sum_j pen(w_j)`` with per-feature weights.
 
-    Subclasses set ``_code`` and ``_extra_param`` (the name of their shape parameter, if any).
+    A subclass sets ``_code`` (its section of :mod:`sparselearn._core.prox`), ``name``,
+    ``_extra_param`` (the name of its shape parameter, if any) and declares what the solvers may
+    ask of it: ``convex``, ``accelerated_gradient`` (a finite slope at 0, so the split of the
+    accelerated gradient method applies) and ``needs_curvatures`` (the penalty depends on the
+    datafit's curvature per feature, as CEL0). Solvers ask these attributes, never the class.
     Every penalty has the methods below: its value, prox, distance of ``-grad`` to its
     subdifferential, prox fixed-point score, generalized support and ``alpha_max``.
 
@@ -42,8 +51,21 @@ class Penalty(BaseEstimator):
 
     _code = None
     _extra_param = None
+    #: Short name used by ``sparse_encode(penalty=...)``.
+    name = None
     #: True for penalties whose prox fixed points are global minimizers (convex problems).
     convex = False
+    #: True when ``pen = slope |x| + q(x)`` with ``q`` smooth: ``solver="agd"`` applies.
+    accelerated_gradient = True
+    #: True when the penalty needs the datafit's curvature per feature (``curvatures=``).
+    needs_curvatures = False
+    #: ``c`` when the slope at 0 is ``c alpha`` (``alpha_max`` in closed form); None otherwise.
+    _slope_factor = 1.0
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.name is not None:
+            PENALTIES[cls.name] = cls
 
     def _check(self):
         """Raise a ValueError naming the offending parameter."""
@@ -97,21 +119,14 @@ class Penalty(BaseEstimator):
         """Distance of ``-grad_j`` to the subdifferential of ``pen`` at ``w_j``, per feature."""
         w, params, weights, curvs = self._arrays(np.ravel(w), curvatures)
         grad = np.asarray(grad, dtype=np.float64).ravel()
-        return np.array([
-            _prox.subdiff_distance_1d(self._code, params, weights[j], curvs[j], w[j], grad[j])
-            for j in range(w.shape[0])
-        ])
+        return _prox.subdiff_distances(self._code, params, weights, curvs, w, grad)
 
     def fixed_point_score(self, w, grad, lipschitz, curvatures=None):
         """``L_j |w_j - prox(w_j - grad_j / L_j, 1 / L_j)|`` per feature: 0 at stationary points."""
         w, params, weights, curvs = self._arrays(np.ravel(w), curvatures)
         grad = np.asarray(grad, dtype=np.float64).ravel()
-        lipschitz = np.broadcast_to(np.asarray(lipschitz, dtype=np.float64), w.shape)
-        return np.array([
-            _prox.fixed_point_score_1d(self._code, params, weights[j], curvs[j], w[j], grad[j],
-                                       lipschitz[j])
-            for j in range(w.shape[0])
-        ])
+        lipschitz = np.broadcast_to(np.asarray(lipschitz, dtype=np.float64), w.shape).copy()
+        return _prox.fixed_point_scores(self._code, params, weights, curvs, w, grad, lipschitz)
 
     def generalized_support(self, w):
         """Boolean mask of the features a solution uses (non-zero coefficients)."""
@@ -135,39 +150,21 @@ class Penalty(BaseEstimator):
             return float(np.max(grad0[penalized] / weights[penalized])) / slope
         if lipschitz is None:
             raise ValueError(f"{type(self).__name__}.alpha_max needs the Lipschitz constants.")
-        lipschitz = np.broadcast_to(np.asarray(lipschitz, dtype=np.float64), grad0.shape)
+        lipschitz = np.broadcast_to(np.asarray(lipschitz, dtype=np.float64), grad0.shape).copy()
         curvs = self._curvatures(grad0.shape[0], curvatures)
-        best = 0.0
-        for j in np.flatnonzero(penalized & (lipschitz > 0) & (grad0 > 0)):
-            best = max(best, self._alpha_zero_1d(grad0[j], lipschitz[j], weights[j], curvs[j]))
-        return best
+        return float(_prox.alpha_max(self._code, self._params(), weights, curvs, grad0, lipschitz))
 
-    def _alpha_zero_1d(self, grad, lipschitz, weight, curv):
-        """Bisection for the smallest alpha with prox(grad / L, 1 / L) = 0 on one coordinate."""
+    def zero_threshold(self, curvature):
+        """The correlation ``|r|`` below which a coordinate of curvature ``curvature`` stays at 0:
+        ``curvature`` times the largest ``|v|`` with ``prox(v, 1 / curvature) = 0``."""
+        self._check()
         params = self._params()
-
-        def is_zero(alpha):
-            params[0] = alpha
-            return _prox.prox_1d(self._code, params, weight, curv, grad / lipschitz,
-                                 1.0 / lipschitz) == 0.0
-
-        hi = max(grad, 1e-300)
-        while not is_zero(hi):
-            hi *= 2.0
-        lo = 0.0
-        for _ in range(200):
-            mid = 0.5 * (lo + hi)
-            if is_zero(mid):
-                hi = mid
-            else:
-                lo = mid
-            if hi - lo <= 1e-14 * hi:
-                break
-        return hi
+        return curvature * _prox.prox_zero_boundary(self._code, params, 1.0, curvature, 0.0,
+                                                    1.0 / curvature, False)
 
     def _slope_at_zero(self):
         """Slope of the penalty at 0+ divided by alpha (None: not of the form c alpha |x|)."""
-        return 1.0
+        return self._slope_factor
 
 
 class L1(Penalty):
@@ -190,6 +187,7 @@ class L1(Penalty):
     """
 
     _code = _prox.L1
+    name = "l1"
     convex = True
 
     def __init__(self, alpha=1.0, weights=None, positive=False):
@@ -221,14 +219,14 @@ class L0(Penalty):
     """
 
     _code = _prox.L0
+    name = "l0"
+    accelerated_gradient = False
+    _slope_factor = None
 
     def __init__(self, alpha=1.0, weights=None, positive=False):
         self.alpha = alpha
         self.weights = weights
         self.positive = positive
-
-    def _slope_at_zero(self):
-        return None
 
 
 class MCP(Penalty):
@@ -262,6 +260,7 @@ class MCP(Penalty):
     """
 
     _code = _prox.MCP
+    name = "mcp"
     _extra_param = "gamma"
 
     def __init__(self, alpha=1.0, gamma=3.0, weights=None, positive=False):
@@ -308,6 +307,7 @@ class SCAD(Penalty):
     """
 
     _code = _prox.SCAD
+    name = "scad"
     _extra_param = "gamma"
 
     def __init__(self, alpha=1.0, gamma=3.7, weights=None, positive=False):
@@ -348,6 +348,9 @@ class Lq(Penalty):
     """
 
     _code = _prox.LQ
+    name = "lq"
+    accelerated_gradient = False
+    _slope_factor = None
     _extra_param = "q"
 
     def __init__(self, alpha=1.0, q=0.5, weights=None, positive=False):
@@ -360,9 +363,6 @@ class Lq(Penalty):
         super()._check()
         if not isinstance(self.q, numbers.Real) or not 0 < self.q < 1:
             raise ValueError(f"Lq: q must lie in the open interval (0, 1), got {self.q!r}.")
-
-    def _slope_at_zero(self):
-        return None
 
 
 class CEL0(Penalty):
@@ -399,14 +399,14 @@ class CEL0(Penalty):
     """
 
     _code = _prox.CEL0
+    name = "cel0"
+    needs_curvatures = True
+    _slope_factor = None
 
     def __init__(self, alpha=1.0, weights=None, positive=False):
         self.alpha = alpha
         self.weights = weights
         self.positive = positive
-
-    def _slope_at_zero(self):
-        return None
 
 
 class ElasticNet(Penalty):
@@ -431,6 +431,7 @@ class ElasticNet(Penalty):
     """
 
     _code = _prox.ENET
+    name = "elasticnet"
     _extra_param = "l1_ratio"
     convex = True
 
@@ -449,3 +450,50 @@ class ElasticNet(Penalty):
         if self.l1_ratio == 0:
             raise ValueError("ElasticNet with l1_ratio=0 (ridge) has no alpha_max.")
         return float(self.l1_ratio)
+
+
+class LogSum(Penalty):
+    r"""Log-sum penalty :math:`\alpha \sum_j \log(1 + |x_j| / \varepsilon)`.
+
+    The penalty of reweighted L1 minimization (Candes, Wakin & Boyd, 2008): its slope at 0 is
+    ``alpha / eps`` and it flattens for ``|x| >> eps``, so large coefficients are barely shrunk.
+    Nonconvex; its prox compares the larger root of a quadratic with 0.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Regularization strength, >= 0.
+    eps : float, default=1.0
+        Scale of the logarithm, > 0 (smaller: closer to L0).
+    weights : array-like of shape (n_features,), default=None
+        Per-feature multipliers of ``alpha``.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+
+    References
+    ----------
+    E. J. Candes, M. B. Wakin, S. P. Boyd, "Enhancing sparsity by reweighted l1 minimization",
+    J. Fourier Anal. Appl. 14, 2008.
+
+    Examples
+    --------
+    >>> from sparselearn.penalties import LogSum
+    >>> LogSum(alpha=0.5, eps=1.0).prox([0.3, 3.0], step=1.0)
+    array([0.        , 2.87082869])
+    """
+
+    _code = _prox.LOGSUM
+    name = "logsum"
+    _extra_param = "eps"
+    _slope_factor = None  # the prox is not convex near 0: alpha_max by bisection on the prox
+
+    def __init__(self, alpha=1.0, eps=1.0, weights=None, positive=False):
+        self.alpha = alpha
+        self.eps = eps
+        self.weights = weights
+        self.positive = positive
+
+    def _check(self):
+        super()._check()
+        if not isinstance(self.eps, numbers.Real) or not np.isfinite(self.eps) or self.eps <= 0:
+            raise ValueError(f"LogSum: eps must be a finite number > 0, got {self.eps!r}.")

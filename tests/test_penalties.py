@@ -1,10 +1,11 @@
 import numpy as np
 import pytest
 
-from sparselearn.penalties import CEL0, L0, L1, MCP, SCAD, ElasticNet, Lq
+from sparselearn._core import prox as P
+from sparselearn.penalties import PENALTIES, CEL0, L0, L1, MCP, SCAD, ElasticNet, LogSum, Lq
 
 ALL = [L1(0.5), L0(0.5), MCP(0.5), SCAD(0.5), Lq(0.5, q=0.5), Lq(0.5, q=2 / 3), CEL0(0.5),
-       ElasticNet(0.5, l1_ratio=0.7)]
+       ElasticNet(0.5, l1_ratio=0.7), LogSum(0.5, eps=0.3)]
 
 
 @pytest.mark.parametrize("pen", ALL, ids=repr)
@@ -53,3 +54,51 @@ def test_invalid_parameters_named(pen, name):
 def test_weights_shape_checked():
     with pytest.raises(ValueError, match="weights"):
         L1(weights=[1.0, 2.0]).prox([1.0, 1.0, 1.0], 1.0)
+
+
+def test_every_penalty_class_is_registered_and_tested():
+    assert set(PENALTIES) == {type(pen).name for pen in ALL}
+    for name, cls in PENALTIES.items():
+        assert cls.name == name and cls()._code is not None
+
+
+@pytest.mark.parametrize("pen", ALL, ids=repr)
+def test_derivative_and_slope_match_finite_differences(pen):
+    """The section's derivative (away from 0) and slope at 0 are those of its value."""
+    params, curv, h = pen._params(), 0.8, 1e-6
+    for a in (0.05, 0.3, 0.9, 2.5):
+        fd = (P.value_1d(pen._code, params, 1.0, curv, a + h)
+              - P.value_1d(pen._code, params, 1.0, curv, a - h)) / (2 * h)
+        assert P.derivative_1d(pen._code, params, 1.0, curv, a) == pytest.approx(fd, abs=1e-5)
+    slope = P.slope_at_zero_1d(pen._code, params, 1.0, curv)
+    if np.isfinite(slope):
+        assert slope == pytest.approx(P.value_1d(pen._code, params, 1.0, curv, 1e-7) / 1e-7, rel=1e-5)
+    else:
+        assert P.value_1d(pen._code, params, 1.0, curv, 1e-15) / 1e-15 > 1e3  # infinite slope: the subdifferential at 0 is the whole line
+    assert pen.accelerated_gradient == bool(np.isfinite(slope))
+
+
+@pytest.mark.parametrize("pen", [p for p in ALL if p.accelerated_gradient], ids=repr)
+def test_ag_split_reassembles_the_penalty(pen):
+    """pen(x) = slope |x| + q(x) with q' from the split and |q''| within the declared curvature."""
+    params, curv = pen._params(), 0.8
+    xs = np.linspace(-3.0, 3.0, 6001)
+    slope = P.ag_split_1d(pen._code, params, 1.0, curv, 0.5)[0]
+    dq = np.array([P.ag_split_1d(pen._code, params, 1.0, curv, x)[1] for x in xs])
+    q = np.array([P.value_1d(pen._code, params, 1.0, curv, x) for x in xs]) - slope * np.abs(xs)
+    # q' integrates to q (trapezoid rule) and its slope stays within the curvature bound
+    q_int = np.concatenate([[0.0], np.cumsum(0.5 * (dq[1:] + dq[:-1]) * np.diff(xs))])
+    np.testing.assert_allclose(q_int - q_int[3000], q - q[3000], atol=1e-5)
+    bound = abs(P.curvature_1d(pen._code, params, 1.0, curv))
+    assert np.max(np.abs(np.diff(dq) / np.diff(xs))) <= bound * (1 + 1e-6) + 1e-9
+
+
+def test_logsum_prox_and_alpha_max():
+    pen = LogSum(alpha=0.5, eps=1.0)
+    # stationary point of 0.5 (x - 3)^2 + 0.5 log(1 + x): x^2 - 2x - 2.5 = 0
+    assert pen.prox([3.0], step=1.0)[0] == pytest.approx(1 + np.sqrt(3.5))
+    # in the convex regime of the prox (curvature alpha / eps^2 below 1 / step) alpha_max is
+    # where the slope alpha / eps at 0 equals the largest gradient
+    assert pen.alpha_max(np.array([0.2, -0.6]), lipschitz=1.0) == pytest.approx(0.6, rel=1e-8)
+    with pytest.raises(ValueError, match="eps"):
+        LogSum(eps=0.0).value([1.0])

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sparselearn._core import prox as P
-from sparselearn.penalties import CEL0, L0, L1, MCP, SCAD, ElasticNet, Lq
+from sparselearn.penalties import CEL0, L0, L1, MCP, SCAD, ElasticNet, LogSum, Lq
 
 PENALTIES = [
     L1(alpha=0.7),
@@ -22,6 +22,8 @@ PENALTIES = [
     ElasticNet(alpha=0.7, l1_ratio=0.3),
     MCP(alpha=0.7, gamma=3.0, positive=True),
     Lq(alpha=0.7, q=0.5, positive=True),
+    LogSum(alpha=0.7, eps=0.5),
+    LogSum(alpha=0.7, eps=0.05),
 ]
 GRID = np.linspace(-8.0, 8.0, 16001)
 

@@ -28,38 +28,6 @@ from .linalg import matvec, rmatvec
 
 
 @njit(cache=True)
-def split_penalty(pcode, params, weight, curv, x):
-    """Return ``(alpha_1, q'(x))`` with ``pen(x) = alpha_1 |x| + q(x)`` and ``q`` smooth."""
-    alpha = params[0] * weight
-    ax = abs(x)
-    s = 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
-    if pcode == _prox.L1:
-        return alpha, 0.0
-    if pcode == _prox.MCP:
-        gamma = params[1]
-        if ax < gamma * alpha:
-            return alpha, -x / gamma
-        return alpha, -alpha * s
-    if pcode == _prox.SCAD:
-        gamma = params[1]
-        if ax <= alpha:
-            return alpha, 0.0
-        if ax <= gamma * alpha:
-            return alpha, (alpha * s - x) / (gamma - 1.0)
-        return alpha, -alpha * s
-    if pcode == _prox.ENET:
-        return alpha * params[1], alpha * (1.0 - params[1]) * x
-    # CEL0: a^2 b |x| - a^2 x^2 / 2 on |x| <= b, constant beyond (b = sqrt(2 alpha) / a)
-    if curv <= 0.0 or alpha == 0.0:
-        return 0.0, 0.0
-    slope = sqrt(2.0 * alpha * curv)
-    b = slope / curv
-    if ax <= b:
-        return slope, -curv * x
-    return slope, -slope * s
-
-
-@njit(cache=True)
 def _gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b, n_samples,
               n_features, d, hess):
     z = matvec(X, data, indices, indptr, is_sparse, n_samples, w)
@@ -113,7 +81,7 @@ def accelerated_gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dpar
                                  md_b, n_samples, n_features, d, hess)
         crit = 0.0
         for j in range(n_features):
-            alpha_1, dq = split_penalty(pcode, params, weights[j], curvs[j], md[j])
+            alpha_1, dq = _prox.ag_split_1d(pcode, params, weights[j], curvs[j], md[j])
             g = grad[j] + dq
             l1_params[0] = alpha_1
             ag[j] = _prox.prox_1d(_prox.L1, l1_params, 1.0, 0.0, md[j] - beta * g, beta)

@@ -18,7 +18,7 @@ from numba import njit
 
 from .linalg import (col_axpy, csc_col_axpy, csc_col_dot, csc_col_dot_weighted, dense_col_axpy,
                      dense_col_dot, dense_col_dot_weighted, rmatvec)
-from .prox import optimality_score_1d, prox_1d, value_1d
+from .prox import prox_1d, value_1d
 
 
 @njit(cache=True)
@@ -180,14 +180,3 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
 def full_gradient(X, data, indices, indptr, is_sparse, d, n_features):
     """``X.T @ d``."""
     return rmatvec(X, data, indices, indptr, is_sparse, n_features, d)
-
-
-@njit(cache=True)
-def optimality_scores(grad, w, lipschitz, pcode, params, weights, curvs):
-    """The optimality score of every feature (:func:`sparselearn._core.prox.optimality_score_1d`)."""
-    n_features = w.shape[0]
-    scores = np.empty(n_features)
-    for j in range(n_features):
-        scores[j] = optimality_score_1d(pcode, params, weights[j], curvs[j], w[j], grad[j],
-                                        lipschitz[j])
-    return scores

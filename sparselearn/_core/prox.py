@@ -1,30 +1,46 @@
-"""Separable penalties as cached Numba kernels: value, prox, fixed-point score.
+"""Separable penalties as cached Numba kernels: one section per penalty, then the dispatchers.
 
-A penalty is a small integer ``code`` plus a parameter array ``params`` of length 4:
+A penalty is a small integer ``code`` plus a parameter array ``params`` of length 4,
+``[alpha, shape, -, positive]``:
 
-======  ============================  =====================================
-code    params                        penalty of one coordinate ``x``
-======  ============================  =====================================
-L1      [alpha, -, -, positive]       ``alpha |x|``
-L0      [alpha, -, -, positive]       ``alpha 1{x != 0}``
-MCP     [alpha, gamma, -, positive]   Zhang (2010): ``alpha|x| - x^2/(2 gamma)`` up to ``gamma alpha``
-SCAD    [alpha, gamma, -, positive]   Fan & Li (2001), ``gamma > 2``
-LQ      [alpha, q, -, positive]       ``alpha |x|^q``, ``0 < q < 1``
-CEL0    [alpha, -, -, positive]       Soubies et al. (2015), curvature ``a^2`` per coordinate
-ENET    [alpha, l1_ratio, -, pos.]    ``alpha (l1_ratio |x| + (1 - l1_ratio) x^2 / 2)``
-======  ============================  =====================================
+======  ==============  =================================================================
+code    shape           penalty of one coordinate ``x``
+======  ==============  =================================================================
+L1      -               ``alpha |x|``
+L0      -               ``alpha 1{x != 0}``
+MCP     gamma           Zhang (2010): ``alpha|x| - x^2/(2 gamma)`` up to ``gamma alpha``
+SCAD    gamma           Fan & Li (2001), ``gamma > 2``
+LQ      q               ``alpha |x|^q``, ``0 < q < 1``
+CEL0    -               Soubies et al. (2015), curvature ``a^2`` per coordinate
+ENET    l1_ratio        ``alpha (l1_ratio |x| + (1 - l1_ratio) x^2 / 2)``
+LOGSUM  eps             ``alpha log(1 + |x| / eps)`` (Candes, Wakin & Boyd, 2008)
+======  ==============  =================================================================
 
 Per coordinate ``j`` the kernels also take ``weight`` (multiplies ``alpha``; 0 leaves the coordinate
 unpenalized) and ``curv`` (the datafit curvature ``a_j^2`` along coordinate ``j``, used by CEL0 only).
 ``positive`` (1.0) adds the constraint ``x >= 0``; for these penalties, symmetric and non-decreasing in
 ``|x|``, ``prox_{pen + 1{x >= 0}}(v) = prox_pen(max(v, 0))``.
 
-``prox_1d(code, params, weight, curv, v, step)`` returns a global minimizer of
-``0.5 (x - v)^2 / step + pen(x)``: closed forms in the convex regime, and comparison of the
-candidates (stationary points of each smooth piece, breakpoints, 0) otherwise.
+Each penalty's section defines five functions of the magnitude ``a = |x| >= 0`` and the weighted
+``alpha > 0``, ``shape = params[1]``:
+
+* ``_NAME_value(a, alpha, shape, curv)``: the penalty;
+* ``_NAME_prox(a, t, alpha, shape, curv)``: magnitude of a global minimizer of
+  ``0.5 (x - a)^2 / t + pen(x)``;
+* ``_NAME_derivative(a, alpha, shape, curv)``: the derivative at ``a > 0``;
+* ``_NAME_slope(alpha, shape, curv)``: the right derivative at 0 (``inf`` when the subdifferential
+  at 0 is the whole line, as for L0 and Lq: stationarity is then measured by the prox fixed point);
+* ``_NAME_curvature(alpha, shape, curv)``: with ``pen(x) = slope |x| + q(x)``, a bound on ``|q''|``,
+  negative when ``q`` is concave (the split of the accelerated gradient method, Yang et al. 2023).
+
+The dispatchers at the end of the module (``value_1d``, ``prox_1d``, ``derivative_1d``,
+``slope_at_zero_1d``, ``curvature_1d``) pick the section by code; everything else (vector forms,
+subdifferential distance, fixed-point score, AG split, zero thresholds) is written once on top of
+them. Adding a penalty is a new section, a new code and one line per dispatcher here, plus one
+class in :mod:`sparselearn.penalties` (see the contributor guide).
 """
 
-from math import acos, copysign, cos, fabs, pi, sqrt
+from math import acos, copysign, cos, fabs, inf, log, sqrt
 
 import numpy as np
 from numba import njit
@@ -36,6 +52,7 @@ SCAD = 3
 LQ = 4
 CEL0 = 5
 ENET = 6
+LOGSUM = 7
 
 N_PARAMS = 4
 
@@ -56,74 +73,74 @@ def prox_box(v, lower, upper):
     return min(max(v, lower), upper)
 
 
-@njit(cache=True)
-def _mcp_value(ax, alpha, gamma):
-    if ax <= gamma * alpha:
-        return alpha * ax - ax * ax / (2.0 * gamma)
-    return 0.5 * gamma * alpha * alpha
+# Where the 1-D prox problem is not convex, the prox functions compare the candidates: stationary
+# points of each smooth piece (clipped to it), the breakpoints, and 0.
 
+# ----------------------------------------------------------------------------------------- L1
 
 @njit(cache=True)
-def _scad_value(ax, alpha, gamma):
-    if ax <= alpha:
-        return alpha * ax
-    if ax <= gamma * alpha:
-        return (2.0 * gamma * alpha * ax - ax * ax - alpha * alpha) / (2.0 * (gamma - 1.0))
-    return 0.5 * alpha * alpha * (gamma + 1.0)
+def _l1_value(a, alpha, shape, curv):
+    return alpha * a
 
 
 @njit(cache=True)
-def _cel0_value(ax, alpha, curv):
-    if alpha == 0.0 or ax == 0.0:
-        return 0.0
-    if curv <= 0.0:
-        return alpha
-    b = sqrt(2.0 * alpha / curv)
-    if ax <= b:
-        return alpha - 0.5 * curv * (ax - b) ** 2
+def _l1_prox(a, t, alpha, shape, curv):
+    return max(a - t * alpha, 0.0)
+
+
+@njit(cache=True)
+def _l1_derivative(a, alpha, shape, curv):
     return alpha
 
 
 @njit(cache=True)
-def value_1d(code, params, weight, curv, x):
-    """Penalty of one coordinate ``x`` (``inf`` if ``positive`` and ``x < 0``)."""
-    if params[3] > 0.0 and x < 0.0:
-        return np.inf
-    alpha = params[0] * weight
-    ax = fabs(x)
-    if code == L1:
-        return alpha * ax
-    if code == L0:
-        return alpha if x != 0.0 else 0.0
-    if code == MCP:
-        return _mcp_value(ax, alpha, params[1])
-    if code == SCAD:
-        return _scad_value(ax, alpha, params[1])
-    if code == LQ:
-        return alpha * ax ** params[1]
-    if code == CEL0:
-        return _cel0_value(ax, alpha, curv)
-    # ENET
-    l1_ratio = params[1]
-    return alpha * (l1_ratio * ax + 0.5 * (1.0 - l1_ratio) * x * x)
+def _l1_slope(alpha, shape, curv):
+    return alpha
 
 
 @njit(cache=True)
-def value(code, params, weights, curvs, w):
-    """Penalty of a vector: sum of ``value_1d`` over coordinates."""
-    total = 0.0
-    for j in range(w.shape[0]):
-        if w[j] != 0.0:  # every penalty here is 0 at 0
-            total += value_1d(code, params, weights[j], curvs[j], w[j])
-    return total
+def _l1_curvature(alpha, shape, curv):
+    return 0.0
 
 
-# The prox helpers below work on a >= 0 (= |v|) and return the magnitude of the minimizer.
-# Where the 1-D prox problem is not convex, they compare the candidates: stationary points of
-# each smooth piece (clipped to it), the breakpoints, and 0.
+# ----------------------------------------------------------------------------------------- L0
 
 @njit(cache=True)
-def _prox_mcp(a, t, alpha, gamma):
+def _l0_value(a, alpha, shape, curv):
+    return alpha if a != 0.0 else 0.0
+
+
+@njit(cache=True)
+def _l0_prox(a, t, alpha, shape, curv):
+    return a if a * a > 2.0 * t * alpha else 0.0
+
+
+@njit(cache=True)
+def _l0_derivative(a, alpha, shape, curv):
+    return 0.0
+
+
+@njit(cache=True)
+def _l0_slope(alpha, shape, curv):
+    return inf
+
+
+@njit(cache=True)
+def _l0_curvature(alpha, shape, curv):
+    return 0.0
+
+
+# ---------------------------------------------------------------------------------------- MCP
+
+@njit(cache=True)
+def _mcp_value(a, alpha, gamma, curv):
+    if a <= gamma * alpha:
+        return alpha * a - a * a / (2.0 * gamma)
+    return 0.5 * gamma * alpha * alpha
+
+
+@njit(cache=True)
+def _mcp_prox(a, t, alpha, gamma, curv):
     if t < gamma:  # strongly convex prox problem: firm thresholding
         if a <= t * alpha:
             return 0.0
@@ -138,7 +155,33 @@ def _prox_mcp(a, t, alpha, gamma):
 
 
 @njit(cache=True)
-def _prox_scad(a, t, alpha, gamma):
+def _mcp_derivative(a, alpha, gamma, curv):
+    return max(alpha - a / gamma, 0.0)
+
+
+@njit(cache=True)
+def _mcp_slope(alpha, gamma, curv):
+    return alpha
+
+
+@njit(cache=True)
+def _mcp_curvature(alpha, gamma, curv):
+    return -1.0 / gamma
+
+
+# --------------------------------------------------------------------------------------- SCAD
+
+@njit(cache=True)
+def _scad_value(a, alpha, gamma, curv):
+    if a <= alpha:
+        return alpha * a
+    if a <= gamma * alpha:
+        return (2.0 * gamma * alpha * a - a * a - alpha * alpha) / (2.0 * (gamma - 1.0))
+    return 0.5 * alpha * alpha * (gamma + 1.0)
+
+
+@njit(cache=True)
+def _scad_prox(a, t, alpha, gamma, curv):
     if t < gamma - 1.0:
         if a <= alpha * (1.0 + t):
             return max(a - t * alpha, 0.0)
@@ -150,11 +193,35 @@ def _prox_scad(a, t, alpha, gamma):
     best = 0.0
     f_best = 0.5 * a * a / t
     for cand in (min(max(a - t * alpha, 0.0), alpha), alpha, gamma * alpha, max(a, gamma * alpha)):
-        f = 0.5 * (cand - a) ** 2 / t + _scad_value(cand, alpha, gamma)
+        f = 0.5 * (cand - a) ** 2 / t + _scad_value(cand, alpha, gamma, curv)
         if f < f_best:
             best = cand
             f_best = f
     return best
+
+
+@njit(cache=True)
+def _scad_derivative(a, alpha, gamma, curv):
+    if a <= alpha:
+        return alpha
+    return max(gamma * alpha - a, 0.0) / (gamma - 1.0)
+
+
+@njit(cache=True)
+def _scad_slope(alpha, gamma, curv):
+    return alpha
+
+
+@njit(cache=True)
+def _scad_curvature(alpha, gamma, curv):
+    return -1.0 / (gamma - 1.0)
+
+
+# ----------------------------------------------------------------------------------------- Lq
+
+@njit(cache=True)
+def _lq_value(a, alpha, q, curv):
+    return alpha * a**q
 
 
 @njit(cache=True)
@@ -239,9 +306,38 @@ def _prox_lq(a, t, alpha, q):
 
 
 @njit(cache=True)
-def _prox_cel0(a, t, alpha, curv):
+def _lq_derivative(a, alpha, q, curv):
+    return alpha * q * a ** (q - 1.0)
+
+
+@njit(cache=True)
+def _lq_slope(alpha, q, curv):
+    return inf
+
+
+@njit(cache=True)
+def _lq_curvature(alpha, q, curv):
+    return 0.0
+
+
+# --------------------------------------------------------------------------------------- CEL0
+
+@njit(cache=True)
+def _cel0_value(a, alpha, shape, curv):
+    if a == 0.0:
+        return 0.0
+    if curv <= 0.0:
+        return alpha
+    b = sqrt(2.0 * alpha / curv)
+    if a <= b:
+        return alpha - 0.5 * curv * (a - b) ** 2
+    return alpha
+
+
+@njit(cache=True)
+def _cel0_prox(a, t, alpha, shape, curv):
     if curv <= 0.0:  # no curvature information: CEL0 degenerates to L0
-        return a if a * a > 2.0 * t * alpha else 0.0
+        return _l0_prox(a, t, alpha, shape, curv)
     b = sqrt(2.0 * alpha / curv)
     best = 0.0
     f_best = 0.5 * a * a / t
@@ -249,11 +345,119 @@ def _prox_cel0(a, t, alpha, curv):
     # stationary point of 0.5 (x - a)^2 / t + alpha - curv (x - b)^2 / 2 on [0, b] (if convex)
     inner = min(max((a - t * curv * b) / denom, 0.0), b) if denom > 0.0 else 0.0
     for cand in (inner, b, max(a, b)):
-        f = 0.5 * (cand - a) ** 2 / t + _cel0_value(cand, alpha, curv)
+        f = 0.5 * (cand - a) ** 2 / t + _cel0_value(cand, alpha, shape, curv)
         if f < f_best:
             best = cand
             f_best = f
     return best
+
+
+@njit(cache=True)
+def _cel0_derivative(a, alpha, shape, curv):
+    if curv <= 0.0:
+        return 0.0
+    return curv * max(sqrt(2.0 * alpha / curv) - a, 0.0)
+
+
+@njit(cache=True)
+def _cel0_slope(alpha, shape, curv):
+    return sqrt(2.0 * alpha * curv) if curv > 0.0 else inf
+
+
+@njit(cache=True)
+def _cel0_curvature(alpha, shape, curv):
+    return -curv
+
+
+# -------------------------------------------------------------------------------- elastic net
+
+@njit(cache=True)
+def _enet_value(a, alpha, l1_ratio, curv):
+    return alpha * (l1_ratio * a + 0.5 * (1.0 - l1_ratio) * a * a)
+
+
+@njit(cache=True)
+def _enet_prox(a, t, alpha, l1_ratio, curv):
+    return max(a - t * alpha * l1_ratio, 0.0) / (1.0 + t * alpha * (1.0 - l1_ratio))
+
+
+@njit(cache=True)
+def _enet_derivative(a, alpha, l1_ratio, curv):
+    return alpha * (l1_ratio + (1.0 - l1_ratio) * a)
+
+
+@njit(cache=True)
+def _enet_slope(alpha, l1_ratio, curv):
+    return alpha * l1_ratio
+
+
+@njit(cache=True)
+def _enet_curvature(alpha, l1_ratio, curv):
+    return alpha * (1.0 - l1_ratio)
+
+
+# ------------------------------------------------------------------------------------ log-sum
+
+@njit(cache=True)
+def _logsum_value(a, alpha, eps, curv):
+    return alpha * log(1.0 + a / eps)
+
+
+@njit(cache=True)
+def _logsum_prox(a, t, alpha, eps, curv):
+    # stationary points on x > 0: (x - a)(eps + x) + t alpha = 0; the larger root is the local
+    # minimum, compared with 0
+    disc = (a + eps) ** 2 - 4.0 * t * alpha
+    if disc < 0.0:
+        return 0.0
+    x = 0.5 * (a - eps + sqrt(disc))
+    if x <= 0.0:
+        return 0.0
+    if 0.5 * (x - a) ** 2 / t + alpha * log(1.0 + x / eps) < 0.5 * a * a / t:
+        return x
+    return 0.0
+
+
+@njit(cache=True)
+def _logsum_derivative(a, alpha, eps, curv):
+    return alpha / (eps + a)
+
+
+@njit(cache=True)
+def _logsum_slope(alpha, eps, curv):
+    return alpha / eps
+
+
+@njit(cache=True)
+def _logsum_curvature(alpha, eps, curv):
+    return -alpha / (eps * eps)
+
+
+# -------------------------------------------------------------------------------- dispatchers
+
+@njit(cache=True)
+def value_1d(code, params, weight, curv, x):
+    """Penalty of one coordinate ``x`` (``inf`` if ``positive`` and ``x < 0``)."""
+    if params[3] > 0.0 and x < 0.0:
+        return np.inf
+    alpha = params[0] * weight
+    a = fabs(x)
+    shape = params[1]
+    if code == L1:
+        return _l1_value(a, alpha, shape, curv)
+    if code == L0:
+        return _l0_value(a, alpha, shape, curv)
+    if code == MCP:
+        return _mcp_value(a, alpha, shape, curv)
+    if code == SCAD:
+        return _scad_value(a, alpha, shape, curv)
+    if code == LQ:
+        return _lq_value(a, alpha, shape, curv)
+    if code == CEL0:
+        return _cel0_value(a, alpha, shape, curv) if alpha > 0.0 else 0.0
+    if code == ENET:
+        return _enet_value(a, alpha, shape, curv)
+    return _logsum_value(a, alpha, shape, curv)
 
 
 @njit(cache=True)
@@ -262,25 +466,111 @@ def prox_1d(code, params, weight, curv, v, step):
     if params[3] > 0.0 and v <= 0.0:
         return 0.0
     alpha = params[0] * weight
-    if code == L1:
-        return soft_threshold(v, step * alpha)
-    if code == L0:
-        return v if v * v > 2.0 * step * alpha else 0.0
-    if code == ENET:
-        l1_ratio = params[1]
-        return soft_threshold(v, step * alpha * l1_ratio) / (1.0 + step * alpha * (1.0 - l1_ratio))
     if alpha == 0.0:
         return v
     a = fabs(v)
-    if code == MCP:
-        x = _prox_mcp(a, step, alpha, params[1])
+    shape = params[1]
+    if code == L1:
+        x = _l1_prox(a, step, alpha, shape, curv)
+    elif code == L0:
+        x = _l0_prox(a, step, alpha, shape, curv)
+    elif code == MCP:
+        x = _mcp_prox(a, step, alpha, shape, curv)
     elif code == SCAD:
-        x = _prox_scad(a, step, alpha, params[1])
+        x = _scad_prox(a, step, alpha, shape, curv)
     elif code == LQ:
-        x = _prox_lq(a, step, alpha, params[1])
+        x = _prox_lq(a, step, alpha, shape)
+    elif code == CEL0:
+        x = _cel0_prox(a, step, alpha, shape, curv)
+    elif code == ENET:
+        x = _enet_prox(a, step, alpha, shape, curv)
     else:
-        x = _prox_cel0(a, step, alpha, curv)
-    return copysign(x, v)
+        x = _logsum_prox(a, step, alpha, shape, curv)
+    return copysign(x, v) if x != 0.0 else 0.0
+
+
+@njit(cache=True)
+def derivative_1d(code, params, weight, curv, a):
+    """Derivative of the weighted penalty at ``a > 0``."""
+    alpha = params[0] * weight
+    shape = params[1]
+    if alpha == 0.0:
+        return 0.0
+    if code == L1:
+        return _l1_derivative(a, alpha, shape, curv)
+    if code == L0:
+        return _l0_derivative(a, alpha, shape, curv)
+    if code == MCP:
+        return _mcp_derivative(a, alpha, shape, curv)
+    if code == SCAD:
+        return _scad_derivative(a, alpha, shape, curv)
+    if code == LQ:
+        return _lq_derivative(a, alpha, shape, curv)
+    if code == CEL0:
+        return _cel0_derivative(a, alpha, shape, curv)
+    if code == ENET:
+        return _enet_derivative(a, alpha, shape, curv)
+    return _logsum_derivative(a, alpha, shape, curv)
+
+
+@njit(cache=True)
+def slope_at_zero_1d(code, params, weight, curv):
+    """Right derivative of the weighted penalty at 0 (``inf``: the subdifferential is the line)."""
+    alpha = params[0] * weight
+    shape = params[1]
+    if alpha == 0.0:
+        return 0.0
+    if code == L1:
+        return _l1_slope(alpha, shape, curv)
+    if code == L0:
+        return _l0_slope(alpha, shape, curv)
+    if code == MCP:
+        return _mcp_slope(alpha, shape, curv)
+    if code == SCAD:
+        return _scad_slope(alpha, shape, curv)
+    if code == LQ:
+        return _lq_slope(alpha, shape, curv)
+    if code == CEL0:
+        return _cel0_slope(alpha, shape, curv)
+    if code == ENET:
+        return _enet_slope(alpha, shape, curv)
+    return _logsum_slope(alpha, shape, curv)
+
+
+@njit(cache=True)
+def curvature_1d(code, params, weight, curv):
+    """Bound on ``|q''|`` for ``pen = slope |x| + q(x)``, negative when ``q`` is concave."""
+    alpha = params[0] * weight
+    shape = params[1]
+    if alpha == 0.0:
+        return 0.0
+    if code == L1:
+        return _l1_curvature(alpha, shape, curv)
+    if code == L0:
+        return _l0_curvature(alpha, shape, curv)
+    if code == MCP:
+        return _mcp_curvature(alpha, shape, curv)
+    if code == SCAD:
+        return _scad_curvature(alpha, shape, curv)
+    if code == LQ:
+        return _lq_curvature(alpha, shape, curv)
+    if code == CEL0:
+        return _cel0_curvature(alpha, shape, curv)
+    if code == ENET:
+        return _enet_curvature(alpha, shape, curv)
+    return _logsum_curvature(alpha, shape, curv)
+
+
+# ------------------------------------------------------------- written once for every penalty
+
+@njit(cache=True)
+def value(code, params, weights, curvs, w):
+    """Penalty of a vector: sum of ``value_1d`` over coordinates."""
+    total = 0.0
+    for j in range(w.shape[0]):
+        if w[j] != 0.0:  # every penalty here is 0 at 0
+            total += value_1d(code, params, weights[j], curvs[j], w[j])
+    return total
 
 
 @njit(cache=True)
@@ -297,49 +587,17 @@ def subdiff_distance_1d(code, params, weight, curv, x, grad):
     """Distance of ``-grad`` to the (Frechet) subdifferential of the penalty at ``x``.
 
     For L0 and Lq the subdifferential at 0 is the whole line, so the distance there is 0: use
-    ``fixed_point_score`` to rank or stop on those penalties.
+    ``fixed_point_score_1d`` to rank or stop on those penalties.
     """
-    alpha = params[0] * weight
     positive = params[3] > 0.0
     if x == 0.0:
-        if code == L0 or code == LQ:
-            return 0.0 if alpha > 0.0 else fabs(grad)
-        if code == CEL0:
-            slope = sqrt(2.0 * alpha * curv) if curv > 0.0 else np.inf
-        elif code == ENET:
-            slope = alpha * params[1]
-        else:  # L1, MCP, SCAD: right derivative alpha at 0
-            slope = alpha
+        slope = slope_at_zero_1d(code, params, weight, curv)
         if positive:
             return max(-grad - slope, 0.0)
         return max(fabs(grad) - slope, 0.0)
     if positive and x < 0.0:
         return np.inf
-    ax = fabs(x)
-    s = 1.0 if x > 0.0 else -1.0
-    if code == L1:
-        deriv = alpha * s
-    elif code == L0:
-        deriv = 0.0
-    elif code == MCP:
-        deriv = s * max(alpha - ax / params[1], 0.0)
-    elif code == SCAD:
-        gamma = params[1]
-        if ax <= alpha:
-            deriv = alpha * s
-        else:
-            deriv = s * max(gamma * alpha - ax, 0.0) / (gamma - 1.0)
-    elif code == LQ:
-        deriv = s * alpha * params[1] * ax ** (params[1] - 1.0)
-    elif code == CEL0:
-        if curv > 0.0 and alpha > 0.0:
-            b = sqrt(2.0 * alpha / curv)
-            deriv = s * curv * max(b - ax, 0.0)
-        else:
-            deriv = 0.0
-    else:
-        deriv = alpha * (params[1] * s + (1.0 - params[1]) * x)
-    return fabs(grad + deriv)
+    return fabs(grad + copysign(derivative_1d(code, params, weight, curv, fabs(x)), x))
 
 
 @njit(cache=True)
@@ -357,15 +615,119 @@ def optimality_score_1d(code, params, weight, curv, x, grad, lipschitz):
     """Stationarity violation used by the solvers to stop and to rank features.
 
     The distance to the Frechet subdifferential for penalties with a finite slope at 0 (L1,
-    elastic net, MCP, SCAD, CEL0): it does not depend on a step size, whereas a prox fixed point
-    with a step above ``gamma`` (MCP) is stricter than stationarity. For L0 and Lq, whose
-    subdifferential at 0 is the whole line, the prox fixed-point score (step ``1 / lipschitz``).
+    elastic net, MCP, SCAD, CEL0, log-sum): it does not depend on a step size, whereas a prox
+    fixed point with a step above ``gamma`` (MCP) is stricter than stationarity. For L0 and Lq,
+    whose subdifferential at 0 is the whole line, the prox fixed-point score (step
+    ``1 / lipschitz``).
     """
-    if code == L0 or code == LQ:
+    if slope_at_zero_1d(code, params, weight, curv) == inf:
         return fixed_point_score_1d(code, params, weight, curv, x, grad, lipschitz)
     return subdiff_distance_1d(code, params, weight, curv, x, grad)
 
 
 @njit(cache=True)
-def is_convex(code):
-    return code == L1 or code == ENET
+def subdiff_distances(code, params, weights, curvs, w, grad):
+    """``subdiff_distance_1d`` of every coordinate."""
+    out = np.empty(w.shape[0])
+    for j in range(w.shape[0]):
+        out[j] = subdiff_distance_1d(code, params, weights[j], curvs[j], w[j], grad[j])
+    return out
+
+
+@njit(cache=True)
+def fixed_point_scores(code, params, weights, curvs, w, grad, lipschitz):
+    """``fixed_point_score_1d`` of every coordinate (``lipschitz`` per coordinate)."""
+    out = np.empty(w.shape[0])
+    for j in range(w.shape[0]):
+        out[j] = fixed_point_score_1d(code, params, weights[j], curvs[j], w[j], grad[j],
+                                      lipschitz[j])
+    return out
+
+
+@njit(cache=True)
+def optimality_scores(code, params, weights, curvs, w, grad, lipschitz):
+    """``optimality_score_1d`` of every coordinate (``lipschitz`` per coordinate)."""
+    out = np.empty(w.shape[0])
+    for j in range(w.shape[0]):
+        out[j] = optimality_score_1d(code, params, weights[j], curvs[j], w[j], grad[j],
+                                     lipschitz[j])
+    return out
+
+
+@njit(cache=True)
+def ag_split_1d(code, params, weight, curv, x):
+    """``(alpha_1, q'(x))`` with ``pen(x) = alpha_1 |x| + q(x)``, ``q`` smooth (penalties with a
+    finite slope at 0; Yang, Asgharian & Bhatnagar 2023, Section 2)."""
+    slope = slope_at_zero_1d(code, params, weight, curv)
+    if slope == inf:  # degenerate CEL0 coordinate (no curvature): left unpenalized by the split
+        return 0.0, 0.0
+    if x == 0.0:
+        return slope, 0.0
+    dq = derivative_1d(code, params, weight, curv, fabs(x)) - slope  # <= 0 when q is concave
+    return slope, dq if x > 0.0 else -dq
+
+
+@njit(cache=True)
+def ag_lipschitz(code, params, weights, curvs, lipschitz):
+    """Step constant of the split problem: ``lipschitz`` plus the largest curvature of a convex
+    ``q``, or ``max(lipschitz, |q''|)`` for a concave ``q`` (Yang et al. 2023)."""
+    convex = 0.0
+    concave = 0.0
+    for j in range(weights.shape[0]):
+        c = curvature_1d(code, params, weights[j], curvs[j])
+        convex = max(convex, c)
+        concave = max(concave, -c)
+    return max(lipschitz + convex, concave)
+
+
+@njit(cache=True)
+def prox_zero_boundary(code, params, weight, curv, v, step, over_alpha):
+    """Boundary of the set where ``prox(v, step) = 0``, by bisection (the prox is monotone).
+
+    ``over_alpha``: the smallest ``alpha`` (``params[0]``) that maps ``v`` to 0; otherwise the
+    largest ``|v|`` mapped to 0 at the given ``alpha``.
+    """
+    p = params.copy()
+    p[3] = 0.0
+    if over_alpha:  # zero for alpha >= boundary
+        lo, hi = 0.0, max(fabs(v), 1e-300)
+        p[0] = hi
+        while prox_1d(code, p, weight, curv, v, step) != 0.0 and hi < 1e300:
+            hi *= 2.0
+            p[0] = hi
+    else:  # zero for |v| <= boundary
+        lo, hi = 0.0, 1.0
+        while prox_1d(code, p, weight, curv, hi, step) == 0.0 and hi < 1e300:
+            hi *= 2.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if over_alpha:
+            p[0] = mid
+            zero = prox_1d(code, p, weight, curv, v, step) == 0.0
+            if zero:
+                hi = mid
+            else:
+                lo = mid
+        else:
+            zero = prox_1d(code, p, weight, curv, mid, step) == 0.0
+            if zero:
+                lo = mid
+            else:
+                hi = mid
+        if hi - lo <= 1e-14 * hi:
+            break
+    return hi if over_alpha else lo
+
+
+@njit(cache=True)
+def alpha_max(code, params, weights, curvs, grad0, lipschitz):
+    """Smallest ``alpha`` for which ``w = 0`` is a prox fixed point (coordinate steps
+    ``1 / lipschitz_j``), given the gradient ``grad0`` at 0: the largest per-coordinate
+    :func:`prox_zero_boundary` over ``alpha``."""
+    best = 0.0
+    for j in range(grad0.shape[0]):
+        g = fabs(grad0[j])
+        if weights[j] > 0.0 and lipschitz[j] > 0.0 and g > 0.0:
+            best = max(best, prox_zero_boundary(code, params, weights[j], curvs[j],
+                                                g / lipschitz[j], 1.0 / lipschitz[j], True))
+    return best

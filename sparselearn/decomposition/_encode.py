@@ -18,13 +18,11 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 
 from .._core import coding as _coding
 from .._core import omp as _omp
-from .._core import prox as _prox
-from ..penalties import CEL0, L0, L1, MCP, SCAD, Lq, Penalty
+from ..penalties import L1, PENALTIES, Penalty
 
 __all__ = ["sparse_encode"]
 
 ALGORITHMS = ("omp", "mp", "iht", "topk", "fista", "cd", "threshold", "lasso_cd", "lasso_lars")
-PENALTIES = {"l1": L1, "l0": L0, "mcp": MCP, "scad": SCAD, "lq": Lq, "cel0": CEL0}
 
 
 @validate_params(
@@ -88,7 +86,7 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
         * ``"fista"``: FISTA with restart on the penalized problem (any ``penalty``);
         * ``"lasso_cd"``, ``"lasso_lars"``: scikit-learn's names, both solved as ``"cd"`` with
           the L1 penalty (same optimum).
-    penalty : {"l1", "l0", "mcp", "scad", "lq", "cel0"} or Penalty, default="l1"
+    penalty : {"l1", "l0", "mcp", "scad", "lq", "cel0", "elasticnet", "logsum"} or Penalty, default="l1"
         Penalty of ``"cd"`` / ``"fista"``. A string builds the penalty of
         :mod:`sparselearn.penalties` with its default shape parameters (MCP ``gamma=3``, SCAD
         ``gamma=3.7``, Lq ``q=1/2``); pass an object (e.g. ``MCP(alpha=0.1, gamma=2.0)``) to choose
@@ -194,27 +192,6 @@ def _make_penalty(penalty, alpha, positive):
         pen.set_params(positive=True)
     pen._check()
     return pen
-
-
-def _zero_threshold(pen, curv):
-    """Largest ``|v|`` with ``prox(v, step=1/curv) = 0`` for one coordinate of curvature ``curv``:
-    the correlation ``|r| = curv |v|`` below which coordinate descent keeps an atom off."""
-    params = pen._params()
-    params[3] = 0.0
-    step = 1.0 / curv
-    hi = 1.0
-    while _prox.prox_1d(pen._code, params, 1.0, curv, hi, step) == 0.0 and hi < 1e300:
-        hi *= 2.0
-    lo = 0.0
-    for _ in range(100):
-        mid = 0.5 * (lo + hi)
-        if _prox.prox_1d(pen._code, params, 1.0, curv, mid, step) == 0.0:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo <= 1e-12 * hi:
-            break
-    return curv * lo
 
 
 def _threads(n_jobs):
@@ -347,7 +324,7 @@ def _penalized(gram, cov, algorithm, pen, init, max_iter, tol):
         codes = np.zeros((n_samples, n_components))
         if init == "l1" and not pen.convex:
             # warm start: the L1 problem whose zero threshold matches the penalty's
-            l1 = L1(alpha=_zero_threshold(pen, float(np.median(curvs))), weights=pen.weights,
+            l1 = L1(alpha=pen.zero_threshold(float(np.median(curvs))), weights=pen.weights,
                     positive=pen.positive)
             codes, _ = _penalized(gram, cov, algorithm, l1, "zeros", max_iter, tol)
     else:

@@ -4,17 +4,16 @@ import numbers
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
 from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._core import datafit as _datafit_kernels
+from .._design import Design
 from ..datafits import get_datafit
-from ..solvers import absolute_tol, gradient_at_start
-from ..solvers._design import as_design
+from ..solvers import alpha_max, fit_path
 from ._estimators import SparseRegressor
-from ._path import _alpha_grid, _path, alpha_max
+from ._path import _alpha_grid, check_alphas
 from ._validation import check_penalty, normalized_sample_weight
 
 __all__ = ["SparseRegressorCV"]
@@ -24,17 +23,12 @@ def _fold_losses(X, y, sw, train, test, datafit, penalty, alphas, fit_intercept,
                  max_iter):
     """Path on the training fold; the datafit's mean loss on the test fold for each alpha."""
     sw_train = sw[train] / sw[train].sum()
-    sw_test = sw[test] / sw[test].sum()
-    y_train = y[train]
-    design = as_design(X[train], check_finite=False)
-    b0, grad0, _ = gradient_at_start(design, y_train, sw_train, datafit, fit_intercept)
-    coefs, info = _path(design, y_train, sw_train, datafit, penalty, alphas, fit_intercept, solver,
-                        absolute_tol(tol, grad0), max_iter, None, b0, 0, warn=False)
-    Z = np.asarray(X[test] @ coefs) + info["intercepts"]
-    return np.array([
-        _datafit_kernels.value(datafit._code, datafit._params(), y[test], Z[:, k], sw_test)
-        for k in range(len(alphas))
-    ])
+    coefs, intercepts, _ = fit_path(
+        Design(X[train], check_finite=False), y[train], sw_train, datafit, penalty, alphas,
+        fit_intercept=fit_intercept, solver=solver, tol=tol, max_iter=max_iter, warn=False,
+        check_input=False)
+    Z = np.asarray(X[test] @ coefs) + intercepts
+    return np.array([datafit.value(y[test], Z[:, k], sw[test]) for k in range(len(alphas))])
 
 
 class SparseRegressorCV(RegressorMixin, BaseEstimator):
@@ -159,14 +153,11 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         X64 = X.astype(np.float64) if X.dtype != np.float64 else X
         if hasattr(X64, "tocsr"):
             X64 = X64.tocsr()  # row slicing for the folds
-        design = as_design(X64, check_finite=False)
-        a_max, b0, grad0 = alpha_max(design, y64, sw, datafit, penalty, self.fit_intercept)
-        if self.alphas is None:
-            alphas = _alpha_grid(a_max, self.n_alphas, self.eps)
-        else:
-            alphas = np.sort(np.asarray(self.alphas, dtype=np.float64).ravel())[::-1]
-            if alphas.size == 0 or np.any(~np.isfinite(alphas)) or np.any(alphas < 0):
-                raise ValueError("alphas must be a non-empty array of finite values >= 0.")
+        design = Design(X64, check_finite=False)
+        a_max, start = alpha_max(design, y64, sw, datafit, penalty, self.fit_intercept,
+                                 check_input=False)
+        alphas = (_alpha_grid(a_max, self.n_alphas, self.eps) if self.alphas is None
+                  else check_alphas(self.alphas))
         folds = list(check_cv(self.cv).split(X64, y64))
         losses = Parallel(n_jobs=self.n_jobs)(
             delayed(_fold_losses)(X64, y64, sw, train, test, datafit, penalty, alphas,
@@ -183,14 +174,15 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         for k in range(len(folds)):
             self.cv_results_[f"split{k}_test_loss"] = self.mse_path_[:, k]
         # refit along the path down to alpha_ (warm starts keep nonconvex fits on the same branch)
-        coefs, info = _path(design, y64, sw, datafit, penalty, alphas[: best + 1],
-                            self.fit_intercept, self.solver, absolute_tol(self.tol, grad0),
-                            self.max_iter, None, b0, self.verbose)
-        estimator = SparseRegressor(penalty=penalty.set_params(alpha=self.alpha_),
+        coefs, intercepts, info = fit_path(
+            design, y64, sw, datafit, penalty, alphas[: best + 1], fit_intercept=self.fit_intercept,
+            solver=self.solver, tol=self.tol, max_iter=self.max_iter, start=start,
+            verbose=self.verbose, check_input=False)
+        estimator = SparseRegressor(penalty=clone(penalty).set_params(alpha=self.alpha_),
                                     datafit=self.datafit, fit_intercept=self.fit_intercept,
                                     solver=self.solver, tol=self.tol, max_iter=self.max_iter)
         estimator.coef_ = coefs[:, -1].astype(X.dtype, copy=False)
-        estimator.intercept_ = float(info["intercepts"][-1])
+        estimator.intercept_ = float(intercepts[-1])
         estimator.n_iter_ = int(info["n_iter"][-1])
         estimator.n_features_in_ = X.shape[1]
         self.estimator_ = estimator

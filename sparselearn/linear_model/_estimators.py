@@ -9,9 +9,9 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._design import Design
 from ..datafits import Datafit, Poisson, get_datafit
-from ..solvers import SOLVERS, absolute_tol, gradient_at_start, solve
-from ..solvers._design import as_design
+from ..solvers import SOLVERS, fit_path
 from ._validation import check_penalty, normalized_sample_weight
 
 __all__ = ["SparseRegressor", "SparseClassifier"]
@@ -149,13 +149,14 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
         datafit = get_datafit(self.datafit)
         y64 = datafit.check_target(np.asarray(y, dtype=np.float64))
         sw = normalized_sample_weight(sample_weight, X)
-        design = as_design(X, check_finite=False)
-        b0, grad0, _ = gradient_at_start(design, y64, sw, datafit, self.fit_intercept)
-        w0, b0 = self._initial_point(X.shape[1], b0)
-        w, b, info = solve(design, y64, sw, datafit, penalty, w0, b0,
-                           fit_intercept=self.fit_intercept, solver=self.solver,
-                           tol=absolute_tol(self.tol, grad0), max_iter=self.max_iter,
-                           verbose=self.verbose)
+        design = Design(X, check_finite=False)
+        w0, b0 = self._initial_point(X.shape[1])
+        coefs, intercepts, info = fit_path(
+            design, y64, sw, datafit, penalty, fit_intercept=self.fit_intercept,
+            solver=self.solver, tol=self.tol, max_iter=self.max_iter, coef_init=w0,
+            intercept_init=b0, verbose=self.verbose, check_input=False)
+        w, b = coefs[:, 0], intercepts[0]
+        info = {key: val[0] for key, val in info.items()}
         self.coef_ = w.astype(X.dtype, copy=False)
         self.intercept_ = float(b)
         self.n_iter_ = info["n_iter"]
@@ -163,10 +164,11 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
         self.objective_ = info["objective"]
         return self
 
-    def _initial_point(self, n_features, b0):
+    def _initial_point(self, n_features):
+        """The previous fit with ``warm_start``, else ``(None, None)`` (zero, intercept-only)."""
         if self.warm_start and hasattr(self, "coef_") and self.coef_.shape == (n_features,):
             return np.asarray(self.coef_, dtype=np.float64), self.intercept_
-        return np.zeros(n_features), b0
+        return None, None
 
     def predict(self, X):
         """Predict: ``X @ coef_ + intercept_`` (``exp`` of it for the Poisson datafit).
@@ -291,7 +293,7 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         penalty = check_penalty(self.penalty)
         datafit = get_datafit("logistic")
         sw = normalized_sample_weight(sample_weight, X)
-        design = as_design(X, check_finite=False)
+        design = Design(X, check_finite=False)
         n_problems = 1 if classes.size == 2 else classes.size
         warm = (self.warm_start and hasattr(self, "coef_")
                 and self.coef_.shape == (n_problems, X.shape[1]))
@@ -301,15 +303,12 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         for k in range(n_problems):
             positive = 1 if n_problems == 1 else k
             y_pm = np.where(y_enc == positive, 1.0, -1.0)
-            b0, grad0, _ = gradient_at_start(design, y_pm, sw, datafit, self.fit_intercept)
-            w0 = np.zeros(X.shape[1])
-            if warm:
-                w0, b0 = np.asarray(self.coef_[k], dtype=np.float64), float(self.intercept_[k])
-            w, b, info = solve(design, y_pm, sw, datafit, penalty, w0, b0,
-                               fit_intercept=self.fit_intercept, solver=self.solver,
-                               tol=absolute_tol(self.tol, grad0), max_iter=self.max_iter,
-                               verbose=self.verbose)
-            coefs[k], intercepts[k], n_iters[k] = w, b, info["n_iter"]
+            w0, b0 = (self.coef_[k], self.intercept_[k]) if warm else (None, None)
+            coef, intercept, info = fit_path(
+                design, y_pm, sw, datafit, penalty, fit_intercept=self.fit_intercept,
+                solver=self.solver, tol=self.tol, max_iter=self.max_iter, coef_init=w0,
+                intercept_init=b0, verbose=self.verbose, check_input=False)
+            coefs[k], intercepts[k], n_iters[k] = coef[:, 0], intercept[0], info["n_iter"][0]
         self.classes_ = classes
         self.coef_ = coefs.astype(X.dtype, copy=False)
         self.intercept_ = intercepts

@@ -1,27 +1,13 @@
 """Regularization paths: geometric alpha grid from alpha_max, warm starts."""
 
 import numpy as np
-from sklearn.base import clone
 
+from .._design import Design
 from ..datafits import get_datafit
-from ..solvers import absolute_tol, gradient_at_start, solve
-from ..solvers._design import as_design
-from ..solvers.working_set import curvatures_for
-from ._validation import check_penalty, check_Xy
+from ..solvers import alpha_max, fit_path
+from ._validation import check_coef_init, check_penalty, check_Xy
 
-__all__ = ["penalized_path", "alpha_max"]
-
-
-def alpha_max(design, y, sw, datafit, penalty, fit_intercept=False):
-    """Smallest alpha at which ``w = 0`` (with the optimal intercept) is stationary.
-
-    Returns ``(alpha_max, b0, grad0)``: also the intercept-only start and the gradient there.
-    """
-    design = as_design(design)
-    b0, grad0, h = gradient_at_start(design, y, sw, datafit, fit_intercept)
-    lipschitz = design.col_sq_norms(h)
-    curvs = curvatures_for(penalty, design, datafit, sw)
-    return penalty.alpha_max(grad0, lipschitz, curvatures=curvs), b0, grad0
+__all__ = ["penalized_path"]
 
 
 def _alpha_grid(alpha_max_value, n_alphas, eps):
@@ -30,35 +16,12 @@ def _alpha_grid(alpha_max_value, n_alphas, eps):
     return np.geomspace(alpha_max_value, alpha_max_value * eps, n_alphas)
 
 
-def _path(design, y, sw, datafit, penalty, alphas, fit_intercept, solver, tol, max_iter, coef_init,
-          intercept_init, verbose, warn=True):
-    """Solve along ``alphas`` (decreasing) with warm starts; the shared core of paths and CV.
-
-    ``tol`` is absolute here (gradient units); the public functions scale it.
-    """
-    n_features = design.n_features
-    w = np.zeros(n_features) if coef_init is None else np.array(coef_init, dtype=np.float64)
-    b = intercept_init
-    coefs = np.empty((n_features, len(alphas)))
-    intercepts = np.empty(len(alphas))
-    info = {"n_iter": [], "stop_crit": [], "converged": [], "objective": []}
-    pen = clone(penalty)
-    cache = {}
-    for k, alpha in enumerate(alphas):
-        pen.set_params(alpha=float(alpha))
-        w, b, res = solve(design, y, sw, datafit, pen, w, b, fit_intercept=fit_intercept,
-                          solver=solver, tol=tol, max_iter=max_iter, verbose=max(verbose - 1, 0),
-                          warn=warn, cache=cache)
-        coefs[:, k] = w
-        intercepts[k] = b
-        for key in ("n_iter", "stop_crit", "converged", "objective"):
-            info[key].append(res[key])
-        if verbose:
-            print(f"[penalized_path] alpha {k + 1}/{len(alphas)} = {alpha:.3e}: "
-                  f"{np.count_nonzero(w)} non-zeros, {res['n_iter']} iterations")
-    info = {key: np.asarray(val) for key, val in info.items()}
-    info["intercepts"] = intercepts
-    return coefs, info
+def check_alphas(alphas):
+    """A user's grid, sorted decreasing; a ValueError naming ``alphas`` when it is unusable."""
+    alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
+    if alphas.size == 0 or np.any(~np.isfinite(alphas)) or np.any(alphas < 0):
+        raise ValueError("alphas must be a non-empty array of finite values >= 0.")
+    return alphas
 
 
 def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
@@ -129,19 +92,21 @@ def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
     datafit = get_datafit(datafit)
     y = datafit.check_target(y)
     penalty = check_penalty(penalty)
-    design = as_design(X, check_finite=False)  # validated above
+    coef_init = check_coef_init(coef_init, X.shape[1])
+    design = Design(X, check_finite=False)  # validated above
+    start = None
     if alphas is None:
         if not (isinstance(n_alphas, (int, np.integer)) and n_alphas >= 1):
             raise ValueError(f"n_alphas must be a positive integer, got {n_alphas!r}.")
         if not 0 < eps < 1:
             raise ValueError(f"eps must lie in (0, 1), got {eps!r}.")
-        a_max, b0, grad0 = alpha_max(design, y, sw, datafit, penalty, fit_intercept)
+        a_max, start = alpha_max(design, y, sw, datafit, penalty, fit_intercept, check_input=False)
         alphas = _alpha_grid(a_max, n_alphas, eps)
     else:
-        alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
-        if alphas.size == 0 or np.any(~np.isfinite(alphas)) or np.any(alphas < 0):
-            raise ValueError("alphas must be a non-empty array of finite values >= 0.")
-        b0, grad0, _ = gradient_at_start(design, y, sw, datafit, fit_intercept)
-    coefs, info = _path(design, y, sw, datafit, penalty, alphas, fit_intercept, solver,
-                        absolute_tol(tol, grad0), max_iter, coef_init, b0, verbose)
+        alphas = check_alphas(alphas)
+    coefs, intercepts, info = fit_path(
+        design, y, sw, datafit, penalty, alphas, fit_intercept=fit_intercept, solver=solver,
+        tol=tol, max_iter=max_iter, coef_init=coef_init, start=start, verbose=verbose,
+        check_input=False)
+    info["intercepts"] = intercepts
     return alphas, coefs, info

@@ -37,3 +37,13 @@ def check_Xy(X, y, sample_weight=None):
     y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y").ravel()
     check_consistent_length(X, y)
     return X, y, normalized_sample_weight(sample_weight, X)
+
+
+def check_coef_init(coef_init, n_features):
+    """``coef_init`` as float64 of shape ``(n_features,)`` (None passes through)."""
+    if coef_init is None:
+        return None
+    coef_init = check_array(coef_init, ensure_2d=False, dtype=np.float64, input_name="coef_init")
+    if coef_init.shape != (n_features,):
+        raise ValueError(f"coef_init must have shape ({n_features},), got {coef_init.shape}.")
+    return coef_init

@@ -18,51 +18,15 @@ Outer loop (one full pass over the features per iteration):
    instead (logistic: 1/4), which majorizes it, so that step descends (MM).
 """
 
-import warnings
-
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 
 from .._core import cd as _cd
 from .._core import datafit as _datafit_kernels
 from .._core import prox as _prox
-from ._design import as_design, check_problem
+from .._design import as_design, check_problem
+from ._common import finish, penalty_curvatures
 
-__all__ = ["solve_working_set", "objective", "curvatures_for"]
-
-
-def curvatures_for(penalty, design, datafit, sw):
-    """Per-feature datafit curvature ``a_j^2`` (CEL0 needs it; zeros for other penalties)."""
-    if penalty._code != _prox.CEL0:
-        return np.zeros(design.n_features)
-    bound = _datafit_kernels.curvature_bound(datafit._code)
-    if not np.isfinite(bound):
-        raise ValueError("CEL0 needs a datafit with bounded curvature (quadratic, logistic, huber).")
-    return bound * design.col_sq_norms(sw)
-
-
-def objective(design, y, sw, datafit, penalty, w, b, curvs=None):
-    """``F(Xw + b) + pen(w)`` with normalized sample weights ``sw`` (summing to 1).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sparselearn.datafits import Quadratic
-    >>> from sparselearn.penalties import L1
-    >>> from sparselearn.solvers import objective
-    >>> float(objective(np.eye(2), np.array([1.0, 1.0]), np.full(2, 0.5), Quadratic(), L1(alpha=0.5),
-    ...                 np.array([1.0, 0.0]), 0.0))  # 0.25 (datafit) + 0.5 (penalty)
-    0.75
-    """
-    design = as_design(design)
-    y, sw, w = check_problem(design, y, sw, w, datafit)
-    z = design.matvec(w) + b
-    if curvs is None:
-        curvs = curvatures_for(penalty, design, datafit, sw)
-    params = penalty._params()
-    weights = penalty._weights(design.n_features)
-    return (_datafit_kernels.value(datafit._code, datafit._params(), y, z, sw)
-            + _prox.value(penalty._code, params, weights, curvs, w))
+__all__ = ["solve_working_set"]
 
 
 def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e-4,
@@ -117,7 +81,14 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
     (array([0]), True)
     """
     design = as_design(design)
-    y, sw, w = check_problem(design, y, sw, w, datafit)
+    y, sw, w = check_problem(design, y, sw, w, datafit, penalty)
+    return _solve_working_set(design, y, sw, datafit, penalty, w, b, fit_intercept, tol, max_iter,
+                              max_epochs, p0, n_anderson, verbose, curvs, warn, cache)
+
+
+def _solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e-4,
+                       max_iter=50, max_epochs=10_000, p0=10, n_anderson=5, verbose=0, curvs=None,
+                       warn=True, cache=None):
     arrays = design.arrays
     n_samples, n_features = design.n_samples, design.n_features
     w = np.array(w, dtype=np.float64, copy=True)
@@ -125,7 +96,7 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
     pcode, params = penalty._code, penalty._params()
     weights = penalty._weights(n_features)
     if curvs is None:
-        curvs = curvatures_for(penalty, design, datafit, sw)
+        curvs = penalty_curvatures(penalty, design, datafit, sw)
     dcode, dparams = datafit._code, datafit._params()
     quadratic_model_exact = dcode == _datafit_kernels.QUAD
     uniform = bool(np.all(sw == sw[0]))
@@ -136,7 +107,6 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
     lipschitz = None
     history = []
     n_epochs_total = 0
-    converged = False
     stop_crit = np.inf
     n_iter = 0
     bound = _datafit_kernels.curvature_bound(dcode)
@@ -159,7 +129,7 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
                 lipschitz = design.col_sq_norms(h)
             grad = _cd.full_gradient(*arrays, d, n_features)
         lipschitz_b = float(np.sum(h))
-        scores = _cd.optimality_scores(grad, w, lipschitz, pcode, params, weights, curvs)
+        scores = _prox.optimality_scores(pcode, params, weights, curvs, w, grad, lipschitz)
         grad_b = float(np.sum(d))
         stop_crit = max(float(np.max(scores, initial=0.0)),
                         abs(grad_b) if fit_intercept else 0.0)
@@ -168,7 +138,6 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
             print(f"  outer iter {n_iter}: max violation {stop_crit:.3e}, "
                   f"support {np.count_nonzero(w)}")
         if stop_crit <= tol:
-            converged = True
             if cache is not None:
                 cache.update(w=w.copy(), b=float(b_arr[0]), z=z.copy(), d=d.copy(), h=h.copy(),
                              grad=grad, lipschitz=lipschitz)
@@ -228,13 +197,6 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
             # the Newton model's step does not descend (nonconvex penalty, far from the
             # solution): take a majorization-minimization step instead, which always descends
             majorize = True
-    if not converged and warn:
-        warnings.warn(
-            f"Solver did not converge: largest optimality violation {stop_crit:.3e} > tol={tol:.1e} "
-            f"after {n_iter} outer iterations. Increase max_iter or tol.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
-    info = {"n_iter": n_iter, "stop_crit": stop_crit, "converged": converged,
-            "n_epochs": n_epochs_total, "history": history}
+    info = finish(n_iter, stop_crit, tol, "cd", warn, unit="outer iterations")
+    info.update(n_epochs=n_epochs_total, history=history)
     return w, float(b_arr[0]), info

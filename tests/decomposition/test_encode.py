@@ -277,9 +277,7 @@ def test_nonconvex_improves_on_its_l1_start(name):
     def objective(codes):
         return 0.5 * np.sum((X - codes @ D) ** 2) + sum(pen.value(c, curvs) for c in codes)
 
-    from sparselearn.decomposition._encode import _zero_threshold
-
-    start = sparse_encode(X, D, algorithm="cd", alpha=_zero_threshold(pen, 1.0), tol=1e-10)
+    start = sparse_encode(X, D, algorithm="cd", alpha=pen.zero_threshold(1.0), tol=1e-10)
     codes = sparse_encode(X, D, algorithm="cd", penalty=pen, tol=1e-10)
     assert objective(codes) < objective(start)
     again = sparse_encode(X, D, algorithm="cd", penalty=pen, init=start, tol=1e-10)

@@ -6,14 +6,14 @@ import scipy.sparse as sp
 
 from sparselearn.datafits import Logistic, Quadratic
 from sparselearn.linear_model import SparseClassifier, SparseRegressor, SparseRegressorCV
-from sparselearn.penalties import CEL0, L0, L1, MCP, SCAD, Lq
+from sparselearn.penalties import CEL0, L0, L1, MCP, SCAD, LogSum, Lq
 from sparselearn.solvers import accelerated_gradient
 
 from .conftest import correlated_design
 
 # alphas above the noise level (sigma sqrt(2 log p / n) ~ 0.1): exact support on seeds 0-19
 NONCONVEX = [MCP(alpha=0.2, gamma=3.0), SCAD(alpha=0.2, gamma=3.7), Lq(alpha=0.05, q=0.5),
-             Lq(alpha=0.05, q=2 / 3), L0(alpha=0.05), CEL0(alpha=0.05)]
+             Lq(alpha=0.05, q=2 / 3), L0(alpha=0.05), CEL0(alpha=0.05), LogSum(alpha=0.1, eps=0.5)]
 
 
 def _fixed_point_violation(est, X, y, penalty):
@@ -37,7 +37,8 @@ def test_stationary_and_recovers_support(regression_data, penalty, sparse):
     np.testing.assert_array_equal(np.flatnonzero(est.coef_), np.flatnonzero(w_true))
 
 
-@pytest.mark.parametrize("penalty", [MCP(alpha=0.2), SCAD(alpha=0.2)], ids=repr)
+@pytest.mark.parametrize("penalty", [MCP(alpha=0.2), SCAD(alpha=0.2), LogSum(alpha=0.1, eps=0.5)],
+                         ids=repr)
 def test_agd_reaches_a_stationary_point(regression_data, penalty):
     X, y, w_true = regression_data
     est = SparseRegressor(penalty=penalty, solver="agd", tol=1e-8, max_iter=100_000).fit(X, y)

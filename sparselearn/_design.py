@@ -1,9 +1,14 @@
-"""The design matrix as the Numba kernels take it: dense Fortran float64 or a CSC triple."""
+"""The design matrix as the Numba kernels take it (dense Fortran float64 or a CSC triple), and the
+checks of a solver call's arrays against it.
+
+This module sits just above :mod:`sparselearn._core`: datafits, penalties, solvers and estimators
+all import it, and it imports nothing of theirs.
+"""
 
 import numpy as np
 import scipy.sparse as sp
 
-from .._core import linalg as _linalg
+from ._core import linalg as _linalg
 
 _PLACEHOLDER = np.zeros((1, 1), order="F")
 _EMPTY_F = np.zeros(0)
@@ -90,13 +95,15 @@ def as_design(X, check_finite=True):
     return X if isinstance(X, Design) else Design(X, check_finite)
 
 
-def check_problem(design, y, sw, w, datafit):
-    """Validate the arrays of a solver call against ``design`` and ``datafit``.
+def check_problem(design, y, sw, w, datafit, penalty=None):
+    """Validate the arrays of a solver call against ``design``, ``datafit`` (and ``penalty``).
 
     Returns ``(y, sw, w)`` as float64 arrays; ``sw=None`` means uniform weights ``1 / n``;
     ``w=None`` (no coefficients yet) is passed through.
     Raises a ValueError naming the offending argument.
     """
+    if penalty is not None:
+        penalty._check()
     n_samples, n_features = design.n_samples, design.n_features
     y = np.asarray(y, dtype=np.float64)
     if y.shape != (n_samples,):

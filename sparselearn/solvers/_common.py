@@ -1,0 +1,98 @@
+"""What every solver shares: the start point, the tolerance scale, curvatures, the objective."""
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from .._core import datafit as _datafit_kernels
+from .._core import prox as _prox
+from .._design import as_design, check_problem
+
+
+def gradient_at_start(design, y, sw, datafit, fit_intercept, check_input=True):
+    """Intercept-only start ``b0`` and the datafit gradient ``X.T d0`` there (``w = 0``).
+
+    ``||X.T d0||_inf`` is the Lasso's ``alpha_max`` and the unit in which the estimators' relative
+    ``tol`` is expressed. Returns ``(b0, grad0, h0)``, ``h0`` the datafit curvatures per sample.
+    ``check_input=False`` skips the checks of ``design``, ``y`` and ``sw`` (callers that have
+    validated them).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.datafits import Quadratic
+    >>> from sparselearn.solvers import gradient_at_start
+    >>> X = np.eye(3); y = np.array([1.0, 2.0, 6.0])
+    >>> b0, grad0, _ = gradient_at_start(X, y, np.full(3, 1 / 3), Quadratic(), fit_intercept=True)
+    >>> b0, grad0
+    (3.0, array([ 0.66666667,  0.33333333, -1.        ]))
+    """
+    if check_input:
+        design = as_design(design)
+        y, sw, _ = check_problem(design, y, sw, None, datafit)
+    b0 = datafit.intercept_only(y, sw) if fit_intercept else 0.0
+    d = np.empty_like(y)
+    h = np.empty_like(y)
+    _datafit_kernels.raw_grad_hess(datafit._code, datafit._params(), y, np.full_like(y, b0), sw,
+                                   d, h)
+    return b0, design.rmatvec(d), h
+
+
+def absolute_tol(tol, grad0):
+    """``tol`` relative to the largest gradient at the start (1 when that gradient is 0)."""
+    scale = float(np.max(np.abs(grad0), initial=0.0))
+    return tol * (scale if scale > 0 else 1.0)
+
+
+def penalty_curvatures(penalty, design, datafit, sw):
+    """Per-feature datafit curvature ``a_j^2`` for penalties that need it (zeros otherwise)."""
+    if not penalty.needs_curvatures:
+        return np.zeros(design.n_features)
+    bound = _datafit_kernels.curvature_bound(datafit._code)
+    if not np.isfinite(bound):
+        raise ValueError(
+            f"{type(penalty).__name__} needs a datafit with bounded curvature (quadratic, "
+            f"logistic, huber), not {type(datafit).__name__}."
+        )
+    return bound * design.col_sq_norms(sw)
+
+
+def objective(design, y, sw, datafit, penalty, w, b, curvs=None):
+    """``F(Xw + b) + pen(w)`` with normalized sample weights ``sw`` (summing to 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.datafits import Quadratic
+    >>> from sparselearn.penalties import L1
+    >>> from sparselearn.solvers import objective
+    >>> float(objective(np.eye(2), np.array([1.0, 1.0]), np.full(2, 0.5), Quadratic(), L1(alpha=0.5),
+    ...                 np.array([1.0, 0.0]), 0.0))  # 0.25 (datafit) + 0.5 (penalty)
+    0.75
+    """
+    design = as_design(design)
+    y, sw, w = check_problem(design, y, sw, w, datafit, penalty)
+    return _objective(design, y, sw, datafit, penalty, w, b, curvs)
+
+
+def _objective(design, y, sw, datafit, penalty, w, b, curvs=None):
+    z = design.matvec(w) + b
+    if curvs is None:
+        curvs = penalty_curvatures(penalty, design, datafit, sw)
+    return (_datafit_kernels.value(datafit._code, datafit._params(), y, z, sw)
+            + _prox.value(penalty._code, penalty._params(), penalty._weights(design.n_features),
+                          curvs, w))
+
+
+def finish(n_iter, crit, tol, name, warn, unit="iterations"):
+    """The ``info`` dict of a solve; a ConvergenceWarning naming the knobs when it stopped early."""
+    converged = bool(crit <= tol)
+    if not converged and warn:
+        warnings.warn(
+            f"solver='{name}' did not converge: optimality violation {crit:.3e} > tol={tol:.1e} "
+            f"after {n_iter} {unit}. Increase max_iter or tol.",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    return {"n_iter": int(n_iter), "stop_crit": float(crit), "converged": converged}
