@@ -25,6 +25,7 @@ from math import exp, inf, log, sqrt
 import numpy as np
 from numba import njit
 
+from .cg import pcg_start, pcg_step
 from .sinkhorn import sinkhorn_scaling
 
 _ABSORB = 30.0  # re-anchor when a log-scaling exceeds this
@@ -203,13 +204,11 @@ def _hess_dense(row_sum, col_sum, K, u, v, x, y, out):
 
 
 @njit(cache=True)
-def _conjugate_gradient(
-    row_sum, col_sum, rhs, shift, rel_tol, max_cg_iter, dense, K, u, v, indptr, indices, data
-):
-    """Jacobi-preconditioned CG on ``H + shift diag(H)``, H the (sparsified or exact) negated,
-    scaled Hessian (Levenberg-Marquardt damping along the diagonal).
+def _newton_cg(row_sum, col_sum, rhs, rel_tol, max_cg_iter, dense, K, u, v, indptr, indices, data):
+    """Jacobi-preconditioned CG (:mod:`sparselearn._core.cg`) on ``H x = rhs``, H the
+    (sparsified or exact) negated, scaled Hessian, stopped at ``||res|| <= rel_tol ||rhs||``.
 
-    Returns ``(solution, n_cg)``.
+    Returns ``(solution, n_cg, converged)``.
     """
     n = row_sum.shape[0]
     m = col_sum.shape[0]
@@ -219,38 +218,26 @@ def _conjugate_gradient(
         diag[i] = max(row_sum[i], 1e-300)
     for j in range(m):
         diag[n + j] = max(col_sum[j], 1e-300)
-    damping = shift * diag
+    no_factor = np.empty((0, 0))
     x = np.zeros(size)
     res = rhs.copy()
-    z = res / (diag + damping)
-    p = z.copy()
+    z = np.empty(size)
+    p = np.empty(size)
     hp = np.empty(size)
-    rz = np.dot(res, z)
+    rz = pcg_start(res, diag, no_factor, z, p)
     rhs_norm = sqrt(np.dot(rhs, rhs))
     n_cg = 0
     converged = rhs_norm == 0.0
-    for _ in range(max_cg_iter):
-        if converged:
-            break
+    while not converged and n_cg < max_cg_iter:
         if dense:
             _hess_dense(row_sum, col_sum, K, u, v, p[:n], p[n:], hp)
         else:
             _hess_sparse(row_sum, col_sum, indptr, indices, data, p[:n], p[n:], hp)
-        hp += damping * p
         n_cg += 1
-        curvature = np.dot(p, hp)
-        if curvature <= 0.0:
+        ok, rz, res_sq = pcg_step(x, res, p, hp, np.dot(p, hp), rz, diag, no_factor, z)
+        if not ok:
             break
-        step = rz / curvature
-        x += step * p
-        res -= step * hp
-        if sqrt(np.dot(res, res)) <= rel_tol * rhs_norm:
-            converged = True
-            break
-        z = res / (diag + damping)
-        rz_new = np.dot(res, z)
-        p = z + (rz_new / rz) * p
-        rz = rz_new
+        converged = sqrt(res_sq) <= rel_tol * rhs_norm
     return x, n_cg, converged
 
 
@@ -396,11 +383,10 @@ def sinkhorn_newton_sparse(
             rhs[n + j] = reg * (b[j] - col_sum[j])
         _remove_shift(rhs, n)  # zero up to round-off: keeps the system consistent
         rel_tol = min(0.1, sqrt(err / mass))
-        shift = 0.0
         if not ill_conditioned:
-            direction, n_cg, cg_ok = _conjugate_gradient(
-                row_sum, col_sum, rhs, shift, rel_tol, max_cg_iter, dense, K, u, v, indptr,
-                indices, data
+            direction, n_cg, cg_ok = _newton_cg(
+                row_sum, col_sum, rhs, rel_tol, max_cg_iter, dense, K, u, v, indptr, indices,
+                data
             )
             info[INFO_N_CG] += n_cg
             _remove_shift(direction, n)

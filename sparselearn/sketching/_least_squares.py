@@ -23,6 +23,7 @@ from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from .._core.sketch_lsq import refined_normal_pcg
 from ._linear_ops import CSROps, DaskOps, DenseOps
 from ._operators import make_sketch
 from ._validation import is_dask_array, seed_from_random_state
@@ -31,8 +32,6 @@ __all__ = ["SketchedLeastSquares"]
 
 # default sketch size, as a multiple of the number of columns
 _DEFAULT_OVERSAMPLING = 8
-# at most this many refinement restarts (recomputed residual) of the preconditioned CG
-_MAX_REFINEMENTS = 4
 
 
 def _sketch_precondition(SA, l2_reg):
@@ -46,65 +45,6 @@ def _sketch_precondition(SA, l2_reg):
     rank = max(rank, 1)
     M = Vt[:rank].T / sigma[:rank]
     return U[:k, :rank], sigma, M, rank
-
-
-def _preconditioned_cg(ops, b, M, x, l2_reg, sigma_max, tol, max_iter, verbose):
-    """CG on the preconditioned normal equations ``M^T (A^T A + l2 I) M y = M^T (A^T b)``.
-
-    Each iteration is one pass over ``A`` (``A^T A t`` with ``t = M p``); after the inner loop
-    stops, the residual is recomputed from scratch and CG restarts from the refined point
-    (iterative refinement, as in SPIR / FOSSILS), until the true preconditioned gradient
-    ``s = M^T (A^T (b - A x) - l2 x)`` satisfies
-    ``||s|| <= tol (||r|| + sigma_max ||x||)`` or stops decreasing.
-    """
-    n_iter = 0
-    previous = np.inf
-    converged = False
-    for _ in range(_MAX_REFINEMENTS + 1):
-        rr, g = ops.residual_gradient(x, b)
-        if l2_reg > 0:
-            g -= l2_reg * x
-            rr += l2_reg * (x @ x)
-        s = M.T @ g
-        s_norm = sqrt(s @ s)
-        r_norm = sqrt(rr)
-        threshold = tol * (r_norm + sigma_max * sqrt(x @ x))
-        if verbose:
-            print(
-                f"[SketchedLeastSquares] iter {n_iter}: ||M^T grad|| = {s_norm:.3e} "
-                f"(target {threshold:.3e})"
-            )
-        if s_norm <= threshold or s_norm > 0.5 * previous:
-            # converged, or refinement stopped helping: the attainable accuracy is reached
-            converged = True
-            break
-        if n_iter >= max_iter:
-            break
-        previous = s_norm
-        p = s.copy()
-        gamma = s @ s
-        step = np.zeros_like(s)
-        while n_iter < max_iter:
-            t = M @ p
-            qq, h = ops.normal_matvec(t)
-            if l2_reg > 0:
-                h += l2_reg * t
-                qq += l2_reg * (t @ t)
-            if qq <= 0:
-                break
-            alpha = gamma / qq
-            step += alpha * p
-            s -= alpha * (M.T @ h)
-            gamma_new = s @ s
-            n_iter += 1
-            x_norm = sqrt(np.sum((x + M @ step) ** 2))
-            if sqrt(gamma_new) <= 0.5 * tol * (r_norm + sigma_max * x_norm):
-                break
-            p *= gamma_new / gamma
-            p += s
-            gamma = gamma_new
-        x = x + M @ step
-    return x, n_iter, converged
 
 
 def sketched_lstsq(ops, b, sketch_op, method, l2_reg, tol, max_iter, verbose=0):
@@ -121,7 +61,7 @@ def sketched_lstsq(ops, b, sketch_op, method, l2_reg, tol, max_iter, verbose=0):
     x = M @ (U.T @ Sb)  # sketch-and-solve (Rokhlin & Tygert warm start)
     if method == "sketch_and_solve":
         return x, 1, True, rank
-    x, n_iter, converged = _preconditioned_cg(
+    x, n_iter, converged = refined_normal_pcg(
         ops, b, M, x, l2_reg, sigma[0], tol, max_iter, verbose
     )
     return x, max(n_iter, 1), converged, rank
