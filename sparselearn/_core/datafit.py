@@ -93,11 +93,6 @@ def raw_grad_hess(code, params, y, z, sw, grad, hess):
 
 
 @njit(cache=True)
-def is_quadratic(code):
-    return code == QUAD
-
-
-@njit(cache=True)
 def curvature_bound(code):
     """Global bound on ``f''`` (``inf`` when there is none)."""
     if code == QUAD or code == HUBER:

@@ -71,14 +71,6 @@ def csc_col_axpy(data, indices, indptr, j, a, v):
 
 
 @njit(cache=True)
-def col_dot(X, data, indices, indptr, is_sparse, j, v):
-    """``X[:, j] @ v`` (either flavour; hot loops call the flavours directly)."""
-    if is_sparse:
-        return csc_col_dot(data, indices, indptr, j, v)
-    return dense_col_dot(X, j, v)
-
-
-@njit(cache=True)
 def col_axpy(X, data, indices, indptr, is_sparse, j, a, v):
     """``v += a * X[:, j]`` in place (either flavour)."""
     if is_sparse:

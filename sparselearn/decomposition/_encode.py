@@ -1,6 +1,6 @@
 """Sparse coding of signals over a fixed dictionary: ``sparse_encode``.
 
-One public dispatcher over the greedy coders of :mod:`sparselearn._core.omp` and the penalized
+One public dispatcher over the greedy coders of :mod:`sparselearn._core.greedy` and the penalized
 coders (coordinate descent, FISTA) of :mod:`sparselearn._core.coding`; every algorithm works on the
 Gram matrix ``D D^T`` and the correlations ``X D^T`` and codes the signals in parallel.
 """
@@ -17,7 +17,7 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .._core import coding as _coding
-from .._core import omp as _omp
+from .._core import greedy as _greedy
 from ..penalties import L1, PENALTIES, Penalty
 
 __all__ = ["sparse_encode"]
@@ -267,7 +267,7 @@ def _sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penal
             else:
                 tol_residual = -1.0
             if algorithm == "omp":
-                codes, status = _omp.omp_gram(gram, cov, norms_sq, int(n_nonzero_coefs), tol_residual)
+                codes, status = _greedy.omp_gram(gram, cov, norms_sq, int(n_nonzero_coefs), tol_residual)
                 if np.any(status == 1):
                     warnings.warn(
                         f"Orthogonal matching pursuit ended prematurely on {int(np.sum(status == 1))} "
@@ -275,16 +275,16 @@ def _sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penal
                         RuntimeWarning, stacklevel=3)
                 n_iter = int(n_nonzero_coefs)
             else:
-                codes, status = _omp.mp_gram(gram, cov, norms_sq, int(n_nonzero_coefs), tol_residual,
+                codes, status = _greedy.mp_gram(gram, cov, norms_sq, int(n_nonzero_coefs), tol_residual,
                                              int(max_iter), bool(positive))
                 _warn_not_converged(status == 2, "mp", max_iter)
                 n_iter = int(max_iter)
         elif algorithm == "topk":
-            codes = _omp.topk_gram(cov, int(n_nonzero_coefs), bool(positive))
+            codes = _greedy.topk_gram(cov, int(n_nonzero_coefs), bool(positive))
         elif algorithm == "threshold":
-            codes = _omp.soft_threshold_codes(cov, 1.0 if alpha is None else float(alpha), bool(positive))
+            codes = _greedy.soft_threshold_codes(cov, 1.0 if alpha is None else float(alpha), bool(positive))
         elif algorithm == "iht":
-            codes, n_iters, status = _omp.niht_gram(gram, cov, int(n_nonzero_coefs), int(max_iter),
+            codes, n_iters, status = _greedy.niht_gram(gram, cov, int(n_nonzero_coefs), int(max_iter),
                                                     float(tol), bool(positive))
             _warn_not_converged(status == 2, "iht", max_iter)
             n_iter = int(n_iters.max(initial=0))

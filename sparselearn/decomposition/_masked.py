@@ -9,7 +9,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._core import dictlearn as _dictlearn
-from .._core import omp as _omp
+from .._core import greedy as _greedy
 from ._base import TRANSFORM_CONSTRAINTS, _BaseDictionaryLearner, initial_dictionary
 
 __all__ = ["MaskedDictionaryLearning"]
@@ -214,7 +214,7 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
                         visible = hidden = np.arange(n_features)
                     D_vis = D[:, visible]
                     X_vis = Xb[:, visible]
-                    codes, _ = _omp.omp_gram(np.ascontiguousarray(D_vis @ D_vis.T),
+                    codes, _ = _greedy.omp_gram(np.ascontiguousarray(D_vis @ D_vis.T),
                                              np.ascontiguousarray(X_vis @ D_vis.T),
                                              np.einsum("ij,ij->i", X_vis, X_vis), k, -1.0)
                     residual = Xb[:, hidden] - codes @ D[:, hidden]
