@@ -1,4 +1,4 @@
-"""Stabilized (absorbing) Sinkhorn scaling kernels, parallel over rows or column blocks.
+"""Stabilized (absorbing) Sinkhorn kernels, parallel over row or column blocks, and plan helpers.
 
 The plan is kept as ``P = diag(u) K diag(v)`` around an anchor kernel
 ``K = exp((f + g - M) / reg)`` (Schmitzer 2019, "absorption"): an iteration is two mat-vecs
@@ -9,8 +9,15 @@ re-exponentiation of ``K`` (one exponential per entry). Between absorptions ``K`
 below ``max(a, b) exp(2 LOG_TAU)``, and an entry that underflowed at absorption stays below
 ``1e-308 exp(2 LOG_TAU)`` (``~1e-135``): negligible in any marginal.
 
-Conventions as in :mod:`sparselearn._core.sns`: float64, C-contiguous ``M`` of shape
-``(n, m)``, strictly positive ``a``, ``b``; kernels never validate.
+Conventions (POT's), shared with :mod:`sparselearn._core.sns`: the plan is
+``P_ij = exp((f_i + g_j - M_ij) / reg)`` for dual potentials ``f`` (rows) and ``g`` (columns);
+the concave dual (Lyapunov potential) is
+
+    D(f, g) = <a, f> + <b, g> - reg * sum_ij P_ij + reg;
+
+the marginal error is ``||P 1 - a||_1 + ||P^T 1 - b||_1``. All arrays are float64, ``M`` is
+C-contiguous of shape ``(n, m)``; ``a`` and ``b`` are strictly positive (callers drop zero-mass
+points). Kernels never validate their input.
 """
 
 from math import exp, inf, log
@@ -44,6 +51,35 @@ def use_parallel(n, m):
 def n_chunks(size):
     """Number of parallel blocks for ``size`` rows or columns (fixed, thread-count free)."""
     return max(1, min(_MAX_CHUNKS, size // _CHUNK_MIN))
+
+
+@njit(cache=True)
+def row_col_vectors(n, m):
+    """Uninitialized work vectors for one row-side and one column-side quantity (sizes n, m)."""
+    return np.empty(n), np.empty(m)
+
+
+@njit(cache=True)
+def plan_from_potentials(M, f, g, reg, P):
+    """``P_ij = exp((f_i + g_j - M_ij) / reg)`` written into ``P``."""
+    n, m = M.shape
+    inv_reg = 1.0 / reg
+    for i in range(n):
+        fi = f[i]
+        for j in range(m):
+            t = (fi + g[j] - M[i, j]) * inv_reg
+            P[i, j] = exp(t) if t > -745.0 else 0.0
+
+
+@njit(cache=True)
+def dual_value(a, b, f, g, reg, plan_mass):
+    """``D(f, g) = <a, f> + <b, g> - reg (sum P - 1)``."""
+    value = 0.0
+    for i in range(a.shape[0]):
+        value += a[i] * f[i]
+    for j in range(b.shape[0]):
+        value += b[j] * g[j]
+    return value - reg * (plan_mass - 1.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,12 +322,9 @@ def sinkhorn_scaling(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, sta
     chunk_err = np.empty(ncr)
     chunk_mass = np.empty(ncr)
     chunk_bad = np.zeros(ncr, dtype=np.bool_)
-    u = np.ones(n)
-    v = np.ones(m)
-    u_new = np.empty(n)
-    col = np.empty(m)
-    col_max = np.empty(m)
-    col_scale = np.empty(m)
+    u, v = np.ones(n), np.ones(m)
+    u_new, col = row_col_vectors(n, m)
+    col_max, col_scale = np.empty(m), np.empty(m)
 
     # iteration 1: both half-updates in the log domain would cost two exponential passes; the
     # row half is exact (absorb_rows), the column half a scaling unless it leaves the range

@@ -1,18 +1,9 @@
-"""Entropic optimal transport kernels: Sinkhorn-Newton-Sparse (SNS) and plan helpers.
+"""Sinkhorn-Newton-Sparse (SNS) kernels (Tang et al., 2024).
 
-Stabilized Sinkhorn lives in :mod:`sparselearn._core.sinkhorn` (SNS's warm-up).
-
-Conventions (POT's): the plan is ``P_ij = exp((f_i + g_j - M_ij) / reg)`` for dual potentials
-``f`` (rows) and ``g`` (columns); the concave dual (Lyapunov potential) is
-
-    D(f, g) = <a, f> + <b, g> - reg * sum_ij P_ij + reg,
-
-with gradient ``(a - P 1, b - P^T 1)`` and Hessian
-``-(1/reg) [[diag(P 1), P], [P^T, diag(P^T 1)]]``.
-The marginal error is ``||P 1 - a||_1 + ||P^T 1 - b||_1``.
-
-All arrays are float64, ``M`` is C-contiguous of shape ``(n, m)``; ``a`` and ``b`` are strictly
-positive (callers drop zero-mass points). Kernels never validate their input.
+Conventions, plan and dual as in :mod:`sparselearn._core.sinkhorn` (whose stabilized Sinkhorn is
+SNS's warm-up and fallback). The dual ``D`` has gradient ``(a - P 1, b - P^T 1)`` and Hessian
+``-(1/reg) [[diag(P 1), P], [P^T, diag(P^T 1)]]``; Newton systems are solved by the package's
+preconditioned CG (:mod:`sparselearn._core.cg`).
 
 Newton stage layout: an *anchor* kernel ``K = exp((f0 + g0 - M) / reg)`` is kept and the plan is
 ``diag(u) K diag(v)`` with ``u = exp((f - f0) / reg)``, ``v = exp((g - g0) / reg)``, so gradients,
@@ -20,13 +11,13 @@ Hessian products and line-search trials are mat-vecs, not exponentials. The anch
 (one exponential pass) once ``|log u|`` or ``|log v|`` exceeds ``_ABSORB``.
 """
 
-from math import exp, inf, log, sqrt
+from math import exp, inf, sqrt
 
 import numpy as np
 from numba import njit
 
 from .cg import pcg_start, pcg_step
-from .sinkhorn import sinkhorn_scaling
+from .sinkhorn import dual_value, plan_from_potentials, row_col_vectors, sinkhorn_scaling
 
 _ABSORB = 30.0  # re-anchor when a log-scaling exceeds this
 _MAX_STEP = 50.0  # largest change of a log-scaling allowed in one Newton trial
@@ -49,37 +40,9 @@ INFO_N_DIRECT = 7
 INFO_SIZE = 8
 
 
-@njit(cache=True)
-def plan_from_potentials(M, f, g, reg, P):
-    """``P_ij = exp((f_i + g_j - M_ij) / reg)`` written into ``P``."""
-    n, m = M.shape
-    inv_reg = 1.0 / reg
-    for i in range(n):
-        fi = f[i]
-        for j in range(m):
-            t = (fi + g[j] - M[i, j]) * inv_reg
-            P[i, j] = exp(t) if t > -745.0 else 0.0
-
-
-@njit(cache=True)
-def dual_value(a, b, f, g, reg, plan_mass):
-    """``D(f, g) = <a, f> + <b, g> - reg (sum P - 1)``."""
-    value = 0.0
-    for i in range(a.shape[0]):
-        value += a[i] * f[i]
-    for j in range(b.shape[0]):
-        value += b[j] * g[j]
-    return value - reg * (plan_mass - 1.0)
-
-
 # ---------------------------------------------------------------------------------------------
 # Sinkhorn-Newton-Sparse
 # ---------------------------------------------------------------------------------------------
-
-
-@njit(cache=True)
-def _anchor(M, f, g, reg, K):
-    plan_from_potentials(M, f, g, reg, K)
 
 
 @njit(cache=True)
@@ -116,7 +79,7 @@ def _reanchor(M, a, b, reg, f, g, K, f0, g0, log_u, log_v, u, v, row_sum, col_su
 
     Returns the marginal error and the dual value there.
     """
-    _anchor(M, f, g, reg, K)
+    plan_from_potentials(M, f, g, reg, K)
     f0[:] = f
     g0[:] = g
     log_u[:] = 0.0
@@ -343,14 +306,10 @@ def sinkhorn_newton_sparse(
         return err, density
 
     inv_reg = 1.0 / reg
-    f0 = np.empty(n)
-    g0 = np.empty(m)
-    log_u = np.empty(n)
-    log_v = np.empty(m)
-    u = np.empty(n)
-    v = np.empty(m)
-    row_sum = np.empty(n)
-    col_sum = np.empty(m)
+    f0, g0 = row_col_vectors(n, m)
+    log_u, log_v = row_col_vectors(n, m)
+    u, v = row_col_vectors(n, m)
+    row_sum, col_sum = row_col_vectors(n, m)
     err, dual = _reanchor(M, a, b, reg, f, g, K, f0, g0, log_u, log_v, u, v, row_sum, col_sum)
 
     sample = np.empty(min(n * m, _N_SAMPLE))
@@ -358,14 +317,10 @@ def sinkhorn_newton_sparse(
     indices = np.empty(n * m, dtype=np.int64)
     data = np.empty(n * m)
     rhs = np.empty(n + m)
-    trial_log_u = np.empty(n)
-    trial_log_v = np.empty(m)
-    trial_u = np.empty(n)
-    trial_v = np.empty(m)
-    trial_row = np.empty(n)
-    trial_col = np.empty(m)
-    trial_f = np.empty(n)
-    trial_g = np.empty(m)
+    trial_log_u, trial_log_v = row_col_vectors(n, m)
+    trial_u, trial_v = row_col_vectors(n, m)
+    trial_row, trial_col = row_col_vectors(n, m)
+    trial_f, trial_g = row_col_vectors(n, m)
     size = n * m
     info[INFO_NNZ] = 0
     mass = a.sum()
@@ -430,12 +385,13 @@ def sinkhorn_newton_sparse(
                 break
             step *= 0.5
         if accepted:
-            log_u[:] = trial_log_u
-            log_v[:] = trial_log_v
-            u[:] = trial_u
-            v[:] = trial_v
-            row_sum[:] = trial_row
-            col_sum[:] = trial_col
+            # the trial becomes the state (swapped, not copied); f, g are the caller's arrays
+            log_u, trial_log_u = trial_log_u, log_u
+            log_v, trial_log_v = trial_log_v, log_v
+            u, trial_u = trial_u, u
+            v, trial_v = trial_v, v
+            row_sum, trial_row = trial_row, row_sum
+            col_sum, trial_col = trial_col, col_sum
             f[:] = trial_f
             g[:] = trial_g
             if step == 1.0 and trial_err > _SLOW_RATIO * err and not dense:

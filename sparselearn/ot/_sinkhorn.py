@@ -7,8 +7,8 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from .._core import sns as _kernels
-from .._core import sinkhorn as _scaling
+from .._core import sns as _sns_core
+from .._core import sinkhorn as _sinkhorn_core
 from ._validation import _check_problem
 
 __all__ = ["sinkhorn", "sinkhorn_newton_sparse"]
@@ -329,15 +329,15 @@ def _solve(
     g = np.zeros(m_sub)
     err_hist = np.empty(max_iter + 2)
     dual_hist = np.empty(max_iter + 2)
-    info = np.zeros(_kernels.INFO_SIZE, dtype=np.int64)
+    info = np.zeros(_sns_core.INFO_SIZE, dtype=np.int64)
     if method == "sinkhorn":
         workspace = np.empty((n_sub, m_sub))
-        n_iter, err, n_absorb = _scaling.sinkhorn_scaling(
+        n_iter, err, n_absorb = _sinkhorn_core.sinkhorn_scaling(
             M_sub, a_sub, b_sub, float(reg), f, g, float(tol), int(max_iter), err_hist, dual_hist,
-            0, workspace, _scaling.use_parallel(n_sub, m_sub),
+            0, workspace, _sinkhorn_core.use_parallel(n_sub, m_sub),
         )
-        info[_kernels.INFO_N_ITER] = n_iter
-        info[_kernels.INFO_N_SINKHORN] = n_iter
+        info[_sns_core.INFO_N_ITER] = n_iter
+        info[_sns_core.INFO_N_SINKHORN] = n_iter
         density = None
     else:
         n_absorb = 0
@@ -350,9 +350,9 @@ def _solve(
         n_iter = 0
         for k, reg_k in enumerate(regs):
             last = k == len(regs) - 1
-            stage_info = np.zeros(_kernels.INFO_SIZE, dtype=np.int64)
+            stage_info = np.zeros(_sns_core.INFO_SIZE, dtype=np.int64)
             n_warm = int(n_sinkhorn_iter) if k == 0 else min(_STAGE_SINKHORN, int(n_sinkhorn_iter))
-            err, density = _kernels.sinkhorn_newton_sparse(
+            err, density = _sns_core.sinkhorn_newton_sparse(
                 M_sub,
                 a_sub,
                 b_sub,
@@ -367,19 +367,19 @@ def _solve(
                 err_hist[n_iter:],
                 dual_hist[n_iter:],
                 stage_info,
-                _scaling.use_parallel(n_sub, m_sub),
+                _sinkhorn_core.use_parallel(n_sub, m_sub),
             )
             info += stage_info
-            info[_kernels.INFO_NNZ] = stage_info[_kernels.INFO_NNZ]
-            n_iter += int(stage_info[_kernels.INFO_N_ITER])
-            stage_iter.append(int(stage_info[_kernels.INFO_N_ITER]))
+            info[_sns_core.INFO_NNZ] = stage_info[_sns_core.INFO_NNZ]
+            n_iter += int(stage_info[_sns_core.INFO_N_ITER])
+            stage_iter.append(int(stage_info[_sns_core.INFO_N_ITER]))
             if n_iter >= max_iter and not last:
                 err = np.inf  # the budget ran out before the last stage
                 break
         regs = regs[: len(stage_iter)]
 
     P_sub = workspace if method == "sinkhorn" else np.empty((n_sub, m_sub))
-    _kernels.plan_from_potentials(M_sub, f, g, float(reg), P_sub)
+    _sinkhorn_core.plan_from_potentials(M_sub, f, g, float(reg), P_sub)
     if full_support:
         P = P_sub
         u, v = f, g
@@ -393,8 +393,8 @@ def _solve(
     name = "sinkhorn" if method == "sinkhorn" else "sinkhorn_newton_sparse"
     if verbose:
         print(
-            f"{name}: {n_iter} iterations (Sinkhorn {info[_kernels.INFO_N_SINKHORN]}, Newton "
-            f"{info[_kernels.INFO_N_NEWTON]}, CG {info[_kernels.INFO_N_CG]}), marginal error "
+            f"{name}: {n_iter} iterations (Sinkhorn {info[_sns_core.INFO_N_SINKHORN]}, Newton "
+            f"{info[_sns_core.INFO_N_NEWTON]}, CG {info[_sns_core.INFO_N_CG]}), marginal error "
             f"{marginal_error:.3e}"
         )
     if not err < tol:
@@ -420,12 +420,12 @@ def _solve(
         log["n_absorb"] = int(n_absorb)
     else:
         log.update(
-            n_sinkhorn=int(info[_kernels.INFO_N_SINKHORN] + info[_kernels.INFO_N_FALLBACK]),
-            n_newton=int(info[_kernels.INFO_N_NEWTON]),
-            n_cg=int(info[_kernels.INFO_N_CG]),
-            n_fallback=int(info[_kernels.INFO_N_FALLBACK]),
-            n_direct=int(info[_kernels.INFO_N_DIRECT]),
-            nnz=int(info[_kernels.INFO_NNZ]),
+            n_sinkhorn=int(info[_sns_core.INFO_N_SINKHORN] + info[_sns_core.INFO_N_FALLBACK]),
+            n_newton=int(info[_sns_core.INFO_N_NEWTON]),
+            n_cg=int(info[_sns_core.INFO_N_CG]),
+            n_fallback=int(info[_sns_core.INFO_N_FALLBACK]),
+            n_direct=int(info[_sns_core.INFO_N_DIRECT]),
+            nnz=int(info[_sns_core.INFO_NNZ]),
             sparsity=float(density),
             reg_stages=np.array(regs),
             stage_iter=np.array(stage_iter, dtype=np.int64),
