@@ -1,4 +1,4 @@
-"""Full-gradient solvers: FISTA and the nonconvex accelerated gradient method.
+"""Full-gradient solvers on a design: FISTA and the nonconvex accelerated gradient method.
 
 Both work on ``F(Xw + b) + pen(w)`` with a datafit of bounded curvature (step ``1 / L``).
 
@@ -23,6 +23,7 @@ import numpy as np
 from numba import njit
 
 from . import datafit as _datafit
+from . import fista as _fista
 from . import prox as _prox
 from .linalg import matvec, rmatvec
 
@@ -100,10 +101,18 @@ def accelerated_gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dpar
 
 
 @njit(cache=True)
+def _objective(y, sw, dcode, dparams, z, pcode, params, weights, curvs, w):
+    return _datafit.value(dcode, dparams, y, z, sw) + _prox.value(pcode, params, weights, curvs, w)
+
+
+@njit(cache=True)
 def fista(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b, fit_intercept,
           pcode, params, weights, curvs, lipschitz, max_iter, tol):
-    """FISTA (Beck & Teboulle, 2009) with gradient-based adaptive restart (O'Donoghue & Candes,
-    2015); ``w``, ``b`` updated in place. Stops when ``L max |x_{k+1} - y_k| <= tol``.
+    """FISTA on ``F(Xw + b) + pen(w)`` (the iteration and restart rule of
+    :mod:`sparselearn._core.fista`); ``w``, ``b`` updated in place. The linear predictor of the
+    extrapolated point is extrapolated too, so an iteration costs one product with ``X`` and
+    one with ``X.T`` (two with ``X.T`` on a restart). Stops when ``L max |x_{k+1} - p_k|``
+    and the intercept's ``|grad_b|`` are at most ``tol``.
 
     Returns ``(n_iter, crit)``.
     """
@@ -112,39 +121,55 @@ def fista(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b, fit_
     d = np.empty(n_samples)
     hess = np.empty(n_samples)
     step = 1.0 / lipschitz
+    x = w.copy()
     x_prev = w.copy()
-    yk = w.copy()
+    point = w.copy()
+    trial = np.empty(n_features)
+    x_b = b[0]
     x_b_prev = b[0]
-    y_b = b[0]
-    t = 1.0
+    z = matvec(X, data, indices, indptr, is_sparse, n_samples, x) + x_b
+    z_prev = z.copy()
+    z_point = z.copy()
+    value = _objective(y, sw, dcode, dparams, z, pcode, params, weights, curvs, x)
+    t_k = 1.0
     crit = np.inf
     n_iter = 0
-    x = w.copy()
-    x_b = b[0]
     for k in range(1, max_iter + 1):
         n_iter = k
-        grad, grad_b = _gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, yk,
-                                 y_b, n_samples, n_features, d, hess)
-        crit = 0.0
-        for j in range(n_features):
-            x[j] = _prox.prox_1d(pcode, params, weights[j], curvs[j], yk[j] - step * grad[j], step)
-            crit = max(crit, abs(x[j] - yk[j]) * lipschitz)
-        x_b = y_b - step * grad_b if fit_intercept else y_b
-        if fit_intercept:
-            crit = max(crit, abs(grad_b))
+        t_next, beta = _fista.momentum(t_k)
+        _fista.extrapolate(x, x_prev, beta, point)
+        _fista.extrapolate(z, z_prev, beta, z_point)
+        point_b = x_b + beta * (x_b - x_b_prev)
+        _datafit.raw_grad_hess(dcode, dparams, y, z_point, sw, d, hess)
+        grad = rmatvec(X, data, indices, indptr, is_sparse, n_features, d)
+        grad_b = np.sum(d) if fit_intercept else 0.0
+        crit = max(_fista.prox_gradient_step(point, grad, step, pcode, params, weights, curvs,
+                                             trial), abs(grad_b))
+        trial_b = point_b - step * grad_b
+        z_trial = matvec(X, data, indices, indptr, is_sparse, n_samples, trial) + trial_b
+        trial_value = _objective(y, sw, dcode, dparams, z_trial, pcode, params, weights, curvs,
+                                 trial)
+        if _fista.restart(trial_value, value, beta):
+            t_next = 1.0
+            _datafit.raw_grad_hess(dcode, dparams, y, z, sw, d, hess)
+            grad = rmatvec(X, data, indices, indptr, is_sparse, n_features, d)
+            grad_b = np.sum(d) if fit_intercept else 0.0
+            crit = max(_fista.prox_gradient_step(x, grad, step, pcode, params, weights, curvs,
+                                                 trial), abs(grad_b))
+            trial_b = x_b - step * grad_b
+            z_trial = matvec(X, data, indices, indptr, is_sparse, n_samples, trial) + trial_b
+            trial_value = _objective(y, sw, dcode, dparams, z_trial, pcode, params, weights,
+                                     curvs, trial)
+        x_prev[:] = x
+        x[:] = trial
+        x_b_prev = x_b
+        x_b = trial_b
+        z_prev[:] = z
+        z[:] = z_trial
+        value = trial_value
+        t_k = t_next
         if crit <= tol:
             break
-        # restart the momentum when it points against the gradient step
-        restart = np.dot(yk - x, x - x_prev) + (y_b - x_b) * (x_b - x_b_prev)
-        if restart > 0.0:
-            t = 1.0
-        t_next = 0.5 * (1.0 + sqrt(1.0 + 4.0 * t * t))
-        momentum = (t - 1.0) / t_next
-        yk = x + momentum * (x - x_prev)
-        y_b = x_b + momentum * (x_b - x_b_prev)
-        x_prev[:] = x
-        x_b_prev = x_b
-        t = t_next
     w[:] = x
     b[0] = x_b
     return n_iter, crit

@@ -27,7 +27,7 @@ import numpy as np
 from numba import njit, prange
 
 from .cholesky import chol_append, chol_backward, chol_delete, chol_forward, chol_restride
-from .linalg import FASTMATH
+from .fista import extrapolate, momentum, prox_gradient_step, restart
 from .prox import ENET, L1, prox_1d, value_1d
 
 _PIVOT = 1e-10  # Cholesky pivots below this fraction of the diagonal: G_AA taken as singular
@@ -394,24 +394,16 @@ def _sparse_gram_product(G, code, out):
 
 
 @njit(cache=True)
-def _prox_step(point, g_point, cov_row, step, pen_code, params, weights, curvs, out):
-    """``out = prox(point - step * (G point - cov))``; returns the fixed-point residual."""
-    worst = 0.0
-    for j in range(point.shape[0]):
-        out[j] = prox_1d(pen_code, params, weights[j], curvs[j],
-                         point[j] - step * (g_point[j] - cov_row[j]), step)
-        worst = max(worst, abs(out[j] - point[j]))
-    return worst / step
+def _gram_gradient(g_point, cov_row, out):
+    """Gradient ``G p - cov`` of the smooth part from ``g_point = G p``."""
+    for j in range(g_point.shape[0]):
+        out[j] = g_point[j] - cov_row[j]
 
 
 @njit(parallel=True, cache=True)
 def fista_gram(G, cov, codes, lipschitz, pen_code, params, weights, curvs, max_iter, tol):
-    """FISTA (Beck & Teboulle, 2009) with function-value restart (O'Donoghue & Candes, 2015).
-
-    When the accelerated step does not decrease ``F``, momentum is reset and a plain proximal
-    gradient step is taken from the current iterate, so ``F`` decreases monotonically: with the
-    global prox of :func:`prox_1d` and step ``1 / L`` this also holds for nonconvex penalties.
-    Returns (n_iter, converged) per signal.
+    """FISTA per signal (the iteration and restart rule of :mod:`sparselearn._core.fista`), with
+    ``G p`` kept up to date by linearity. Returns (n_iter, converged) per signal.
     """
     n_samples, n_components = cov.shape
     n_iters = np.zeros(n_samples, dtype=np.int64)
@@ -427,6 +419,7 @@ def fista_gram(G, cov, codes, lipschitz, pen_code, params, weights, curvs, max_i
         g_prev[:] = g_code
         point = np.empty(n_components)
         g_point = np.empty(n_components)
+        grad = np.empty(n_components)
         trial = np.empty(n_components)
         g_trial = np.empty(n_components)
         value = _objective(code, g_code, cov_row, pen_code, params, weights, curvs)
@@ -434,18 +427,19 @@ def fista_gram(G, cov, codes, lipschitz, pen_code, params, weights, curvs, max_i
         t_k = 1.0
         for it in range(max_iter):
             n_iters[i] = it + 1
-            t_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t_k * t_k))
-            beta = (t_k - 1.0) / t_next
-            for j in range(n_components):
-                point[j] = code[j] + beta * (code[j] - prev[j])
-                g_point[j] = g_code[j] + beta * (g_code[j] - g_prev[j])
-            residual = _prox_step(point, g_point, cov_row, step, pen_code, params, weights, curvs, trial)
+            t_next, beta = momentum(t_k)
+            extrapolate(code, prev, beta, point)
+            extrapolate(g_code, g_prev, beta, g_point)
+            _gram_gradient(g_point, cov_row, grad)
+            residual = prox_gradient_step(point, grad, step, pen_code, params, weights, curvs,
+                                          trial)
             _sparse_gram_product(G, trial, g_trial)
             trial_value = _objective(trial, g_trial, cov_row, pen_code, params, weights, curvs)
-            if trial_value > value and beta > 0.0:
-                # restart: proximal gradient step from the current iterate
+            if restart(trial_value, value, beta):
                 t_next = 1.0
-                residual = _prox_step(code, g_code, cov_row, step, pen_code, params, weights, curvs, trial)
+                _gram_gradient(g_code, cov_row, grad)
+                residual = prox_gradient_step(code, grad, step, pen_code, params, weights, curvs,
+                                              trial)
                 _sparse_gram_product(G, trial, g_trial)
                 trial_value = _objective(trial, g_trial, cov_row, pen_code, params, weights, curvs)
             prev[:] = code
