@@ -63,7 +63,7 @@ class SinkhornTransport(TransformerMixin, BaseEstimator):
     reg_init : "auto", float or None, default="auto"
         Start of the reg annealing of SNS (see :func:`sinkhorn_newton_sparse`), in units of
         the cost after ``norm``; None turns it off. Ignored by ``method="sinkhorn"``.
-    verbose : bool or int, default=False
+    verbose : int, default=0
         Print a solver summary.
 
     Attributes
@@ -138,7 +138,7 @@ class SinkhornTransport(TransformerMixin, BaseEstimator):
         n_sinkhorn_iter=20,
         sparsity=None,
         reg_init="auto",
-        verbose=False,
+        verbose=0,
     ):
         self.reg = reg
         self.method = method

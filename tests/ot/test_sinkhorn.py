@@ -349,3 +349,16 @@ def test_sns_random_assignment_does_not_stall(n, seed):
     np.testing.assert_allclose(
         P, np.exp((log["u"][:, None] + log["v"][None] - M) / 1e-3), rtol=1e-12, atol=1e-300
     )
+
+
+@pytest.mark.parametrize("solver", [sinkhorn, sinkhorn_newton_sparse])
+def test_verbose_default_is_int_zero_and_verbose_prints(solver, capsys):
+    import inspect
+
+    default = inspect.signature(solver).parameters["verbose"].default
+    assert type(default) is int and default == 0  # scikit-learn's convention, not False
+    M = np.array([[0.0, 1.0], [1.0, 0.0]])
+    solver(None, None, M, 0.1)
+    assert capsys.readouterr().out == ""
+    solver(None, None, M, 0.1, verbose=1)
+    assert solver.__name__ in capsys.readouterr().out

@@ -144,3 +144,8 @@ def test_bad_target(rng):
         SinkhornTransport().fit(Xs, np.ones((5, 3)))
     with pytest.raises(ValueError, match="NaN"):
         SinkhornTransport().fit(Xs, np.full((5, 2), np.nan))
+
+
+def test_verbose_default_is_int_zero():
+    default = SinkhornTransport().verbose
+    assert type(default) is int and default == 0

@@ -132,6 +132,11 @@ def test_bad_parameters():
         SketchedLeastSquares().fit(X_nan, y)
 
 
+def test_verbose_default_is_int_zero():
+    default = SketchedLeastSquares().verbose
+    assert type(default) is int and default == 0
+
+
 def test_verbose_prints(capsys):
     A, b, _ = _problem(1000, 5, 10.0, 0)
     SketchedLeastSquares(verbose=1, random_state=0).fit(A, b)
