@@ -1,4 +1,13 @@
-"""Coordinate descent on a quadratic model of a separable datafit, over a working set.
+"""Coordinate descent: one coordinate update, in the design form and in the Gram form.
+
+Every coordinate-descent loop of the package minimizes a quadratic model plus a separable
+penalty one coordinate at a time with :func:`coordinate_update` (the exact minimizer along the
+coordinate: a prox step of length ``1 / L_j``). The loops differ in where the residual lives:
+``model_cd`` keeps it in sample space (``u = X delta``, columns of a dense or CSC design: the GLM
+solvers), ``gram_cd_sweeps`` in coefficient space (``cov - G c`` with a Gram matrix ``G``: the
+sparse coders of :mod:`sparselearn._core.coding`, many small problems sharing one ``G``).
+
+Design form.
 
 At an anchor point ``(w0, b0)`` with linear predictor ``z0``, the datafit is modelled as
 
@@ -19,6 +28,12 @@ from numba import njit
 from .linalg import (col_axpy, csc_col_axpy, csc_col_dot, csc_col_dot_weighted, dense_col_axpy,
                      dense_col_dot, dense_col_dot_weighted, rmatvec)
 from .prox import prox_1d, value_1d
+
+
+@njit(cache=True)
+def coordinate_update(pcode, params, weight, curv, old, grad, lipschitz):
+    """Minimizer along one coordinate of ``grad (x - old) + L (x - old)^2 / 2 + pen(x)``."""
+    return prox_1d(pcode, params, weight, curv, old - grad / lipschitz, 1.0 / lipschitz)
 
 
 @njit(cache=True)
@@ -118,7 +133,7 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
                 else:
                     g = grad0[j] + dense_col_dot_weighted(X, j, h, u)
             old = w[j]
-            new = prox_1d(pcode, params, weights[j], curvs[j], old - g / L, 1.0 / L)
+            new = coordinate_update(pcode, params, weights[j], curvs[j], old, g, L)
             if new != old:
                 delta = new - old
                 if is_sparse:
@@ -180,3 +195,39 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
 def full_gradient(X, data, indices, indptr, is_sparse, d, n_features):
     """``X.T @ d``."""
     return rmatvec(X, data, indices, indptr, is_sparse, n_features, d)
+
+
+@njit(cache=True)
+def gram_cd_sweeps(G, residual, code, ws, n_ws, pcode, params, weights, curvs, threshold,
+                   max_sweeps, full_residual):
+    """Gram form: sweeps over ``ws[:n_ws]`` on ``0.5 c^T G c - c^T cov + pen(c)`` with the
+    residual ``cov - G c`` kept up to date; stops once a sweep moves no coordinate by more than
+    ``threshold`` (scaled by ``G_jj``). With ``full_residual`` every entry of the residual is
+    updated (a contiguous row of ``G`` per move, cheaper than gathering the working set's
+    entries); otherwise only the working set's entries are. Returns the last sweep's largest
+    move ``G_jj |delta_j|``."""
+    n = code.shape[0]
+    worst = 0.0
+    for _ in range(max_sweeps):
+        worst = 0.0
+        for a in range(n_ws):
+            j = ws[a]
+            g_jj = G[j, j]
+            if g_jj <= 0.0:
+                continue
+            old = code[j]
+            new = coordinate_update(pcode, params, weights[j], curvs[j], old, -residual[j], g_jj)
+            delta = new - old
+            if delta != 0.0:
+                worst = max(worst, g_jj * abs(delta))
+                code[j] = new
+                if full_residual:
+                    for t in range(n):
+                        residual[t] -= delta * G[j, t]
+                else:
+                    for b in range(n_ws):
+                        t = ws[b]
+                        residual[t] -= delta * G[j, t]
+        if worst <= threshold:
+            break
+    return worst

@@ -27,8 +27,9 @@ import numpy as np
 from numba import njit, prange
 
 from .cholesky import chol_append, chol_backward, chol_delete, chol_forward, chol_restride
+from .cd import coordinate_update, gram_cd_sweeps
 from .fista import extrapolate, momentum, prox_gradient_step, restart
-from .prox import ENET, L1, prox_1d, value_1d
+from .prox import ENET, L1, value_1d
 
 _PIVOT = 1e-10  # Cholesky pivots below this fraction of the diagonal: G_AA taken as singular
 _CHUNK = 16     # signals per work-buffer allocation in the parallel loops
@@ -46,26 +47,6 @@ def _scale(cov_row):
 
 
 @njit(cache=True)
-def _cd_sweep(G, residual, code, pen_code, params, weights, curvs):
-    """One full coordinate sweep; ``residual = cov - G c`` kept up to date. Returns the largest
-    fixed-point residual met before each update (the optimality violation of the sweep)."""
-    worst = 0.0
-    for j in range(code.shape[0]):
-        old = code[j]
-        g_jj = G[j, j]
-        if g_jj <= 0.0:
-            continue
-        new = prox_1d(pen_code, params, weights[j], curvs[j], old + residual[j] / g_jj, 1.0 / g_jj)
-        delta = new - old
-        if delta != 0.0:
-            worst = max(worst, g_jj * abs(delta))
-            code[j] = new
-            for t in range(code.shape[0]):
-                residual[t] -= delta * G[j, t]
-    return worst
-
-
-@njit(cache=True)
 def _cd_active(G, cov_row, residual, code, pen_code, params, weights, curvs, threshold, max_sweeps):
     """Sweeps restricted to the non-zero coordinates, updating the residual on them only
     (``n_active^2`` per sweep); the full residual is rebuilt at the end."""
@@ -78,7 +59,7 @@ def _cd_active(G, cov_row, residual, code, pen_code, params, weights, curvs, thr
             n_active += 1
     if n_active == 0:
         return
-    _cd_ws(G, residual, code, active, n_active, pen_code, params, weights, curvs, threshold,
+    gram_cd_sweeps(G, residual, code, active, n_active, pen_code, params, weights, curvs, threshold,
            max_sweeps, False)
     for t in range(n):
         residual[t] = cov_row[t]
@@ -159,40 +140,8 @@ def _fixed_point_score(G, residual, code, pen_code, params, weights, curvs, j):
     g_jj = G[j, j]
     if g_jj <= 0.0:
         return 0.0
-    new = prox_1d(pen_code, params, weights[j], curvs[j], code[j] + residual[j] / g_jj, 1.0 / g_jj)
+    new = coordinate_update(pen_code, params, weights[j], curvs[j], code[j], -residual[j], g_jj)
     return g_jj * abs(new - code[j])
-
-
-@njit(cache=True)
-def _cd_ws(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold, max_sweeps,
-           full_residual):
-    """Coordinate sweeps over the working set ``ws[:n_ws]``; stops once a sweep moves no
-    coordinate by more than ``threshold`` (scaled by ``G_jj``). With ``full_residual`` every
-    entry of the residual is kept up to date (a contiguous row of ``G`` per move, cheaper than
-    gathering the working set's entries); otherwise only the working set's entries are."""
-    n = code.shape[0]
-    for _ in range(max_sweeps):
-        worst = 0.0
-        for a in range(n_ws):
-            j = ws[a]
-            g_jj = G[j, j]
-            if g_jj <= 0.0:
-                continue
-            old = code[j]
-            new = prox_1d(pen_code, params, weights[j], curvs[j], old + residual[j] / g_jj, 1.0 / g_jj)
-            delta = new - old
-            if delta != 0.0:
-                worst = max(worst, g_jj * abs(delta))
-                code[j] = new
-                if full_residual:
-                    for t in range(n):
-                        residual[t] -= delta * G[j, t]
-                else:
-                    for b in range(n_ws):
-                        t = ws[b]
-                        residual[t] -= delta * G[j, t]
-        if worst <= threshold:
-            break
 
 
 @njit(cache=True)
@@ -280,7 +229,7 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
         for b in range(n_new):
             ws[n_ws] = cand[b]
             n_ws += 1
-        _cd_ws(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold, _WS_SWEEPS,
+        gram_cd_sweeps(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold, _WS_SWEEPS,
                True)
         n_added = 0
         n_waiting = 0
@@ -314,7 +263,7 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
                 if code[j] != 0.0 or scores[j] > threshold:
                     ws[n_ws] = j
                     n_ws += 1
-            _cd_ws(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold,
+            gram_cd_sweeps(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold,
                    100 * n, True)
         _rebuild_residual(G, cov_row, code, residual)
     return max_iter, False
@@ -353,6 +302,7 @@ def cd_gram(G, cov, codes, pen_code, params, weights, curvs, max_iter, tol):
         fwd = np.empty(n_components)
         sol = np.empty(n_components)
         chol = np.empty(n_components * n_components if exact else 1)
+        all_atoms = np.arange(n_components)
         for i in range(chunk * _CHUNK, min((chunk + 1) * _CHUNK, n_samples)):
             code = codes[i]
             _rebuild_residual(G, cov[i], code, residual)
@@ -364,7 +314,8 @@ def cd_gram(G, cov, codes, pen_code, params, weights, curvs, max_iter, tol):
                 continue
             for it in range(max_iter):
                 n_iters[i] = it + 1
-                worst = _cd_sweep(G, residual, code, pen_code, params, weights, curvs)
+                worst = gram_cd_sweeps(G, residual, code, all_atoms, n_components, pen_code, params,
+                                       weights, curvs, 0.0, 1, True)
                 if worst <= threshold:
                     converged[i] = True
                     break
