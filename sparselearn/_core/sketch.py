@@ -73,12 +73,14 @@ def hash_uniform(n_rows, row_offset, seed, out):
 
 
 @njit(cache=True)
-def _sign_bucket(row, seed, t, lo, width):
-    # bucket in [lo, lo + width) and a random sign for block t of column `row` of S
+def _sign_entry(row, seed, t, k, nnz_per_col, scale):
+    """Nonzero ``t`` of column ``row`` of the sparse sign ``S`` (``k`` rows): its row (a bucket
+    of block ``t``, ``[t k / nnz_per_col, (t + 1) k / nnz_per_col)``) and its value ``+-scale``."""
+    lo = (t * k) // nnz_per_col
+    width = ((t + 1) * k) // nnz_per_col - lo
     h = hash3(row, seed, STREAM_BUCKET + t)
     bucket = lo + np.int64(h % np.uint64(width))
-    sign = 1.0 if (h >> np.uint64(63)) == np.uint64(0) else -1.0
-    return bucket, sign
+    return bucket, scale if (h >> np.uint64(63)) == np.uint64(0) else -scale
 
 
 @njit(cache=True)
@@ -90,10 +92,7 @@ def sparse_sign_dense(A, row_offset, seed, nnz_per_col, out):
     for i in range(n_rows):
         row = row_offset + i
         for t in range(nnz_per_col):
-            lo = (t * k) // nnz_per_col
-            hi = ((t + 1) * k) // nnz_per_col
-            bucket, sign = _sign_bucket(row, seed, t, lo, hi - lo)
-            v = sign * scale
+            bucket, v = _sign_entry(row, seed, t, k, nnz_per_col, scale)
             for j in range(d):
                 out[bucket, j] += v * A[i, j]
 
@@ -111,10 +110,7 @@ def sparse_sign_csr(data, indices, indptr, row_offset, seed, nnz_per_col, out):
             continue
         row = row_offset + i
         for t in range(nnz_per_col):
-            lo = (t * k) // nnz_per_col
-            hi = ((t + 1) * k) // nnz_per_col
-            bucket, sign = _sign_bucket(row, seed, t, lo, hi - lo)
-            v = sign * scale
+            bucket, v = _sign_entry(row, seed, t, k, nnz_per_col, scale)
             for p in range(start, end):
                 out[bucket, indices[p]] += v * data[p]
 
@@ -129,10 +125,8 @@ def sparse_sign_csc(data, indices, indptr, row_offset, seed, nnz_per_col, out):
         for p in range(indptr[j], indptr[j + 1]):
             row = row_offset + indices[p]
             for t in range(nnz_per_col):
-                lo = (t * k) // nnz_per_col
-                hi = ((t + 1) * k) // nnz_per_col
-                bucket, sign = _sign_bucket(row, seed, t, lo, hi - lo)
-                out[bucket, j] += sign * scale * data[p]
+                bucket, v = _sign_entry(row, seed, t, k, nnz_per_col, scale)
+                out[bucket, j] += v * data[p]
 
 
 @njit(cache=True)
@@ -142,12 +136,10 @@ def sparse_sign_coo(n_rows, row_offset, seed, k, nnz_per_col, rows, cols, vals):
     pos = 0
     for i in range(n_rows):
         for t in range(nnz_per_col):
-            lo = (t * k) // nnz_per_col
-            hi = ((t + 1) * k) // nnz_per_col
-            bucket, sign = _sign_bucket(row_offset + i, seed, t, lo, hi - lo)
+            bucket, v = _sign_entry(row_offset + i, seed, t, k, nnz_per_col, scale)
             rows[pos] = bucket
             cols[pos] = i
-            vals[pos] = sign * scale
+            vals[pos] = v
             pos += 1
 
 
