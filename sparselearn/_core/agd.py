@@ -106,6 +106,22 @@ def _objective(y, sw, dcode, dparams, z, pcode, params, weights, curvs, w):
 
 
 @njit(cache=True)
+def _fista_step(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, point, point_b,
+                z_point, fit_intercept, step, pcode, params, weights, curvs, d, hess, trial):
+    """Proximal gradient step from ``(point, point_b)`` (linear predictor ``z_point``) into
+    ``trial``; returns ``(crit, trial_b, z_trial, value at trial)``."""
+    _datafit.raw_grad_hess(dcode, dparams, y, z_point, sw, d, hess)
+    grad = rmatvec(X, data, indices, indptr, is_sparse, point.shape[0], d)
+    grad_b = np.sum(d) if fit_intercept else 0.0
+    crit = max(_fista.prox_gradient_step(point, grad, step, pcode, params, weights, curvs, trial),
+               abs(grad_b))
+    trial_b = point_b - step * grad_b
+    z_trial = matvec(X, data, indices, indptr, is_sparse, y.shape[0], trial) + trial_b
+    return crit, trial_b, z_trial, _objective(y, sw, dcode, dparams, z_trial, pcode, params,
+                                              weights, curvs, trial)
+
+
+@njit(cache=True)
 def fista(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b, fit_intercept,
           pcode, params, weights, curvs, lipschitz, max_iter, tol):
     """FISTA on ``F(Xw + b) + pen(w)`` (the iteration and restart rule of
@@ -140,26 +156,14 @@ def fista(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b, fit_
         _fista.extrapolate(x, x_prev, beta, point)
         _fista.extrapolate(z, z_prev, beta, z_point)
         point_b = x_b + beta * (x_b - x_b_prev)
-        _datafit.raw_grad_hess(dcode, dparams, y, z_point, sw, d, hess)
-        grad = rmatvec(X, data, indices, indptr, is_sparse, n_features, d)
-        grad_b = np.sum(d) if fit_intercept else 0.0
-        crit = max(_fista.prox_gradient_step(point, grad, step, pcode, params, weights, curvs,
-                                             trial), abs(grad_b))
-        trial_b = point_b - step * grad_b
-        z_trial = matvec(X, data, indices, indptr, is_sparse, n_samples, trial) + trial_b
-        trial_value = _objective(y, sw, dcode, dparams, z_trial, pcode, params, weights, curvs,
-                                 trial)
+        crit, trial_b, z_trial, trial_value = _fista_step(
+            X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, point, point_b, z_point,
+            fit_intercept, step, pcode, params, weights, curvs, d, hess, trial)
         if _fista.restart(trial_value, value, beta):
             t_next = 1.0
-            _datafit.raw_grad_hess(dcode, dparams, y, z, sw, d, hess)
-            grad = rmatvec(X, data, indices, indptr, is_sparse, n_features, d)
-            grad_b = np.sum(d) if fit_intercept else 0.0
-            crit = max(_fista.prox_gradient_step(x, grad, step, pcode, params, weights, curvs,
-                                                 trial), abs(grad_b))
-            trial_b = x_b - step * grad_b
-            z_trial = matvec(X, data, indices, indptr, is_sparse, n_samples, trial) + trial_b
-            trial_value = _objective(y, sw, dcode, dparams, z_trial, pcode, params, weights,
-                                     curvs, trial)
+            crit, trial_b, z_trial, trial_value = _fista_step(
+                X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, x, x_b, z,
+                fit_intercept, step, pcode, params, weights, curvs, d, hess, trial)
         x_prev[:] = x
         x[:] = trial
         x_b_prev = x_b
