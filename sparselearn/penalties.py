@@ -50,7 +50,10 @@ class Penalty(BaseEstimator):
     """
 
     _code = None
+    #: Name of the shape parameter (``params[1]`` of the kernels), and its domain as
+    #: ``(words for the error message, predicate)``.
     _extra_param = None
+    _extra_domain = None
     #: Short name used by ``sparse_encode(penalty=...)``.
     name = None
     #: True for penalties whose prox fixed points are global minimizers (convex problems).
@@ -76,6 +79,12 @@ class Penalty(BaseEstimator):
             )
         if not isinstance(self.positive, (bool, np.bool_)):
             raise ValueError(f"{type(self).__name__}: positive must be a bool, got {self.positive!r}.")
+        if self._extra_param is not None:
+            value = getattr(self, self._extra_param)
+            requirement, valid = self._extra_domain
+            if not isinstance(value, numbers.Real) or not np.isfinite(value) or not valid(value):
+                raise ValueError(f"{type(self).__name__}: {self._extra_param} must be "
+                                 f"{requirement}, got {value!r}.")
 
     def _params(self):
         extra = getattr(self, self._extra_param) if self._extra_param else 0.0
@@ -262,6 +271,7 @@ class MCP(Penalty):
     _code = _prox.MCP
     name = "mcp"
     _extra_param = "gamma"
+    _extra_domain = ("> 1", lambda gamma: gamma > 1)
 
     def __init__(self, alpha=1.0, gamma=3.0, weights=None, positive=False):
         self.alpha = alpha
@@ -269,10 +279,6 @@ class MCP(Penalty):
         self.weights = weights
         self.positive = positive
 
-    def _check(self):
-        super()._check()
-        if not isinstance(self.gamma, numbers.Real) or not np.isfinite(self.gamma) or self.gamma <= 1:
-            raise ValueError(f"MCP: gamma must be > 1, got {self.gamma!r}.")
 
 
 class SCAD(Penalty):
@@ -309,6 +315,7 @@ class SCAD(Penalty):
     _code = _prox.SCAD
     name = "scad"
     _extra_param = "gamma"
+    _extra_domain = ("> 2", lambda gamma: gamma > 2)
 
     def __init__(self, alpha=1.0, gamma=3.7, weights=None, positive=False):
         self.alpha = alpha
@@ -316,10 +323,6 @@ class SCAD(Penalty):
         self.weights = weights
         self.positive = positive
 
-    def _check(self):
-        super()._check()
-        if not isinstance(self.gamma, numbers.Real) or not np.isfinite(self.gamma) or self.gamma <= 2:
-            raise ValueError(f"SCAD: gamma must be > 2, got {self.gamma!r}.")
 
 
 class Lq(Penalty):
@@ -349,6 +352,7 @@ class Lq(Penalty):
 
     _code = _prox.LQ
     name = "lq"
+    _extra_domain = ("in the open interval (0, 1)", lambda q: 0 < q < 1)
     accelerated_gradient = False
     _slope_factor = None
     _extra_param = "q"
@@ -359,10 +363,6 @@ class Lq(Penalty):
         self.weights = weights
         self.positive = positive
 
-    def _check(self):
-        super()._check()
-        if not isinstance(self.q, numbers.Real) or not 0 < self.q < 1:
-            raise ValueError(f"Lq: q must lie in the open interval (0, 1), got {self.q!r}.")
 
 
 class CEL0(Penalty):
@@ -433,6 +433,7 @@ class ElasticNet(Penalty):
     _code = _prox.ENET
     name = "elasticnet"
     _extra_param = "l1_ratio"
+    _extra_domain = ("in [0, 1]", lambda l1_ratio: 0 <= l1_ratio <= 1)
     convex = True
 
     def __init__(self, alpha=1.0, l1_ratio=0.5, weights=None, positive=False):
@@ -441,10 +442,6 @@ class ElasticNet(Penalty):
         self.weights = weights
         self.positive = positive
 
-    def _check(self):
-        super()._check()
-        if not isinstance(self.l1_ratio, numbers.Real) or not 0 <= self.l1_ratio <= 1:
-            raise ValueError(f"ElasticNet: l1_ratio must lie in [0, 1], got {self.l1_ratio!r}.")
 
     def _slope_at_zero(self):
         if self.l1_ratio == 0:
@@ -485,6 +482,7 @@ class LogSum(Penalty):
     _code = _prox.LOGSUM
     name = "logsum"
     _extra_param = "eps"
+    _extra_domain = ("> 0", lambda eps: eps > 0)
     _slope_factor = None  # the prox is not convex near 0: alpha_max by bisection on the prox
 
     def __init__(self, alpha=1.0, eps=1.0, weights=None, positive=False):
@@ -493,7 +491,3 @@ class LogSum(Penalty):
         self.weights = weights
         self.positive = positive
 
-    def _check(self):
-        super()._check()
-        if not isinstance(self.eps, numbers.Real) or not np.isfinite(self.eps) or self.eps <= 0:
-            raise ValueError(f"LogSum: eps must be a finite number > 0, got {self.eps!r}.")
