@@ -4,10 +4,10 @@
 normal equations, driven from Python because the passes over ``A`` may be dask tasks.
 
 The iterative phase of sketch-and-precondition needs ``A^T A t`` (and ``||A t||^2``) per
-iteration and ``A^T (b - A x)`` per refinement. Both are computed here in one pass over the
-rows of a CSR matrix, with an optional implicit column centering ``A_c = A - 1 offset^T``
+iteration and ``A^T (b - A x)`` per refinement. :func:`csr_pass` computes either in one pass over
+the rows of a CSR matrix, with an optional implicit column centering ``A_c = A - 1 offset^T``
 (the intercept; ``A_c = A - r offset^T`` with a row vector ``r``, all ones unless the rows carry
-sample weights): the kernels take ``shift = offset . t`` and ``r`` and return the sums the caller
+sample weights): it takes ``shift = offset . x`` and ``r`` and returns the sums the caller
 needs to finish the centering (``A_c^T q = A^T q - offset * (r . q)``).
 
 No kernel validates its input.
@@ -84,36 +84,22 @@ def refined_normal_pcg(ops, b, M, x, l2_reg, sigma_max, tol, max_iter, verbose=0
 
 
 @njit(cache=True)
-def csr_normal_matvec(data, indices, indptr, t, shift, row_shift, out):
-    """out = A^T q with q = A t - shift * row_shift; returns (||q||^2, row_shift . q)."""
+def csr_pass(data, indices, indptr, b, x, shift, row_shift, out):
+    """One pass over the rows of a CSR ``A``: ``out = A^T q`` with ``q = A x - shift * row_shift``
+    when ``b`` is empty (a normal-equations product), else the residual
+    ``q = b - (A x - shift * row_shift)``. Returns ``(||q||^2, row_shift . q)``."""
     n_rows = indptr.shape[0] - 1
+    has_b = b.shape[0] > 0
+    sign = -1.0 if has_b else 1.0
     out[:] = 0.0
     qq = 0.0
     q_sum = 0.0
     for i in range(n_rows):
-        q = -shift * row_shift[i]
+        q = (b[i] if has_b else 0.0) - sign * shift * row_shift[i]
         for p in range(indptr[i], indptr[i + 1]):
-            q += data[p] * t[indices[p]]
+            q += sign * data[p] * x[indices[p]]
         qq += q * q
         q_sum += row_shift[i] * q
         for p in range(indptr[i], indptr[i + 1]):
             out[indices[p]] += data[p] * q
     return qq, q_sum
-
-
-@njit(cache=True)
-def csr_residual_gradient(data, indices, indptr, b, x, shift, row_shift, out):
-    """out = A^T r with r = b - (A x - shift * row_shift); returns (||r||^2, row_shift . r)."""
-    n_rows = indptr.shape[0] - 1
-    out[:] = 0.0
-    rr = 0.0
-    r_sum = 0.0
-    for i in range(n_rows):
-        r = b[i] + shift * row_shift[i]
-        for p in range(indptr[i], indptr[i + 1]):
-            r -= data[p] * x[indices[p]]
-        rr += r * r
-        r_sum += row_shift[i] * r
-        for p in range(indptr[i], indptr[i + 1]):
-            out[indices[p]] += data[p] * r
-    return rr, r_sum

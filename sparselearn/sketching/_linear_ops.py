@@ -22,6 +22,7 @@ from .._core import sketch_lsq as _kl
 
 # bytes of a dense row block (read once for A t and A^T q)
 _BLOCK_BYTES = 2**20
+_NO_B = np.empty(0)  # csr_pass without b: a normal-equations product
 
 
 class DenseOps:
@@ -51,14 +52,24 @@ class DenseOps:
         return SA
 
     def normal_matvec(self, t):
-        shift = float(self.offset @ t)
+        return self._pass(t, None)
+
+    def residual_gradient(self, x, b):
+        return self._pass(x, b)
+
+    def _pass(self, x, b):
+        # q = A_c x (b None) or b - A_c x; returns (||q||^2, A_c^T q)
+        shift = float(self.offset @ x)
+        if b is not None:
+            shift = -shift
         out = np.zeros(self.n_features)
         qq = 0.0
         q_sum = 0.0
-        r = self.row_shift
+        row_shift = self.row_shift
         for start, block in self._blocks():
-            q = block @ t
-            r_block = None if r is None else r[start : start + block.shape[0]]
+            stop = start + block.shape[0]
+            q = block @ x if b is None else b[start:stop] - block @ x
+            r_block = None if row_shift is None else row_shift[start:stop]
             if shift:
                 q -= shift if r_block is None else shift * r_block
             qq += q @ q
@@ -66,24 +77,6 @@ class DenseOps:
             out += block.T @ q
         out -= self.offset * q_sum
         return qq, out
-
-    def residual_gradient(self, x, b):
-        shift = float(self.offset @ x)
-        out = np.zeros(self.n_features)
-        rr = 0.0
-        r_sum = 0.0
-        row_shift = self.row_shift
-        for start, block in self._blocks():
-            stop = start + block.shape[0]
-            r = b[start:stop] - block @ x
-            r_block = None if row_shift is None else row_shift[start:stop]
-            if shift:
-                r += shift if r_block is None else shift * r_block
-            rr += r @ r
-            r_sum += r.sum() if r_block is None else r_block @ r
-            out += block.T @ r
-        out -= self.offset * r_sum
-        return rr, out
 
 
 class CSROps(DenseOps):
@@ -96,52 +89,30 @@ class CSROps(DenseOps):
         self.n_rows, self.n_features = A.shape
         self._shift = self._row_shift_vector()
 
-    def normal_matvec(self, t):
+    def _pass(self, x, b):
         out = np.empty(self.n_features)
         A = self.A
-        qq, q_sum = _kl.csr_normal_matvec(
-            A.data, A.indices, A.indptr, t, float(self.offset @ t), self._shift, out
+        qq, q_sum = _kl.csr_pass(
+            A.data, A.indices, A.indptr, _NO_B if b is None else b, x, float(self.offset @ x),
+            self._shift, out,
         )
         out -= self.offset * q_sum
         return qq, out
 
-    def residual_gradient(self, x, b):
-        out = np.empty(self.n_features)
-        A = self.A
-        rr, r_sum = _kl.csr_residual_gradient(
-            A.data, A.indices, A.indptr, b, x, float(self.offset @ x), self._shift, out
-        )
-        out -= self.offset * r_sum
-        return rr, out
 
-
-def _block_normal(block, t, shift):
+def _block_pass(block, b, x, shift):
+    # one row chunk: (||q||^2, sum q, A^T q) with q = A x - shift (b None) or b - (A x - shift)
     if sp.issparse(block):
         A = sp.csr_matrix(block, dtype=np.float64)
         A.sort_indices()
         out = np.empty(A.shape[1])
         ones = np.ones(A.shape[0])
-        qq, q_sum = _kl.csr_normal_matvec(A.data, A.indices, A.indptr, t, shift, ones, out)
+        b = _NO_B if b is None else np.asarray(b, dtype=np.float64)
+        qq, q_sum = _kl.csr_pass(A.data, A.indices, A.indptr, b, x, shift, ones, out)
         return qq, q_sum, out
     block = np.asarray(block, dtype=np.float64)
-    q = block @ t - shift
+    q = block @ x - shift if b is None else np.asarray(b, dtype=np.float64) - block @ x + shift
     return q @ q, q.sum(), block.T @ q
-
-
-def _block_residual(block, b, x, shift):
-    b = np.asarray(b, dtype=np.float64)
-    if sp.issparse(block):
-        A = sp.csr_matrix(block, dtype=np.float64)
-        A.sort_indices()
-        out = np.empty(A.shape[1])
-        ones = np.ones(A.shape[0])
-        rr, r_sum = _kl.csr_residual_gradient(
-            A.data, A.indices, A.indptr, b, x, shift, ones, out
-        )
-        return rr, r_sum, out
-    block = np.asarray(block, dtype=np.float64)
-    r = b - block @ x + shift
-    return r @ r, r.sum(), block.T @ r
 
 
 class DaskOps:
@@ -179,23 +150,21 @@ class DaskOps:
         return total_sq, total_sum, vec
 
     def normal_matvec(self, t):
-        import dask
-
-        shift = float(self.offset @ t)
-        blocks = self.A.to_delayed().ravel()
-        qq, q_sum, out = self._sum([dask.delayed(_block_normal)(blk, t, shift) for blk in blocks])
-        return qq, out - self.offset * q_sum
+        return self._pass(t, None)
 
     def residual_gradient(self, x, b):
+        return self._pass(x, b)
+
+    def _pass(self, x, b):
         import dask
 
         shift = float(self.offset @ x)
         blocks = self.A.to_delayed().ravel()
-        b_blocks = b.to_delayed().ravel()
-        rr, r_sum, out = self._sum(
+        b_blocks = [None] * len(blocks) if b is None else b.to_delayed().ravel()
+        qq, q_sum, out = self._sum(
             [
-                dask.delayed(_block_residual)(blk, bb, x, shift)
+                dask.delayed(_block_pass)(blk, bb, x, shift)
                 for blk, bb in zip(blocks, b_blocks)
             ]
         )
-        return rr, out - self.offset * r_sum
+        return qq, out - self.offset * q_sum
