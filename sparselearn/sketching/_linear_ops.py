@@ -25,7 +25,17 @@ _BLOCK_BYTES = 2**20
 _NO_B = np.empty(0)  # csr_pass without b: a normal-equations product
 
 
-class DenseOps:
+class _Passes:
+    """``normal_matvec`` and ``residual_gradient`` from the backend's one ``_pass(x, b)``."""
+
+    def normal_matvec(self, t):
+        return self._pass(t, None)
+
+    def residual_gradient(self, x, b):
+        return self._pass(x, b)
+
+
+class DenseOps(_Passes):
     def __init__(self, A, offset, row_shift=None):
         self.A = A
         self.offset = offset
@@ -50,12 +60,6 @@ class DenseOps:
         if np.any(self.offset):
             SA = SA - np.outer(op.apply(self._row_shift_vector()), self.offset)
         return SA
-
-    def normal_matvec(self, t):
-        return self._pass(t, None)
-
-    def residual_gradient(self, x, b):
-        return self._pass(x, b)
 
     def _pass(self, x, b):
         # q = A_c x (b None) or b - A_c x; returns (||q||^2, A_c^T q)
@@ -115,7 +119,7 @@ def _block_pass(block, b, x, shift):
     return q @ q, q.sum(), block.T @ q
 
 
-class DaskOps:
+class DaskOps(_Passes):
     """Passes over a dask array (row chunks, one column chunk), one task per row chunk."""
 
     def __init__(self, A, offset):
@@ -148,12 +152,6 @@ class DaskOps:
         total_sum = sum(p[1] for p in parts)
         vec = np.sum([p[2] for p in parts], axis=0)
         return total_sq, total_sum, vec
-
-    def normal_matvec(self, t):
-        return self._pass(t, None)
-
-    def residual_gradient(self, x, b):
-        return self._pass(x, b)
 
     def _pass(self, x, b):
         import dask
