@@ -187,15 +187,7 @@ class Huber(Datafit):
         return np.array([float(self.delta)])
 
     def intercept_only(self, y, sw):
-        # root of the non-increasing b -> sum_i s_i clip(y_i - b, -delta, delta), by bisection
-        lo, hi = float(np.min(y)), float(np.max(y))
-        for _ in range(200):
-            mid = 0.5 * (lo + hi)
-            if np.dot(sw, np.clip(y - mid, -self.delta, self.delta)) > 0:
-                lo = mid
-            else:
-                hi = mid
-        return 0.5 * (lo + hi)
+        return float(_datafit.huber_intercept_only(y, sw, float(self.delta)))
 
 
 _BY_NAME = {"quadratic": Quadratic, "logistic": Logistic, "poisson": Poisson, "huber": Huber}

@@ -100,3 +100,22 @@ def curvature_bound(code):
     if code == LOGISTIC:
         return 0.25
     return np.inf
+
+
+@njit(cache=True)
+def huber_intercept_only(y, sw, delta):
+    """Optimal intercept of the Huber model with ``w = 0``: the root of the non-increasing
+    ``b -> sum_i s_i clip(y_i - b, -delta, delta)``, by bisection on ``[min y, max y]``."""
+    lo, hi = np.min(y), np.max(y)
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        total = 0.0
+        for i in range(y.shape[0]):
+            total += sw[i] * min(max(y[i] - mid, -delta), delta)
+        if total > 0.0:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo <= 1e-15 * max(abs(lo), abs(hi), 1e-300):
+            break
+    return 0.5 * (lo + hi)

@@ -1,28 +1,7 @@
-"""Working-set coordinate descent (prox-Newton for non-quadratic datafits).
+"""Working-set coordinate descent over (datafit, penalty); the algorithm is
+:mod:`sparselearn._core.working_set`."""
 
-Outer loop (one full pass over the features per iteration):
-
-1. At the current ``(w, b)`` compute ``d = s f'(z)`` and curvatures ``h`` of the datafit, the full
-   gradient ``X.T d`` and each feature's optimality score: the distance of ``-grad_j`` to the
-   subdifferential of the penalty, or for L0 and Lq (whose subdifferential at 0 is the whole
-   line) the prox fixed-point score ``L_j |w_j - prox(w_j - grad_j / L_j, 1 / L_j)|``.
-2. Stop when the largest score (intercept's ``|sum d|`` included) is at most ``tol``.
-3. Working set: the support plus the highest-scoring features, ``max(p0, 2 |support|)`` in all
-   (Bertrand et al., "Beyond L1", NeurIPS 2022; Massias et al., celer, ICML 2018), or half the
-   violating features when that is more.
-4. Coordinate descent with Anderson extrapolation on the quadratic model of the datafit restricted
-   to the working set, down to ``0.3 x`` the outer violation (:func:`sparselearn._core.cd.model_cd`).
-5. For the quadratic datafit the model is exact; otherwise a backtracking line search on the true
-   objective along the model's step (prox-Newton). When the Newton model's step does not descend
-   (possible with nonconvex penalties), the next model uses the curvature bound of the datafit
-   instead (logistic: 1/4), which majorizes it, so that step descends (MM).
-"""
-
-import numpy as np
-
-from .._core import cd as _cd
-from .._core import datafit as _datafit_kernels
-from .._core import prox as _prox
+from .._core.working_set import working_set_cd
 from .._design import as_design, check_problem
 from ._common import finish, penalty_curvatures
 
@@ -89,114 +68,12 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
 def _solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e-4,
                        max_iter=50, max_epochs=10_000, p0=10, n_anderson=5, verbose=0, curvs=None,
                        warn=True, cache=None):
-    arrays = design.arrays
-    n_samples, n_features = design.n_samples, design.n_features
-    w = np.array(w, dtype=np.float64, copy=True)
-    b_arr = np.array([float(b)])
-    pcode, params = penalty._code, penalty._params()
-    weights = penalty._weights(n_features)
     if curvs is None:
         curvs = penalty_curvatures(penalty, design, datafit, sw)
-    dcode, dparams = datafit._code, datafit._params()
-    quadratic_model_exact = dcode == _datafit_kernels.QUAD
-    uniform = bool(np.all(sw == sw[0]))
-
-    z = design.matvec(w) + b_arr[0]
-    d = np.empty(n_samples)
-    h = np.empty(n_samples)
-    lipschitz = None
-    history = []
-    n_epochs_total = 0
-    stop_crit = np.inf
-    n_iter = 0
-    bound = _datafit_kernels.curvature_bound(dcode)
-    majorize = False  # True: next model uses the curvature bound (MM step, monotone)
-    reuse = (cache is not None and "w" in cache and cache["b"] == b_arr[0]
-             and np.array_equal(cache["w"], w))
-    if cache is not None and quadratic_model_exact and "lipschitz" in cache:
-        lipschitz = cache["lipschitz"]
-    for n_iter in range(1, max_iter + 1):
-        if reuse:  # warm start at the previous solve's end point: its gradient still holds
-            z, d, h, grad = cache["z"].copy(), cache["d"].copy(), cache["h"].copy(), cache["grad"]
-            if not quadratic_model_exact:
-                lipschitz = cache["lipschitz"]
-            reuse = False
-        else:
-            _datafit_kernels.raw_grad_hess(dcode, dparams, y, z, sw, d, h)
-            if majorize:
-                h = bound * sw
-            if lipschitz is None or not quadratic_model_exact:
-                lipschitz = design.col_sq_norms(h)
-            grad = _cd.full_gradient(*arrays, d, n_features)
-        lipschitz_b = float(np.sum(h))
-        scores = _prox.optimality_scores(pcode, params, weights, curvs, w, grad, lipschitz)
-        grad_b = float(np.sum(d))
-        stop_crit = max(float(np.max(scores, initial=0.0)),
-                        abs(grad_b) if fit_intercept else 0.0)
-        history.append(stop_crit)
-        if verbose:
-            print(f"  outer iter {n_iter}: max violation {stop_crit:.3e}, "
-                  f"support {np.count_nonzero(w)}")
-        if stop_crit <= tol:
-            if cache is not None:
-                cache.update(w=w.copy(), b=float(b_arr[0]), z=z.copy(), d=d.copy(), h=h.copy(),
-                             grad=grad, lipschitz=lipschitz)
-            break
-        support = w != 0
-        # at least twice the support (skglm, celer) and half the current violators: when many
-        # features violate, one pass over more of them is cheaper than more full gradients
-        n_violators = int(np.count_nonzero(scores > tol))
-        ws_size = min(n_features, max(p0, 2 * int(support.sum()), n_violators // 2))
-        ranked = scores.copy()
-        ranked[support] = np.inf
-        if ws_size < n_features:
-            ws = np.argpartition(-ranked, ws_size - 1)[:ws_size]
-        else:
-            ws = np.arange(n_features)
-        ws = np.sort(ws).astype(np.int64)
-        # forcing sequence: 0.3 for the exact quadratic model; min(0.3, sqrt(violation)) for
-        # prox-Newton, which makes the outer convergence superlinear (Lee, Sun & Saunders 2014)
-        eta = 0.3 if quadratic_model_exact else min(0.3, np.sqrt(stop_crit))
-        inner_tol = max(eta * stop_crit, 0.3 * tol)
-        w_old = w.copy()
-        b_old = b_arr[0]
-        h_const = float(h[0]) if (uniform and quadratic_model_exact) else -1.0
-        u, n_epochs = _cd.model_cd(*arrays, d, h, h_const, grad, grad_b, w, b_arr, fit_intercept,
-                                   ws, lipschitz, lipschitz_b, pcode, params, weights, curvs,
-                                   max_epochs, inner_tol, n_anderson)
-        n_epochs_total += n_epochs
-        if quadratic_model_exact:
-            z += u
-            continue
-        # prox-Newton: backtracking on the true objective along the model step
-        obj_old = (_datafit_kernels.value(dcode, dparams, y, z, sw)
-                   + _prox.value(pcode, params, weights, curvs, w_old))
-        step_w = w - w_old
-        step_b = b_arr[0] - b_old
-        accepted = False
-        t = 1.0
-        for _ in range(30):
-            w_try = w_old + t * step_w
-            z_try = z + t * u
-            obj_try = (_datafit_kernels.value(dcode, dparams, y, z_try, sw)
-                       + _prox.value(pcode, params, weights, curvs, w_try))
-            if obj_try <= obj_old:
-                accepted = True
-                break
-            t *= 0.5
-        if accepted:
-            w = w_try
-            b_arr[0] = b_old + t * step_b
-            z = z_try
-            majorize = False
-        else:
-            w = w_old
-            b_arr[0] = b_old
-            if majorize or not np.isfinite(bound):
-                break  # even the majorizing model gives no decrease: numerically stationary
-            # the Newton model's step does not descend (nonconvex penalty, far from the
-            # solution): take a majorization-minimization step instead, which always descends
-            majorize = True
+    w, b, n_iter, stop_crit, n_epochs, history = working_set_cd(
+        design.arrays, y, sw, datafit._code, datafit._params(), w, b, fit_intercept,
+        penalty._code, penalty._params(), penalty._weights(design.n_features), curvs, tol,
+        max_iter, max_epochs, p0, n_anderson, verbose, cache)
     info = finish(n_iter, stop_crit, tol, "cd", warn, unit="outer iterations")
-    info.update(n_epochs=n_epochs_total, history=history)
-    return w, float(b_arr[0]), info
+    info.update(n_epochs=n_epochs, history=history)
+    return w, b, info
