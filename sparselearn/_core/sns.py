@@ -422,3 +422,34 @@ def sinkhorn_newton_sparse(
                                   col_sum)
     info[INFO_N_ITER] = n_iter
     return err, density
+
+
+def annealed_sns(M, a, b, regs, f, g, tol, stage_tol, max_iter, n_sinkhorn_iter,
+                 stage_sinkhorn, density0, cg_cap, err_hist, dual_hist, parallel):
+    """SNS along decreasing regularizations ``regs`` (epsilon scaling), each stage warm-started
+    from the previous potentials ``f``, ``g`` (updated in place); stages before the last stop at
+    marginal error ``stage_tol`` and open with at most ``stage_sinkhorn`` Sinkhorn iterations.
+
+    A Python driver over the compiled :func:`sinkhorn_newton_sparse` (a few stages). Returns
+    ``(err, density, info, stage_iter)``: ``err`` is ``inf`` when ``max_iter`` ran out before
+    the last stage.
+    """
+    info = np.zeros(INFO_SIZE, dtype=np.int64)
+    stage_iter = []
+    n_iter = 0
+    err, density = np.inf, density0
+    for k, reg_k in enumerate(regs):
+        last = k == len(regs) - 1
+        stage_info = np.zeros(INFO_SIZE, dtype=np.int64)
+        n_warm = n_sinkhorn_iter if k == 0 else min(stage_sinkhorn, n_sinkhorn_iter)
+        err, density = sinkhorn_newton_sparse(
+            M, a, b, reg_k, f, g, tol if last else stage_tol, max_iter - n_iter, n_warm, density0,
+            cg_cap, err_hist[n_iter:], dual_hist[n_iter:], stage_info, parallel)
+        info += stage_info
+        info[INFO_NNZ] = stage_info[INFO_NNZ]
+        n_iter += int(stage_info[INFO_N_ITER])
+        stage_iter.append(int(stage_info[INFO_N_ITER]))
+        if n_iter >= max_iter and not last:
+            err = np.inf  # the budget ran out before the last stage
+            break
+    return err, density, info, stage_iter

@@ -343,37 +343,11 @@ def _solve(
         density0 = min(1.0, density0)
         cg_cap = n_sub + m_sub if max_cg_iter is None else int(max_cg_iter)
         regs = _reg_stages(float(reg), reg_init, M_sub)
-        stage_tol = _STAGE_TOL * float(a_sub.sum())
-        stage_iter = []
-        n_iter = 0
-        for k, reg_k in enumerate(regs):
-            last = k == len(regs) - 1
-            stage_info = np.zeros(_sns_core.INFO_SIZE, dtype=np.int64)
-            n_warm = int(n_sinkhorn_iter) if k == 0 else min(_STAGE_SINKHORN, int(n_sinkhorn_iter))
-            err, density = _sns_core.sinkhorn_newton_sparse(
-                M_sub,
-                a_sub,
-                b_sub,
-                reg_k,
-                f,
-                g,
-                float(tol) if last else stage_tol,
-                int(max_iter) - n_iter,
-                n_warm,
-                density0,
-                cg_cap,
-                err_hist[n_iter:],
-                dual_hist[n_iter:],
-                stage_info,
-                _sinkhorn_core.use_parallel(n_sub, m_sub),
-            )
-            info += stage_info
-            info[_sns_core.INFO_NNZ] = stage_info[_sns_core.INFO_NNZ]
-            n_iter += int(stage_info[_sns_core.INFO_N_ITER])
-            stage_iter.append(int(stage_info[_sns_core.INFO_N_ITER]))
-            if n_iter >= max_iter and not last:
-                err = np.inf  # the budget ran out before the last stage
-                break
+        err, density, info, stage_iter = _sns_core.annealed_sns(
+            M_sub, a_sub, b_sub, regs, f, g, float(tol), _STAGE_TOL * float(a_sub.sum()),
+            int(max_iter), int(n_sinkhorn_iter), _STAGE_SINKHORN, density0, cg_cap, err_hist,
+            dual_hist, _sinkhorn_core.use_parallel(n_sub, m_sub))
+        n_iter = int(sum(stage_iter))
         regs = regs[: len(stage_iter)]
 
     P_sub = workspace if method == "sinkhorn" else np.empty((n_sub, m_sub))
