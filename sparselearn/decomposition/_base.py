@@ -1,5 +1,5 @@
 """Shared pieces of the coders and dictionary learners: transform / inverse_transform, parameter
-constraints, dictionary initialization and atom replacement."""
+constraints, dictionary initialization (atom replacement is in :mod:`sparselearn._core.dict_learning`)."""
 
 import numbers
 
@@ -168,48 +168,3 @@ def initial_dictionary(X, n_components, dict_init, init, rng):
         norms[zero] = np.linalg.norm(D[zero], axis=1)
     D /= norms[:, None]
     return D
-
-
-def replace_atoms(D, atoms, X, rng, residual=None):
-    """Replace the given atoms by normalized signals of ``X`` (Gaussian if zero): random ones, or,
-    given the residual ``X - C D``, the worst represented ones (as in K-SVD implementations)."""
-    if residual is not None and len(atoms):
-        worst = np.argsort(-np.einsum("ij,ij->i", residual, residual))[:len(atoms)]
-        for k, i in zip(atoms, worst):
-            d = np.array(residual[i], dtype=np.float64)
-            norm = np.linalg.norm(d)
-            if norm > 0:
-                D[k] = d / norm
-        return
-    for k in atoms:
-        d = np.array(X[rng.randint(X.shape[0])], dtype=np.float64)
-        norm = np.linalg.norm(d)
-        if norm == 0:
-            d = rng.standard_normal(D.shape[1])
-            norm = np.linalg.norm(d)
-        D[k] = d / norm
-
-
-def duplicate_atoms(D, threshold=0.99):
-    """Atoms whose |cosine| with an earlier atom exceeds ``threshold`` (SPAMS' cleaning)."""
-    norms = np.linalg.norm(D, axis=1)
-    norms[norms == 0] = 1.0
-    cos = np.abs(D @ D.T) / np.outer(norms, norms)
-    np.fill_diagonal(cos, 0.0)
-    cos = np.tril(cos)
-    return np.flatnonzero(np.any(cos > threshold, axis=1))
-
-
-def penalized_cost(X, codes, D, pen):
-    """``0.5 ||X - C D||_F^2 + sum pen(C)`` (``pen=None``: the datafit only)."""
-    from .._core import prox as _prox
-
-    residual = dense(X) - codes @ D
-    cost = 0.5 * float(np.sum(residual * residual))
-    if pen is None:
-        return cost
-    n_samples, n_components = codes.shape
-    weights = np.tile(pen._weights(n_components), n_samples)
-    curvs = np.tile(np.sum(D * D, axis=1), n_samples)
-    return cost + float(_prox.value(pen._code, pen._params(), weights, curvs,
-                                    np.ascontiguousarray(codes, dtype=np.float64).ravel()))

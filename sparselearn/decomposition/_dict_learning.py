@@ -1,7 +1,10 @@
-"""Dictionary learning: batch alternating minimization and the online algorithm of Mairal et al."""
+"""Dictionary learning: batch alternating minimization and the online algorithm of Mairal et al.
+
+The estimators validate and resolve their parameters; the loops are the drivers of
+:mod:`sparselearn._core.dict_learning`.
+"""
 
 import numbers
-import time
 import warnings
 
 import numpy as np
@@ -11,15 +14,19 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
-from .._core import dictlearn as _dictlearn
+from .._core import dict_learning as _dict_learning
 from ..penalties import Penalty
-from ._base import (TRANSFORM_CONSTRAINTS, _BaseDictionaryLearner, dense, duplicate_atoms,
-                    initial_dictionary, penalized_cost, replace_atoms, single_thread_blas)
-from ._encode import PENALTIES, _make_penalty, _sparse_encode
+from ._base import (TRANSFORM_CONSTRAINTS, _BaseDictionaryLearner, dense, initial_dictionary,
+                    single_thread_blas)
+from ._encode import PENALTIES, _coding_params, _warn_failures, numba_threads
 
 __all__ = ["DictionaryLearning", "MiniBatchDictionaryLearning"]
 
 FIT_ALGORITHMS = ("cd", "fista", "omp", "iht", "mp")
+
+# iteration cap and tolerance of the coding steps
+_CODING_MAX_ITER = 1000
+_CODING_TOL = 1e-4
 
 _COMMON_CONSTRAINTS = {
     "n_components": [Interval(numbers.Integral, 1, None, closed="left"), None],
@@ -37,30 +44,15 @@ _COMMON_CONSTRAINTS = {
 }
 
 
-def _bcd_sweep(D, A, B, positive):
-    """One block coordinate descent sweep on the atoms; returns the mask of unused atoms, those
-    whose usage ``A_kk`` is at most ``1e-10`` times the mean usage (or exactly 0)."""
-    min_usage = 1e-10 * max(np.trace(A) / A.shape[0], 1e-300)
-    return _dictlearn.update_dict_bcd(D, A, B, 1, positive, min_usage)
-
-
 class _DictionaryMixin(_BaseDictionaryLearner):
     """Coding step shared by the learners (``fit_algorithm`` with ``alpha``/``n_nonzero_coefs``)."""
 
-    def _fit_penalty(self):
-        if self.fit_algorithm in ("cd", "fista"):
-            return _make_penalty(self.penalty, self.alpha, self.positive_code)
-        return None
-
-    def _fit_encode(self, X, D, init=None):
-        codes, _ = _sparse_encode(
-            X, D, algorithm=self.fit_algorithm, penalty=self.penalty, alpha=self._fit_alpha(),
-            n_nonzero_coefs=self.n_nonzero_coefs, positive=self.positive_code, init=init,
-            max_iter=1000, tol=1e-4, n_jobs=self.n_jobs)
-        return codes
-
-    def _fit_alpha(self):
-        return self.alpha if self.fit_algorithm in ("cd", "fista") else None
+    def _fit_coding(self, n_features, n_components):
+        """Keyword arguments of :func:`sparselearn._core.encode.encode` for the learning steps."""
+        alpha = self.alpha if self.fit_algorithm in ("cd", "fista") else None
+        return _coding_params(self.fit_algorithm, self.penalty, alpha, self.n_nonzero_coefs,
+                              self.positive_code, _CODING_MAX_ITER, _CODING_TOL, n_features,
+                              n_components)
 
     def _check_fit_params(self, n_features):
         if self.fit_algorithm == "omp" and self.n_nonzero_coefs is not None \
@@ -203,37 +195,17 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         n_components = self.n_components or n_features
         D = initial_dictionary(Xd, n_components, self.dict_init, self.init, rng)
-        pen = self._fit_penalty()
-        warm = self.fit_algorithm in ("cd", "fista")
-        codes = None
-        errors = []
-        converged = False
-        start = time.perf_counter()
-        for it in range(self.max_iter):
-            codes = self._fit_encode(Xd, D, init=codes if warm else None).astype(np.float64)
-            if self.dict_update == "ksvd":
-                unused = _dictlearn.update_dict_ksvd(D, codes, Xd)
-            else:
-                A = codes.T @ codes
-                B = codes.T @ Xd
-                unused = _bcd_sweep(D, A, B, self.positive_dict)
-            stale = np.union1d(np.flatnonzero(unused), duplicate_atoms(D))
-            if stale.size:
-                replace_atoms(D, stale, Xd, rng, residual=Xd - codes @ D)
-            if stale.size and warm:
-                codes[:, stale] = 0.0
-            errors.append(penalized_cost(Xd, codes, D, pen))
-            if self.verbose:
-                print(f"[DictionaryLearning] iteration {it + 1}: objective {errors[-1]:.6e} "
-                      f"({time.perf_counter() - start:.1f} s)")
-            if it > 0 and not stale.size and abs(errors[-2] - errors[-1]) <= self.tol * abs(errors[-1]):
-                converged = True
-                break
+        coding = self._fit_coding(n_features, n_components)
+        with numba_threads(self.n_jobs):
+            errors, converged, failures = _dict_learning.batch_dict_learning(
+                Xd, D, coding, self.dict_update, self.positive_dict, self.max_iter, self.tol, rng,
+                verbose=self.verbose)
+        _warn_failures(failures, _CODING_MAX_ITER, stacklevel=3)
         if not converged and self.tol > 0:
             warnings.warn(f"DictionaryLearning did not converge in max_iter={self.max_iter} "
                           "iterations; increase max_iter or tol.", ConvergenceWarning, stacklevel=2)
         self.components_ = D
-        self.error_ = np.asarray(errors)
+        self.error_ = errors
         self.n_iter_ = len(errors)
         return self
 
@@ -382,81 +354,20 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         self.components_ = initial_dictionary(Xd, n_components, self.dict_init, self.init, self._rng)
         self._A = np.zeros((n_components, n_components))
         self._B = np.zeros((n_components, Xd.shape[1]))
-        self._penalty = self._fit_penalty()
         self.n_steps_ = 0
         self.n_iter_ = 0
-
-    def _minibatch_step(self, Xb):
-        """Code the batch, update the statistics and the atoms; returns the batch objective per
-        signal (before the dictionary update)."""
-        D = self.components_
-        batch_size = Xb.shape[0]
-        codes = self._fit_encode(Xb, D).astype(np.float64)
-        cost = penalized_cost(Xb, codes, D, self._penalty) / batch_size
-        step = self.n_steps_
-        if step < batch_size - 1:
-            theta = (step + 1) * batch_size
-        else:
-            theta = batch_size**2 + step + 1 - batch_size
-        beta = (theta + 1 - batch_size) / (theta + 1)
-        self._A *= beta
-        self._A += codes.T @ codes / batch_size
-        self._B *= beta
-        self._B += codes.T @ Xb / batch_size
-        unused = _bcd_sweep(D, self._A, self._B, self.positive_dict)
-        if self.replace_atoms:
-            stale = np.union1d(np.flatnonzero(unused), duplicate_atoms(D))
-            if stale.size:
-                replace_atoms(D, stale, Xb, self._rng)
-                if self.positive_dict:
-                    np.maximum(D[stale], 0.0, out=D[stale])
-                self._A[stale, :] = 0.0
-                self._A[:, stale] = 0.0
-                self._B[stale] = 0.0
-        self.n_steps_ += 1
-        return cost
 
     # -- public API ----------------------------------------------------------------------------
 
     def _fit(self, Xd):
         self._init_state(Xd)
-        n_samples = Xd.shape[0]
-        batch_size = min(self.batch_size, n_samples)
-        n_batches = int(np.ceil(n_samples / batch_size))
-        ewa_cost = ewa_min = None
-        no_improvement = 0
-        stopped = False
-        start = time.perf_counter()
-        for epoch in range(self.max_iter):
-            order = self._rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
-            self.n_iter_ = epoch + 1
-            for b in range(n_batches):
-                Xb = Xd[order[b * batch_size:(b + 1) * batch_size]]
-                old = self.components_.copy()
-                cost = self._minibatch_step(Xb)
-                weight = min(Xb.shape[0] / (n_samples + 1), 1.0)
-                ewa_cost = cost if ewa_cost is None else ewa_cost * (1 - weight) + cost * weight
-                if ewa_min is None or ewa_cost < ewa_min:
-                    ewa_min, no_improvement = ewa_cost, 0
-                else:
-                    no_improvement += 1
-                if self.verbose > 1:
-                    print(f"[MiniBatchDictionaryLearning] step {self.n_steps_}: batch objective "
-                          f"{cost:.6e}, smoothed {ewa_cost:.6e}")
-                change = np.linalg.norm(self.components_ - old) / self.components_.shape[0]
-                if self.n_steps_ > 1 and (
-                        (self.tol > 0 and change <= self.tol)
-                        or (self.max_no_improvement is not None
-                            and no_improvement >= self.max_no_improvement)):
-                    stopped = True
-                    break
-            if self.verbose:
-                print(f"[MiniBatchDictionaryLearning] epoch {epoch + 1}: smoothed objective "
-                      f"{ewa_cost:.6e} ({time.perf_counter() - start:.1f} s)")
-            if stopped:
-                if self.verbose:
-                    print(f"[MiniBatchDictionaryLearning] converged after {self.n_steps_} steps")
-                break
+        coding = self._fit_coding(Xd.shape[1], self.components_.shape[0])
+        with numba_threads(self.n_jobs):
+            self.n_iter_, self.n_steps_, stopped, failures = _dict_learning.online_dict_learning(
+                Xd, self.components_, self._A, self._B, coding, min(self.batch_size, Xd.shape[0]),
+                self.max_iter, self.shuffle, self.positive_dict, self.replace_atoms, self.tol,
+                self.max_no_improvement, self._rng, n_steps=self.n_steps_, verbose=self.verbose)
+        _warn_failures(failures, _CODING_MAX_ITER, stacklevel=3)
         if not stopped and (self.tol > 0 or self.max_no_improvement is not None):
             warnings.warn(
                 f"MiniBatchDictionaryLearning reached max_iter={self.max_iter} epochs before the "
@@ -485,9 +396,14 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         X = validate_data(self, X, reset=first, accept_sparse=["csr", "csc"],
                           dtype=[np.float64, np.float32])
         Xd = np.ascontiguousarray(dense(X), dtype=np.float64)
-        with single_thread_blas():
-            if first:
-                self._init_state(Xd)
-            self._minibatch_step(Xd)
+        if first:
+            self._init_state(Xd)
+        coding = self._fit_coding(Xd.shape[1], self.components_.shape[0])
+        with single_thread_blas(), numba_threads(self.n_jobs):
+            _, failures = _dict_learning.minibatch_step(
+                self.components_, self._A, self._B, Xd, self.n_steps_, coding, self.positive_dict,
+                self.replace_atoms, self._rng)
+        _warn_failures(failures, _CODING_MAX_ITER, stacklevel=2)
+        self.n_steps_ += 1
         self.n_iter_ = max(self.n_iter_, 1)
         return self

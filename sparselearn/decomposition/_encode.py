@@ -1,24 +1,24 @@
 """Sparse coding of signals over a fixed dictionary: ``sparse_encode``.
 
-One public dispatcher over the greedy coders of :mod:`sparselearn._core.greedy` and the penalized
-coders (coordinate descent, FISTA) of :mod:`sparselearn._core.coding`; every algorithm works on the
-Gram matrix ``D D^T`` and the correlations ``X D^T`` and codes the signals in parallel.
+``sparse_encode`` validates its input and resolves its parameters; the dispatch from an algorithm
+name to its kernel (greedy coders of :mod:`sparselearn._core.greedy`, penalized coders of
+:mod:`sparselearn._core.coding`) is :func:`sparselearn._core.encode.encode`. Every algorithm works
+on the Gram matrix ``D D^T`` and the correlations ``X D^T`` and codes the signals in parallel.
 """
 
 import numbers
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import eigh
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from .._core import coding as _coding
-from .._core import greedy as _greedy
-from ..penalties import L1, PENALTIES, Penalty
+from .._core import encode as _encode
+from ..penalties import PENALTIES, Penalty
 
 __all__ = ["sparse_encode"]
 
@@ -207,17 +207,62 @@ def _threads(n_jobs):
     return min(n_jobs, available)
 
 
-def _lipschitz(gram):
-    n = gram.shape[0]
-    return float(eigh(gram, eigvals_only=True, subset_by_index=[n - 1, n - 1])[0])
+@contextmanager
+def numba_threads(n_jobs):
+    """Context running the Numba kernels on ``n_jobs`` threads (see :func:`sparse_encode`)."""
+    import numba
+
+    threads = _threads(n_jobs)
+    previous_threads = numba.get_num_threads()
+    numba.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(previous_threads)
+
+
+def _penalty_arrays(pen, n_components):
+    """A checked penalty as the coders of :mod:`sparselearn._core.encode` take it."""
+    return pen._code, pen._params(), pen._weights(n_components), bool(pen.convex)
+
+
+def _coding_params(algorithm, penalty, alpha, n_nonzero_coefs, positive, max_iter, tol, n_features,
+                   n_components):
+    """Checked parameters of :func:`sparse_encode` resolved into the keyword arguments of
+    :func:`sparselearn._core.encode.encode` (defaults, penalty as arrays)."""
+    if algorithm in ("lasso_cd", "lasso_lars"):
+        algorithm, penalty = "cd", "l1"
+    coding = {"algorithm": algorithm, "positive": bool(positive), "max_iter": int(max_iter),
+              "tol": float(tol)}
+    if algorithm in _encode.GREEDY:
+        if n_nonzero_coefs is None:
+            n_nonzero_coefs = int(min(max(n_features // 10, 1), n_components))
+        if n_nonzero_coefs > n_components:
+            raise ValueError(
+                f"n_nonzero_coefs={n_nonzero_coefs} exceeds the number of atoms ({n_components})."
+            )
+        if algorithm == "omp" and n_nonzero_coefs > n_features and alpha is None:
+            raise ValueError(
+                f"n_nonzero_coefs={n_nonzero_coefs} exceeds n_features={n_features}: OMP cannot "
+                "select more atoms than the signal dimension."
+            )
+        coding["n_nonzero_coefs"] = int(n_nonzero_coefs)
+    if algorithm == "omp" and positive:
+        raise ValueError("positive=True is not available for algorithm='omp'; use 'cd' or 'fista'.")
+    if algorithm in ("omp", "mp") and alpha is not None:
+        coding["tol_residual"] = float(alpha)
+        coding["n_nonzero_coefs"] = min(n_features, n_components)
+    if algorithm == "threshold":
+        coding["threshold"] = 1.0 if alpha is None else float(alpha)
+    if algorithm in _encode.PENALIZED:
+        coding["penalty"] = _penalty_arrays(_make_penalty(penalty, alpha, positive), n_components)
+    return coding
 
 
 def _sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalty="l1", alpha=None,
                    n_nonzero_coefs=None, positive=False, init=None, max_iter=1000, tol=1e-4,
                    n_jobs=None, verbose=0):
     """Validated-input core. Returns ``(codes, n_iter)``, ``n_iter`` the largest per-signal count."""
-    import numba
-
     n_samples, n_features = X.shape
     n_components = dictionary.shape[0]
     out_dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
@@ -236,63 +281,17 @@ def _sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penal
         if cov.shape != (n_samples, n_components):
             raise ValueError(f"cov must have shape ({n_components}, {n_samples}), got {cov.T.shape}.")
     cov = np.ascontiguousarray(cov, dtype=np.float64)
-    if algorithm in ("lasso_cd", "lasso_lars"):
-        algorithm, penalty = "cd", "l1"
-
-    greedy = algorithm in ("omp", "mp", "iht", "topk")
-    if greedy:
-        if n_nonzero_coefs is None:
-            n_nonzero_coefs = int(min(max(n_features // 10, 1), n_components))
-        if n_nonzero_coefs > n_components:
-            raise ValueError(
-                f"n_nonzero_coefs={n_nonzero_coefs} exceeds the number of atoms ({n_components})."
-            )
-        if algorithm == "omp" and n_nonzero_coefs > n_features and alpha is None:
-            raise ValueError(
-                f"n_nonzero_coefs={n_nonzero_coefs} exceeds n_features={n_features}: OMP cannot "
-                "select more atoms than the signal dimension."
-            )
-    if algorithm == "omp" and positive:
-        raise ValueError("positive=True is not available for algorithm='omp'; use 'cd' or 'fista'.")
-
-    previous_threads = numba.get_num_threads()
-    numba.set_num_threads(_threads(n_jobs))
-    n_iter = 1
-    try:
-        if algorithm in ("omp", "mp"):
-            norms_sq = _row_norms_sq(X)
-            if alpha is not None:
-                tol_residual = float(alpha)
-                n_nonzero_coefs = min(n_features, n_components)
-            else:
-                tol_residual = -1.0
-            if algorithm == "omp":
-                codes, status = _greedy.omp_gram(gram, cov, norms_sq, int(n_nonzero_coefs), tol_residual)
-                if np.any(status == 1):
-                    warnings.warn(
-                        f"Orthogonal matching pursuit ended prematurely on {int(np.sum(status == 1))} "
-                        "signal(s): the next atom was linearly dependent on the chosen ones.",
-                        RuntimeWarning, stacklevel=3)
-                n_iter = int(n_nonzero_coefs)
-            else:
-                codes, status = _greedy.mp_gram(gram, cov, norms_sq, int(n_nonzero_coefs), tol_residual,
-                                             int(max_iter), bool(positive))
-                _warn_not_converged(status == 2, "mp", max_iter)
-                n_iter = int(max_iter)
-        elif algorithm == "topk":
-            codes = _greedy.topk_gram(cov, int(n_nonzero_coefs), bool(positive))
-        elif algorithm == "threshold":
-            codes = _greedy.soft_threshold_codes(cov, 1.0 if alpha is None else float(alpha), bool(positive))
-        elif algorithm == "iht":
-            codes, n_iters, status = _greedy.niht_gram(gram, cov, int(n_nonzero_coefs), int(max_iter),
-                                                    float(tol), bool(positive))
-            _warn_not_converged(status == 2, "iht", max_iter)
-            n_iter = int(n_iters.max(initial=0))
-        else:
-            codes, n_iter = _penalized(gram, cov, algorithm, _make_penalty(penalty, alpha, positive),
-                                       init, max_iter, tol)
-    finally:
-        numba.set_num_threads(previous_threads)
+    coding = _coding_params(algorithm, penalty, alpha, n_nonzero_coefs, positive, max_iter, tol,
+                            n_features, n_components)
+    algorithm = coding["algorithm"]
+    norms_sq = _row_norms_sq(X) if algorithm in ("omp", "mp") else None
+    if init is not None and not isinstance(init, str):
+        init = check_array(init, dtype=np.float64, input_name="init", order="C", copy=True)
+        if init.shape != (n_samples, n_components):
+            raise ValueError(f"init must have shape ({n_samples}, {n_components}), got {init.shape}.")
+    with numba_threads(n_jobs):
+        codes, n_iter, failures = _encode.encode(gram, cov, init=init, norms_sq=norms_sq, **coding)
+    _warn_failures(failures, max_iter)
     if verbose:
         nnz = np.count_nonzero(codes, axis=1)
         print(f"[sparse_encode] {algorithm}: {n_samples} signals, {n_iter} iterations at most, "
@@ -307,36 +306,16 @@ def _row_norms_sq(X):
     return np.einsum("ij,ij->i", X, X)
 
 
-def _warn_not_converged(mask, name, max_iter):
-    if np.any(mask):
-        warnings.warn(
-            f"sparse_encode ({name}): {int(np.sum(mask))} of {mask.size} signals did not converge "
-            f"in max_iter={max_iter}; increase max_iter or tol.", ConvergenceWarning, stacklevel=4)
-
-
-def _penalized(gram, cov, algorithm, pen, init, max_iter, tol):
-    n_samples, n_components = cov.shape
-    curvs = np.ascontiguousarray(np.diag(gram), dtype=np.float64)
-    weights = pen._weights(n_components)
-    if init is None:
-        init = "zeros" if pen.convex else "l1"
-    if isinstance(init, str):
-        codes = np.zeros((n_samples, n_components))
-        if init == "l1" and not pen.convex:
-            # warm start: the L1 problem whose zero threshold matches the penalty's
-            l1 = L1(alpha=pen.zero_threshold(float(np.median(curvs))), weights=pen.weights,
-                    positive=pen.positive)
-            codes, _ = _penalized(gram, cov, algorithm, l1, "zeros", max_iter, tol)
-    else:
-        codes = check_array(init, dtype=np.float64, input_name="init", order="C", copy=True)
-        if codes.shape != (n_samples, n_components):
-            raise ValueError(f"init must have shape ({n_samples}, {n_components}), got {codes.shape}.")
-    params = pen._params()
-    if algorithm == "cd":
-        n_iters, converged = _coding.cd_gram(gram, cov, codes, pen._code, params, weights, curvs,
-                                             int(max_iter), float(tol))
-    else:
-        n_iters, converged = _coding.fista_gram(gram, cov, codes, _lipschitz(gram), pen._code, params,
-                                                weights, curvs, int(max_iter), float(tol))
-    _warn_not_converged(~converged, algorithm, max_iter)
-    return codes, int(n_iters.max(initial=0))
+def _warn_failures(failures, max_iter, stacklevel=4):
+    """Warnings for the ``failures`` of :func:`sparselearn._core.encode.encode`."""
+    for algorithm, n_failed, n_signals in failures:
+        if algorithm == "omp":
+            warnings.warn(
+                f"Orthogonal matching pursuit ended prematurely on {n_failed} signal(s): the next "
+                "atom was linearly dependent on the chosen ones.", RuntimeWarning,
+                stacklevel=stacklevel)
+        else:
+            warnings.warn(
+                f"sparse_encode ({algorithm}): {n_failed} of {n_signals} signals did not converge "
+                f"in max_iter={max_iter}; increase max_iter or tol.", ConvergenceWarning,
+                stacklevel=stacklevel)

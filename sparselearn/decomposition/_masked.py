@@ -1,16 +1,17 @@
-"""``MaskedDictionaryLearning``: the masking objective of Chidambaram, Wu, Cheng & Ge (ICML 2023)."""
+"""``MaskedDictionaryLearning``: the masking objective of Chidambaram, Wu, Cheng & Ge (ICML 2023).
+
+The estimator validates; the loop is :func:`sparselearn._core.dict_learning.masked_dict_learning`.
+"""
 
 import numbers
-import time
 
-import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._core import dictlearn as _dictlearn
-from .._core import greedy as _greedy
+from .._core import dict_learning as _dict_learning
 from ._base import TRANSFORM_CONSTRAINTS, _BaseDictionaryLearner, initial_dictionary
+from ._encode import numba_threads
 
 __all__ = ["MaskedDictionaryLearning"]
 
@@ -174,8 +175,6 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
         return n_nonzero
 
     def _fit(self, Xd):
-        import numba
-
         n_samples, n_features = Xd.shape
         mask_size = self.mask_size if self.mask_size is not None else max(round(0.9 * n_features), 1)
         mask_size = min(mask_size, n_features) if self.mask_size is None else mask_size
@@ -188,51 +187,12 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
                              f"n_components={n_components}.")
         rng = check_random_state(self.random_state)
         D = initial_dictionary(Xd, n_components, self.dict_init, self.init, rng)
-        first = np.zeros_like(D)
-        second = np.zeros_like(D)
-        grad = np.zeros_like(D)
-        batch_size = min(self.batch_size, n_samples)
-        n_batches = int(np.ceil(n_samples / batch_size))
-        masked = mask_size < n_features
-        losses = []
-        step = 0
-        start = time.perf_counter()
-        from ._encode import _threads
-
-        previous_threads = numba.get_num_threads()
-        numba.set_num_threads(_threads(self.n_jobs))
-        try:
-            for epoch in range(self.max_iter):
-                order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
-                total = 0.0
-                for b in range(n_batches):
-                    Xb = Xd[order[b * batch_size:(b + 1) * batch_size]]
-                    if masked:
-                        visible = np.sort(rng.choice(n_features, mask_size, replace=False))
-                        hidden = np.setdiff1d(np.arange(n_features), visible, assume_unique=True)
-                    else:
-                        visible = hidden = np.arange(n_features)
-                    D_vis = D[:, visible]
-                    X_vis = Xb[:, visible]
-                    codes, _ = _greedy.omp_gram(np.ascontiguousarray(D_vis @ D_vis.T),
-                                             np.ascontiguousarray(X_vis @ D_vis.T),
-                                             np.einsum("ij,ij->i", X_vis, X_vis), k, -1.0)
-                    residual = Xb[:, hidden] - codes @ D[:, hidden]
-                    total += float(np.sum(residual * residual)) / Xb.shape[0]
-                    grad[:] = 0.0
-                    grad[:, hidden] = (-2.0 / Xb.shape[0]) * (codes.T @ residual)
-                    step += 1
-                    _dictlearn.adam_step(D, grad, first, second, step, self.learning_rate, 0.9, 0.999,
-                                         1e-8)
-                    _dictlearn.normalize_rows(D)
-                losses.append(total / n_batches)
-                if self.verbose:
-                    print(f"[MaskedDictionaryLearning] epoch {epoch + 1}: hidden loss "
-                          f"{losses[-1]:.6e} ({time.perf_counter() - start:.1f} s)")
-        finally:
-            numba.set_num_threads(previous_threads)
+        with numba_threads(self.n_jobs):
+            losses, n_steps = _dict_learning.masked_dict_learning(
+                Xd, D, k, mask_size, min(self.batch_size, n_samples), self.max_iter,
+                self.learning_rate, self.shuffle, rng, verbose=self.verbose)
         self.components_ = D
-        self.loss_ = np.asarray(losses)
+        self.loss_ = losses
         self.n_iter_ = len(losses)
-        self.n_steps_ = step
+        self.n_steps_ = n_steps
         return self

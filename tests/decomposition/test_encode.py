@@ -8,7 +8,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import orthogonal_mp_gram
 
 from sparselearn.decomposition import sparse_encode
-from sparselearn.decomposition._encode import _lipschitz
+from sparselearn._core.encode import lipschitz as _lipschitz
 from sparselearn.decomposition._synthetic import planted_dictionary_data
 from sparselearn.penalties import CEL0, L0, L1, MCP, SCAD, Lq
 

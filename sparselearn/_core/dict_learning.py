@@ -1,0 +1,272 @@
+"""Dictionary-learning drivers: batch alternation, the online algorithm, the masked objective.
+
+The loops of ``DictionaryLearning``, ``MiniBatchDictionaryLearning`` and
+``MaskedDictionaryLearning`` as pure functions on arrays. ``X`` is a dense C-contiguous float64
+array of signals (one per row), ``D`` the dictionary of shape (n_components, n_features), one atom
+per row, updated in place. The coding step is :func:`sparselearn._core.encode.encode` with the
+resolved parameters ``coding`` (a dict of its keyword arguments: ``algorithm``,
+``n_nonzero_coefs``, ``penalty`` as arrays, ``max_iter``, ...). ``rng`` is a
+``numpy.random.RandomState`` (shuffling, masks, atom replacement), drawn in the estimator's order.
+
+This module is numpy-level rather than Numba: every iteration is dominated by compiled kernels
+(the coders of :mod:`sparselearn._core.encode`, the dictionary updates of
+:mod:`sparselearn._core.dictlearn`) and a few BLAS products (``C^T C``, ``C^T X``, ``X D^T``), so the
+Python loop costs nothing measurable, and the shuffles, masks and atom replacements draw from
+numpy's random generator in the same order as before. Progress is printed with ``verbose``.
+No validation and no scikit-learn here; coding failures are returned for the caller to warn about.
+"""
+
+import time
+
+import numpy as np
+
+from . import dictlearn as _dictlearn
+from . import greedy as _greedy
+from . import prox as _prox
+from .encode import encode
+
+
+def encode_signals(X, D, coding, init=None, norms_sq=None):
+    """Codes of the rows of ``X`` over ``D``: :func:`~sparselearn._core.encode.encode` on
+    ``G = D D^T`` and ``X D^T``; returns ``(codes, n_iter, failures)``."""
+    gram = np.ascontiguousarray(D @ D.T)
+    cov = np.ascontiguousarray(X @ D.T)
+    if norms_sq is None and coding["algorithm"] in ("omp", "mp"):
+        norms_sq = np.einsum("ij,ij->i", X, X)
+    return encode(gram, cov, init=init, norms_sq=norms_sq, **coding)
+
+
+def penalized_cost(X, codes, D, penalty):
+    """``0.5 ||X - C D||_F^2 + sum pen(C)``; ``penalty`` as ``(code, params, weights, convex)``
+    (``None``: the datafit only). CEL0 takes the squared atom norms as curvatures."""
+    residual = X - codes @ D
+    cost = 0.5 * float(np.sum(residual * residual))
+    if penalty is None:
+        return cost
+    pen_code, params, weights, _ = penalty
+    n_samples = codes.shape[0]
+    weights = np.tile(weights, n_samples)
+    curvs = np.tile(np.sum(D * D, axis=1), n_samples)
+    return cost + float(_prox.value(pen_code, params, weights, curvs,
+                                    np.ascontiguousarray(codes, dtype=np.float64).ravel()))
+
+
+def bcd_sweep(D, A, B, positive):
+    """One block coordinate descent sweep on the atoms; returns the mask of unused atoms, those
+    whose usage ``A_kk`` is at most ``1e-10`` times the mean usage (or exactly 0)."""
+    min_usage = 1e-10 * max(np.trace(A) / A.shape[0], 1e-300)
+    return _dictlearn.update_dict_bcd(D, A, B, 1, positive, min_usage)
+
+
+def duplicate_atoms(D, threshold=0.99):
+    """Atoms whose |cosine| with an earlier atom exceeds ``threshold`` (SPAMS' cleaning)."""
+    norms = np.linalg.norm(D, axis=1)
+    norms[norms == 0] = 1.0
+    cos = np.abs(D @ D.T) / np.outer(norms, norms)
+    np.fill_diagonal(cos, 0.0)
+    cos = np.tril(cos)
+    return np.flatnonzero(np.any(cos > threshold, axis=1))
+
+
+def replace_atoms(D, atoms, X, rng, residual=None):
+    """Replace the given atoms by normalized signals of ``X`` (Gaussian if zero): random ones, or,
+    given the residual ``X - C D``, the worst represented ones (as in K-SVD implementations)."""
+    if residual is not None and len(atoms):
+        worst = np.argsort(-np.einsum("ij,ij->i", residual, residual))[:len(atoms)]
+        for k, i in zip(atoms, worst):
+            d = np.array(residual[i], dtype=np.float64)
+            norm = np.linalg.norm(d)
+            if norm > 0:
+                D[k] = d / norm
+        return
+    for k in atoms:
+        d = np.array(X[rng.randint(X.shape[0])], dtype=np.float64)
+        norm = np.linalg.norm(d)
+        if norm == 0:
+            d = rng.standard_normal(D.shape[1])
+            norm = np.linalg.norm(d)
+        D[k] = d / norm
+
+
+# ---------------------------------------------------------------------------------------------
+# batch
+# ---------------------------------------------------------------------------------------------
+
+
+def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol, rng, verbose=0):
+    """Alternate coding all signals and one dictionary sweep (``"bcd"`` on ``A = C^T C``,
+    ``B = C^T X``, or ``"ksvd"``), replacing unused and duplicated atoms by the worst represented
+    residuals. ``"cd"`` / ``"fista"`` codes are warm-started (replaced atoms' codes set to 0).
+
+    Stops when the objective ``0.5 ||X - C D||^2 + pen(C)`` changes by at most ``tol`` times
+    its value in an iteration that replaced no atom. Returns ``(errors, converged, failures)``:
+    the objective after each iteration and the coding failures of all steps.
+    """
+    penalty = coding.get("penalty")
+    warm = coding["algorithm"] in ("cd", "fista")
+    norms_sq = np.einsum("ij,ij->i", X, X) if coding["algorithm"] in ("omp", "mp") else None
+    codes = None
+    errors = []
+    failures = []
+    converged = False
+    start = time.perf_counter()
+    for it in range(max_iter):
+        codes, _, failed = encode_signals(X, D, coding, init=codes if warm else None,
+                                          norms_sq=norms_sq)
+        failures.extend(failed)
+        if dict_update == "ksvd":
+            unused = _dictlearn.update_dict_ksvd(D, codes, X)
+        else:
+            unused = bcd_sweep(D, codes.T @ codes, codes.T @ X, positive_dict)
+        stale = np.union1d(np.flatnonzero(unused), duplicate_atoms(D))
+        if stale.size:
+            replace_atoms(D, stale, X, rng, residual=X - codes @ D)
+        if stale.size and warm:
+            codes[:, stale] = 0.0
+        errors.append(penalized_cost(X, codes, D, penalty))
+        if verbose:
+            print(f"[DictionaryLearning] iteration {it + 1}: objective {errors[-1]:.6e} "
+                  f"({time.perf_counter() - start:.1f} s)")
+        if it > 0 and not stale.size and abs(errors[-2] - errors[-1]) <= tol * abs(errors[-1]):
+            converged = True
+            break
+    return np.asarray(errors), converged, failures
+
+
+# ---------------------------------------------------------------------------------------------
+# online
+# ---------------------------------------------------------------------------------------------
+
+
+def minibatch_step(D, A, B, Xb, step, coding, positive_dict, replace, rng):
+    """One step of the online algorithm on the batch ``Xb`` (step ``step``, from 0): code it,
+    update the statistics ``A <- beta A + C^T C / b``, ``B <- beta B + C^T X / b`` (the weighting
+    of Mairal et al., JMLR 2010, sec. 3.4.3), one BCD sweep, and, if ``replace``, replace unused
+    and duplicated atoms by random signals of the batch (their statistics reset). ``D``, ``A``,
+    ``B`` are updated in place. Returns ``(cost, failures)``, the batch objective per signal
+    before the dictionary update."""
+    batch_size = Xb.shape[0]
+    codes, _, failures = encode_signals(Xb, D, coding)
+    cost = penalized_cost(Xb, codes, D, coding.get("penalty")) / batch_size
+    if step < batch_size - 1:
+        theta = (step + 1) * batch_size
+    else:
+        theta = batch_size**2 + step + 1 - batch_size
+    beta = (theta + 1 - batch_size) / (theta + 1)
+    A *= beta
+    A += codes.T @ codes / batch_size
+    B *= beta
+    B += codes.T @ Xb / batch_size
+    unused = bcd_sweep(D, A, B, positive_dict)
+    if replace:
+        stale = np.union1d(np.flatnonzero(unused), duplicate_atoms(D))
+        if stale.size:
+            replace_atoms(D, stale, Xb, rng)
+            if positive_dict:
+                np.maximum(D[stale], 0.0, out=D[stale])
+            A[stale, :] = 0.0
+            A[:, stale] = 0.0
+            B[stale] = 0.0
+    return cost, failures
+
+
+def online_dict_learning(X, D, A, B, coding, batch_size, max_iter, shuffle, positive_dict, replace,
+                         tol, max_no_improvement, rng, n_steps=0, verbose=0):
+    """Epochs of :func:`minibatch_step` over ``X`` (shuffled each epoch if ``shuffle``).
+
+    Stops, after the second step at least, when the dictionary moves by at most ``tol`` (``||D_new
+    - D_old||_F / n_components``, ``tol > 0``) or when the exponentially weighted average of the
+    batch objective (weight ``batch / (n_samples + 1)``) has not reached a new minimum for
+    ``max_no_improvement`` steps (``None``: never). Returns ``(n_iter, n_steps, stopped,
+    failures)``: epochs started, total steps (from ``n_steps``), whether a rule fired.
+    """
+    n_samples = X.shape[0]
+    n_batches = int(np.ceil(n_samples / batch_size))
+    ewa_cost = ewa_min = None
+    no_improvement = 0
+    stopped = False
+    failures = []
+    n_iter = 0
+    start = time.perf_counter()
+    for epoch in range(max_iter):
+        order = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
+        n_iter = epoch + 1
+        for b in range(n_batches):
+            Xb = X[order[b * batch_size:(b + 1) * batch_size]]
+            old = D.copy()
+            cost, failed = minibatch_step(D, A, B, Xb, n_steps, coding, positive_dict, replace, rng)
+            failures.extend(failed)
+            n_steps += 1
+            weight = min(Xb.shape[0] / (n_samples + 1), 1.0)
+            ewa_cost = cost if ewa_cost is None else ewa_cost * (1 - weight) + cost * weight
+            if ewa_min is None or ewa_cost < ewa_min:
+                ewa_min, no_improvement = ewa_cost, 0
+            else:
+                no_improvement += 1
+            if verbose > 1:
+                print(f"[MiniBatchDictionaryLearning] step {n_steps}: batch objective "
+                      f"{cost:.6e}, smoothed {ewa_cost:.6e}")
+            change = np.linalg.norm(D - old) / D.shape[0]
+            if n_steps > 1 and ((tol > 0 and change <= tol)
+                                or (max_no_improvement is not None
+                                    and no_improvement >= max_no_improvement)):
+                stopped = True
+                break
+        if verbose:
+            print(f"[MiniBatchDictionaryLearning] epoch {epoch + 1}: smoothed objective "
+                  f"{ewa_cost:.6e} ({time.perf_counter() - start:.1f} s)")
+        if stopped:
+            if verbose:
+                print(f"[MiniBatchDictionaryLearning] converged after {n_steps} steps")
+            break
+    return n_iter, n_steps, stopped, failures
+
+
+# ---------------------------------------------------------------------------------------------
+# masked (Chidambaram, Wu, Cheng & Ge, ICML 2023)
+# ---------------------------------------------------------------------------------------------
+
+
+def masked_dict_learning(X, D, n_nonzero_coefs, mask_size, batch_size, max_iter, learning_rate,
+                         shuffle, rng, verbose=0):
+    """Epochs of masked steps: per batch, a random set of ``mask_size`` visible coordinates (all
+    of them if ``mask_size == n_features``), OMP codes with ``n_nonzero_coefs`` atoms on the
+    visible ones, one Adam step (``beta = (0.9, 0.999)``, ``eps = 1e-8``) on the batch-mean
+    squared residual over the hidden ones, then unit-norm atoms. Returns ``(losses, n_steps)``:
+    the mean hidden loss of each epoch and the number of Adam steps."""
+    n_samples, n_features = X.shape
+    first = np.zeros_like(D)
+    second = np.zeros_like(D)
+    grad = np.zeros_like(D)
+    n_batches = int(np.ceil(n_samples / batch_size))
+    masked = mask_size < n_features
+    losses = []
+    step = 0
+    start = time.perf_counter()
+    for epoch in range(max_iter):
+        order = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
+        total = 0.0
+        for b in range(n_batches):
+            Xb = X[order[b * batch_size:(b + 1) * batch_size]]
+            if masked:
+                visible = np.sort(rng.choice(n_features, mask_size, replace=False))
+                hidden = np.setdiff1d(np.arange(n_features), visible, assume_unique=True)
+            else:
+                visible = hidden = np.arange(n_features)
+            D_vis = D[:, visible]
+            X_vis = Xb[:, visible]
+            codes, _ = _greedy.omp_gram(np.ascontiguousarray(D_vis @ D_vis.T),
+                                        np.ascontiguousarray(X_vis @ D_vis.T),
+                                        np.einsum("ij,ij->i", X_vis, X_vis), n_nonzero_coefs, -1.0)
+            residual = Xb[:, hidden] - codes @ D[:, hidden]
+            total += float(np.sum(residual * residual)) / Xb.shape[0]
+            grad[:] = 0.0
+            grad[:, hidden] = (-2.0 / Xb.shape[0]) * (codes.T @ residual)
+            step += 1
+            _dictlearn.adam_step(D, grad, first, second, step, learning_rate, 0.9, 0.999, 1e-8)
+            _dictlearn.normalize_rows(D)
+        losses.append(total / n_batches)
+        if verbose:
+            print(f"[MaskedDictionaryLearning] epoch {epoch + 1}: hidden loss "
+                  f"{losses[-1]:.6e} ({time.perf_counter() - start:.1f} s)")
+    return np.asarray(losses), step

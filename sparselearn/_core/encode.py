@@ -1,0 +1,140 @@
+"""Sparse coding on a Gram matrix: one dispatcher from an algorithm name to its kernel.
+
+:func:`encode` codes the signals whose correlations with the atoms are the rows of ``cov``
+(``X D^T``, shape (n_samples, n_components)) over atoms whose Gram matrix is ``gram``
+(``D D^T``): ``"omp"``, ``"mp"``, ``"iht"``, ``"topk"`` and ``"threshold"`` run the kernels of
+:mod:`sparselearn._core.greedy`, ``"cd"`` and ``"fista"`` the penalized kernels of
+:mod:`sparselearn._core.coding`. It is shared by ``sparse_encode`` and the dictionary-learning
+drivers of :mod:`sparselearn._core.dict_learning`.
+
+This module is numpy-level rather than Numba: a call runs one compiled kernel over all signals
+(two for a nonconvex penalty started from its L1 problem; FISTA adds one ``eigh`` for the step),
+so the Python dispatch costs nothing measurable.
+
+Pure functions on arrays: no validation, no scikit-learn. The parameters arrive resolved (the
+number of atoms, the residual target of OMP / MP, the threshold) and the penalty as arrays,
+``(code, params, weights, convex)`` as :mod:`sparselearn._core.prox` takes them. Signals a kernel
+could not finish are reported, not warned about: the caller turns ``failures`` into warnings.
+"""
+
+import numpy as np
+from scipy.linalg import eigh
+
+from . import coding as _coding
+from . import greedy as _greedy
+from .prox import L1, prox_zero_boundary
+
+GREEDY = ("omp", "mp", "iht", "topk")
+PENALIZED = ("cd", "fista")
+
+
+def lipschitz(gram):
+    """Largest eigenvalue of ``gram``: the Lipschitz constant of the coding datafit's gradient."""
+    n = gram.shape[0]
+    return float(eigh(gram, eigvals_only=True, subset_by_index=[n - 1, n - 1])[0])
+
+
+def l1_start_alpha(pen_code, params, curvature):
+    """``alpha`` of the L1 problem whose zero threshold at ``curvature`` is the penalty's: the
+    correlation ``|r|`` below which a coordinate of that curvature stays at 0."""
+    return curvature * prox_zero_boundary(pen_code, params, 1.0, curvature, 0.0, 1.0 / curvature,
+                                          False)
+
+
+def encode(gram, cov, algorithm, *, norms_sq=None, n_nonzero_coefs=1, tol_residual=-1.0,
+           threshold=1.0, positive=False, penalty=None, init=None, max_iter=1000, tol=1e-4):
+    """Codes of the signals with correlations ``cov`` over atoms with Gram matrix ``gram``.
+
+    Parameters
+    ----------
+    gram : ndarray of shape (n_components, n_components)
+        ``D D^T``, C-contiguous float64.
+    cov : ndarray of shape (n_samples, n_components)
+        ``X D^T``, C-contiguous float64.
+    algorithm : {"omp", "mp", "iht", "topk", "threshold", "cd", "fista"}
+        Kernel.
+    norms_sq : ndarray of shape (n_samples,), default=None
+        Squared signal norms (``"omp"``, ``"mp"`` only).
+    n_nonzero_coefs : int
+        Atoms per signal of the greedy kernels.
+    tol_residual : float
+        Targeted squared residual norm of ``"omp"`` / ``"mp"`` (negative: none).
+    threshold : float
+        Threshold of ``"threshold"``.
+    positive : bool
+        Non-negative codes (greedy kernels; the penalty carries its own).
+    penalty : tuple (code, params, weights, convex), default=None
+        Penalty of ``"cd"`` / ``"fista"`` as :mod:`sparselearn._core.prox` takes it.
+    init : {None, "zeros", "l1"} or ndarray of shape (n_samples, n_components)
+        Start of ``"cd"`` / ``"fista"``: an array is the start and is overwritten with the codes
+        (C-contiguous float64); ``"zeros"``; ``"l1"``, for a nonconvex penalty, the codes of the
+        L1 problem whose zero threshold at the median atom curvature matches the penalty's
+        (zeros for a convex one); ``None``: ``"zeros"`` if convex, else ``"l1"``.
+    max_iter, tol : int, float
+        Iteration cap and tolerance of ``"mp"``, ``"iht"``, ``"cd"``, ``"fista"``.
+
+    Returns
+    -------
+    codes : ndarray of shape (n_samples, n_components)
+        float64 codes.
+    n_iter : int
+        Largest per-signal iteration count (``n_nonzero_coefs`` for OMP, ``max_iter`` for MP).
+    failures : list of (str, int, int)
+        ``(algorithm, n_failed, n_samples)`` per kernel run with signals that did not converge
+        (``"omp"``: ended early on a linearly dependent atom).
+    """
+    n_iter = 1
+    failures = []
+    if algorithm in ("omp", "mp"):
+        if algorithm == "omp":
+            codes, status = _greedy.omp_gram(gram, cov, norms_sq, int(n_nonzero_coefs),
+                                             tol_residual)
+            _failed(failures, "omp", status == 1)
+            n_iter = int(n_nonzero_coefs)
+        else:
+            codes, status = _greedy.mp_gram(gram, cov, norms_sq, int(n_nonzero_coefs), tol_residual,
+                                            int(max_iter), bool(positive))
+            _failed(failures, "mp", status == 2)
+            n_iter = int(max_iter)
+    elif algorithm == "topk":
+        codes = _greedy.topk_gram(cov, int(n_nonzero_coefs), bool(positive))
+    elif algorithm == "threshold":
+        codes = _greedy.soft_threshold_codes(cov, float(threshold), bool(positive))
+    elif algorithm == "iht":
+        codes, n_iters, status = _greedy.niht_gram(gram, cov, int(n_nonzero_coefs), int(max_iter),
+                                                   float(tol), bool(positive))
+        _failed(failures, "iht", status == 2)
+        n_iter = int(n_iters.max(initial=0))
+    else:
+        codes, n_iter = _penalized(gram, cov, algorithm, penalty, init, max_iter, tol, failures)
+    return codes, n_iter, failures
+
+
+def _failed(failures, algorithm, mask):
+    n_failed = int(np.sum(mask))
+    if n_failed:
+        failures.append((algorithm, n_failed, mask.size))
+
+
+def _penalized(gram, cov, algorithm, penalty, init, max_iter, tol, failures):
+    pen_code, params, weights, convex = penalty
+    n_samples, n_components = cov.shape
+    curvs = np.ascontiguousarray(np.diag(gram), dtype=np.float64)
+    if init is None:
+        init = "zeros" if convex else "l1"
+    if isinstance(init, str):
+        codes = np.zeros((n_samples, n_components))
+        if init == "l1" and not convex:
+            alpha = l1_start_alpha(pen_code, params, float(np.median(curvs)))
+            l1 = (L1, np.array([float(alpha), 0.0, 0.0, params[3]]), weights, True)
+            codes, _ = _penalized(gram, cov, algorithm, l1, "zeros", max_iter, tol, failures)
+    else:
+        codes = init
+    if algorithm == "cd":
+        n_iters, converged = _coding.cd_gram(gram, cov, codes, pen_code, params, weights, curvs,
+                                             int(max_iter), float(tol))
+    else:
+        n_iters, converged = _coding.fista_gram(gram, cov, codes, lipschitz(gram), pen_code, params,
+                                                weights, curvs, int(max_iter), float(tol))
+    _failed(failures, algorithm, ~converged)
+    return codes, int(n_iters.max(initial=0))
