@@ -71,14 +71,21 @@ class Design:
         """``X.T @ v``."""
         return _linalg.rmatvec(*self.arrays, self.n_features, np.asarray(v, dtype=np.float64))
 
-    def col_sq_norms(self, h):
-        """Weighted squared column norms ``sum_i h_i X_ij^2``."""
-        return _linalg.col_sq_norms(*self.arrays, self.n_features, h)
+    def col_sq_norms(self, h, mu=None):
+        """Weighted squared column norms ``sum_i h_i (X_ij - mu_j)^2`` (``mu=None``: no offsets)."""
+        if mu is None:
+            return _linalg.col_sq_norms(*self.arrays, self.n_features, h)
+        return _linalg.centred_col_sq_norms(*self.arrays, self.n_features, h, mu)
 
-    def spectral_norm_sq(self, h, max_iter=100, tol=1e-6, seed=0):
-        """Largest eigenvalue of ``X.T diag(h) X`` by power iteration."""
-        return _linalg.power_iteration(*self.arrays, self.n_samples, self.n_features, h, max_iter,
-                                       tol, seed)
+    def col_means(self, h):
+        """``h``-weighted column means ``X.T h / sum(h)``: the offsets an intercept absorbs."""
+        return self.rmatvec(h) / float(np.sum(h))
+
+    def spectral_norm_sq(self, h, max_iter=100, tol=1e-6, seed=0, mu=None):
+        """Largest eigenvalue of ``Xc.T diag(h) Xc``, ``Xc = X - 1 mu^T``, by power iteration."""
+        mu = np.zeros(self.n_features) if mu is None else np.asarray(mu, dtype=np.float64)
+        return _linalg.power_iteration(*self.arrays, self.n_samples, self.n_features, h, mu,
+                                       max_iter, tol, seed)
 
 
 def as_design(X, check_finite=True):

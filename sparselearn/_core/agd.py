@@ -15,6 +15,11 @@ soft-thresholding. ``scheme`` selects the step rules:
 * 2 (proximal gradient / ISTA): step ``1 / L``, no momentum.
 
 It stops when the gradient mapping ``max |md - ag| / beta_k`` is at most ``tol``.
+
+Both kernels take ``mu``, the column offsets an intercept absorbs, and work in the centred
+parametrization ``z = (X - 1 mu^T) w + c``, ``c = b + mu . w``: the step ``1 / L`` then depends on
+the spectral norm of the centred design, not on the offsets of raw features. ``b`` holds ``c``
+on entry and exit; pass zeros without an intercept.
 """
 
 from math import sqrt
@@ -29,17 +34,18 @@ from .linalg import matvec, rmatvec
 
 
 @njit(cache=True)
-def _gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b, n_samples,
+def _gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, mu, w, b, n_samples,
               n_features, d, hess):
     z = matvec(X, data, indices, indptr, is_sparse, n_samples, w)
-    z += b
+    z += b - np.dot(mu, w)
     _datafit.raw_grad_hess(dcode, dparams, y, z, sw, d, hess)
-    return rmatvec(X, data, indices, indptr, is_sparse, n_features, d), np.sum(d)
+    grad_b = np.sum(d)
+    return rmatvec(X, data, indices, indptr, is_sparse, n_features, d) - grad_b * mu, grad_b
 
 
 @njit(cache=True)
 def accelerated_gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b,
-                         fit_intercept, pcode, params, weights, curvs, lipschitz, max_iter, tol,
+                         fit_intercept, mu, pcode, params, weights, curvs, lipschitz, max_iter, tol,
                          scheme):
     """Nonconvex accelerated gradient (see module docstring); ``w``, ``b`` updated in place.
 
@@ -78,7 +84,7 @@ def accelerated_gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dpar
         else:
             md[:] = (1.0 - a) * ag + a * x
             md_b = (1.0 - a) * ag_b + a * x_b
-        grad, grad_b = _gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, md,
+        grad, grad_b = _gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, mu, md,
                                  md_b, n_samples, n_features, d, hess)
         crit = 0.0
         for j in range(n_features):
@@ -106,23 +112,26 @@ def _objective(y, sw, dcode, dparams, z, pcode, params, weights, curvs, w):
 
 
 @njit(cache=True)
-def _fista_step(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, point, point_b,
+def _fista_step(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, mu, point, point_b,
                 z_point, fit_intercept, step, pcode, params, weights, curvs, d, hess, trial):
     """Proximal gradient step from ``(point, point_b)`` (linear predictor ``z_point``) into
     ``trial``; returns ``(crit, trial_b, z_trial, value at trial)``."""
     _datafit.raw_grad_hess(dcode, dparams, y, z_point, sw, d, hess)
-    grad = rmatvec(X, data, indices, indptr, is_sparse, point.shape[0], d)
-    grad_b = np.sum(d) if fit_intercept else 0.0
+    grad_b = np.sum(d)
+    grad = rmatvec(X, data, indices, indptr, is_sparse, point.shape[0], d) - grad_b * mu
+    if not fit_intercept:
+        grad_b = 0.0
     crit = max(_fista.prox_gradient_step(point, grad, step, pcode, params, weights, curvs, trial),
                abs(grad_b))
     trial_b = point_b - step * grad_b
-    z_trial = matvec(X, data, indices, indptr, is_sparse, y.shape[0], trial) + trial_b
+    z_trial = matvec(X, data, indices, indptr, is_sparse, y.shape[0], trial)
+    z_trial += trial_b - np.dot(mu, trial)
     return crit, trial_b, z_trial, _objective(y, sw, dcode, dparams, z_trial, pcode, params,
                                               weights, curvs, trial)
 
 
 @njit(cache=True)
-def fista(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b, fit_intercept,
+def fista(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b, fit_intercept, mu,
           pcode, params, weights, curvs, lipschitz, max_iter, tol):
     """FISTA on ``F(Xw + b) + pen(w)`` (the iteration and restart rule of
     :mod:`sparselearn._core.fista`); ``w``, ``b`` updated in place. The linear predictor of the
@@ -143,7 +152,8 @@ def fista(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b, fit_
     trial = np.empty(n_features)
     x_b = b[0]
     x_b_prev = b[0]
-    z = matvec(X, data, indices, indptr, is_sparse, n_samples, x) + x_b
+    z = matvec(X, data, indices, indptr, is_sparse, n_samples, x)
+    z += x_b - np.dot(mu, x)
     z_prev = z.copy()
     z_point = z.copy()
     value = _objective(y, sw, dcode, dparams, z, pcode, params, weights, curvs, x)
@@ -157,12 +167,12 @@ def fista(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b, fit_
         _fista.extrapolate(z, z_prev, beta, z_point)
         point_b = x_b + beta * (x_b - x_b_prev)
         crit, trial_b, z_trial, trial_value = _fista_step(
-            X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, point, point_b, z_point,
+            X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, mu, point, point_b, z_point,
             fit_intercept, step, pcode, params, weights, curvs, d, hess, trial)
         if _fista.restart(trial_value, value, beta):
             t_next = 1.0
             crit, trial_b, z_trial, trial_value = _fista_step(
-                X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, x, x_b, z,
+                X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, mu, x, x_b, z,
                 fit_intercept, step, pcode, params, weights, curvs, d, hess, trial)
         x_prev[:] = x
         x[:] = trial

@@ -88,7 +88,7 @@ def _anderson(buffer):
 
 @njit(cache=True)
 def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b, w, b,
-             fit_intercept, ws, lipschitz, lipschitz_b, pcode, params, weights, curvs,
+             fit_intercept, ws, lipschitz, lipschitz_b, h_cols, pcode, params, weights, curvs,
              max_epochs, tol, n_anderson):
     """Minimize ``M + pen`` over the coordinates ``ws`` (and the intercept ``b[0]``) in place.
 
@@ -97,7 +97,11 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
     d, h : raw gradient and curvatures at the anchor (``h_const >= 0``: all curvatures equal it).
     grad0, grad0_b : ``X.T @ d`` (all features) and ``sum(d)``.
     w, b : coefficients (length n_features) and intercept (length 1), updated in place.
-    lipschitz, lipschitz_b : ``sum_i h_i X_ij^2`` per feature and ``sum_i h_i``.
+    lipschitz, lipschitz_b : the model's curvature along each coordinate direction and
+        ``sum_i h_i``; with ``fit_intercept`` the direction of feature ``j`` is the centred
+        column ``X_j - mu_j`` (``mu_j = h_cols_j / lipschitz_b``), curvature
+        ``sum_i h_i (X_ij - mu_j)^2``, else ``sum_i h_i X_ij^2``.
+    h_cols : ``X.T @ h`` (used with ``fit_intercept``).
     tol : stop when an epoch moves no coordinate by more than ``tol`` in gradient units
         (``lipschitz_j |delta_j|``, the prox fixed-point residual).
 
@@ -108,7 +112,19 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
     """
     n_samples = d.shape[0]
     n_ws = ws.shape[0]
+    # u is kept as u_raw + shift: intercept moves change the scalar only (O(1), not O(n))
     u = np.zeros(n_samples)
+    shift = 0.0
+    center = fit_intercept and lipschitz_b > 0.0
+    # centred coordinates: with an intercept, coordinate j moves along X_j - mu_j 1 (mu_j the
+    # h-weighted column mean) and the intercept absorbs the offset, which is coordinate descent
+    # on the centred design without forming it (offsets leave the iteration count unchanged)
+    h_col = np.zeros(n_ws)  # sum_i h_i X_ij
+    mu = np.zeros(n_ws)
+    if center:
+        for k in range(n_ws):
+            h_col[k] = h_cols[ws[k]]
+            mu[k] = h_col[k] / lipschitz_b
     use_anderson = n_anderson > 0
     buffer = np.zeros((n_anderson + 1, n_ws + 1))
     n_buffered = 0
@@ -116,6 +132,9 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
     for epoch in range(max_epochs):
         n_epochs = epoch + 1
         violation = 0.0
+        h_u = 0.0  # sum_i h_i u_raw_i, kept up to date through the epoch
+        if center:
+            h_u = h_const * np.sum(u) if h_const >= 0.0 else np.sum(h * u)
         for k in range(n_ws):
             j = ws[k]
             L = lipschitz[j]
@@ -132,6 +151,8 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
                     g = grad0[j] + h_const * dense_col_dot(X, j, u)
                 else:
                     g = grad0[j] + dense_col_dot_weighted(X, j, h, u)
+            if center:  # derivative along X_j - mu_j 1
+                g += shift * h_col[k] - mu[k] * (grad0_b + h_u + shift * lipschitz_b)
             old = w[j]
             new = coordinate_update(pcode, params, weights[j], curvs[j], old, g, L)
             if new != old:
@@ -141,17 +162,18 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
                 else:
                     dense_col_axpy(X, j, delta, u)
                 w[j] = new
+                if center:
+                    h_u += delta * h_col[k]
+                    shift -= mu[k] * delta
+                    b[0] -= mu[k] * delta
                 score = L * abs(delta)
                 if score > violation:
                     violation = score
-        if fit_intercept and lipschitz_b > 0.0:
-            if h_const >= 0.0:
-                g_b = grad0_b + h_const * np.sum(u)
-            else:
-                g_b = grad0_b + np.sum(h * u)
+        if center:
+            g_b = grad0_b + h_u + shift * lipschitz_b
             delta = -g_b / lipschitz_b
             if delta != 0.0:
-                u += delta
+                shift += delta
                 b[0] += delta
                 score = abs(g_b)
                 if score > violation:
@@ -168,6 +190,8 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
                 n_buffered = 0
                 point, ok = _anderson(buffer)
                 if ok:
+                    u += shift
+                    shift = 0.0
                     u_acc = u.copy()
                     for k in range(n_ws):
                         j = ws[k]
@@ -188,6 +212,8 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
                             w[ws[k]] = point[k]
                         b[0] = b_acc
                         u[:] = u_acc
+    if shift != 0.0:
+        u += shift
     return u, n_epochs
 
 

@@ -97,6 +97,31 @@ def col_sq_norms(X, data, indices, indptr, is_sparse, n_features, h):
 
 
 @njit(cache=True)
+def centred_col_sq_norms(X, data, indices, indptr, is_sparse, n_features, h, mu):
+    """``sum_i h_i (X_ij - mu_j)^2`` for every column ``j``, without forming ``X - mu``: the
+    curvature along a coordinate when the intercept absorbs the column's offset ``mu_j`` (its
+    ``h``-weighted mean). Each term is computed from ``X_ij - mu_j``, so large offsets do not
+    cancel out the variance."""
+    out = np.zeros(n_features)
+    h_total = np.sum(h)
+    for j in range(n_features):
+        m = mu[j]
+        total = 0.0
+        if is_sparse:
+            h_nnz = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                hi = h[indices[k]]
+                total += hi * (data[k] - m) ** 2
+                h_nnz += hi
+            total += m * m * (h_total - h_nnz)  # the implicit zeros
+        else:
+            for i in range(X.shape[0]):
+                total += h[i] * (X[i, j] - m) ** 2
+        out[j] = total
+    return out
+
+
+@njit(cache=True)
 def matvec(X, data, indices, indptr, is_sparse, n_samples, w):
     """``X @ w``, skipping zero coefficients."""
     out = np.zeros(n_samples)
@@ -123,8 +148,10 @@ def rmatvec(X, data, indices, indptr, is_sparse, n_features, v):
 
 
 @njit(cache=True)
-def power_iteration(X, data, indices, indptr, is_sparse, n_samples, n_features, h, max_iter, tol, seed):
-    """Largest eigenvalue of ``X.T diag(h) X`` (the Lipschitz constant of a quadratic datafit)."""
+def power_iteration(X, data, indices, indptr, is_sparse, n_samples, n_features, h, mu, max_iter,
+                    tol, seed):
+    """Largest eigenvalue of ``Xc.T diag(h) Xc`` with ``Xc = X - 1 mu^T`` (the Lipschitz constant
+    of a quadratic datafit; ``mu`` the column offsets an intercept absorbs, zeros for none)."""
     np.random.seed(seed)
     v = np.random.standard_normal(n_features)
     norm = np.sqrt(np.sum(v * v))
@@ -132,8 +159,10 @@ def power_iteration(X, data, indices, indptr, is_sparse, n_samples, n_features, 
     eig = 0.0
     for _ in range(max_iter):
         Xv = matvec(X, data, indices, indptr, is_sparse, n_samples, v)
+        Xv -= np.dot(mu, v)
         Xv *= h
         v_new = rmatvec(X, data, indices, indptr, is_sparse, n_features, Xv)
+        v_new -= mu * np.sum(Xv)
         norm = np.sqrt(np.sum(v_new * v_new))
         if norm == 0.0:
             return 0.0

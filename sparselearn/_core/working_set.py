@@ -6,6 +6,9 @@ Outer loop (one full pass over the features per iteration):
    gradient ``X.T d`` and each feature's optimality score: the distance of ``-grad_j`` to the
    subdifferential of the penalty, or for L0 and Lq (whose subdifferential at 0 is the whole
    line) the prox fixed-point score ``L_j |w_j - prox(w_j - grad_j / L_j, 1 / L_j)|``.
+   With an intercept, feature ``j`` is scored along its centred column ``X_j - mu_j`` (``mu_j``
+   its ``h``-weighted mean, absorbed by the intercept), as the inner solver moves it: scores,
+   curvatures and iterations then do not depend on the offsets of raw features.
 2. Stop when the largest score (intercept's ``|sum d|`` included) is at most ``tol``.
 3. Working set: the support plus the highest-scoring features, ``max(p0, 2 |support|)`` in all
    (Bertrand et al., "Beyond L1", NeurIPS 2022; Massias et al., celer, ICML 2018), or half the
@@ -30,6 +33,20 @@ from . import prox as _prox
 from .cd import full_gradient, model_cd
 
 
+def coordinate_curvatures(arrays, h, n_features, fit_intercept):
+    """Curvature of the model along each coordinate and ``X.T h``.
+
+    Without an intercept ``sum_i h_i X_ij^2``; with one, coordinate ``j`` moves along the column
+    centred at its ``h``-weighted mean (the intercept absorbs the offset, see
+    :func:`sparselearn._core.cd.model_cd`), curvature ``sum_i h_i (X_ij - mu_j)^2``.
+    """
+    if not fit_intercept:
+        return _linalg.col_sq_norms(*arrays, n_features, h), np.zeros(n_features)
+    h_cols = _linalg.rmatvec(*arrays, n_features, h)
+    mu = h_cols / np.sum(h)
+    return _linalg.centred_col_sq_norms(*arrays, n_features, h, mu), h_cols
+
+
 def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, params, weights,
                    curvs, tol, max_iter, max_epochs, p0, n_anderson, verbose, cache):
     """Minimize ``F(Xw + b) + pen(w)`` from ``(w, b)`` (copied); ``arrays`` is the design tuple.
@@ -46,7 +63,7 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
     z = _linalg.matvec(*arrays, n_samples, w) + b_arr[0]
     d = np.empty(n_samples)
     h = np.empty(n_samples)
-    lipschitz = None
+    lipschitz = h_cols = None
     history = []
     n_epochs_total = 0
     stop_crit = np.inf
@@ -56,23 +73,26 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
     reuse = (cache is not None and "w" in cache and cache["b"] == b_arr[0]
              and np.array_equal(cache["w"], w))
     if cache is not None and quadratic_model_exact and "lipschitz" in cache:
-        lipschitz = cache["lipschitz"]
+        lipschitz, h_cols = cache["lipschitz"], cache["h_cols"]
     for n_iter in range(1, max_iter + 1):
         if reuse:  # warm start at the previous solve's end point: its gradient still holds
             z, d, h, grad = cache["z"].copy(), cache["d"].copy(), cache["h"].copy(), cache["grad"]
             if not quadratic_model_exact:
-                lipschitz = cache["lipschitz"]
+                lipschitz, h_cols = cache["lipschitz"], cache["h_cols"]
             reuse = False
         else:
             _datafit.raw_grad_hess(dcode, dparams, y, z, sw, d, h)
             if majorize:
                 h = bound * sw
             if lipschitz is None or not quadratic_model_exact:
-                lipschitz = _linalg.col_sq_norms(*arrays, n_features, h)
+                lipschitz, h_cols = coordinate_curvatures(arrays, h, n_features, fit_intercept)
             grad = full_gradient(*arrays, d, n_features)
         lipschitz_b = float(np.sum(h))
-        scores = _prox.optimality_scores(pcode, params, weights, curvs, w, grad, lipschitz)
         grad_b = float(np.sum(d))
+        # with an intercept, scores use the derivative along the centred columns (the directions
+        # the inner solver moves along): the same at the optimum (grad_b = 0), offset-free before
+        grad_scores = grad - (h_cols / lipschitz_b) * grad_b if fit_intercept else grad
+        scores = _prox.optimality_scores(pcode, params, weights, curvs, w, grad_scores, lipschitz)
         stop_crit = max(float(np.max(scores, initial=0.0)),
                         abs(grad_b) if fit_intercept else 0.0)
         history.append(stop_crit)
@@ -82,7 +102,7 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
         if stop_crit <= tol:
             if cache is not None:
                 cache.update(w=w.copy(), b=float(b_arr[0]), z=z.copy(), d=d.copy(), h=h.copy(),
-                             grad=grad, lipschitz=lipschitz)
+                             grad=grad, lipschitz=lipschitz, h_cols=h_cols)
             break
         support = w != 0
         # at least twice the support (skglm, celer) and half the current violators: when many
@@ -103,9 +123,9 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
         w_old = w.copy()
         b_old = b_arr[0]
         h_const = float(h[0]) if (uniform and quadratic_model_exact) else -1.0
-        u, n_epochs = model_cd(*arrays, d, h, h_const, grad, grad_b, w, b_arr, fit_intercept,
-                                   ws, lipschitz, lipschitz_b, pcode, params, weights, curvs,
-                                   max_epochs, inner_tol, n_anderson)
+        u, n_epochs = model_cd(*arrays, d, h, h_const, grad, grad_b, w, b_arr, fit_intercept, ws,
+                               lipschitz, lipschitz_b, h_cols, pcode, params, weights, curvs,
+                               max_epochs, inner_tol, n_anderson)
         n_epochs_total += n_epochs
         if quadratic_model_exact:
             z += u

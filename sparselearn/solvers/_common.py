@@ -45,8 +45,11 @@ def absolute_tol(tol, grad0):
     return tol * (scale if scale > 0 else 1.0)
 
 
-def penalty_curvatures(penalty, design, datafit, sw):
-    """Per-feature datafit curvature ``a_j^2`` for penalties that need it (zeros otherwise)."""
+def penalty_curvatures(penalty, design, datafit, sw, fit_intercept=False):
+    """Per-feature datafit curvature ``a_j^2`` for penalties that need it (zeros otherwise).
+
+    With an intercept the curvature is that of the centred column (the intercept absorbs the
+    column's offset), so the penalty does not depend on where the features are centred."""
     if not penalty.needs_curvatures:
         return np.zeros(design.n_features)
     bound = _datafit_kernels.curvature_bound(datafit._code)
@@ -55,11 +58,14 @@ def penalty_curvatures(penalty, design, datafit, sw):
             f"{type(penalty).__name__} needs a datafit with bounded curvature (quadratic, "
             f"logistic, huber), not {type(datafit).__name__}."
         )
-    return bound * design.col_sq_norms(sw)
+    return bound * design.col_sq_norms(sw, design.col_means(sw) if fit_intercept else None)
 
 
-def objective(design, y, sw, datafit, penalty, w, b, curvs=None):
+def objective(design, y, sw, datafit, penalty, w, b, curvs=None, fit_intercept=False):
     """``F(Xw + b) + pen(w)`` with normalized sample weights ``sw`` (summing to 1).
+
+    ``fit_intercept`` matters only to penalties that need curvatures (CEL0): see
+    :func:`penalty_curvatures`.
 
     Examples
     --------
@@ -73,13 +79,13 @@ def objective(design, y, sw, datafit, penalty, w, b, curvs=None):
     """
     design = as_design(design)
     y, sw, w = check_problem(design, y, sw, w, datafit, penalty)
-    return _objective(design, y, sw, datafit, penalty, w, b, curvs)
+    return _objective(design, y, sw, datafit, penalty, w, b, curvs, fit_intercept)
 
 
-def _objective(design, y, sw, datafit, penalty, w, b, curvs=None):
+def _objective(design, y, sw, datafit, penalty, w, b, curvs=None, fit_intercept=False):
     z = design.matvec(w) + b
     if curvs is None:
-        curvs = penalty_curvatures(penalty, design, datafit, sw)
+        curvs = penalty_curvatures(penalty, design, datafit, sw, fit_intercept)
     return (_datafit_kernels.value(datafit._code, datafit._params(), y, z, sw)
             + _prox.value(penalty._code, penalty._params(), penalty._weights(design.n_features),
                           curvs, w))

@@ -43,7 +43,7 @@ def solve(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, solver
 def _solve(design, y, sw, datafit, penalty, w, b, fit_intercept, solver, tol, max_iter, verbose,
            warn, cache):
     """:func:`solve` on validated arrays."""
-    curvs = penalty_curvatures(penalty, design, datafit, sw)
+    curvs = penalty_curvatures(penalty, design, datafit, sw, fit_intercept)
     if solver in ("auto", "cd"):
         w, b, info = _solve_working_set(design, y, sw, datafit, penalty, w, b, fit_intercept, tol,
                                         max_iter=100 if max_iter is None else max_iter,
@@ -81,8 +81,8 @@ def alpha_max(design, y, sw, datafit, penalty, fit_intercept=False, check_input=
         design = as_design(design)
         y, sw, _ = check_problem(design, y, sw, None, datafit, penalty)
     b0, grad0, h = gradient_at_start(design, y, sw, datafit, fit_intercept, check_input=False)
-    lipschitz = design.col_sq_norms(h)
-    curvs = penalty_curvatures(penalty, design, datafit, sw)
+    lipschitz = design.col_sq_norms(h, design.col_means(h) if fit_intercept else None)
+    curvs = penalty_curvatures(penalty, design, datafit, sw, fit_intercept)
     return penalty.alpha_max(grad0, lipschitz, curvatures=curvs), (b0, grad0)
 
 

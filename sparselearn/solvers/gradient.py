@@ -16,16 +16,21 @@ __all__ = ["accelerated_gradient", "fista"]
 _AGD_SCHEMES = {"yang": 0, "ghadimi_lan": 1, "ista": 2}
 
 
-def _global_lipschitz(design, datafit, sw, fit_intercept):
-    """Lipschitz constant of the datafit gradient in ``(w, b)``: the intercept column adds at
-    most ``bound * sum(sw)`` to the squared spectral norm."""
+def _centring(design, sw, fit_intercept):
+    """Column offsets the intercept absorbs (``sw``-weighted means; zeros without intercept)."""
+    return design.col_means(sw) if fit_intercept else np.zeros(design.n_features)
+
+
+def _global_lipschitz(design, datafit, sw, fit_intercept, mu):
+    """Lipschitz constant of the datafit gradient in ``(w, c)`` for the centred design
+    ``X - 1 mu^T``: the intercept column adds at most ``bound * sum(sw)``."""
     bound = _datafit_kernels.curvature_bound(datafit._code)
     if not np.isfinite(bound):
         raise ValueError(
             f"solver='agd' and solver='fista' need a datafit with bounded curvature; "
             f"{type(datafit).__name__} has none: use solver='cd' (prox-Newton)."
         )
-    lipschitz = bound * design.spectral_norm_sq(sw, max_iter=200, tol=1e-8)
+    lipschitz = bound * design.spectral_norm_sq(sw, max_iter=200, tol=1e-8, mu=mu)
     if fit_intercept:
         lipschitz += bound * float(np.sum(sw))
     return lipschitz
@@ -71,17 +76,18 @@ def _accelerated_gradient(design, y, sw, datafit, penalty, w, b=0.0, fit_interce
     if scheme not in _AGD_SCHEMES:
         raise ValueError(f"scheme must be one of {sorted(_AGD_SCHEMES)}, got {scheme!r}.")
     if curvs is None:
-        curvs = penalty_curvatures(penalty, design, datafit, sw)
+        curvs = penalty_curvatures(penalty, design, datafit, sw, fit_intercept)
     params = penalty._params()
     weights = penalty._weights(design.n_features)
+    mu = _centring(design, sw, fit_intercept)
     lipschitz = _prox.ag_lipschitz(penalty._code, params, weights, curvs,
-                                   _global_lipschitz(design, datafit, sw, fit_intercept))
+                                   _global_lipschitz(design, datafit, sw, fit_intercept, mu))
     w = np.array(w, dtype=np.float64, copy=True)
-    b_arr = np.array([float(b)])
+    b_arr = np.array([float(b) + float(mu @ w)])
     n_iter, crit = _agd.accelerated_gradient(
-        *design.arrays, y, sw, datafit._code, datafit._params(), w, b_arr, fit_intercept,
+        *design.arrays, y, sw, datafit._code, datafit._params(), w, b_arr, fit_intercept, mu,
         penalty._code, params, weights, curvs, lipschitz, max_iter, tol, _AGD_SCHEMES[scheme])
-    return w, float(b_arr[0]), finish(n_iter, crit, tol, "agd", warn)
+    return w, float(b_arr[0] - mu @ w), finish(n_iter, crit, tol, "agd", warn)
 
 
 def fista(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e-4,
@@ -111,12 +117,13 @@ def fista(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e
 def _fista(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e-4,
            max_iter=10_000, curvs=None, warn=True):
     if curvs is None:
-        curvs = penalty_curvatures(penalty, design, datafit, sw)
-    lipschitz = _global_lipschitz(design, datafit, sw, fit_intercept)
+        curvs = penalty_curvatures(penalty, design, datafit, sw, fit_intercept)
+    mu = _centring(design, sw, fit_intercept)
+    lipschitz = _global_lipschitz(design, datafit, sw, fit_intercept, mu)
     w = np.array(w, dtype=np.float64, copy=True)
-    b_arr = np.array([float(b)])
+    b_arr = np.array([float(b) + float(mu @ w)])
     n_iter, crit = _agd.fista(
-        *design.arrays, y, sw, datafit._code, datafit._params(), w, b_arr, fit_intercept,
+        *design.arrays, y, sw, datafit._code, datafit._params(), w, b_arr, fit_intercept, mu,
         penalty._code, penalty._params(), penalty._weights(design.n_features), curvs, lipschitz,
         max_iter, tol)
-    return w, float(b_arr[0]), finish(n_iter, crit, tol, "fista", warn)
+    return w, float(b_arr[0] - mu @ w), finish(n_iter, crit, tol, "fista", warn)

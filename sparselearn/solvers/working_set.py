@@ -69,7 +69,7 @@ def _solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=
                        max_iter=50, max_epochs=10_000, p0=10, n_anderson=5, verbose=0, curvs=None,
                        warn=True, cache=None):
     if curvs is None:
-        curvs = penalty_curvatures(penalty, design, datafit, sw)
+        curvs = penalty_curvatures(penalty, design, datafit, sw, fit_intercept)
     w, b, n_iter, stop_crit, n_epochs, history = working_set_cd(
         design.arrays, y, sw, datafit._code, datafit._params(), w, b, fit_intercept,
         penalty._code, penalty._params(), penalty._weights(design.n_features), curvs, tol,

@@ -34,7 +34,8 @@ def test_design_and_gram_forms_reach_the_same_lasso(rng):
     empty = np.zeros(0)
     idx = np.zeros(0, np.int32)
     cd.model_cd(X, empty, idx, idx, False, d, h, 1.0 / n, X.T @ d, 0.0, w, b, False,
-                np.arange(15), lipschitz, 0.0, P.L1, params, weights, curvs, 100_000, 1e-13, 0)
+                np.arange(15), lipschitz, 0.0, np.zeros(15), P.L1, params, weights, curvs,
+                100_000, 1e-13, 0)
     # Gram form: 0.5 c^T G c - c^T cov with G = X^T X / n, cov = X^T y / n
     G = X.T @ X / n
     code = np.zeros(15)
@@ -45,3 +46,31 @@ def test_design_and_gram_forms_reach_the_same_lasso(rng):
     # and both satisfy the Lasso optimality conditions
     grad = X.T @ (X @ w - y) / n
     assert np.max(P.subdiff_distances(P.L1, params, weights, curvs, w, grad)) <= 1e-9
+
+
+def test_centred_moves_make_the_intercept_model_offset_free(rng):
+    """With an intercept, model_cd on raw columns takes the iterates of the centred columns."""
+    n, p = 60, 8
+    Xc = rng.standard_normal((n, p))
+    Xc -= Xc.mean(0)
+    offsets = rng.uniform(-20, 20, p)
+    y = Xc[:, :2] @ np.array([1.5, -1.0]) + 4.0 + 0.1 * rng.standard_normal(n)
+    params, weights, curvs = np.array([0.05, 0, 0, 0]), np.ones(p), np.zeros(p)
+    h = np.full(n, 1.0 / n)
+    empty, idx = np.zeros(0), np.zeros(0, np.int32)
+    results = []
+    for X in (Xc, Xc + offsets):
+        X = np.asfortranarray(X)
+        d = -y / n  # quadratic datafit at w = 0, b = 0
+        h_cols = X.T @ h
+        mu = h_cols / h.sum()
+        lipschitz = ((X - mu) ** 2 * h[:, None]).sum(0)
+        w, b = np.zeros(p), np.zeros(1)
+        _, n_epochs = cd.model_cd(X, empty, idx, idx, False, d, h, 1.0 / n, X.T @ d, d.sum(), w, b,
+                                  True, np.arange(p), lipschitz, 1.0, h_cols, P.L1, params,
+                                  weights, curvs, 10_000, 1e-12, 0)
+        results.append((w, b[0] + mu @ w, n_epochs))
+    (w0, c0, e0), (w1, c1, e1) = results
+    np.testing.assert_allclose(w1, w0, atol=1e-10)
+    assert c1 == pytest.approx(c0, abs=1e-9)  # the same intercept of the centred model
+    assert e1 == e0

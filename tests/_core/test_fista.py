@@ -42,8 +42,9 @@ def test_design_and_gram_drivers_take_the_same_iterates(rng, pcode, params):
                                          max_iter, tol)
         w, b = np.zeros(30), np.zeros(1)
         n_glm, crit = agd.fista(X, np.zeros(0), empty_i, empty_i, False, x, np.ones(12),
-                                datafit.QUAD, np.zeros(1), w, b, False, pcode, params, weights,
-                                curvs, lipschitz, max_iter, tol * np.max(np.abs(cov)))
+                                datafit.QUAD, np.zeros(1), w, b, False, np.zeros(30), pcode,
+                                params, weights, curvs, lipschitz, max_iter,
+                                tol * np.max(np.abs(cov)))
         return codes[0], w, conv[0], crit <= tol * np.max(np.abs(cov))
 
     # the first iterates agree to rounding: one iteration, one restart rule
