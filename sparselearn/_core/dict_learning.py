@@ -10,8 +10,8 @@ resolved parameters ``coding`` (a dict of its keyword arguments: ``algorithm``,
 
 This module is numpy-level rather than Numba: every iteration is dominated by compiled kernels
 (the coders of :mod:`sparselearn._core.encode`, the dictionary updates of
-:mod:`sparselearn._core.dictlearn`) and a few BLAS products (``C^T C``, ``C^T X``, ``X D^T``), so the
-Python loop costs nothing measurable, and the shuffles, masks and atom replacements draw from
+:mod:`sparselearn._core.dictlearn`) and a few BLAS products (``C^T C``, ``C^T X``, ``X D^T``), so
+the Python loop costs nothing measurable, and the shuffles, masks and atom replacements draw from
 numpy's random generator in the same order as before. Progress is printed with ``verbose``.
 No validation and no scikit-learn here; coding failures are returned for the caller to warn about.
 """

@@ -1,5 +1,6 @@
 """Shared pieces of the coders and dictionary learners: transform / inverse_transform, parameter
-constraints, dictionary initialization (atom replacement is in :mod:`sparselearn._core.dict_learning`)."""
+constraints, dictionary initialization (atom replacement is in
+:mod:`sparselearn._core.dict_learning`)."""
 
 import numbers
 

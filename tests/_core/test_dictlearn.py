@@ -1,9 +1,12 @@
-"""Kernels of sparselearn._core.dictlearn against plain numpy oracles."""
+"""Kernels of sparselearn._core.dictlearn against plain numpy oracles, and the drivers of
+sparselearn._core.dict_learning against the steps they are made of."""
 
 import numpy as np
 import pytest
 
+from sparselearn._core import dict_learning as _drivers
 from sparselearn._core import dictlearn as _dictlearn
+from sparselearn._core import prox as _prox
 
 
 def _unit_rows(M):
@@ -143,3 +146,184 @@ def test_normalize_rows_gives_unit_rows_and_keeps_zero_rows(rng):
     np.testing.assert_array_equal(D[3], 0.0)
     for k in (0, 1, 2, 4):
         np.testing.assert_allclose(D[k] * np.linalg.norm(directions[k]), directions[k], rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# drivers of sparselearn._core.dict_learning
+# ---------------------------------------------------------------------------------------------
+
+
+def _planted(rng, n_samples=300, n_components=10, n_features=16, n_nonzero=2, noise=0.01):
+    D_true = _unit_rows(rng.standard_normal((n_components, n_features)))
+    codes = np.zeros((n_samples, n_components))
+    for i in range(n_samples):
+        atoms = rng.choice(n_components, n_nonzero, replace=False)
+        codes[i, atoms] = rng.choice([-1.0, 1.0], n_nonzero) * rng.uniform(1.0, 2.0, n_nonzero)
+    X = codes @ D_true + noise * rng.standard_normal((n_samples, n_features))
+    return np.ascontiguousarray(X), D_true
+
+
+def _l1_coding(alpha, n_components, positive=False):
+    params = np.array([alpha, 0.0, 0.0, 1.0 if positive else 0.0])
+    return {"algorithm": "cd", "positive": positive, "max_iter": 1000, "tol": 1e-4,
+            "penalty": (_prox.L1, params, np.ones(n_components), True)}
+
+
+def _data_init(rng, X, n_components):
+    return _unit_rows(X[rng.choice(X.shape[0], n_components, replace=False)])
+
+
+def test_batch_driver_cost_history_does_not_increase_with_cd_and_bcd(rng):
+    # warm-started CD decreases the objective in C, a BCD sweep the objective in D
+    X, D_true = _planted(rng)
+    D = _data_init(rng, X, 10)
+    coding = _l1_coding(0.1, 10)
+    errors, converged, failures = _drivers.batch_dict_learning(
+        X, D, coding, "bcd", False, 40, 0.0, np.random.RandomState(0))
+    assert failures == []
+    # with tol=0 it stops early only at a fixed point
+    assert errors.shape == (40,) or (converged and errors[-1] == errors[-2])
+    assert np.all(np.diff(errors) <= 1e-9 * errors[:-1])
+    assert errors[-1] < 0.7 * errors[0]
+    assert np.all(np.linalg.norm(D, axis=1) <= 1.0 + 1e-12)
+
+
+def test_batch_driver_first_iteration_is_coding_then_one_bcd_sweep(rng):
+    X, _ = _planted(rng)
+    D0 = _data_init(rng, X, 10)
+    coding = _l1_coding(0.1, 10)
+    codes, _, _ = _drivers.encode_signals(X, D0.copy(), coding)
+    expected = D0.copy()
+    unused = _dictlearn.update_dict_bcd(expected, codes.T @ codes, codes.T @ X, 1, False,
+                                        1e-10 * np.trace(codes.T @ codes) / 10)
+    assert not unused.any()
+    D = D0.copy()
+    errors, converged, _ = _drivers.batch_dict_learning(
+        X, D, coding, "bcd", False, 1, 1e-8, np.random.RandomState(0))
+    np.testing.assert_array_equal(D, expected)
+    residual = X - codes @ expected
+    objective = 0.5 * np.sum(residual**2) + 0.1 * np.abs(codes).sum()
+    np.testing.assert_allclose(errors, [objective], rtol=1e-12)
+    assert not converged
+
+
+def test_batch_driver_replaces_an_unused_atom_by_the_worst_represented_residual(rng):
+    X, _ = _planted(rng, n_samples=120)
+    D = _data_init(rng, X, 10)
+    D[4] = -D[3]  # a duplicate (|cos| = 1) of atom 3
+    coding = {"algorithm": "omp", "positive": False, "max_iter": 1000, "tol": 1e-4,
+              "n_nonzero_coefs": 2}
+    _drivers.batch_dict_learning(X, D, coding, "ksvd", False, 1, 0.0, np.random.RandomState(0))
+    cos = np.abs(D @ D.T)
+    np.fill_diagonal(cos, 0.0)
+    assert cos.max() < 0.99
+    np.testing.assert_allclose(np.linalg.norm(D, axis=1), 1.0)
+
+
+def test_online_statistics_are_weighted_sums_of_code_outer_products(rng):
+    # A_t = sum_s w_s^t C_s^T C_s / b with w_s^t = prod_{s < r <= t} beta_r, B likewise: the
+    # in-place recursion of Mairal et al. (JMLR 2010, sec. 3.4.3) unrolled, over steps that cross
+    # its change of regime at t = b - 1; each C_s codes batch s over the dictionary before step s
+    X, _ = _planted(rng, n_samples=60)
+    b, n_components = 4, 10
+    D = _data_init(rng, X, n_components)
+    A = np.zeros((n_components, n_components))
+    B = np.zeros((n_components, X.shape[1]))
+    coding = _l1_coding(0.05, n_components)
+    outer_A, outer_B, betas = [], [], []
+    for step in range(8):
+        Xb = X[step * b:(step + 1) * b]
+        codes, _, _ = _drivers.encode_signals(Xb, D.copy(), coding)
+        outer_A.append(codes.T @ codes / b)
+        outer_B.append(codes.T @ Xb / b)
+        theta = (step + 1) * b if step < b - 1 else b * b + step + 1 - b
+        betas.append((theta + 1 - b) / (theta + 1))
+        weights = [np.prod(betas[s + 1:]) for s in range(step + 1)]
+        _, failures = _drivers.minibatch_step(D, A, B, Xb, step, coding, False, False,
+                                              np.random.RandomState(0))
+        assert failures == []
+        np.testing.assert_allclose(A, sum(w * M for w, M in zip(weights, outer_A)), rtol=1e-10,
+                                   atol=1e-14)
+        np.testing.assert_allclose(B, sum(w * M for w, M in zip(weights, outer_B)), rtol=1e-10,
+                                   atol=1e-14)
+    assert betas[0] == 1.0 / (b + 1) and 0.0 < min(betas[1:])
+
+
+def test_online_step_cost_is_the_batch_objective_before_the_update(rng):
+    X, _ = _planted(rng, n_samples=40)
+    D = _data_init(rng, X, 10)
+    before = D.copy()
+    coding = _l1_coding(0.1, 10)
+    codes, _, _ = _drivers.encode_signals(X, before, coding)
+    cost, _ = _drivers.minibatch_step(D, np.zeros((10, 10)), np.zeros((10, 16)), X, 0, coding,
+                                      False, False, np.random.RandomState(0))
+    residual = X - codes @ before
+    expected = (0.5 * np.sum(residual**2) + 0.1 * np.abs(codes).sum()) / X.shape[0]
+    np.testing.assert_allclose(cost, expected, rtol=1e-12)
+    assert not np.array_equal(D, before)
+
+
+def test_online_step_resets_the_statistics_of_replaced_atoms(rng):
+    # atom 6 is orthogonal to the signals and to the other atoms: no code uses it, so it is
+    # replaced by a normalized signal of the batch and its statistics are reset
+    X, _ = _planted(rng, n_samples=40)
+    X[:, 15] = 0.0
+    D = _data_init(rng, X, 10)
+    D[6] = np.eye(16)[15]
+    A, B = np.zeros((10, 10)), np.zeros((10, 16))
+    _drivers.minibatch_step(D, A, B, X, 0, _l1_coding(0.1, 10), False, True,
+                            np.random.RandomState(0))
+    k = 6
+    assert np.all(np.diag(A)[np.arange(10) != k] > 0.0)
+    assert np.all(A[k] == 0.0) and np.all(A[:, k] == 0.0) and np.all(B[k] == 0.0)
+    signals = X / np.linalg.norm(X, axis=1, keepdims=True)
+    assert np.min(np.linalg.norm(signals - D[k], axis=1)) < 1e-12
+
+
+@pytest.mark.parametrize("max_no_improvement, tol, expected_steps, expected_stopped", [
+    (0, 0.0, 2, True),        # the smoothed cost never improves on itself: stop at step 2
+    (None, 0.0, 2 * 5, False),  # no rule: every batch of both epochs
+    (None, 1e6, 2, True),      # any dictionary change is below tol: stop at step 2
+])
+def test_online_driver_stopping_rules(rng, max_no_improvement, tol, expected_steps,
+                                      expected_stopped):
+    X, _ = _planted(rng, n_samples=50)
+    D = _data_init(rng, X, 10)
+    n_iter, n_steps, stopped, _ = _drivers.online_dict_learning(
+        X, D, np.zeros((10, 10)), np.zeros((10, 16)), _l1_coding(0.1, 10), 10, 2, True, False,
+        True, tol, max_no_improvement, np.random.RandomState(0))
+    assert (n_steps, stopped) == (expected_steps, expected_stopped)
+    assert n_iter == (1 if stopped else 2)
+
+
+def test_masked_driver_without_mask_takes_adam_steps_on_the_plain_loss(rng):
+    # mask_size = n_features: hidden = visible = all coordinates; one epoch of one batch is one
+    # Adam step on the full reconstruction loss with OMP codes, then unit rows
+    X, _ = _planted(rng, n_samples=30)
+    D = _data_init(rng, X, 10)
+    D0 = D.copy()
+    losses, n_steps = _drivers.masked_dict_learning(X, D, 2, X.shape[1], 30, 1, 0.01, False,
+                                                    np.random.RandomState(0))
+    codes, _, _ = _drivers.encode_signals(X, D0, {"algorithm": "omp", "positive": False,
+                                                  "n_nonzero_coefs": 2})
+    residual = X - codes @ D0
+    np.testing.assert_allclose(losses, [np.sum(residual**2) / 30], rtol=1e-12)
+    grad = -2.0 / 30 * codes.T @ residual
+    expected = D0 - 0.01 * grad / (np.abs(grad) + 1e-8)  # Adam's first step
+    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+    np.testing.assert_allclose(D, expected, rtol=1e-6, atol=1e-8)
+    assert n_steps == 1
+
+
+def test_masked_driver_only_hidden_coordinates_drive_the_step(rng):
+    # with a mask, the gradient is zero on visible coordinates: before renormalization only
+    # hidden entries move, so each row is a rescaling of the old one on some coordinates
+    X, _ = _planted(rng, n_samples=20)
+    D = _data_init(rng, X, 10)
+    D0 = D.copy()
+    state = np.random.RandomState(3)
+    visible = np.sort(np.random.RandomState(3).choice(16, 12, replace=False))
+    _drivers.masked_dict_learning(X, D, 2, 12, 20, 1, 0.05, False, state)
+    scale = D[:, visible] / D0[:, visible]
+    np.testing.assert_allclose(scale, scale[:, :1] * np.ones((1, 12)), rtol=1e-10)
+    assert not np.allclose(D, D0)
