@@ -106,3 +106,16 @@ def test_multiclass_pipeline_gridsearch_pickle(rng):
     assert best.score(X, y) > 0.8
     clone = pickle.loads(pickle.dumps(best))
     np.testing.assert_array_equal(clone.predict(X), best.predict(X))
+
+
+def test_cv_leaves_the_callers_penalty_alone(rng):
+    """The CV-selected alpha goes to a copy: a penalty reused elsewhere keeps its alpha."""
+    from sparselearn.linear_model import SparseRegressorCV
+    from sparselearn.penalties import MCP
+
+    X = rng.standard_normal((60, 10))
+    y = X[:, 0] + 0.1 * rng.standard_normal(60)
+    pen = MCP(alpha=5.0, gamma=2.5)
+    cv = SparseRegressorCV(penalty=pen, n_alphas=5, cv=3).fit(X, y)
+    assert pen.get_params() == MCP(alpha=5.0, gamma=2.5).get_params()
+    assert cv.estimator_.penalty.alpha == cv.alpha_ and cv.estimator_.penalty is not pen
