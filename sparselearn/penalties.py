@@ -167,9 +167,7 @@ class Penalty(BaseEstimator):
         """The correlation ``|r|`` below which a coordinate of curvature ``curvature`` stays at 0:
         ``curvature`` times the largest ``|v|`` with ``prox(v, 1 / curvature) = 0``."""
         self._check()
-        params = self._params()
-        return curvature * _prox.prox_zero_boundary(self._code, params, 1.0, curvature, 0.0,
-                                                    1.0 / curvature, False)
+        return float(_prox.zero_threshold(self._code, self._params(), float(curvature)))
 
     def _slope_at_zero(self):
         """Slope of the penalty at 0+ divided by alpha (None: not of the form c alpha |x|)."""

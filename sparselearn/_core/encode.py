@@ -22,7 +22,7 @@ from scipy.linalg import eigh
 
 from . import coding as _coding
 from . import greedy as _greedy
-from .prox import L1, prox_zero_boundary
+from .prox import L1, zero_threshold
 
 GREEDY = ("omp", "mp", "iht", "topk")
 PENALIZED = ("cd", "fista")
@@ -37,8 +37,7 @@ def lipschitz(gram):
 def l1_start_alpha(pen_code, params, curvature):
     """``alpha`` of the L1 problem whose zero threshold at ``curvature`` is the penalty's: the
     correlation ``|r|`` below which a coordinate of that curvature stays at 0."""
-    return curvature * prox_zero_boundary(pen_code, params, 1.0, curvature, 0.0, 1.0 / curvature,
-                                          False)
+    return zero_threshold(pen_code, params, curvature)
 
 
 def encode(gram, cov, algorithm, *, norms_sq=None, n_nonzero_coefs=1, tol_residual=-1.0,

@@ -720,6 +720,14 @@ def prox_zero_boundary(code, params, weight, curv, v, step, over_alpha):
 
 
 @njit(cache=True)
+def zero_threshold(code, params, curvature):
+    """The correlation ``|r|`` below which a coordinate of curvature ``curvature`` stays at 0:
+    ``curvature`` times the largest ``|v|`` with ``prox(v, 1 / curvature) = 0``."""
+    return curvature * prox_zero_boundary(code, params, 1.0, curvature, 0.0, 1.0 / curvature,
+                                          False)
+
+
+@njit(cache=True)
 def alpha_max(code, params, weights, curvs, grad0, lipschitz):
     """Smallest ``alpha`` for which ``w = 0`` is a prox fixed point (coordinate steps
     ``1 / lipschitz_j``), given the gradient ``grad0`` at 0: the largest per-coordinate

@@ -10,11 +10,10 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._design import Design
-from ..datafits import get_datafit
 from ..solvers import alpha_max, fit_path
 from ._estimators import SparseRegressor
 from ._path import _alpha_grid, check_alphas
-from ._validation import check_penalty, normalized_sample_weight
+from ._validation import validate_regression
 
 __all__ = ["SparseRegressorCV"]
 
@@ -144,12 +143,7 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        X, y = validate_data(self, X, y, accept_sparse=["csc", "csr"],
-                             dtype=[np.float64, np.float32], y_numeric=True)
-        penalty = check_penalty(self.penalty)
-        datafit = get_datafit(self.datafit)
-        y64 = datafit.check_target(np.asarray(y, dtype=np.float64))
-        sw = normalized_sample_weight(sample_weight, X)
+        X, y64, sw, penalty, datafit = validate_regression(self, X, y, sample_weight)
         X64 = X.astype(np.float64) if X.dtype != np.float64 else X
         if hasattr(X64, "tocsr"):
             X64 = X64.tocsr()  # row slicing for the folds

@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._design import Design
 from ..datafits import Datafit, Poisson, get_datafit
 from ..solvers import SOLVERS, fit_path
-from ._validation import check_penalty, normalized_sample_weight
+from ._validation import check_penalty, normalized_sample_weight, validate_regression
 
 __all__ = ["SparseRegressor", "SparseClassifier"]
 
@@ -143,12 +143,7 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        X, y = validate_data(self, X, y, accept_sparse=["csc", "csr"],
-                             dtype=[np.float64, np.float32], y_numeric=True)
-        penalty = check_penalty(self.penalty)
-        datafit = get_datafit(self.datafit)
-        y64 = datafit.check_target(np.asarray(y, dtype=np.float64))
-        sw = normalized_sample_weight(sample_weight, X)
+        X, y64, sw, penalty, datafit = validate_regression(self, X, y, sample_weight)
         design = Design(X, check_finite=False)
         w0, b0 = self._initial_point(X.shape[1])
         coefs, intercepts, info = fit_path(

@@ -2,8 +2,9 @@
 
 import numpy as np
 from sklearn.utils import check_array, check_consistent_length
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils.validation import _check_sample_weight, validate_data
 
+from ..datafits import get_datafit
 from ..penalties import L1, Penalty
 
 
@@ -47,3 +48,17 @@ def check_coef_init(coef_init, n_features):
     if coef_init.shape != (n_features,):
         raise ValueError(f"coef_init must have shape ({n_features},), got {coef_init.shape}.")
     return coef_init
+
+
+def validate_regression(estimator, X, y, sample_weight):
+    """The checks of a regressor's ``fit``: ``X`` (float64 or float32, dense, CSC or CSR; sets
+    ``n_features_in_``), the penalty, the datafit and ``y`` for it, normalized sample weights.
+
+    Returns ``(X, y, sample_weight, penalty, datafit)`` with ``y`` as float64.
+    """
+    X, y = validate_data(estimator, X, y, accept_sparse=["csc", "csr"],
+                         dtype=[np.float64, np.float32], y_numeric=True)
+    penalty = check_penalty(estimator.penalty)
+    datafit = get_datafit(estimator.datafit)
+    y = datafit.check_target(np.asarray(y, dtype=np.float64))
+    return X, y, normalized_sample_weight(sample_weight, X), penalty, datafit
