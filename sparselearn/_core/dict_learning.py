@@ -10,7 +10,7 @@ resolved parameters ``coding`` (a dict of its keyword arguments: ``algorithm``,
 
 This module is numpy-level rather than Numba: every iteration is dominated by compiled kernels
 (the coders of :mod:`sparselearn._core.encode`, the dictionary updates of
-:mod:`sparselearn._core.dictlearn`) and a few BLAS products (``C^T C``, ``C^T X``, ``X D^T``), so
+:mod:`sparselearn._core.dict_update`) and a few BLAS products (``C^T C``, ``C^T X``, ``X D^T``), so
 the Python loop costs nothing measurable, and the shuffles, masks and atom replacements draw from
 numpy's random generator in the same order as before. Progress is printed with ``verbose``.
 No validation and no scikit-learn here; coding failures are returned for the caller to warn about.
@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from . import dictlearn as _dictlearn
+from . import dict_update as _dict_update
 from . import greedy as _greedy
 from . import prox as _prox
 from .encode import encode
@@ -55,7 +55,7 @@ def bcd_sweep(D, A, B, positive):
     """One block coordinate descent sweep on the atoms; returns the mask of unused atoms, those
     whose usage ``A_kk`` is at most ``1e-10`` times the mean usage (or exactly 0)."""
     min_usage = 1e-10 * max(np.trace(A) / A.shape[0], 1e-300)
-    return _dictlearn.update_dict_bcd(D, A, B, 1, positive, min_usage)
+    return _dict_update.update_dict_bcd(D, A, B, 1, positive, min_usage)
 
 
 def duplicate_atoms(D, threshold=0.99):
@@ -115,7 +115,7 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
                                           norms_sq=norms_sq)
         failures.extend(failed)
         if dict_update == "ksvd":
-            unused = _dictlearn.update_dict_ksvd(D, codes, X)
+            unused = _dict_update.update_dict_ksvd(D, codes, X)
         else:
             unused = bcd_sweep(D, codes.T @ codes, codes.T @ X, positive_dict)
         stale = np.union1d(np.flatnonzero(unused), duplicate_atoms(D))
@@ -263,8 +263,8 @@ def masked_dict_learning(X, D, n_nonzero_coefs, mask_size, batch_size, max_iter,
             grad[:] = 0.0
             grad[:, hidden] = (-2.0 / Xb.shape[0]) * (codes.T @ residual)
             step += 1
-            _dictlearn.adam_step(D, grad, first, second, step, learning_rate, 0.9, 0.999, 1e-8)
-            _dictlearn.normalize_rows(D)
+            _dict_update.adam_step(D, grad, first, second, step, learning_rate, 0.9, 0.999, 1e-8)
+            _dict_update.normalize_rows(D)
         losses.append(total / n_batches)
         if verbose:
             print(f"[MaskedDictionaryLearning] epoch {epoch + 1}: hidden loss "

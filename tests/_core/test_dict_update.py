@@ -1,11 +1,11 @@
-"""Kernels of sparselearn._core.dictlearn against plain numpy oracles, and the drivers of
+"""Kernels of sparselearn._core.dict_update against plain numpy oracles, and the drivers of
 sparselearn._core.dict_learning against the steps they are made of."""
 
 import numpy as np
 import pytest
 
 from sparselearn._core import dict_learning as _drivers
-from sparselearn._core import dictlearn as _dictlearn
+from sparselearn._core import dict_update as _dict_update
 from sparselearn._core import prox as _prox
 
 
@@ -33,7 +33,7 @@ def test_bcd_sweeps_decrease_the_surrogate_and_stay_feasible(rng, positive):
         D = np.abs(D)
     values = [_surrogate(D, A, B)]
     for _ in range(10):
-        unused = _dictlearn.update_dict_bcd(D, A, B, 1, positive, 0.0)
+        unused = _dict_update.update_dict_bcd(D, A, B, 1, positive, 0.0)
         values.append(_surrogate(D, A, B))
         assert not unused.any()
         assert np.all(np.linalg.norm(D, axis=1) <= 1.0 + 1e-12)
@@ -50,7 +50,7 @@ def test_bcd_converges_to_an_interior_minimizer(rng):
     codes = rng.standard_normal((200, n_components))
     A, B = codes.T @ codes, codes.T @ (codes @ D_true)
     D = _unit_rows(rng.standard_normal((n_components, n_features)))
-    _dictlearn.update_dict_bcd(D, A, B, 500, False, 0.0)
+    _dict_update.update_dict_bcd(D, A, B, 500, False, 0.0)
     np.testing.assert_allclose(D, D_true, atol=1e-8)
 
 
@@ -62,7 +62,7 @@ def test_bcd_one_sweep_projects_the_block_minimizer(rng):
     for k in range(3):
         target = expected[k] + (B[k] - A[k] @ expected) / A[k, k]
         expected[k] = target / max(np.linalg.norm(target), 1.0)
-    _dictlearn.update_dict_bcd(D, A, B, 1, False, 0.0)
+    _dict_update.update_dict_bcd(D, A, B, 1, False, 0.0)
     np.testing.assert_allclose(D, expected, rtol=1e-12, atol=1e-12)
 
 
@@ -73,7 +73,7 @@ def test_bcd_flags_and_keeps_atoms_below_min_usage(rng):
     A[4, 4] = 1e-3  # used, but less than min_usage
     D = _unit_rows(rng.standard_normal((5, B.shape[1])))
     before = D.copy()
-    unused = _dictlearn.update_dict_bcd(D, A, B, 1, False, 1e-2)
+    unused = _dict_update.update_dict_bcd(D, A, B, 1, False, 1e-2)
     np.testing.assert_array_equal(unused, [False, False, True, False, True])
     np.testing.assert_array_equal(D[[2, 4]], before[[2, 4]])
     assert not np.allclose(D[[0, 1, 3]], before[[0, 1, 3]])
@@ -89,7 +89,7 @@ def test_ksvd_sweep_decreases_the_residual_and_keeps_supports(rng):
     support = codes != 0
     before_atom = D[7].copy()
     residual_before = np.linalg.norm(X - codes @ D)
-    unused = _dictlearn.update_dict_ksvd(D, codes, X)
+    unused = _dict_update.update_dict_ksvd(D, codes, X)
     assert np.flatnonzero(unused).tolist() == [7]
     np.testing.assert_array_equal(D[7], before_atom)
     assert np.linalg.norm(X - codes @ D) <= residual_before + 1e-12
@@ -104,7 +104,7 @@ def test_ksvd_recovers_a_rank_one_atom(rng):
     X = np.outer(weights, atom)
     D = _unit_rows(rng.standard_normal((1, 8)))
     codes = np.ones((30, 1))
-    _dictlearn.update_dict_ksvd(D, codes, X)
+    _dict_update.update_dict_ksvd(D, codes, X)
     np.testing.assert_allclose(np.abs(D[0] @ atom), 1.0)
     np.testing.assert_allclose(codes @ D, X, atol=1e-12)
 
@@ -117,7 +117,7 @@ def test_adam_step_matches_numpy_reference(rng):
     lr, beta1, beta2, eps = 0.01, 0.9, 0.999, 1e-8
     for step in range(1, 6):
         grad = rng.standard_normal(shape)
-        _dictlearn.adam_step(D, grad, first, second, step, lr, beta1, beta2, eps)
+        _dict_update.adam_step(D, grad, first, second, step, lr, beta1, beta2, eps)
         ref_m = beta1 * ref_m + (1 - beta1) * grad
         ref_v = beta2 * ref_v + (1 - beta2) * grad**2
         m_hat = ref_m / (1 - beta1**step)
@@ -132,7 +132,7 @@ def test_adam_first_step_moves_each_entry_by_the_learning_rate():
     # bias correction: the first step is lr * sign(grad) (up to eps)
     D = np.zeros((2, 3))
     grad = np.array([[1.0, -2.0, 0.5], [-3.0, 4.0, -1e-3]])
-    _dictlearn.adam_step(D, grad, np.zeros_like(D), np.zeros_like(D), 1, 0.1, 0.9, 0.999, 1e-12)
+    _dict_update.adam_step(D, grad, np.zeros_like(D), np.zeros_like(D), 1, 0.1, 0.9, 0.999, 1e-12)
     np.testing.assert_allclose(D, -0.1 * np.sign(grad), rtol=1e-6)
 
 
@@ -140,7 +140,7 @@ def test_normalize_rows_gives_unit_rows_and_keeps_zero_rows(rng):
     D = rng.standard_normal((5, 7)) * rng.uniform(0.1, 10.0, (5, 1))
     D[3] = 0.0
     directions = D.copy()
-    _dictlearn.normalize_rows(D)
+    _dict_update.normalize_rows(D)
     norms = np.linalg.norm(D, axis=1)
     np.testing.assert_allclose(norms[[0, 1, 2, 4]], 1.0, rtol=1e-14)
     np.testing.assert_array_equal(D[3], 0.0)
@@ -194,7 +194,7 @@ def test_batch_driver_first_iteration_is_coding_then_one_bcd_sweep(rng):
     coding = _l1_coding(0.1, 10)
     codes, _, _ = _drivers.encode_signals(X, D0.copy(), coding)
     expected = D0.copy()
-    unused = _dictlearn.update_dict_bcd(expected, codes.T @ codes, codes.T @ X, 1, False,
+    unused = _dict_update.update_dict_bcd(expected, codes.T @ codes, codes.T @ X, 1, False,
                                         1e-10 * np.trace(codes.T @ codes) / 10)
     assert not unused.any()
     D = D0.copy()
