@@ -67,12 +67,6 @@ def soft_threshold(v, threshold):
     return 0.0
 
 
-@njit(cache=True)
-def prox_box(v, lower, upper):
-    """Projection of ``v`` on ``[lower, upper]`` (prox of the box indicator)."""
-    return min(max(v, lower), upper)
-
-
 # Where the 1-D prox problem is not convex, the prox functions compare the candidates: stationary
 # points of each smooth piece (clipped to it), the breakpoints, and 0.
 

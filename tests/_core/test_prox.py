@@ -73,7 +73,6 @@ def test_known_thresholds():
     assert Lq(alpha=1.0, q=0.5).prox([thr - 1e-6], 1.0)[0] == 0.0
     assert Lq(alpha=1.0, q=0.5).prox([thr + 1e-6], 1.0)[0] > 0.0
     assert ElasticNet(alpha=1.0, l1_ratio=0.5).prox([3.0], 1.0) == pytest.approx([2.5 / 1.5])
-    assert P.prox_box(3.0, -1.0, 2.0) == 2.0 and P.prox_box(-3.0, -1.0, 2.0) == -1.0
 
 
 def test_weighted_prox_scales_alpha():
