@@ -13,6 +13,22 @@ Heavy optional dependencies (cvxpy, POT, dask, matplotlib) are imported lazily,
 inside the functions that need them, so ``import sparselearn`` stays fast.
 """
 
+import importlib
+
 __version__ = "0.1.0.dev0"
 
 __all__ = ["__version__"]
+
+_SUBPACKAGES = ("linear_model", "decomposition", "bayes", "scoring", "ot", "sketching",
+                "datasets", "penalties", "datafits", "solvers")
+
+
+def __getattr__(name):
+    """``sparselearn.linear_model`` and the other subpackages load on first access."""
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'sparselearn' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_SUBPACKAGES))

@@ -41,8 +41,9 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    penalty : Penalty, default=None
-        Penalty whose ``alpha`` is selected (its other parameters are kept); ``None``: ``L1()``.
+    penalty : Penalty or str, default=None
+        Penalty whose ``alpha`` is selected (its other parameters are kept), or its name
+        (``"mcp"``); ``None``: ``L1()``.
     datafit : {"quadratic", "huber", "poisson"} or Datafit, default="quadratic"
         The loss (also the CV criterion).
     alphas : array-like, default=None

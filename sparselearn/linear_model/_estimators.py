@@ -11,13 +11,14 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._design import Design
 from ..datafits import Datafit, Poisson, get_datafit
+from ..penalties import PENALTIES
 from ..solvers import SOLVERS, fit_path
 from ._validation import check_penalty, normalized_sample_weight, validate_regression
 
 __all__ = ["SparseRegressor", "SparseClassifier"]
 
 _COMMON_CONSTRAINTS = {
-    "penalty": [HasMethods(["prox", "value"]), None],
+    "penalty": [HasMethods(["prox", "value"]), StrOptions(set(PENALTIES)), None],
     "fit_intercept": ["boolean"],
     "solver": [StrOptions(set(SOLVERS))],
     "tol": [Interval(numbers.Real, 0, None, closed="left")],
@@ -46,9 +47,10 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    penalty : Penalty, default=None
-        One of :mod:`sparselearn.penalties` (L1, ElasticNet, MCP, SCAD, Lq, L0, CEL0);
-        ``None`` means ``L1(alpha=1.0)``.
+    penalty : Penalty or str, default=None
+        One of :mod:`sparselearn.penalties` (L1, ElasticNet, MCP, SCAD, Lq, L0, CEL0, LogSum),
+        or its name (``"mcp"``: the penalty with its default parameters); ``None`` means
+        ``L1(alpha=1.0)``.
     datafit : {"quadratic", "huber", "poisson"} or Datafit, default="quadratic"
         The loss.
     fit_intercept : bool, default=True
@@ -202,8 +204,9 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    penalty : Penalty, default=None
-        One of :mod:`sparselearn.penalties`; ``None`` means ``L1(alpha=1.0)``.
+    penalty : Penalty or str, default=None
+        One of :mod:`sparselearn.penalties` or its name (``"l1"``, ``"mcp"``, ...); ``None``
+        means ``L1(alpha=1.0)``.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept.
     solver : {"auto", "cd", "agd", "fista"}, default="auto"

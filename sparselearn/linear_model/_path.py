@@ -42,8 +42,9 @@ def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
         Design matrix.
     y : array-like of shape (n_samples,)
         Target; for ``datafit="logistic"``, labels in {-1, +1}.
-    penalty : Penalty, default=None
-        Penalty whose ``alpha`` is varied (its other parameters are kept). Default ``L1()``.
+    penalty : Penalty or str, default=None
+        Penalty whose ``alpha`` is varied (its other parameters are kept), or its name
+        (``"mcp"``). Default ``L1()``.
     alphas : array-like, default=None
         Grid to use; by default ``n_alphas`` values geometrically spaced from ``alpha_max``
         (the smallest alpha with an all-zero solution) down to ``eps * alpha_max``.

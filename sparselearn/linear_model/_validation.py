@@ -5,17 +5,26 @@ from sklearn.utils import check_array, check_consistent_length
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from ..datafits import get_datafit
-from ..penalties import L1, Penalty
+from ..penalties import L1, PENALTIES, Penalty
 
 
 def check_penalty(penalty):
-    """Default ``L1()``; refuse non-Penalty objects and invalid parameters by name."""
+    """A Penalty from ``None`` (``L1()``), a name of ``PENALTIES`` (``"mcp"``: that penalty with
+    its default parameters, as ``sparse_encode`` takes it) or a Penalty; invalid parameters and
+    anything else are refused by name."""
     if penalty is None:
         return L1()
+    if isinstance(penalty, str):
+        if penalty not in PENALTIES:
+            raise ValueError(
+                f"penalty must be one of {sorted(PENALTIES)} or a Penalty instance, got "
+                f"{penalty!r}."
+            )
+        return PENALTIES[penalty]()
     if not isinstance(penalty, Penalty):
         raise ValueError(
-            f"penalty must be a sparselearn.penalties.Penalty instance (L1, MCP, ...), "
-            f"got {penalty!r}."
+            f"penalty must be a sparselearn.penalties.Penalty instance (L1, MCP, ...) or one of "
+            f"{sorted(PENALTIES)}, got {penalty!r}."
         )
     penalty._check()
     return penalty

@@ -119,3 +119,23 @@ def test_cv_leaves_the_callers_penalty_alone(rng):
     cv = SparseRegressorCV(penalty=pen, n_alphas=5, cv=3).fit(X, y)
     assert pen.get_params() == MCP(alpha=5.0, gamma=2.5).get_params()
     assert cv.estimator_.penalty.alpha == cv.alpha_ and cv.estimator_.penalty is not pen
+
+
+def test_penalty_by_name(rng):
+    """``penalty="mcp"`` is ``MCP()`` with its defaults, as ``sparse_encode`` takes names."""
+    from sparselearn.linear_model import SparseRegressor, SparseRegressorCV, penalized_path
+    from sparselearn.penalties import MCP
+
+    X = rng.standard_normal((80, 12))
+    y = 2 * X[:, 0] - X[:, 1] + 0.1 * rng.standard_normal(80)
+    by_name = SparseRegressor(penalty="mcp").fit(X, y * 3)
+    by_object = SparseRegressor(penalty=MCP()).fit(X, y * 3)
+    np.testing.assert_array_equal(by_name.coef_, by_object.coef_)
+    assert np.count_nonzero(by_name.coef_) > 0
+    _, coefs, _ = penalized_path(X, y, penalty="scad", n_alphas=5)
+    assert coefs.shape == (12, 5)
+    assert SparseRegressorCV(penalty="l0", n_alphas=5, cv=3).fit(X, y).alpha_ > 0
+    with pytest.raises(ValueError, match="penalty"):
+        SparseRegressor(penalty="lasso").fit(X, y)
+    with pytest.raises(ValueError, match="penalty"):
+        penalized_path(X, y, penalty="lasso")
