@@ -180,6 +180,8 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         estimator.intercept_ = float(intercepts[-1])
         estimator.n_iter_ = int(info["n_iter"][-1])
         estimator.n_features_in_ = X.shape[1]
+        if hasattr(self, "feature_names_in_"):
+            estimator.feature_names_in_ = self.feature_names_in_
         self.estimator_ = estimator
         self.coef_ = estimator.coef_
         self.intercept_ = estimator.intercept_

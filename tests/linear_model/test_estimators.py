@@ -139,3 +139,20 @@ def test_penalty_by_name(rng):
         SparseRegressor(penalty="lasso").fit(X, y)
     with pytest.raises(ValueError, match="penalty"):
         penalized_path(X, y, penalty="lasso")
+
+
+def test_cv_on_a_dataframe_warns_nothing(rng):
+    import warnings
+
+    pd = pytest.importorskip("pandas")
+    from sparselearn.linear_model import SparseRegressorCV
+
+    X = pd.DataFrame(rng.standard_normal((60, 4)), columns=list("abcd"))
+    y = X["a"] + 0.1 * rng.standard_normal(60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cv = SparseRegressorCV(n_alphas=5, cv=3).fit(X, y)
+        cv.predict(X)
+        cv.score(X, y)
+    assert list(cv.feature_names_in_) == list("abcd")
+    assert list(cv.estimator_.feature_names_in_) == list("abcd")
