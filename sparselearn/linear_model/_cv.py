@@ -10,6 +10,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._design import Design
+from ..datafits import Quadratic
 from ..solvers import alpha_max, fit_path
 from ._estimators import SparseRegressor
 from ._path import _alpha_grid, check_alphas
@@ -20,22 +21,25 @@ __all__ = ["SparseRegressorCV"]
 
 def _fold_losses(X, y, sw, train, test, datafit, penalty, alphas, fit_intercept, solver, tol,
                  max_iter):
-    """Path on the training fold; the datafit's mean loss on the test fold for each alpha."""
+    """Path on the training fold; the held-out loss for each alpha: the mean squared error for
+    the quadratic datafit (LassoCV's ``mse_path_``), the datafit's mean loss otherwise."""
     sw_train = sw[train] / sw[train].sum()
     coefs, intercepts, _ = fit_path(
         Design(X[train], check_finite=False), y[train], sw_train, datafit, penalty, alphas,
         fit_intercept=fit_intercept, solver=solver, tol=tol, max_iter=max_iter, warn=False,
         check_input=False)
     Z = np.asarray(X[test] @ coefs) + intercepts
-    return np.array([datafit.value(y[test], Z[:, k], sw[test]) for k in range(len(alphas))])
+    scale = 2.0 if isinstance(datafit, Quadratic) else 1.0  # (y - z)^2 / 2 -> squared error
+    return np.array([scale * datafit.value(y[test], Z[:, k], sw[test])
+                     for k in range(len(alphas))])
 
 
 class SparseRegressorCV(RegressorMixin, BaseEstimator):
     r"""Sparse regression with ``alpha`` chosen by k-fold cross-validation over a path.
 
     For each fold, the path of :func:`penalized_path` (warm starts, geometric grid from
-    ``alpha_max``) is fitted on the training part and the datafit's mean loss (squared error / 2
-    for the quadratic datafit) is measured on the held-out part; ``alpha_`` minimizes the mean
+    ``alpha_max``) is fitted on the training part and the held-out loss (the mean squared error
+    for the quadratic datafit, as LassoCV; the datafit's mean loss otherwise) is measured; ``alpha_`` minimizes the mean
     over folds and the model is refitted on all the data along the path down to ``alpha_``.
     Works for every penalty, including MCP and SCAD (as R's ``ncvreg::cv.ncvreg``).
 
@@ -74,7 +78,8 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
     alphas_ : ndarray of shape (n_alphas,)
         The grid, decreasing.
     mse_path_ : ndarray of shape (n_alphas, n_folds)
-        Held-out datafit loss per alpha and fold.
+        Held-out loss per alpha and fold: the mean squared error for the quadratic datafit (as
+        LassoCV's), the mean Huber or Poisson loss otherwise.
     cv_results_ : dict
         ``alphas``, ``mean_test_loss``, ``std_test_loss`` and ``split{k}_test_loss``.
     coef_ : ndarray of shape (n_features,)
