@@ -39,8 +39,9 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
 
     For each fold, the path of :func:`penalized_path` (warm starts, geometric grid from
     ``alpha_max``) is fitted on the training part and the held-out loss (the mean squared error
-    for the quadratic datafit, as LassoCV; the datafit's mean loss otherwise) is measured; ``alpha_`` minimizes the mean
-    over folds and the model is refitted on all the data along the path down to ``alpha_``.
+    for the quadratic datafit, as LassoCV; the datafit's mean loss otherwise) is measured;
+    ``alpha_`` minimizes the mean over folds and the model is refitted on all the data along the
+    path down to ``alpha_``.
     Works for every penalty, including MCP and SCAD (as R's ``ncvreg::cv.ncvreg``).
 
     Parameters
