@@ -41,6 +41,8 @@ class Design:
     """
 
     def __init__(self, X, check_finite=True):
+        if np.iscomplexobj(X.data if sp.issparse(X) else np.asarray(X)):
+            raise ValueError("X must be real; complex input is not supported.")
         if sp.issparse(X):
             X = sp.csc_matrix(X, dtype=np.float64)
             X.sort_indices()
@@ -57,6 +59,9 @@ class Design:
             self.arrays = (X, _EMPTY_F, _EMPTY_I, _EMPTY_I, False)
         if X.ndim != 2:
             raise ValueError(f"X must be 2-D (n_samples, n_features); got shape {X.shape}.")
+        if X.shape[0] == 0 or X.shape[1] == 0:
+            raise ValueError(f"X must have at least one sample and one feature; got shape "
+                             f"{X.shape}.")
         if check_finite and not np.all(np.isfinite(X.data if sp.issparse(X) else X)):
             raise ValueError("X contains NaN or infinity.")
         self.X = X

@@ -1,10 +1,14 @@
 """Regularization paths: geometric alpha grid from alpha_max, warm starts."""
 
+import numbers
+
 import numpy as np
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 
 from .._design import Design
-from ..datafits import get_datafit
-from ..solvers import alpha_max, fit_path
+from ..datafits import Datafit, get_datafit
+from ..penalties import PENALTIES
+from ..solvers import SOLVERS, alpha_max, fit_path
 from ._validation import check_coef_init, check_penalty, check_Xy
 
 __all__ = ["penalized_path"]
@@ -24,6 +28,25 @@ def check_alphas(alphas):
     return alphas
 
 
+@validate_params(
+    {
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like"],
+        "penalty": [HasMethods(["prox", "value"]), StrOptions(set(PENALTIES)), None],
+        "alphas": ["array-like", None],
+        "n_alphas": [Interval(numbers.Integral, 1, None, closed="left")],
+        "eps": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "datafit": [StrOptions({"quadratic", "logistic", "poisson", "huber"}), Datafit],
+        "fit_intercept": ["boolean"],
+        "sample_weight": ["array-like", None],
+        "solver": [StrOptions(set(SOLVERS))],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "coef_init": ["array-like", None],
+        "verbose": ["verbose"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
                    datafit="quadratic", fit_intercept=False, sample_weight=None, solver="auto",
                    tol=1e-6, max_iter=None, coef_init=None, verbose=0):
@@ -97,10 +120,6 @@ def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
     design = Design(X, check_finite=False)  # validated above
     start = None
     if alphas is None:
-        if not (isinstance(n_alphas, (int, np.integer)) and n_alphas >= 1):
-            raise ValueError(f"n_alphas must be a positive integer, got {n_alphas!r}.")
-        if not 0 < eps < 1:
-            raise ValueError(f"eps must lie in (0, 1), got {eps!r}.")
         a_max, start = alpha_max(design, y, sw, datafit, penalty, fit_intercept, check_input=False)
         alphas = _alpha_grid(a_max, n_alphas, eps)
     else:

@@ -52,3 +52,13 @@ def test_path_input_errors(regression_data):
         penalized_path(X, y, eps=2.0)
     with pytest.raises(ValueError, match="y must take values"):
         penalized_path(X, y, datafit="logistic")
+
+
+@pytest.mark.parametrize("kwargs, name", [({"tol": -1.0}, "tol"), ({"max_iter": -1}, "max_iter"),
+                                          ({"max_iter": 1.5}, "max_iter"), ({"eps": 2.0}, "eps"),
+                                          ({"n_alphas": 0}, "n_alphas"), ({"solver": "x"}, "solver"),
+                                          ({"penalty": "lasso"}, "penalty")])
+def test_path_parameters_are_checked_by_name(regression_data, kwargs, name):
+    X, y, _ = regression_data
+    with pytest.raises(ValueError, match=name):
+        penalized_path(X, y, **kwargs)

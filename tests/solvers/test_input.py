@@ -6,8 +6,8 @@ import scipy.sparse as sp
 
 from sparselearn.datafits import Logistic, Quadratic
 from sparselearn.penalties import L1
-from sparselearn.solvers import (Design, accelerated_gradient, fista, gradient_at_start, objective,
-                                 solve, solve_working_set)
+from sparselearn.solvers import (Design, accelerated_gradient, as_design, fista,
+                                 gradient_at_start, objective, solve, solve_working_set)
 
 SOLVERS = [solve, solve_working_set, fista, accelerated_gradient]
 
@@ -55,3 +55,11 @@ def test_datafit_target_and_default_weights():
     np.testing.assert_allclose(w_none, w_unif)
     assert objective(X, y, None, Quadratic(), L1(alpha=0.1), w_none, b_none) == pytest.approx(
         objective(X, y, sw, Quadratic(), L1(alpha=0.1), w_unif, b_unif))
+
+
+@pytest.mark.parametrize("X, match", [(np.zeros((0, 3)), "at least one sample"),
+                                      (np.zeros((3, 0)), "at least one sample"),
+                                      (np.ones((3, 2), dtype=complex), "real")])
+def test_empty_and_complex_designs_are_refused(X, match):
+    with pytest.raises(ValueError, match=match):
+        as_design(X)
