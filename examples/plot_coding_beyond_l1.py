@@ -8,6 +8,7 @@ The comparison of Rentzeperis, Calatroni, Perrinet & Prandi ("Beyond l1 sparse c
 coders start from the l1 solution (``sparse_encode``'s default), and reach a lower error at equal
 sparsity.
 """
+from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
@@ -38,4 +39,4 @@ ax.set_yscale("log")
 ax.legend()
 ax.set_title("l1 vs l0 / CEL0 sparse coding")
 fig.tight_layout()
-fig.savefig("examples/plot_coding_beyond_l1.png")
+fig.savefig(Path(__file__).with_suffix(".png"))

@@ -6,6 +6,7 @@ Learn 100 atoms on 7x7 patches of the noisy half of an image with
 ``MiniBatchDictionaryLearning``, code the patches with OMP (2 atoms) and rebuild the image, as
 scikit-learn's denoising example does.
 """
+from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
@@ -54,4 +55,4 @@ axes[2].set_title("learned atoms")
 for ax in axes:
     ax.axis("off")
 fig.tight_layout()
-fig.savefig("examples/plot_dictionary_denoising.png")
+fig.savefig(Path(__file__).with_suffix(".png"))

@@ -12,6 +12,7 @@ The initial atoms matter. The paper starts from fresh noisy signals of the model
 the training set; starting from training signals (``init="data"``), the atoms keep those signals'
 noise on the hidden coordinates too, and masking gains less.
 """
+from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
@@ -52,4 +53,4 @@ ax.set_ylabel("recovery error")
 ax.set_title("Masked vs plain dictionary learning, d = 50, noise 0.1")
 ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
 fig.tight_layout()
-fig.savefig("examples/plot_masked_dictionary_learning.png")
+fig.savefig(Path(__file__).with_suffix(".png"))

@@ -13,6 +13,7 @@ undamped. We then use :class:`~sparselearn.ot.SinkhornTransport` to map the sour
 the target.
 """
 
+from pathlib import Path
 import time
 
 import matplotlib
@@ -75,4 +76,4 @@ axes[2].scatter(*mapped.T, s=8, marker="+", label="mapped source")
 axes[2].set_title("SinkhornTransport.transform")
 axes[2].legend()
 fig.tight_layout()
-fig.savefig("examples/plot_ot_sinkhorn_newton_sparse.png", dpi=80)
+fig.savefig(Path(__file__).with_suffix(".png"), dpi=80)

@@ -13,6 +13,7 @@ SNR. The coupled prior guards against the plain one locking on a wrong block (it
 jumps on a few channels), at a small cost on typical channels; coupling the 1-sparse
 mobile factor too spreads its single angle over a block and is clearly worse.
 """
+from pathlib import Path
 import warnings
 
 import matplotlib
@@ -70,5 +71,5 @@ for name, values in nmse.items():
 ax.set(xlabel="SNR (dB)", ylabel="NMSE", title="IRS-style channel, 5832 unknowns, 288 measurements")
 ax.legend()
 fig.tight_layout()
-fig.savefig("examples/plot_sbl_channel.png", dpi=100)
+fig.savefig(Path(__file__).with_suffix(".png"), dpi=100)
 print({name: np.round(values, 4).tolist() for name, values in nmse.items()})

@@ -7,6 +7,7 @@ Success rate of exact support recovery against the sparsity ratio k/m for OMP (t
 Lasso (LassoLarsIC) and fast SBL (told nothing), then KroneckerSBL against classical
 SBL on the flattened problem as the factor size grows.
 """
+from pathlib import Path
 import time
 import warnings
 
@@ -71,6 +72,6 @@ for name, t in times.items():
 axes[1].set(xlabel="unknowns n1 n2 n3", ylabel="time (s)", title="Kronecker vs flattened SBL")
 axes[1].legend()
 fig.tight_layout()
-fig.savefig("examples/plot_sbl_recovery.png", dpi=100)
+fig.savefig(Path(__file__).with_suffix(".png"), dpi=100)
 print({name: np.round(rate, 2).tolist() for name, rate in rates.items()})
 print({name: np.round(t, 3).tolist() for name, t in times.items()})

@@ -17,6 +17,7 @@ keeping the geometry of its column space. Two uses are shown:
 
 # sphinx_gallery_thumbnail_number = 1
 
+from pathlib import Path
 import warnings
 
 import matplotlib.pyplot as plt
@@ -105,4 +106,4 @@ plt.ylabel("relative error of A^T B")
 plt.title("coordinated sampling vs linear sketches")
 plt.legend(fontsize=8)
 plt.tight_layout()
-plt.savefig("examples/plot_sketch_least_squares.png", dpi=100)
+plt.savefig(Path(__file__).with_suffix(".png"), dpi=100)

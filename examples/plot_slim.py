@@ -12,6 +12,7 @@ coefficients are scaled and rounded to the same integer range (the usual shortcu
 """
 
 # sphinx_gallery_thumbnail_number = 1
+from pathlib import Path
 import warnings
 
 import matplotlib.pyplot as plt
@@ -87,5 +88,5 @@ ax.set_ylabel("test error (%)")
 ax.set_title("Breast cancer: integer score cards")
 ax.legend()
 fig.tight_layout()
-fig.savefig("examples/plot_slim.png", dpi=100)
+fig.savefig(Path(__file__).with_suffix(".png"), dpi=100)
 plt.show()

@@ -12,6 +12,7 @@ Nonconvex penalties shrink large coefficients less than the Lasso, so cross-vali
 need to admit many small spurious coefficients to fit the large ones: fewer false positives.
 """
 
+from pathlib import Path
 import time
 
 import matplotlib
@@ -84,5 +85,5 @@ axes[1, 2].plot(mcp.coef_, "C3.", ms=3, label="MCP (CV)")
 axes[1, 2].legend()
 axes[1, 2].set_title("planted vs estimated coefficients")
 fig.tight_layout()
-fig.savefig("plot_sparse_glm.png", dpi=80)
+fig.savefig(Path(__file__).with_suffix(".png"), dpi=80)
 print("iterations:", iterations)

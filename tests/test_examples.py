@@ -1,0 +1,35 @@
+"""Examples run from any directory and save their figure next to themselves."""
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("plot_*.py"))
+
+
+def _savefig_targets(path):
+    tree = ast.parse(path.read_text())
+    return [ast.unparse(node.args[0]) for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "savefig"]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_figure_saved_next_to_the_script(path):
+    targets = _savefig_targets(path)
+    assert targets, f"{path.name} saves no figure"
+    assert all("__file__" in target for target in targets), targets
+
+
+def test_an_example_runs_from_another_directory(tmp_path):
+    script = Path(__file__).parents[1] / "examples" / "plot_sbl_recovery.py"
+    figure = script.with_suffix(".png")
+    before = figure.stat().st_mtime_ns if figure.exists() else None
+    env = dict(os.environ, MPLBACKEND="Agg")
+    subprocess.run([sys.executable, str(script)], cwd=tmp_path, check=True, capture_output=True,
+                   env=env, timeout=300)
+    assert figure.exists() and figure.stat().st_mtime_ns != before
+    assert not any(tmp_path.iterdir())  # nothing written into the working directory
