@@ -70,7 +70,9 @@ def _escape_shapes(app, what, name, obj, options, lines):
     for line in lines:
         # ``{"a", "b", \`` + newline continues a parameter type (scikit-learn's habit); in a raw
         # docstring the backslash stays, so join the two lines as Python would.
-        if joined and joined[-1].rstrip().endswith("\\"):
+        # A LaTeX row break ``\\`` at the end of a math line is not a continuation.
+        last = joined[-1].rstrip() if joined else ""
+        if last.endswith("\\") and not last.endswith("\\\\"):
             joined[-1] = joined[-1].rstrip()[:-1] + line.strip()
         else:
             joined.append(line)

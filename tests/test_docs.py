@@ -166,3 +166,12 @@ def test_built_html_math_uses_the_shipped_mathjax(built_pages):
     assert (HTML / "_static" / "mathjax" / "tex-chtml.js").exists()
     fonts = HTML / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2"
     assert any(fonts.glob("*.woff")), "MathJax fonts not shipped"
+
+
+def test_built_html_math_keeps_latex_row_breaks(built_pages):
+    """A docstring line ending in the LaTeX row break ``\\\\`` is not a line continuation: the
+    piecewise formulas of MCP and SCAD keep ``\\frac`` on the next row."""
+    for name in ("MCP", "SCAD"):
+        page = (HTML / "api" / "generated" / f"sparselearn.penalties.{name}.html").read_text()
+        assert "\\frac" in page
+        assert "\\\\frac" not in page
