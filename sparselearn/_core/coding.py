@@ -12,6 +12,18 @@ Stopping rule (both kernels): the largest prox fixed-point residual ``L_j |c_j -
 L_j, 1 / L_j)|`` is ``<= tol * max_j |cov_ij|`` (``L_j = G_jj`` for CD, ``L = ||G||_2`` for FISTA).
 For L1 this is the largest violation of the optimality conditions.
 
+Coordinate descent on L1 / elastic net, given the squared signal norms ``||x_i||^2``, stops on
+the Lasso duality gap instead (:func:`_l1_gap`, the certificate of scikit-learn's
+``enet_coordinate_descent_gram``): a signal stops when ``gap <= GAP_FACTOR * tol * primal``, so its
+objective is certified within ``GAP_FACTOR * tol`` relative of the optimum (1e-6 at the default
+``tol = 1e-4``). The gap costs ``O(n_components)`` from the residual correlations the outer
+iteration already has, so it is checked at every outer iteration. The fixed-point threshold then
+only selects the atoms let in; when it passes but the gap does not, it is lowered to ``_TIGHTEN``
+times the worst residual, so the violators below it enter the working set. A fixed-point
+residual at rounding level (``_ROUNDING * max_j |cov_ij|``) stops regardless. With unpenalized
+atoms (zero weight: no bounded dual) or without the norms (the dictionary-learning steps), the
+fixed-point rule applies.
+
 For the L1 and elastic-net penalties, coordinate descent alternates full sweeps (which check the
 optimality conditions and let violating atoms in) with an exact solve on the support: the
 quadratic problem with the signs of the current code fixed, ``(G_AA + rho I) z = cov_A - lam s_A``,
@@ -36,6 +48,9 @@ _CHUNK = 16     # signals per work-buffer allocation in the parallel loops
 _WS_MIN = 8     # atoms let into the working set per outer iteration, at least
 _WS_SWEEPS = 1  # coordinate sweeps on the working set before the exact solve
 _LD_MIN = 64    # initial row stride of the Cholesky factor (doubled as the support grows)
+GAP_FACTOR = 1e-2  # L1 / elastic-net CD: duality gap <= GAP_FACTOR * tol * primal objective
+_TIGHTEN = 1e-2    # fixed-point threshold after a failed gap check, times the worst residual
+_ROUNDING = 1e-14  # fixed-point residual (times max |cov|) below which the gap is not pursued
 
 
 @njit(cache=True)
@@ -171,15 +186,57 @@ def _l1_scores(G, residual, code, pen_code, params, weights, curvs, lam, shrink,
 
 
 @njit(cache=True)
+def _l1_gap(cov_row, residual, code, lam, ridge, positive, norm_sq):
+    """Duality gap and primal objective of ``0.5 ||x - c D||^2 + sum_j lam_j |c_j| + ridge_j
+    c_j^2 / 2`` (``positive``: ``c >= 0``) at ``c = code``, from ``residual = cov - G c`` and
+    ``norm_sq = ||x||^2``. The elastic net is the Lasso of the augmented atoms ``[D_j,
+    sqrt(ridge_j) e_j]``, with residual correlations ``r_j - ridge_j c_j``; the dual point is the
+    augmented residual scaled into the dual-feasible set, ``s = min(1, min_j lam_j / |r_j -
+    ridge_j c_j|)`` (positive part for ``positive``), as scikit-learn's gap. Written as ``gap(1) +
+    (1 - s) (x^T R - (1 + s) ||R_aug||^2 / 2)``, where ``gap(1) = sum_j (lam_j |c_j| + ridge_j
+    c_j^2 - c_j r_j)`` needs no ``||x||^2`` (no cancellation at a converged code). Every ``lam_j``
+    must be positive."""
+    n = code.shape[0]
+    s = 1.0
+    gap1 = 0.0
+    c_cov = 0.0
+    ridge_sq = 0.0
+    l1 = 0.0
+    for j in range(n):
+        c = code[j]
+        r = residual[j] - ridge[j] * c
+        if positive:
+            if r * s > lam[j]:
+                s = lam[j] / r
+        elif abs(r) * s > lam[j]:
+            s = lam[j] / abs(r)
+        if c != 0.0:
+            l1 += lam[j] * abs(c)
+            ridge_sq += ridge[j] * c * c
+            gap1 += lam[j] * abs(c) + ridge[j] * c * c - c * residual[j]
+            c_cov += c * cov_row[j]
+    c_r = gap1 - l1 - ridge_sq  # -c^T r
+    # ||R||^2 = ||x||^2 - c^T cov - c^T r; ||R_aug||^2 adds sum ridge c^2; x^T R = ||x||^2 - c^T cov
+    xr = norm_sq - c_cov
+    r_aug_sq = max(xr + c_r + ridge_sq, 0.0)
+    primal = 0.5 * r_aug_sq + l1
+    gap = gap1 + (1.0 - s) * (xr - 0.5 * (1.0 + s) * r_aug_sq)
+    return gap, primal
+
+
+@njit(cache=True)
 def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, lam, ridge, shrink,
-                  threshold, max_iter, scores, ws, cand, active, signs, rhs, fwd, sol, chol):
+                  threshold, max_iter, scores, ws, cand, active, signs, rhs, fwd, sol, chol,
+                  norm_sq, gap_tol, floor):
     """One signal, L1 / elastic net. Each outer iteration checks the optimality conditions on all
     atoms; lets in the worst violators (half as many as the support holds, at least ``_WS_MIN``:
     a geometrically growing working set, as in celer); runs a coordinate sweep on support + newcomers (worst
     first), which gives the newcomers their signs; updates the Cholesky factor of the support
     (atoms that left deleted, newcomers appended) and solves exactly with sign search. Atoms in
     the span of the support wait; a support that cannot be factored falls back to coordinate
-    sweeps on it and all violators. Returns (n_iter, converged)."""
+    sweeps on it and all violators. ``norm_sq >= 0`` (``||x||^2``) adds the duality-gap
+    certificate ``gap <= gap_tol * primal`` (see the module docstring); ``floor`` is the rounding
+    level of the fixed-point residual. Returns (n_iter, converged)."""
     n = code.shape[0]
     ld = min(n, _LD_MIN)
     k = 0
@@ -187,7 +244,13 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
     for it in range(max_iter):
         worst = _l1_scores(G, residual, code, pen_code, params, weights, curvs, lam, shrink,
                            active, k if valid else -1, scores)
-        if worst <= threshold:
+        if norm_sq >= 0.0:
+            gap, primal = _l1_gap(cov_row, residual, code, lam, ridge, params[3] > 0.0, norm_sq)
+            if gap <= gap_tol * primal or worst <= floor:
+                return it + 1, True
+            if worst <= threshold:
+                threshold = max(_TIGHTEN * worst, floor)
+        elif worst <= threshold:
             return it + 1, True
         if not valid:  # factor the current support
             k = 0
@@ -270,16 +333,19 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
 
 
 @njit(parallel=True, cache=True)
-def cd_gram(G, cov, codes, pen_code, params, weights, curvs, max_iter, tol):
+def cd_gram(G, cov, codes, pen_code, params, weights, curvs, max_iter, tol, norms_sq):
     """Coordinate descent per signal. L1 / elastic net: working-set sweeps and exact support
     solves (:func:`_cd_exact_one`), ``max_iter`` counting the outer iterations; other penalties:
     cyclic full sweeps with sweeps restricted to the support in between, ``max_iter`` counting
-    full sweeps. Returns (n_iter, converged) per signal.
+    full sweeps. ``norms_sq``: the squared signal norms ``||x_i||^2``, which add the duality-gap
+    certificate of L1 / elastic net (shape (n_samples,)), or shape (0,) for the fixed-point rule
+    only. Returns (n_iter, converged) per signal.
     """
     n_samples, n_components = cov.shape
     n_iters = np.zeros(n_samples, dtype=np.int64)
     converged = np.zeros(n_samples, dtype=np.bool_)
     exact = pen_code == L1 or pen_code == ENET
+    certify = exact and norms_sq.shape[0] == n_samples
     lam = np.zeros(n_components)
     ridge = np.zeros(n_components)
     shrink = np.zeros(n_components)
@@ -290,6 +356,9 @@ def cd_gram(G, cov, codes, pen_code, params, weights, curvs, max_iter, tol):
             ridge[j] = params[0] * weights[j] * (1.0 - l1_ratio)
             if G[j, j] > 0.0:
                 shrink[j] = G[j, j] / (G[j, j] + ridge[j])
+            if lam[j] <= 0.0:  # unpenalized atom: no bounded dual, fixed-point rule only
+                certify = False
+    gap_tol = GAP_FACTOR * tol
     n_chunks = (n_samples + _CHUNK - 1) // _CHUNK
     for chunk in prange(n_chunks):
         residual = np.empty(n_components)
@@ -306,11 +375,13 @@ def cd_gram(G, cov, codes, pen_code, params, weights, curvs, max_iter, tol):
         for i in range(chunk * _CHUNK, min((chunk + 1) * _CHUNK, n_samples)):
             code = codes[i]
             _rebuild_residual(G, cov[i], code, residual)
-            threshold = tol * _scale(cov[i])
+            scale = _scale(cov[i])
+            threshold = tol * scale
             if exact:
                 n_iters[i], converged[i] = _cd_exact_one(
                     G, cov[i], residual, code, pen_code, params, weights, curvs, lam, ridge, shrink,
-                    threshold, max_iter, scores, ws, cand, active, signs, rhs, fwd, sol, chol)
+                    threshold, max_iter, scores, ws, cand, active, signs, rhs, fwd, sol, chol,
+                    norms_sq[i] if certify else -1.0, gap_tol, _ROUNDING * scale)
                 continue
             for it in range(max_iter):
                 n_iters[i] = it + 1

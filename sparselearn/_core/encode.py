@@ -53,7 +53,10 @@ def encode(gram, cov, algorithm, *, norms_sq=None, n_nonzero_coefs=1, tol_residu
     algorithm : {"omp", "mp", "iht", "topk", "threshold", "cd", "fista"}
         Kernel.
     norms_sq : ndarray of shape (n_samples,), default=None
-        Squared signal norms (``"omp"``, ``"mp"`` only).
+        Squared signal norms: the residual targets of ``"omp"`` / ``"mp"``, and for ``"cd"`` with
+        the L1 / elastic-net penalty the duality-gap certificate (a code stops only when its gap
+        is ``<= 1e-2 * tol`` times its objective; ``None``: the fixed-point rule only, see
+        :mod:`sparselearn._core.coding`).
     n_nonzero_coefs : int
         Atoms per signal of the greedy kernels.
     tol_residual : float
@@ -105,7 +108,8 @@ def encode(gram, cov, algorithm, *, norms_sq=None, n_nonzero_coefs=1, tol_residu
         _failed(failures, "iht", status == 2)
         n_iter = int(n_iters.max(initial=0))
     else:
-        codes, n_iter = _penalized(gram, cov, algorithm, penalty, init, max_iter, tol, failures)
+        codes, n_iter = _penalized(gram, cov, algorithm, penalty, init, max_iter, tol, failures,
+                                   norms_sq)
     return codes, n_iter, failures
 
 
@@ -115,7 +119,7 @@ def _failed(failures, algorithm, mask):
         failures.append((algorithm, n_failed, mask.size))
 
 
-def _penalized(gram, cov, algorithm, penalty, init, max_iter, tol, failures):
+def _penalized(gram, cov, algorithm, penalty, init, max_iter, tol, failures, norms_sq=None):
     pen_code, params, weights, convex = penalty
     n_samples, n_components = cov.shape
     curvs = np.ascontiguousarray(np.diag(gram), dtype=np.float64)
@@ -130,8 +134,10 @@ def _penalized(gram, cov, algorithm, penalty, init, max_iter, tol, failures):
     else:
         codes = init
     if algorithm == "cd":
+        norms_sq = np.zeros(0) if norms_sq is None else np.ascontiguousarray(norms_sq,
+                                                                               dtype=np.float64)
         n_iters, converged = _coding.cd_gram(gram, cov, codes, pen_code, params, weights, curvs,
-                                             int(max_iter), float(tol))
+                                             int(max_iter), float(tol), norms_sq)
     else:
         n_iters, converged = _coding.fista_gram(gram, cov, codes, lipschitz(gram), pen_code, params,
                                                 weights, curvs, int(max_iter), float(tol))

@@ -34,7 +34,10 @@ class SparseCoder(_BaseSparseCoding, BaseEstimator):
     transform_penalty : {"l1", "l0", "mcp", "scad", "lq", "cel0"} or Penalty, default="l1"
         Penalty of ``"cd"`` / ``"fista"``.
     transform_max_iter : int, default=1000
-        Iteration cap of the iterative coders.
+        Iteration cap of the iterative coders. They stop at :func:`sparse_encode`'s default
+        ``tol=1e-4``: for ``"cd"`` / ``"lasso_cd"`` with the L1 or elastic-net penalty, each
+        code's duality gap is within ``1e-6`` of its objective (the objective within ``1e-6``
+        relative of the optimum).
     positive_code : bool, default=False
         Non-negative codes.
     n_jobs : int, default=None

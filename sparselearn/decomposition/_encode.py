@@ -111,8 +111,15 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
         Iterations of ``"cd"`` (full sweeps; outer working-set iterations for L1 / elastic net),
         ``"fista"``, ``"iht"``, and steps of ``"mp"``.
     tol : float, default=1e-4
-        ``"cd"``/``"fista"`` stop when every prox fixed-point residual is
-        ``<= tol * max_j |(X D^T)_ij|``; ``"iht"`` when ``||dc|| <= tol ||c||``.
+        Accuracy of the iterative coders. ``"cd"`` (and ``"lasso_cd"``, ``"lasso_lars"``) with
+        the L1 or elastic-net penalty stops a signal when its duality gap (the certificate of
+        scikit-learn's coordinate descent, with the dual point scaled as there) is
+        ``<= 0.01 * tol`` times its objective, which certifies the objective within
+        ``0.01 * tol`` relative of the optimum: ``1e-6`` at the default (scikit-learn's
+        ``gap <= tol * ||x||^2`` allows much more on signals the atoms represent well). The
+        nonconvex penalties, ``"fista"``, and L1 with unpenalized (zero-weight) atoms stop when
+        every prox fixed-point residual is ``<= tol * max_j |(X D^T)_ij|``; ``"iht"`` when
+        ``||dc|| <= tol ||c||``.
     n_jobs : int, default=None
         Numba threads used over signals (``None``: 1, ``-1``: all).
     check_input : bool, default=True
@@ -284,7 +291,8 @@ def _sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penal
     coding = _coding_params(algorithm, penalty, alpha, n_nonzero_coefs, positive, max_iter, tol,
                             n_features, n_components)
     algorithm = coding["algorithm"]
-    norms_sq = _row_norms_sq(X) if algorithm in ("omp", "mp") else None
+    # OMP / MP: residual targets; CD: the duality-gap certificate of L1 / elastic net
+    norms_sq = _row_norms_sq(X) if algorithm in ("omp", "mp", "cd") else None
     if init is not None and not isinstance(init, str):
         init = check_array(init, dtype=np.float64, input_name="init", order="C", copy=True)
         if init.shape != (n_samples, n_components):

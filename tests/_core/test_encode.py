@@ -79,7 +79,7 @@ def test_penalized_dispatch_equals_the_kernels(rng, algorithm, pen):
     expected = start.copy()
     if algorithm == "cd":
         _coding.cd_gram(G, cov, expected, pen._code, pen._params(), pen._weights(n_components),
-                        curvs, 200, 1e-6)
+                        curvs, 200, 1e-6, np.zeros(0))
     else:
         _coding.fista_gram(G, cov, expected, np.linalg.eigvalsh(G)[-1], pen._code, pen._params(),
                            pen._weights(n_components), curvs, 200, 1e-6)
