@@ -99,8 +99,11 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
     residuals. ``"cd"`` / ``"fista"`` codes are warm-started (replaced atoms' codes set to 0).
 
     Stops when the objective ``0.5 ||X - C D||^2 + pen(C)`` changes by at most ``tol`` times
-    its value in an iteration that replaced no atom. Returns ``(errors, converged, failures)``:
-    the objective after each iteration and the coding failures of all steps.
+    its value in an iteration that replaced no atom, or when every code is zero twice in a row
+    (the second time with the unused atoms replaced by data: the penalty is too strong for the
+    data and nothing will change). Returns ``(errors, converged, failures, all_zero)``: the
+    objective after each iteration, the coding failures of all steps, and whether it stopped
+    on all-zero codes.
     """
     penalty = coding.get("penalty")
     warm = coding["algorithm"] in ("cd", "fista")
@@ -109,11 +112,16 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
     errors = []
     failures = []
     converged = False
+    n_all_zero = 0
     start = time.perf_counter()
     for it in range(max_iter):
         codes, _, failed = encode_signals(X, D, coding, init=codes if warm else None,
                                           norms_sq=norms_sq)
         failures.extend(failed)
+        n_all_zero = 0 if np.any(codes) else n_all_zero + 1
+        if n_all_zero == 2:
+            errors.append(penalized_cost(X, codes, D, penalty))
+            break
         if dict_update == "ksvd":
             unused = _dict_update.update_dict_ksvd(D, codes, X)
         else:
@@ -130,7 +138,7 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
         if it > 0 and not stale.size and abs(errors[-2] - errors[-1]) <= tol * abs(errors[-1]):
             converged = True
             break
-    return np.asarray(errors), converged, failures
+    return np.asarray(errors), converged, failures, n_all_zero == 2
 
 
 # ---------------------------------------------------------------------------------------------

@@ -197,11 +197,17 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
         D = initial_dictionary(Xd, n_components, self.dict_init, self.init, rng)
         coding = self._fit_coding(n_features, n_components)
         with numba_threads(self.n_jobs):
-            errors, converged, failures = _dict_learning.batch_dict_learning(
+            errors, converged, failures, all_zero = _dict_learning.batch_dict_learning(
                 Xd, D, coding, self.dict_update, self.positive_dict, self.max_iter, self.tol, rng,
                 verbose=self.verbose)
         _warn_failures(failures, _CODING_MAX_ITER, stacklevel=3)
-        if not converged and self.tol > 0:
+        if all_zero:
+            warnings.warn(
+                f"DictionaryLearning stopped after {len(errors)} iterations: every code is zero, "
+                f"also with atoms drawn from the data, so alpha={self.alpha!r} is too large for "
+                f"this data (no signal correlates with an atom by more than the penalty's "
+                f"threshold). Lower alpha.", UserWarning, stacklevel=2)
+        elif not converged and self.tol > 0:
             warnings.warn(f"DictionaryLearning did not converge in max_iter={self.max_iter} "
                           "iterations; increase max_iter or tol.", ConvergenceWarning, stacklevel=2)
         self.components_ = D

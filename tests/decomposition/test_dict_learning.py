@@ -139,3 +139,22 @@ def test_learner_bad_input():
     bad[3, 2] = np.inf
     with pytest.raises(ValueError, match="infinity"):
         MiniBatchDictionaryLearning(10).fit(bad)
+
+
+def test_all_zero_codes_stop_with_a_warning_naming_alpha():
+    """Unit-norm centred digits with alpha=1: no correlation exceeds alpha, every code is zero;
+    the learner stops at once with a warning instead of running max_iter frozen iterations."""
+    from sklearn.datasets import load_digits
+
+    X = load_digits().data[:300]
+    X = X - X.mean(axis=0)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    with pytest.warns(UserWarning, match="alpha=1.0 is too large"):
+        dl = DictionaryLearning(n_components=16, alpha=1.0, random_state=0).fit(X)
+    assert dl.n_iter_ <= 3
+    # a smaller alpha learns: non-zero codes, no such warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        dl = DictionaryLearning(n_components=16, alpha=0.1, max_iter=5, tol=0.0,
+                                random_state=0).fit(X)
+    assert np.any(dl.transform(X))
