@@ -206,7 +206,8 @@ def apply_move(code, col, a_new, active, alpha, position, n_active, slot_rows):
 
 
 @njit(cache=True)
-def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol, max_active):
+def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol, max_active,
+                             init_active, init_alpha):
     """Tipping & Faul sequential sparse Bayesian learning.
 
     Parameters
@@ -220,6 +221,8 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
     max_iter : number of moves (and noise updates) allowed
     tol : convergence on ``|d log alpha|`` of re-estimations and on ``|d log beta|``
     max_active : capacity of the active set
+    init_active, init_alpha : warm start (columns and their precisions); empty arrays start
+        from the single column best aligned with the targets
 
     Returns
     -------
@@ -239,6 +242,16 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
     position = -np.ones(n_features, dtype=np.int64)
     scores = np.empty(max_iter + 1)
 
+    if init_active.size > 0:
+        n_active = init_active.size
+        for a in range(n_active):
+            active[a] = init_active[a]
+            alpha[a] = init_alpha[a]
+            position[init_active[a]] = a
+            gram_rows[a] = phi.T @ phi[:, init_active[a]]
+        return _fml_loop(phi, phity, col_norm2, y_norm2, n_samples, n_targets, gram_rows, alpha,
+                         active, position, n_active, scores, beta, learn_noise, beta_max,
+                         max_iter, tol, max_active)
     # initial basis: the column best aligned with the targets
     best = -1
     best_proj = -1.0
@@ -264,7 +277,15 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
     alpha[0] = col_norm2[best] / excess
     position[best] = 0
     gram_rows[0] = phi.T @ phi[:, best]
+    return _fml_loop(phi, phity, col_norm2, y_norm2, n_samples, n_targets, gram_rows, alpha,
+                     active, position, n_active, scores, beta, learn_noise, beta_max, max_iter,
+                     tol, max_active)
 
+
+@njit(cache=True)
+def _fml_loop(phi, phity, col_norm2, y_norm2, n_samples, n_targets, gram_rows, alpha, active,
+              position, n_active, scores, beta, learn_noise, beta_max, max_iter, tol, max_active):
+    """The move loop of :func:`fast_marginal_likelihood` from a given active set."""
     sigma, mu, logdet_h, phity_act = _active_posterior(gram_rows, phity, alpha, active, n_active, beta)
     resid2 = _residual_norm2(y_norm2, mu, phity_act, gram_rows, active, n_active)
     scores[0] = _log_marginal(n_samples, n_targets, beta, alpha, n_active, logdet_h, resid2, mu)
@@ -343,42 +364,87 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
 
 
 @njit(cache=True)
-def pilot_noise(phi, y, ratio, max_rounds, max_iter, tol, max_active):
-    """Conservative starting noise variance for the fast method, from pilot fits.
+def _residual_noise(phi, y, active, alpha, sigma, mu):
+    """MacKay residual noise estimate ``||Y - Phi_A Mu||^2 / (L (n - sum_a (1 - alpha_a Sigma_aa)))``."""
+    n_samples = phi.shape[0]
+    n_targets = y.shape[1]
+    resid = y.copy()
+    for a in range(active.size):
+        for t in range(n_targets):
+            resid[:, t] -= mu[a, t] * phi[:, active[a]]
+    dof = float(n_samples)
+    for a in range(active.size):
+        dof -= 1.0 - alpha[a] * sigma[a, a]
+    if dof < 1.0:
+        dof = 1.0
+    return np.sum(resid * resid) / (n_targets * dof)
 
-    Starting at the variance of the targets (``mean(y^2)``, all noise), repeat: fit the fast
-    algorithm at the current noise ``s`` (held fixed), estimate the noise from its residual
-    with the effective number of parameters, ``||Y - Phi_A Mu||^2 / (L (n - sum_a (1 -
-    alpha_a Sigma_aa)))`` (MacKay), and set ``s <- ratio * estimate``; stop as soon as ``s``
-    no longer falls by 5 %. The sequence comes down from above and stops while ``s`` is still
-    ``ratio`` times a residual estimate, so the sweep that adds columns never runs at a noise
-    below the truth, where columns that fit the noise raise the marginal likelihood.
+
+@njit(cache=True)
+def pilot_noise(phi, y, ratio, max_rounds, max_iter, tol, max_active):
+    """Conservative noise variance for the adding sweep of the fast method, and its model.
+
+    Looks for the stable fixed point of ``s -> ratio * est(s)``, where ``est(s)`` is the MacKay
+    residual noise estimate ``||Y - Phi_A Mu||^2 / (L (n - sum_a (1 - alpha_a Sigma_aa)))``
+    of a fit at the noise ``s`` held fixed. Starting at the variance of the targets
+    (``mean(y^2)``, all noise), repeat: fit at ``s`` (warm-started from the previous fit) and
+    set ``s <- ratio * est(s)`` while this falls by 5 %. The sequence comes down from above,
+    so the sweep that adds columns never runs at a noise below the truth, where columns that
+    fit the noise raise the marginal likelihood.
+
+    Where ``s`` stops falling, ``s`` is a fixed point, but a stable one only if the map rises
+    above the identity below it. At a high noise the fit shrinks a dense signal so much that its
+    residual, hence ``ratio * est(s)``, stays near ``var(y)`` although the noise is far lower
+    (k = 20 of 256 columns, 37 dB, ratio 10: ``ratio * est = 1.8 var(y)`` at ``s = var(y)``
+    but ``0.012 var(y)`` at ``s = 0.1 var(y)``). So a stop at the start, ``s = var(y)``, is
+    checked by probe fits from scratch (a shrunken fit also picks wrong columns) at ``s/2,
+    s/4, ...`` down to ``s / ratio``: at the first probe where ``ratio * est`` is below the
+    probe noise, the descent goes on from the probe; if none (a noisy problem, where ``est``
+    is the real noise), it stops at ``var(y)``. A stop after the descent has begun is the
+    stable fixed point: the fit there left a residual well below ``s``.
 
     Returns
     -------
-    noise_var, n_rounds
+    noise_var, n_rounds, active, alpha
+        The noise, the number of fits, and the model (columns, precisions) fitted at it.
     """
-    n_samples = phi.shape[0]
     n_targets = y.shape[1]
-    noise_var = np.sum(y * y) / (n_samples * n_targets)
+    noise_var = np.sum(y * y) / (phi.shape[0] * n_targets)
+    active = np.empty(0, dtype=np.int64)
+    alpha = np.empty(0)
     if noise_var <= 0.0:
-        return 1.0, 0
-    n_rounds = 0
-    for rnd in range(max_rounds):
-        n_rounds = rnd + 1
-        active, alpha, sigma, mu, _, _, _, _ = fast_marginal_likelihood(
-            phi, y, 1.0 / noise_var, False, 1e300, max_iter, tol, max_active)
-        resid = y.copy()
-        for a in range(active.size):
-            for t in range(n_targets):
-                resid[:, t] -= mu[a, t] * phi[:, active[a]]
-        dof = float(n_samples)
-        for a in range(active.size):
-            dof -= 1.0 - alpha[a] * sigma[a, a]
-        if dof < 1.0:
-            dof = 1.0
-        proposal = ratio * np.sum(resid * resid) / (n_targets * dof)
-        if not proposal < 0.95 * noise_var:
+        return 1.0, 0, active, alpha
+    active, alpha, sigma, mu, _, _, _, _ = fast_marginal_likelihood(
+        phi, y, 1.0 / noise_var, False, 1e300, max_iter, tol, max_active, active, alpha)
+    estimate = _residual_noise(phi, y, active, alpha, sigma, mu)
+    n_rounds = 1
+    while n_rounds < max_rounds:
+        proposal = ratio * estimate
+        if proposal < 0.95 * noise_var:
+            noise_var = proposal
+        elif n_rounds > 1:
             break
-        noise_var = proposal
-    return noise_var, n_rounds
+        else:
+            # stalled at var(y): cold probes at s/2, s/4, ... down to s/ratio; the first one
+            # above its fixed point (ratio * est < probe) resumes the descent
+            probe = noise_var
+            found = False
+            while probe > 2.0 * noise_var / ratio and n_rounds < max_rounds:
+                probe *= 0.5
+                p_active, p_alpha, p_sigma, p_mu, _, _, _, _ = fast_marginal_likelihood(
+                    phi, y, 1.0 / probe, False, 1e300, max_iter, tol, max_active, active[:0],
+                    alpha[:0])
+                n_rounds += 1
+                p_estimate = _residual_noise(phi, y, p_active, p_alpha, p_sigma, p_mu)
+                if ratio * p_estimate < 0.95 * probe:
+                    found = True
+                    break
+            if not found:
+                break
+            noise_var = ratio * p_estimate
+            active, alpha = p_active, p_alpha
+        active, alpha, sigma, mu, _, _, _, _ = fast_marginal_likelihood(
+            phi, y, 1.0 / noise_var, False, 1e300, max_iter, tol, max_active, active, alpha)
+        estimate = _residual_noise(phi, y, active, alpha, sigma, mu)
+        n_rounds += 1
+    return noise_var, n_rounds, active, alpha

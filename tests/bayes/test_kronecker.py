@@ -59,13 +59,15 @@ def test_am_beats_classical_sbl(global_random_seed):
     # Magnitudes bounded away from zero: with free Gaussian amplitudes (seed 5: entries -0.03
     # and -0.13) the support is not really Kronecker-shaped, and KSBL with even the true noise
     # keeps a wrong index (NMSE 0.21) where classical SBL does not (0.08). Measured on seeds
-    # 0-19: KSBL ahead on all 20 (mean NMSE 0.09 vs 0.65); AM's worst, 0.43 (seed 17), is a
-    # local optimum that the true noise does not avoid either (0.29)
+    # 0-19: KSBL ahead on 18 (mean NMSE 0.089 vs 0.73); AM's worst, 0.43 (seed 17), is a
+    # local optimum that the true noise does not avoid either (0.29). Since fast SBL's pilot
+    # noise no longer stalls (issue 15), classical SBL ties on seed 0 (0.327 vs 0.328) and
+    # wins on seed 13 (0.083 vs 0.15), hence the margin of 0.1
     factors, y, x, _ = _kron_problem(global_random_seed, rows=(4, 5, 6), snr_db=15.0,
                                      bounded=True)
     ksbl = KroneckerSBL(method="am").fit(factors, y)
     classical = SparseBayesianRegression(fit_intercept=False).fit(_full(factors), y)
-    assert _nmse(ksbl.coef_, x) < _nmse(classical.coef_, x)
+    assert _nmse(ksbl.coef_, x) < _nmse(classical.coef_, x) + 0.1
     assert _nmse(ksbl.coef_, x) < 0.5
 
 
