@@ -33,6 +33,8 @@ Each penalty's section defines five functions of the magnitude ``a = |x| >= 0`` 
 * ``_NAME_curvature(alpha, shape, curv)``: with ``pen(x) = slope |x| + q(x)``, a bound on ``|q''|``,
   negative when ``q`` is concave (the split of the accelerated gradient method, Yang et al. 2023).
 
+The section functions are ``@njit(inline="always")``: Numba inlines them into the dispatchers
+instead of compiling and caching each one, which keeps a fresh install's first compilation short.
 The dispatchers at the end of the module (``value_1d``, ``prox_1d``, ``derivative_1d``,
 ``slope_at_zero_1d``, ``curvature_1d``) pick the section by code; everything else (vector forms,
 subdifferential distance, fixed-point score, AG split, zero thresholds) is written once on top of
@@ -72,68 +74,68 @@ def soft_threshold(v, threshold):
 
 # ----------------------------------------------------------------------------------------- L1
 
-@njit(cache=True)
+@njit(inline="always")
 def _l1_value(a, alpha, shape, curv):
     return alpha * a
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _l1_prox(a, t, alpha, shape, curv):
     return max(a - t * alpha, 0.0)
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _l1_derivative(a, alpha, shape, curv):
     return alpha
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _l1_slope(alpha, shape, curv):
     return alpha
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _l1_curvature(alpha, shape, curv):
     return 0.0
 
 
 # ----------------------------------------------------------------------------------------- L0
 
-@njit(cache=True)
+@njit(inline="always")
 def _l0_value(a, alpha, shape, curv):
     return alpha if a != 0.0 else 0.0
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _l0_prox(a, t, alpha, shape, curv):
     return a if a * a > 2.0 * t * alpha else 0.0
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _l0_derivative(a, alpha, shape, curv):
     return 0.0
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _l0_slope(alpha, shape, curv):
     return inf
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _l0_curvature(alpha, shape, curv):
     return 0.0
 
 
 # ---------------------------------------------------------------------------------------- MCP
 
-@njit(cache=True)
+@njit(inline="always")
 def _mcp_value(a, alpha, gamma, curv):
     if a <= gamma * alpha:
         return alpha * a - a * a / (2.0 * gamma)
     return 0.5 * gamma * alpha * alpha
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _mcp_prox(a, t, alpha, gamma, curv):
     if t < gamma:  # strongly convex prox problem: firm thresholding
         if a <= t * alpha:
@@ -148,24 +150,24 @@ def _mcp_prox(a, t, alpha, gamma, curv):
     return 0.0
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _mcp_derivative(a, alpha, gamma, curv):
     return max(alpha - a / gamma, 0.0)
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _mcp_slope(alpha, gamma, curv):
     return alpha
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _mcp_curvature(alpha, gamma, curv):
     return -1.0 / gamma
 
 
 # --------------------------------------------------------------------------------------- SCAD
 
-@njit(cache=True)
+@njit(inline="always")
 def _scad_value(a, alpha, gamma, curv):
     if a <= alpha:
         return alpha * a
@@ -174,7 +176,7 @@ def _scad_value(a, alpha, gamma, curv):
     return 0.5 * alpha * alpha * (gamma + 1.0)
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _scad_prox(a, t, alpha, gamma, curv):
     if t < gamma - 1.0:
         if a <= alpha * (1.0 + t):
@@ -194,26 +196,26 @@ def _scad_prox(a, t, alpha, gamma, curv):
     return best
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _scad_derivative(a, alpha, gamma, curv):
     if a <= alpha:
         return alpha
     return max(gamma * alpha - a, 0.0) / (gamma - 1.0)
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _scad_slope(alpha, gamma, curv):
     return alpha
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _scad_curvature(alpha, gamma, curv):
     return -1.0 / (gamma - 1.0)
 
 
 # ----------------------------------------------------------------------------------------- Lq
 
-@njit(cache=True)
+@njit(inline="always")
 def _lq_value(a, alpha, q, curv):
     return alpha * a**q
 
@@ -299,24 +301,24 @@ def _prox_lq(a, t, alpha, q):
     return 0.0
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _lq_derivative(a, alpha, q, curv):
     return alpha * q * a ** (q - 1.0)
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _lq_slope(alpha, q, curv):
     return inf
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _lq_curvature(alpha, q, curv):
     return 0.0
 
 
 # --------------------------------------------------------------------------------------- CEL0
 
-@njit(cache=True)
+@njit(inline="always")
 def _cel0_value(a, alpha, shape, curv):
     if a == 0.0:
         return 0.0
@@ -328,7 +330,7 @@ def _cel0_value(a, alpha, shape, curv):
     return alpha
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _cel0_prox(a, t, alpha, shape, curv):
     if curv <= 0.0:  # no curvature information: CEL0 degenerates to L0
         return _l0_prox(a, t, alpha, shape, curv)
@@ -346,58 +348,58 @@ def _cel0_prox(a, t, alpha, shape, curv):
     return best
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _cel0_derivative(a, alpha, shape, curv):
     if curv <= 0.0:
         return 0.0
     return curv * max(sqrt(2.0 * alpha / curv) - a, 0.0)
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _cel0_slope(alpha, shape, curv):
     return sqrt(2.0 * alpha * curv) if curv > 0.0 else inf
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _cel0_curvature(alpha, shape, curv):
     return -curv
 
 
 # -------------------------------------------------------------------------------- elastic net
 
-@njit(cache=True)
+@njit(inline="always")
 def _enet_value(a, alpha, l1_ratio, curv):
     return alpha * (l1_ratio * a + 0.5 * (1.0 - l1_ratio) * a * a)
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _enet_prox(a, t, alpha, l1_ratio, curv):
     return max(a - t * alpha * l1_ratio, 0.0) / (1.0 + t * alpha * (1.0 - l1_ratio))
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _enet_derivative(a, alpha, l1_ratio, curv):
     return alpha * (l1_ratio + (1.0 - l1_ratio) * a)
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _enet_slope(alpha, l1_ratio, curv):
     return alpha * l1_ratio
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _enet_curvature(alpha, l1_ratio, curv):
     return alpha * (1.0 - l1_ratio)
 
 
 # ------------------------------------------------------------------------------------ log-sum
 
-@njit(cache=True)
+@njit(inline="always")
 def _logsum_value(a, alpha, eps, curv):
     return alpha * log(1.0 + a / eps)
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _logsum_prox(a, t, alpha, eps, curv):
     # stationary points on x > 0: (x - a)(eps + x) + t alpha = 0; the larger root is the local
     # minimum, compared with 0
@@ -412,17 +414,17 @@ def _logsum_prox(a, t, alpha, eps, curv):
     return 0.0
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _logsum_derivative(a, alpha, eps, curv):
     return alpha / (eps + a)
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _logsum_slope(alpha, eps, curv):
     return alpha / eps
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _logsum_curvature(alpha, eps, curv):
     return -alpha / (eps * eps)
 
