@@ -3,6 +3,10 @@
 Each subpackage that has a ``_tour`` module contributes rows: its ``TOUR`` is a list of
 ``(capability, problem, run)`` where ``run()`` does the work and returns a short quality
 string. The tour times each ``run`` and prints one table.
+
+``python -m sparselearn --compile`` instead compiles (and caches) every Numba kernel on tiny
+problems, so that a fresh environment's first fit does not pay the compilation (see
+:mod:`sparselearn._compile`).
 """
 
 import importlib
@@ -34,8 +38,20 @@ def _format_table(header, rows):
     return "\n".join(out)
 
 
-def main():
-    """Run every tour entry and print the table (capability, problem, time, quality)."""
+def main(argv=None):
+    """Run every tour entry and print the table (capability, problem, time, quality); with
+    ``--compile``, compile every kernel instead and print the seconds per capability."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--compile"]:
+        from ._compile import compile_all
+
+        timings = compile_all(verbose=False)
+        print(_format_table(("capability", "compile and first run"),
+                            [(name, f"{seconds:.1f} s") for name, seconds in timings]))
+        return 0
+    if argv:
+        print("usage: python -m sparselearn [--compile]", file=sys.stderr)
+        return 2
     results = []
     for capability, problem, run in _collect_rows():
         start = time.perf_counter()

@@ -1,0 +1,112 @@
+"""Compile every Numba kernel ahead of use: ``python -m sparselearn --compile``.
+
+Numba compiles a kernel on its first call and caches it on disk (``cache=True``), so each fresh
+environment (a CI job, a Docker image, a notebook VM) pays the compilation once, on its first fit.
+Running this once, for instance in a Dockerfile after ``pip install``, moves that cost out of the
+user's first fit. Each capability runs its estimators on a tiny problem, dense and sparse, which
+compiles the same specializations a real fit uses.
+"""
+
+import time
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+
+
+def _linear_model(rng):
+    from .linear_model import SparseClassifier, SparseRegressor, SparseRegressorCV, penalized_path
+
+    X = rng.standard_normal((40, 12))
+    y = X[:, 0] + 0.1 * rng.standard_normal(40)
+    for Xf in (X, sp.csc_matrix(X)):
+        for datafit in ("quadratic", "huber", "poisson"):
+            target = np.abs(np.round(y)) if datafit == "poisson" else y
+            SparseRegressor(penalty="mcp", datafit=datafit).fit(Xf, target)
+        SparseClassifier().fit(Xf, y > 0)
+        for solver in ("fista", "agd"):
+            SparseRegressor(penalty="l1", solver=solver, max_iter=50).fit(Xf, y)
+    SparseRegressorCV(n_alphas=3, cv=2).fit(X, y)
+    penalized_path(X, y, n_alphas=3)
+
+
+def _decomposition(rng):
+    from .decomposition import (DictionaryLearning, MaskedDictionaryLearning,
+                                MiniBatchDictionaryLearning, sparse_encode)
+
+    X = rng.standard_normal((30, 8))
+    D = rng.standard_normal((10, 8))
+    D /= np.linalg.norm(D, axis=1, keepdims=True)
+    for algorithm in ("omp", "mp", "iht", "topk", "threshold"):
+        sparse_encode(X, D, algorithm=algorithm, n_nonzero_coefs=2, alpha=0.1)
+    for algorithm in ("cd", "fista"):
+        for penalty in ("l1", "mcp"):
+            sparse_encode(X, D, algorithm=algorithm, penalty=penalty, alpha=0.1)
+    DictionaryLearning(n_components=4, max_iter=2, random_state=0).fit(X)
+    MiniBatchDictionaryLearning(n_components=4, max_iter=1, batch_size=10, random_state=0).fit(X)
+    MaskedDictionaryLearning(n_components=4, n_nonzero_coefs=2, mask_size=6, max_iter=1,
+                             batch_size=10, random_state=0).fit(X)
+
+
+def _bayes(rng):
+    from .bayes import KroneckerSBL, RelevanceVectorClassifier, SparseBayesianRegression
+
+    X = rng.standard_normal((30, 10))
+    y = X[:, 0] + 0.1 * rng.standard_normal(30)
+    SparseBayesianRegression().fit(X, y)
+    SparseBayesianRegression(method="em", max_iter=5).fit(X, y)
+    RelevanceVectorClassifier().fit(X, y > 0)
+    KroneckerSBL(max_iter=3).fit([rng.standard_normal((4, 3)), rng.standard_normal((5, 3))],
+                                 rng.standard_normal(20))
+
+
+def _scoring(rng):
+    from .scoring import SLIMClassifier
+
+    X = (rng.random((40, 3)) > 0.5).astype(float)
+    SLIMClassifier(max_coef=2, max_features=2, time_limit=5, random_state=0).fit(X, X[:, 0] > 0)
+
+
+def _ot(rng):
+    from .ot import SinkhornTransport, sinkhorn, sinkhorn_newton_sparse
+
+    xs, xt = rng.standard_normal((15, 2)), rng.standard_normal((12, 2)) + 1.0
+    M = ((xs[:, None] - xt[None]) ** 2).sum(-1)
+    M /= M.max()
+    sinkhorn(None, None, M, 0.1)
+    sinkhorn_newton_sparse(None, None, M, 0.05)
+    SinkhornTransport(reg=0.1).fit(xs, xt).transform(xs)
+
+
+def _sketching(rng):
+    from .sketching import CoordinatedSampler, SketchedLeastSquares, SketchTransformer
+
+    A = rng.standard_normal((200, 5))
+    b = A @ np.ones(5)
+    for Af in (A, sp.csr_matrix(A)):
+        for sketch in ("gaussian", "srht", "countsketch", "sparse_sign"):
+            SketchTransformer(sketch=sketch, n_components=3, random_state=0).fit_transform(Af)
+        SketchedLeastSquares(random_state=0).fit(Af, b)
+    sampler = CoordinatedSampler(sketch_size=20, random_state=0)
+    sampler.estimate_product(sampler.sketch(A), sampler.sketch(A))
+
+
+CAPABILITIES = [("sparse GLMs", _linear_model), ("sparse coding and dictionary learning",
+                _decomposition), ("sparse Bayesian learning", _bayes),
+                ("SLIM scoring systems", _scoring), ("optimal transport", _ot),
+                ("sketching", _sketching)]
+
+
+def compile_all(verbose=True):
+    """Run every capability once on a tiny problem; returns ``[(capability, seconds)]``."""
+    rng = np.random.default_rng(0)
+    timings = []
+    for capability, run in CAPABILITIES:
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            run(rng)
+        timings.append((capability, time.perf_counter() - start))
+        if verbose:
+            print(f"  compiled: {capability} ({timings[-1][1]:.1f} s)")
+    return timings
