@@ -320,7 +320,7 @@ def _lq_curvature(alpha, q, curv):
 
 @njit(inline="always")
 def _cel0_value(a, alpha, shape, curv):
-    if a == 0.0:
+    if a == 0.0 or alpha == 0.0:
         return 0.0
     if curv <= 0.0:
         return alpha
@@ -450,7 +450,7 @@ def value_1d(code, params, weight, curv, x):
     if code == LQ:
         return _lq_value(a, alpha, shape, curv)
     if code == CEL0:
-        return _cel0_value(a, alpha, shape, curv) if alpha > 0.0 else 0.0
+        return _cel0_value(a, alpha, shape, curv)
     if code == ENET:
         return _enet_value(a, alpha, shape, curv)
     return _logsum_value(a, alpha, shape, curv)
