@@ -9,9 +9,6 @@ coders start from the l1 solution (``sparse_encode``'s default), and reach a low
 sparsity.
 """
 from pathlib import Path
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 

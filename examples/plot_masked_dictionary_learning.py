@@ -13,9 +13,6 @@ the training set; starting from training signals (``init="data"``), the atoms ke
 noise on the hidden coordinates too, and masking gains less.
 """
 from pathlib import Path
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from sparselearn.decomposition import MaskedDictionaryLearning, dictionary_recovery_error

@@ -16,13 +16,10 @@ the target.
 from pathlib import Path
 import time
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from sparselearn.ot import SinkhornTransport, sinkhorn, sinkhorn_newton_sparse  # noqa: E402
+from sparselearn.ot import SinkhornTransport, sinkhorn, sinkhorn_newton_sparse
 
 ##############################################################################
 # Data: two Gaussian clouds, cost normalized to max 1

@@ -9,22 +9,18 @@ an angle spread, the IRS and base-station angles come in blocks of neighbours. T
 example estimates such a channel in miniature (18 angles per domain, 288 measurements,
 5832 unknowns) with KroneckerSBL, plain and with the pattern-coupled prior of He & Joseph
 on the two block-shaped factors (``block_sparse=[0, 2]``), and plots the NMSE against the
-SNR. The coupled prior guards against the plain one locking on a wrong block (its error
-jumps on a few channels), at a small cost on typical channels; coupling the 1-sparse
-mobile factor too spreads its single angle over a block and is clearly worse.
+SNR (median over 12 channels, with the band between the 25th and 75th percentiles; the
+script also prints how many channels end with an NMSE above 0.1). On these channels the plain
+prior is the more accurate at every SNR, its median error about a third to a half of the
+coupled prior's, and each loses the channel on one or two of the 12. Coupling the 1-sparse mobile factor too spreads its
+single angle over a block and fails on every channel.
 """
 from pathlib import Path
-import warnings
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from sparselearn.bayes import KroneckerSBL, kron_matvec  # noqa: E402
-
-warnings.simplefilter("ignore")
+from sparselearn.bayes import KroneckerSBL, kron_matvec
 
 
 def steering(n_rows, n_cols):
@@ -51,25 +47,32 @@ def channel_problem(rng, snr_db, n_cols=18, spread=3):
 
 
 ##############################################################################
-# NMSE against SNR, mean over 12 channels, noise variance learned
+# NMSE against SNR over 12 channels, noise variance learned
 snrs = [5, 10, 15, 20]
 methods = {"SVD-KSBL": dict(method="svd"),
            "PC-KSBL (SVD), factors 0 and 2": dict(method="svd", block_sparse=[0, 2]),
            "PC-KSBL (SVD), all factors": dict(method="svd", block_sparse=True)}
 nmse = {name: [] for name in methods}
+failures = {name: [] for name in methods}  # channels with NMSE above 0.1, per SNR
 for snr_db in snrs:
     rng = np.random.default_rng(0)
     problems = [channel_problem(rng, snr_db) for _ in range(12)]
     for name, params in methods.items():
         errors = [np.sum(np.abs(KroneckerSBL(**params).fit(f, y).coef_ - x) ** 2)
                   / np.sum(np.abs(x) ** 2) for f, y, x in problems]
-        nmse[name].append(np.mean(errors))
+        nmse[name].append(np.percentile(errors, [25, 50, 75]))
+        failures[name].append(int(np.sum(np.array(errors) > 0.1)))
 
-fig, ax = plt.subplots(figsize=(6, 4))
+fig, ax = plt.subplots(figsize=(8, 4))
 for name, values in nmse.items():
-    ax.semilogy(snrs, values, "o-", label=name)
-ax.set(xlabel="SNR (dB)", ylabel="NMSE", title="IRS-style channel, 5832 unknowns, 288 measurements")
-ax.legend()
+    low, median, high = np.array(values).T
+    line, = ax.semilogy(snrs, median, "o-", label=name)
+    ax.fill_between(snrs, low, high, color=line.get_color(), alpha=0.15)
+ax.set(xlabel="SNR (dB)", ylabel="NMSE (median and quartiles)",
+       title="IRS-style channel, 5832 unknowns, 288 measurements")
+ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
 fig.tight_layout()
 fig.savefig(Path(__file__).with_suffix(".png"), dpi=100)
-print({name: np.round(values, 4).tolist() for name, values in nmse.items()})
+for name, values in nmse.items():
+    print(f"{name}: median NMSE " + ", ".join(f"{m:.4f}" for m in np.array(values)[:, 1])
+          + f"; channels with NMSE > 0.1: {failures[name]} of 12")

@@ -9,18 +9,13 @@ SBL on the flattened problem as the factor size grows.
 """
 from pathlib import Path
 import time
-import warnings
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.linear_model import LassoLarsIC, OrthogonalMatchingPursuit
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.linear_model import LassoLarsIC, OrthogonalMatchingPursuit  # noqa: E402
+from sparselearn.bayes import KroneckerSBL, SparseBayesianRegression, kron_matvec
 
-from sparselearn.bayes import KroneckerSBL, SparseBayesianRegression, kron_matvec  # noqa: E402
-
-warnings.simplefilter("ignore")
 rng = np.random.default_rng(0)
 
 ##############################################################################

@@ -13,18 +13,14 @@ coefficients are scaled and rounded to the same integer range (the usual shortcu
 
 # sphinx_gallery_thumbnail_number = 1
 from pathlib import Path
-import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_breast_cancer
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
+from sparselearn.linear_model import penalized_path
 from sparselearn.scoring import SLIMClassifier, ThresholdBinarizer
-
-warnings.simplefilter("ignore", ConvergenceWarning)
 
 ##############################################################################
 # Binary risk factors
@@ -55,19 +51,32 @@ print(f"test error {1 - card_model.score(Xb_test, y_test):.3f}; "
 # Test error against model size
 # -----------------------------
 # SLIM under ``max_features = k`` against the rounded L1-logistic model with at most
-# ``k`` nonzero coefficients (the strongest penalty that gives that size).
+# ``k`` nonzero coefficients: along the L1-logistic path (:func:`~sparselearn.linear_model.penalized_path`,
+# intercept not penalized), every fit is truncated to its ``k`` largest coefficients, scaled
+# so that the largest is 5 and rounded, its integer threshold set to fit the training data,
+# and the model with the lowest training error is kept.
+
+
+alphas, path, _ = penalized_path(Xb_train, 2 * y_train - 1, datafit="logistic",
+                                    fit_intercept=True, n_alphas=200, eps=1e-3)
 
 
 def rounded_l1_logistic(X, y, k, max_coef):
-    """Largest-C L1-logistic fit with <= k features, scaled to max_coef and rounded."""
-    best = None
-    for C in np.logspace(-3, 1, 40):
-        lr = LogisticRegression(l1_ratio=1.0, C=C, solver="liblinear").fit(X, y)
-        if np.count_nonzero(lr.coef_) <= k:
-            best = lr
-    coef = best.coef_.ravel()
-    scale = max_coef / max(np.abs(coef).max(), 1e-12)
-    return np.round(coef * scale), np.round(best.intercept_[0] * scale)
+    """Along the L1-logistic path, every nonzero fit truncated to its k largest coefficients,
+    scaled so that the largest is max_coef and rounded, with the integer threshold that fits
+    the training data best; the model with the lowest training error."""
+    best, best_err = None, np.inf
+    for coef in path.T:
+        if not np.any(coef):
+            continue
+        coef = np.where(np.abs(coef) >= np.sort(np.abs(coef))[-k], coef, 0.0)
+        coef = np.round(coef * max_coef / np.abs(coef).max())
+        scores = X @ coef
+        for intercept in np.arange(-np.abs(coef).sum() - 1, np.abs(coef).sum() + 1):
+            err = np.mean((scores + intercept > 0) != y)
+            if err < best_err:
+                best, best_err = (coef, intercept), err
+    return best
 
 
 sizes = [1, 2, 3, 4, 5]
@@ -90,3 +99,10 @@ ax.legend()
 fig.tight_layout()
 fig.savefig(Path(__file__).with_suffix(".png"), dpi=100)
 plt.show()
+
+##############################################################################
+# On these 60 indicators the two integer models are within about one test error point
+# of each other at every size (a 1 s time limit leaves SLIM's MIP gap open). The rounded
+# path needs the data-fitted threshold and the truncation to get there; SLIM searches the
+# integer models directly and takes operational constraints (see the user guide) that a
+# rounded logistic fit cannot.

@@ -15,17 +15,14 @@ need to admit many small spurious coefficients to fit the large ones: fewer fals
 from pathlib import Path
 import time
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from sparselearn.datafits import Quadratic  # noqa: E402
-from sparselearn.datasets import make_sparse_regression  # noqa: E402
-from sparselearn.linear_model import SparseRegressorCV, penalized_path  # noqa: E402
-from sparselearn.penalties import L1, MCP, SCAD  # noqa: E402
-from sparselearn.solvers import accelerated_gradient  # noqa: E402
+from sparselearn.datafits import Quadratic
+from sparselearn.datasets import make_sparse_regression
+from sparselearn.linear_model import SparseRegressorCV, penalized_path
+from sparselearn.penalties import L1, MCP, SCAD
+from sparselearn.solvers import accelerated_gradient
 
 X, y, coef = make_sparse_regression(200, 1000, 10, rho=0.5, snr=3.0, random_state=0)
 support = np.flatnonzero(coef)
