@@ -51,11 +51,11 @@ print(f"test error {1 - card_model.score(Xb_test, y_test):.3f}; "
 # Test error against model size
 # -----------------------------
 # SLIM under ``max_features = k`` against the rounded L1-logistic model with at most
-# ``k`` nonzero coefficients: along the L1-logistic path (:func:`~sparselearn.linear_model.penalized_path`,
-# intercept not penalized), every fit is truncated to its ``k`` largest coefficients, scaled
-# so that the largest is 5 and rounded, its integer threshold set to fit the training data,
-# and the model with the lowest training error is kept.
-
+# ``k`` nonzero coefficients: along the L1-logistic path
+# (:func:`~sparselearn.linear_model.penalized_path`, intercept not penalized), every fit is
+# truncated to its ``k`` largest coefficients, scaled so that the largest is 5 and rounded,
+# its integer threshold set to fit the training data, and the model with the lowest training
+# error is kept.
 
 alphas, path, _ = penalized_path(Xb_train, 2 * y_train - 1, datafit="logistic",
                                     fit_intercept=True, n_alphas=200, eps=1e-3)

@@ -1,8 +1,10 @@
 """``python -m sparselearn``: a tour of every capability on generated or shipped data.
 
 Each subpackage that has a ``_tour`` module contributes rows: its ``TOUR`` is a list of
-``(capability, problem, run)`` where ``run()`` does the work and returns a short quality
-string. The tour times each ``run`` and prints one table.
+``(capability, problem, run)`` where ``run()`` does the work and returns a
+:class:`sparselearn._tour.Result` (sparselearn's time, the reference's time, what was
+obtained), and its ``LEGEND`` explains the terms the rows use. The tour prints one table,
+then the legend of each capability.
 
 ``python -m sparselearn --compile`` instead compiles (and caches) every Numba kernel on tiny
 problems, so that a fresh environment's first fit does not pay the compilation (see
@@ -11,23 +13,22 @@ problems, so that a fresh environment's first fit does not pay the compilation (
 
 import importlib
 import sys
-import time
+import textwrap
 
 _SUBPACKAGES = ["linear_model", "decomposition", "bayes", "scoring", "ot", "sketching"]
 
 
-def _collect_rows():
-    rows = []
+def _collect_modules():
+    modules = []
     for name in _SUBPACKAGES:
         module_name = f"sparselearn.{name}._tour"
         try:
-            module = importlib.import_module(module_name)
+            modules.append(importlib.import_module(module_name))
         except ModuleNotFoundError as exc:
             if exc.name in (module_name, f"sparselearn.{name}"):
                 continue  # capability not built yet
             raise
-        rows.extend(module.TOUR)
-    return rows
+    return modules
 
 
 def _format_table(header, rows):
@@ -38,8 +39,30 @@ def _format_table(header, rows):
     return "\n".join(out)
 
 
+def _seconds(seconds):
+    return f"{seconds:.2g} s" if seconds < 0.1 else f"{seconds:.2f} s"
+
+
+def _format_tour(rows):
+    """The tour's table: per capability, one line per problem with sparselearn's time and the
+    reference's, and the result on the line below."""
+    header = ("problem", "sparselearn", "reference")
+    widths = [max(len(r[i + 1]) for r in [("",) + header, *rows]) for i in range(3)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)),
+           "  ".join("-" * w for w in widths)]
+    current = None
+    for capability, *cells, result in rows:
+        if capability != current:
+            out.append(capability.upper())
+            current = capability
+        out.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
+        out.append(f"    -> {result}")
+    return "\n".join(out)
+
+
 def main(argv=None):
-    """Run every tour entry and print the table (capability, problem, time, quality); with
+    """Run every tour entry and print the table (capability, problem, sparselearn's time, the
+    reference and its time, result) and the legend of each capability; with
     ``--compile``, compile every kernel instead and print the seconds per capability."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv == ["--compile"]:
@@ -52,14 +75,33 @@ def main(argv=None):
     if argv:
         print("usage: python -m sparselearn [--compile]", file=sys.stderr)
         return 2
-    results = []
-    for capability, problem, run in _collect_rows():
-        start = time.perf_counter()
-        quality = run()
-        elapsed = time.perf_counter() - start
-        results.append((capability, problem, f"{elapsed:.2f} s", quality))
-        print(f"  done: {capability} / {problem} ({elapsed:.2f} s)", file=sys.stderr)
-    print(_format_table(("capability", "problem", "time", "quality"), results))
+    rows, legends = [], []
+    for module in _collect_modules():
+        for capability, problem, run in module.TOUR:
+            outcome = run()
+            reference = "-"
+            if outcome.reference:
+                reference = outcome.reference
+                if outcome.reference_seconds is not None:
+                    reference += f" {_seconds(outcome.reference_seconds)}"
+            rows.append((capability, problem, _seconds(outcome.seconds), reference,
+                         outcome.result))
+            print(f"  done: {capability} / {problem}", file=sys.stderr)
+        capabilities = dict.fromkeys(capability for capability, _, _ in module.TOUR)
+        legends.append((" / ".join(capabilities), module.LEGEND))
+    print(_format_tour(rows))
+    print(textwrap.fill(
+        "Times are wall-clock seconds of sparselearn's own work and of the reference on the "
+        "same problem. The first call of a kernel in a process loads it from Numba's cache "
+        "(a fraction of a second); on the first run in a fresh environment it is compiled "
+        "instead, once (`python -m sparselearn --compile` pays that up front).", 100,
+        initial_indent="\n"))
+    for capabilities, legend in legends:
+        print(f"\n{capabilities}:")
+        width = max(len(term) for term, _ in legend)
+        for term, meaning in legend:
+            print(textwrap.fill(meaning, 100, initial_indent=f"  {term.ljust(width)}  ",
+                                subsequent_indent=" " * (width + 4)))
     return 0
 
 

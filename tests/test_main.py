@@ -18,3 +18,39 @@ def test_compile_runs_every_capability(capsys):
 def test_unknown_arguments_are_refused(capsys):
     assert main(["--compiel"]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_tour_table_puts_times_side_by_side_and_results_below():
+    from sparselearn.__main__ import _format_tour
+
+    table = _format_tour([("ot", "plan", "0.12 s", "POT 0.30 s", "same plan"),
+                          ("ot", "map", "0.013 s", "-", "error 0.1")])
+    lines = table.splitlines()
+    assert lines[0].split() == ["problem", "sparselearn", "reference"]
+    assert lines[2] == "OT" and lines.count("OT") == 1
+    assert lines[3].split() == ["plan", "0.12", "s", "POT", "0.30", "s"]
+    assert lines[4].strip() == "-> same plan" and lines[6].strip() == "-> error 0.1"
+
+
+def test_tour_runs_every_row_and_explains_its_terms(capsys):
+    """The whole tour, as a user runs it: a time for sparselearn on every row, the reference
+    named with its time where the row has one, a result sentence, and a legend per
+    capability covering the abbreviations the rows use."""
+    from sparselearn.__main__ import _collect_modules
+
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    modules = _collect_modules()
+    n_rows = sum(len(module.TOUR) for module in modules)
+    assert out.count("\n    -> ") == n_rows
+    for module in modules:
+        assert module.LEGEND, module.__name__
+        for capability, problem, _ in module.TOUR:
+            line = next(line for line in out.splitlines() if line.startswith(problem))
+            ours, reference = re.split(r"\s{2,}", line.strip())[1:3]
+            assert re.fullmatch(r"[0-9.e-]+ s", ours), line
+            assert reference == "-" or re.search(r"[0-9.e-]+ s$", reference), line
+        for term, meaning in module.LEGEND:
+            assert f"  {term}" in out and meaning.split()[0] in out
+    for abbreviation in ("SNS", "OMP", "MCP", "RVC", "JL", "SLIM"):
+        assert re.search(rf"^  {abbreviation}\b", out, re.MULTILINE), abbreviation
