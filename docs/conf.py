@@ -8,15 +8,12 @@ Add ``-D plot_gallery=0`` to skip running the examples (as CI does).
 """
 
 import re
-import shutil
-import sys
 from pathlib import Path
 
 import sparselearn
+from sphinx_gallery.sorting import ExplicitOrder
 
 DOCS = Path(__file__).resolve().parent
-ROOT = DOCS.parent
-sys.path.insert(0, str(DOCS / "sphinxext"))
 
 project = "sparselearn"
 author = "the sparselearn developers"
@@ -35,7 +32,7 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "gallery_src", "gallery_header.rst", "**.ipynb_checkpoints", "README.md"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md"]
 root_doc = "index"
 default_role = "code"
 pygments_style = "sphinx"
@@ -90,33 +87,16 @@ def _skip_member(app, what, name, obj, skip, options):
 
 
 # -- sphinx-gallery -------------------------------------------------------------------------
-# The gallery is built from a copy of ``examples/`` (plus the gallery header kept in docs/):
-# the scripts save their figure under ``examples/`` relative to the working directory, which
-# sphinx-gallery sets to the script's folder, so the copy gets an ``examples/`` subfolder.
-GALLERY_SRC = DOCS / "gallery_src"
-
-
-def _sync_gallery_sources():
-    GALLERY_SRC.mkdir(exist_ok=True)
-    (GALLERY_SRC / "examples").mkdir(exist_ok=True)
-    wanted = {p.name: p for p in (ROOT / "examples").glob("*.py")}
-    wanted["GALLERY_HEADER.rst"] = DOCS / "gallery_header.rst"
-    for name, src in wanted.items():
-        dst = GALLERY_SRC / name
-        if not dst.exists() or dst.read_bytes() != src.read_bytes():
-            shutil.copyfile(src, dst)  # only when changed: keeps sphinx-gallery's cache valid
-    for stale in GALLERY_SRC.glob("*.py"):
-        if stale.name not in wanted:
-            stale.unlink()
-
-
-_sync_gallery_sources()
+# The gallery is built from ``examples/``, one section per capability, in the user guide's order.
+# Each example saves its figures next to itself (``Path(__file__)``), which is ``examples/``.
+GALLERY_SECTIONS = ["linear_model", "decomposition", "bayes", "scoring", "ot", "sketching"]
 
 sphinx_gallery_conf = {
-    "examples_dirs": str(GALLERY_SRC),
+    "examples_dirs": "../examples",  # relative to docs/, as sphinx-gallery names the sections
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
-    "within_subsection_order": "sg_scrapers.CapabilityOrder",
+    "subsection_order": ExplicitOrder([f"../examples/{name}" for name in GALLERY_SECTIONS]),
+    "within_subsection_order": "FileNameSortKey",
     "doc_module": ("sparselearn",),
     "backreferences_dir": "generated/backreferences",
     "reference_url": {"sparselearn": None},
@@ -124,8 +104,7 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "show_memory": False,
     "min_reported_time": 1,
-    # one finished figure per example, after its last block (see sphinxext/sg_scrapers.py)
-    "image_scrapers": ("sg_scrapers.finished_figures_scraper",),
+    "image_scrapers": ("matplotlib",),  # each figure under the block that draws it
     "capture_repr": (),  # show what the examples print, not the repr of their last expression
     "matplotlib_animations": False,
     # the timing pages load a table library from a CDN: nothing may come from the network

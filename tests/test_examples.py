@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("plot_*.py"))
+EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*/plot_*.py"))
 
 
 def _savefig_targets(path):
@@ -25,7 +25,7 @@ def test_figure_saved_next_to_the_script(path):
 
 
 def test_an_example_runs_from_another_directory(tmp_path):
-    script = Path(__file__).parents[1] / "examples" / "plot_sbl_recovery.py"
+    script = Path(__file__).parents[1] / "examples" / "bayes" / "plot_sbl_recovery.py"
     figure = script.with_suffix(".png")
     before = figure.stat().st_mtime_ns if figure.exists() else None
     env = dict(os.environ, MPLBACKEND="Agg")
@@ -33,3 +33,16 @@ def test_an_example_runs_from_another_directory(tmp_path):
                    env=env, timeout=300)
     assert figure.exists() and figure.stat().st_mtime_ns != before
     assert not any(tmp_path.iterdir())  # nothing written into the working directory
+
+
+def test_examples_are_grouped_by_capability_in_the_gallery():
+    """Every example lives in a topic folder with a header, and the gallery lists each folder."""
+    examples = Path(__file__).parents[1] / "examples"
+    conf = (Path(__file__).parents[1] / "docs" / "conf.py").read_text()
+    sections = ast.literal_eval(conf.split("GALLERY_SECTIONS = ", 1)[1].splitlines()[0])
+    folders = sorted(p.parent.name for p in examples.glob("*/plot_*.py"))
+    assert set(folders) == set(sections)
+    assert not list(examples.glob("plot_*.py"))  # none outside a section
+    for name in sections:
+        header = (examples / name / "GALLERY_HEADER.rst").read_text().splitlines()
+        assert header[1] == "-" * len(header[0]), name
