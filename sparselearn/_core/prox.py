@@ -664,6 +664,16 @@ def ag_split_1d(code, params, weight, curv, x):
 
 
 @njit(cache=True)
+def concavities(code, params, weights, curvs):
+    """Per-feature ``max(-q'', 0)`` for ``pen = slope |x| + q(x)``: a coordinate model with at
+    least this curvature is convex in that coordinate."""
+    out = np.empty(weights.shape[0])
+    for j in range(weights.shape[0]):
+        out[j] = max(-curvature_1d(code, params, weights[j], curvs[j]), 0.0)
+    return out
+
+
+@njit(cache=True)
 def ag_lipschitz(code, params, weights, curvs, lipschitz):
     """Step constant of the split problem: ``lipschitz`` plus the largest curvature of a convex
     ``q``, or ``max(lipschitz, |q''|)`` for a concave ``q`` (Yang et al. 2023)."""

@@ -113,7 +113,7 @@ def posterior_mode(phi_active, t, w, alpha, max_newton, grad_tol):
     for a in range(k):
         logdet_hessian += 2.0 * np.log(chol[a, a])
         log_alpha += np.log(alpha[a])
-    sigma = np.linalg.inv(hessian)
+    sigma = np.ascontiguousarray(np.linalg.inv(hessian))  # C, as the empty sigma it replaces
     for a in range(k):
         for b in range(a + 1, k):
             avg = 0.5 * (sigma[a, b] + sigma[b, a])

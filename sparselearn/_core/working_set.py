@@ -47,6 +47,24 @@ def coordinate_curvatures(arrays, h, n_features, fit_intercept):
     return _linalg.centred_col_sq_norms(*arrays, n_features, h, mu), h_cols
 
 
+def _backtrack(objective, w, z, step_w, u, obj_old, max_halvings=30):
+    """Largest ``t`` in 1, 1/2, 1/4, ... with ``F(z + t u) + pen(w + t step_w) <= obj_old``.
+
+    ``objective`` is ``(dcode, dparams, y, sw, pcode, params, weights, curvs)``. Returns
+    ``(accepted, t, w + t step_w, z + t u)``.
+    """
+    dcode, dparams, y, sw, pcode, params, weights, curvs = objective
+    t = 1.0
+    for _ in range(max_halvings):
+        w_try = w + t * step_w
+        z_try = z + t * u
+        if (_datafit.value(dcode, dparams, y, z_try, sw)
+                + _prox.value(pcode, params, weights, curvs, w_try)) <= obj_old:
+            return True, t, w_try, z_try
+        t *= 0.5
+    return False, t, w_try, z_try
+
+
 def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, params, weights,
                    curvs, tol, max_iter, max_epochs, p0, n_anderson, verbose, cache):
     """Minimize ``F(Xw + b) + pen(w)`` from ``(w, b)`` (copied); ``arrays`` is the design tuple.
@@ -69,6 +87,13 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
     stop_crit = np.inf
     n_iter = 0
     bound = _datafit.curvature_bound(dcode)
+    # prox-Newton with a nonconvex penalty: where a coordinate's model curvature is below the
+    # penalty's concavity, the model is nonconvex in it and its minimizer may jump (a feature
+    # swapped for another) along a direction the true objective rises on. After such a rejected
+    # step the models use at least that curvature (each coordinate's model convex, its step a
+    # descent direction), which converges far faster than the majorizing steps alone
+    concavity = None if quadratic_model_exact else _prox.concavities(pcode, params, weights, curvs)
+    convexify = False
     majorize = False  # True: next model uses the curvature bound (MM step, monotone)
     reuse = (cache is not None and "w" in cache and cache["b"] == b_arr[0]
              and np.array_equal(cache["w"], w))
@@ -123,8 +148,9 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
         w_old = w.copy()
         b_old = b_arr[0]
         h_const = float(h[0]) if (uniform and quadratic_model_exact) else -1.0
+        model_curvature = np.maximum(lipschitz, concavity) if convexify else lipschitz
         u, n_epochs = model_cd(*arrays, d, h, h_const, grad, grad_b, w, b_arr, fit_intercept, ws,
-                               lipschitz, lipschitz_b, h_cols, pcode, params, weights, curvs,
+                               model_curvature, lipschitz_b, h_cols, pcode, params, weights, curvs,
                                max_epochs, inner_tol, n_anderson)
         n_epochs_total += n_epochs
         if quadratic_model_exact:
@@ -135,17 +161,8 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
                    + _prox.value(pcode, params, weights, curvs, w_old))
         step_w = w - w_old
         step_b = b_arr[0] - b_old
-        accepted = False
-        t = 1.0
-        for _ in range(30):
-            w_try = w_old + t * step_w
-            z_try = z + t * u
-            obj_try = (_datafit.value(dcode, dparams, y, z_try, sw)
-                       + _prox.value(pcode, params, weights, curvs, w_try))
-            if obj_try <= obj_old:
-                accepted = True
-                break
-            t *= 0.5
+        accepted, t, w_try, z_try = _backtrack((dcode, dparams, y, sw, pcode, params, weights,
+                                                curvs), w_old, z, step_w, u, obj_old)
         if accepted:
             w = w_try
             b_arr[0] = b_old + t * step_b
@@ -154,6 +171,9 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
         else:
             w = w_old
             b_arr[0] = b_old
+            if not convexify and np.any(concavity > 0.0):
+                convexify = True
+                continue
             if majorize or not np.isfinite(bound):
                 break  # even the majorizing model gives no decrease: numerically stationary
             # the Newton model's step does not descend (nonconvex penalty, far from the
