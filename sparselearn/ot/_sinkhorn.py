@@ -729,13 +729,15 @@ def _solve(
     P = P.astype(out_dtype, copy=False)
     if not return_log:
         return P
+    with np.errstate(invalid="ignore"):  # 0 * inf on forbidden pairs, left out by where
+        cost = float(np.sum(P_sub * M_sub, where=P_sub > 0))
     log = {
         "n_iter": n_iter,
         "err": err_hist[:n_iter].copy(),
         "dual": dual_hist[:n_iter].copy(),
         "u": u,
         "v": v,
-        "cost": float(np.sum(P_sub * M_sub, where=P_sub > 0)),
+        "cost": cost,
         "marginal_error": marginal_error,
     }
     if method == "sinkhorn":
