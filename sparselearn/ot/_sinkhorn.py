@@ -569,7 +569,10 @@ def _pot_front(a, b, M, reg, method, numItermax, stopThr, verbose, log, warn, wa
     max_iter = numItermax if max_iter is None else max_iter
     want_log = log or return_log
     out_dtype = _out_dtype(M)
-    b_arr = None if b is None else np.asarray(b) if not hasattr(b, "shape") else b
+    try:
+        b_arr = None if b is None else np.asarray(b)
+    except (TypeError, ValueError):  # ragged nested lists
+        raise ValueError("b must be a 1-D or 2-D array of non-negative weights.") from None
     if b_arr is not None and b_arr.ndim == 2 and not (return_log and 1 in b_arr.shape):
         if return_log:
             raise ValueError(
