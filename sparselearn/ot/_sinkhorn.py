@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 
 from .._core import sns as _sns_core
 from .._core import sinkhorn as _sinkhorn_core
-from ._validation import _check_cost, _check_problem
+from ._validation import _check_cost, _check_problem, _real_array
 
 __all__ = ["sinkhorn", "sinkhorn2", "sinkhorn_newton_sparse"]
 
@@ -527,10 +527,7 @@ def _check_warmstart(warmstart, column, n_columns):
         raise ValueError("warmstart must be a pair (log_u, log_v) of arrays.")
     pair = []
     for name, w in zip(("warmstart[0]", "warmstart[1]"), warmstart):
-        try:
-            w = np.asarray(w, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(f"{name} must be an array of real numbers.") from None
+        w = _real_array(w, name, "an array")
         if column is not None and w.ndim == 2:
             w = w[:, column]
         if w.ndim != 1:
@@ -591,10 +588,11 @@ def _pot_front(a, b, M, reg, method, numItermax, stopThr, verbose, log, warn, wa
 def _solve_columns(a, B, M, reg, solver, tol, max_iter, verbose, log, warn, warmstart,
                    out_dtype):
     """POT's 2-D ``b``: one problem per column; the costs ``<M, P_k>`` (and a stacked log)."""
-    try:
-        B = np.asarray(B, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError("b must be an array of non-negative weights.") from None
+    B = _real_array(B, "b", "an array of non-negative weights")
+    if not np.all(np.isfinite(B)):
+        raise ValueError("b contains NaN or infinity.")
+    if np.any(B < 0):
+        raise ValueError("b must be non-negative; it has negative entries.")
     M = _check_cost(M)
     if B.shape[0] != M.shape[1]:
         raise ValueError(

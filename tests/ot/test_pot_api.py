@@ -293,3 +293,25 @@ def test_transport_bad_pot_parameters(params, match, rng):
     est = SinkhornTransport(**params)  # scikit-learn: validated in fit, not in __init__
     with pytest.raises(ValueError, match=match):
         est.fit(Xs=Xs, Xt=Xt)
+
+
+@pytest.mark.parametrize("which", ["a", "b", "b2d"])
+@pytest.mark.parametrize(
+    "bad, match",
+    [(lambda w: w.astype(complex), "real numbers"), (lambda w: w.astype(object), "real numbers"),
+     (lambda w: np.where(np.arange(w.shape[0])[:, None] == 0, np.nan, w) if w.ndim == 2
+      else np.where(np.arange(w.shape[0]) == 0, np.nan, w), "NaN"),
+     (lambda w: -w, "non-negative")],
+)
+def test_bad_weights_are_value_errors_naming_them(which, bad, match, rng):
+    a, b, M = _problem(rng)
+    if which == "b2d":
+        b = np.column_stack([b, b])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning followed by a result
+        with pytest.raises(ValueError, match=match) as info:
+            if which == "a":
+                sinkhorn(bad(a), b, M, 0.5)
+            else:
+                sinkhorn(a, bad(b), M, 0.5)
+    assert str(info.value).startswith("a " if which == "a" else "b ")
