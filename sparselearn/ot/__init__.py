@@ -4,13 +4,14 @@ Functions first (POT's calling convention ``(a, b, M, reg)``), an sklearn-style 
 """
 
 from ._distance import entropic_ot_value, transport_cost, wasserstein_distance
-from ._sinkhorn import sinkhorn, sinkhorn_newton_sparse
+from ._sinkhorn import sinkhorn, sinkhorn2, sinkhorn_newton_sparse
 from ._transport import SinkhornTransport
 
 __all__ = [
     "SinkhornTransport",
     "entropic_ot_value",
     "sinkhorn",
+    "sinkhorn2",
     "sinkhorn_newton_sparse",
     "transport_cost",
     "wasserstein_distance",

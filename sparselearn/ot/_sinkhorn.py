@@ -9,9 +9,24 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 
 from .._core import sns as _sns_core
 from .._core import sinkhorn as _sinkhorn_core
-from ._validation import _check_problem
+from ._validation import _check_cost, _check_problem, _real_array
 
-__all__ = ["sinkhorn", "sinkhorn_newton_sparse"]
+__all__ = ["sinkhorn", "sinkhorn2", "sinkhorn_newton_sparse"]
+
+# POT's method names: each one with the same solution (the entropic plan of the same problem)
+# runs our log-domain Sinkhorn; "sns" runs Sinkhorn-Newton-Sparse. POT's other methods solve
+# something else or with a different (unimplemented) scheme and are refused by name.
+_SINKHORN_METHODS = ("sinkhorn", "sinkhorn_log", "sinkhorn_stabilized", "sinkhorn_epsilon_scaling")
+_SNS_METHODS = ("sns", "sinkhorn_newton_sparse")
+# sinkhorn2 in POT accepts only these (it raises for greenkhorn and epsilon scaling)
+_SINKHORN2_METHODS = ("sinkhorn", "sinkhorn_log", "sinkhorn_stabilized") + _SNS_METHODS
+_POT_UNIMPLEMENTED = ("greenkhorn", "screenkhorn")
+# keyword arguments POT's Sinkhorn variants take that tune their own numerics (absorption
+# threshold, printing, inner loops of epsilon scaling): accepted and without effect here
+_POT_TUNING_KWARGS = frozenset(
+    {"tau", "print_period", "epsilon0", "numInnerItermax", "stopInnerThr", "scaling_base",
+     "scaling_coef"}
+)
 
 # reg annealing of SNS: first stage at _REG_INIT_FACTOR (max M - min M), stages a factor of at
 # most _STAGE_RATIO apart, intermediate stages stopped at _STAGE_TOL times the mass, later
@@ -27,15 +42,38 @@ _COMMON_PARAMS = {
     "b": ["array-like", None],
     "M": ["array-like"],
     "reg": [Interval(Real, 0, None, closed="neither")],
-    "tol": [Interval(Real, 0, None, closed="left")],
-    "max_iter": [Interval(Integral, 1, None, closed="left")],
-    "return_log": ["boolean"],
+    "numItermax": [Interval(Integral, 1, None, closed="left")],
+    "stopThr": [Interval(Real, 0, None, closed="left")],
     "verbose": ["verbose"],
+    "log": ["boolean"],
+    "warn": ["boolean"],
+    "warmstart": [tuple, list, None],
+    "tol": [Interval(Real, 0, None, closed="left"), None],
+    "max_iter": [Interval(Integral, 1, None, closed="left"), None],
+    "return_log": ["boolean"],
 }
+_METHOD_PARAM = {"method": [str]}
 
 
-@validate_params(_COMMON_PARAMS, prefer_skip_nested_validation=True)
-def sinkhorn(a, b, M, reg, tol=1e-9, max_iter=1000, return_log=False, verbose=0):
+@validate_params({**_COMMON_PARAMS, **_METHOD_PARAM}, prefer_skip_nested_validation=True)
+def sinkhorn(
+    a,
+    b,
+    M,
+    reg,
+    method="sinkhorn",
+    numItermax=1000,
+    stopThr=1e-9,
+    verbose=False,
+    log=False,
+    warn=True,
+    warmstart=None,
+    *,
+    tol=None,
+    max_iter=None,
+    return_log=False,
+    **kwargs,
+):
     r"""Entropic optimal transport by stabilized (absorbing) Sinkhorn iterations.
 
     Solves
@@ -50,40 +88,79 @@ def sinkhorn(a, b, M, reg, tol=1e-9, max_iter=1000, return_log=False, verbose=0)
     kernel, so no kernel ``exp(-M / reg)`` ever overflows or underflows: the solver stays exact
     down to ``reg = 1e-4 max(M)`` and below.
 
+    A drop-in for POT's ``ot.sinkhorn``: same positional order, keyword names, defaults,
+    method names, 2-D ``b`` and log keys (see Notes for what differs).
+
     Parameters
     ----------
     a : array-like of shape (n,) or None
         Source weights, non-negative. ``None`` or an empty list means uniform ``1 / n``.
-    b : array-like of shape (m,) or None
+    b : array-like of shape (m,) or (m, k), or None
         Target weights, non-negative, with the same total mass as ``a`` (relative mismatch
-        up to 1e-6 is rescaled away). ``None`` or an empty list means uniform.
+        up to 1e-6 is rescaled away). ``None`` or an empty list means uniform. A 2-D ``b``
+        holds ``k`` target histograms: each column is solved against ``a`` and, as in POT,
+        the result is the vector of the ``k`` transport costs ``<M, P_k>``, not the plans.
     M : array-like of shape (n, m)
         Finite cost matrix.
     reg : float
         Entropic regularization (POT's epsilon), ``> 0``.
-    tol : float, default=1e-9
-        Stop when the marginal error ``||P 1 - a||_1 + ||P^T 1 - b||_1`` is below ``tol``.
-    max_iter : int, default=1000
-        Maximum number of Sinkhorn iterations (one iteration updates ``u`` then ``v``).
+    method : str, default="sinkhorn"
+        POT's ``"sinkhorn"``, ``"sinkhorn_log"``, ``"sinkhorn_stabilized"`` and
+        ``"sinkhorn_epsilon_scaling"`` all compute the same entropic plan and run the
+        stabilized log-domain Sinkhorn below; ``"sns"`` (or ``"sinkhorn_newton_sparse"``) runs
+        :func:`sinkhorn_newton_sparse` with its defaults. POT's ``"greenkhorn"`` and
+        ``"screenkhorn"`` are not implemented (ValueError naming ``method``).
+    numItermax : int, default=1000
+        Maximum number of iterations (one iteration updates both potentials).
+    stopThr : float, default=1e-9
+        Stop when the marginal error ``||P 1 - a||_1 + ||P^T 1 - b||_1`` is below ``stopThr``.
+    verbose : bool, default=False
+        Print a summary of the run.
+    log : bool, default=False
+        Also return POT's log dict (keys in Returns).
+    warn : bool, default=True
+        Warn (ConvergenceWarning, a UserWarning) when the iteration cap is reached before
+        ``stopThr``.
+    warmstart : tuple of two arrays or None, default=None
+        POT's warm start ``(log_u, log_v)``: initial dual potentials divided by ``reg``,
+        of shapes ``(n,)`` and ``(m,)`` (``(n, k)`` and ``(m, k)``, or a list of ``k`` pairs,
+        for a 2-D ``b``).
+    tol : float or None, default=None
+        sparselearn's name for ``stopThr``; overrides it when given.
+    max_iter : int or None, default=None
+        sparselearn's name for ``numItermax``; overrides it when given.
     return_log : bool, default=False
-        Also return a dict with the iteration record.
-    verbose : int, default=0
-        Print the error history summary.
+        Also return sparselearn's log dict (keys in Returns). Only for a 1-D ``b``.
+    **kwargs : dict
+        Tuning options of POT's variants (``tau``, ``print_period``, ``epsilon0``,
+        ``numInnerItermax``, ``stopInnerThr``, ``scaling_base``, ``scaling_coef``): accepted
+        for compatibility, without effect (the solver absorbs its scalings on its own).
+        Any other name raises TypeError.
 
     Returns
     -------
-    P : ndarray of shape (n, m)
-        Transport plan, in the dtype of ``M`` when it is float32 or float64.
+    P : ndarray of shape (n, m), or ndarray of shape (k,) for a 2-D ``b``
+        Transport plan, in the dtype of ``M`` when it is float32 or float64; for a 2-D
+        ``b``, the transport costs ``<M, P_k>`` of the ``k`` plans.
     log : dict
-        Only with ``return_log=True``. Keys: ``n_iter``; ``err`` (marginal error after each
-        iteration); ``dual`` (dual objective after each iteration); ``u``, ``v`` (dual
-        potentials, ``-inf`` on zero-weight points); ``cost`` (``<M, P>``);
-        ``marginal_error`` (recomputed from ``P``); ``n_absorb`` (kernel re-exponentiations).
+        With ``log=True`` (POT's keys): ``niter`` (POT's count: index of the last
+        iteration, ``n_iter - 1``), ``err`` (marginal error at iterations 1, 11, 21, ...:
+        POT's schedule), ``log_u``, ``log_v`` (dual potentials divided by ``reg``),
+        ``u``, ``v`` (their exponentials, the scalings of ``exp(-M / reg)``), ``alpha``,
+        ``beta`` (the dual potentials themselves, POT's stabilized names), plus ``n_iter``,
+        ``dual``, ``cost`` and ``marginal_error`` as below. For a 2-D ``b`` the
+        potentials are stacked as columns and ``niter``, ``n_iter`` hold one entry per
+        column, ``err`` one array per column. With ``return_log=True`` (sparselearn's keys):
+        ``n_iter``; ``err`` (marginal error after each iteration); ``dual`` (dual objective
+        after each iteration); ``u``, ``v`` (dual potentials, ``-inf`` on zero-weight
+        points); ``cost`` (``<M, P>``); ``marginal_error`` (recomputed from ``P``);
+        ``n_absorb`` (kernel re-exponentiations).
 
     Warns
     -----
     ConvergenceWarning
-        When the marginal error is still above ``tol`` after ``max_iter`` iterations.
+        When the marginal error is still above ``stopThr`` after ``numItermax`` iterations
+        (unless ``warn=False``).
 
     See Also
     --------
@@ -103,6 +180,12 @@ def sinkhorn(a, b, M, reg, tol=1e-9, max_iter=1000, return_log=False, verbose=0)
     least ``2^22`` entries the passes run in parallel over fixed row or column blocks (numba
     threads; the result does not depend on the thread count).
 
+    Differences from POT: the stopping rule is the L1 marginal error of both marginals, checked
+    every iteration (POT: the L2 error of one marginal, every 10 iterations), so a run stops
+    no later than POT's criterion allows; ``reg = 0`` and non-finite inputs are refused with a
+    ValueError (POT warns of numerical errors); the result is a NumPy array (no torch / jax /
+    tensorflow backends).
+
     References
     ----------
     .. [1] M. Cuturi, "Sinkhorn distances: lightspeed computation of optimal transport",
@@ -120,7 +203,97 @@ def sinkhorn(a, b, M, reg, tol=1e-9, max_iter=1000, return_log=False, verbose=0)
     array([[0.5, 0. ],
            [0. , 0.5]])
     """
-    return _solve(a, b, M, reg, "sinkhorn", tol, max_iter, return_log, verbose)
+    return _pot_front(
+        a, b, M, reg, method, numItermax, stopThr, verbose, log, warn, warmstart, tol,
+        max_iter, return_log, kwargs, "sinkhorn", _SINKHORN_METHODS + _SNS_METHODS, False,
+    )
+
+
+@validate_params({**_COMMON_PARAMS, **_METHOD_PARAM}, prefer_skip_nested_validation=True)
+def sinkhorn2(
+    a,
+    b,
+    M,
+    reg,
+    method="sinkhorn",
+    numItermax=1000,
+    stopThr=1e-9,
+    verbose=False,
+    log=False,
+    warn=False,
+    warmstart=None,
+    *,
+    tol=None,
+    max_iter=None,
+    return_log=False,
+    **kwargs,
+):
+    r"""Transport cost of the entropic plan, POT's ``ot.sinkhorn2``.
+
+    Solves the problem of :func:`sinkhorn` and returns ``<M, P>`` (POT's loss: the linear
+    cost of the entropic plan, without the entropy term).
+
+    Parameters
+    ----------
+    a : array-like of shape (n,) or None
+        Source weights; ``None`` or an empty list means uniform.
+    b : array-like of shape (m,) or (m, k), or None
+        Target weights (``k`` histograms as columns give ``k`` costs); ``None`` or an empty
+        list means uniform.
+    M : array-like of shape (n, m)
+        Finite cost matrix.
+    reg : float
+        Entropic regularization, ``> 0``.
+    method : str, default="sinkhorn"
+        ``"sinkhorn"``, ``"sinkhorn_log"``, ``"sinkhorn_stabilized"`` (the log-domain
+        Sinkhorn of :func:`sinkhorn`) or ``"sns"`` (Sinkhorn-Newton-Sparse). As in POT,
+        ``"sinkhorn_epsilon_scaling"`` and ``"greenkhorn"`` are refused here (ValueError).
+    numItermax : int, default=1000
+        Maximum number of iterations.
+    stopThr : float, default=1e-9
+        Marginal-error tolerance (see :func:`sinkhorn`).
+    verbose : bool, default=False
+        Print a summary of the run.
+    log : bool, default=False
+        Also return POT's log dict (see :func:`sinkhorn`).
+    warn : bool, default=False
+        Warn when the iteration cap is reached (POT's default for ``sinkhorn2`` is off).
+    warmstart : tuple of two arrays or None, default=None
+        Initial ``(log_u, log_v)`` (see :func:`sinkhorn`).
+    tol : float or None, default=None
+        sparselearn's name for ``stopThr``.
+    max_iter : int or None, default=None
+        sparselearn's name for ``numItermax``.
+    return_log : bool, default=False
+        Also return sparselearn's log dict (see :func:`sinkhorn`).
+    **kwargs : dict
+        POT's tuning options, accepted without effect (see :func:`sinkhorn`).
+
+    Returns
+    -------
+    cost : float or ndarray of shape (k,)
+        ``<M, P>`` in the dtype of ``M`` (float32 or float64), one value per column of a
+        2-D ``b``.
+    log : dict
+        Only with ``log=True`` or ``return_log=True``.
+
+    See Also
+    --------
+    sinkhorn : the plan itself.
+    transport_cost : ``<M, P>`` of a given plan.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.ot import sinkhorn2
+    >>> M = np.array([[0.0, 1.0], [1.0, 0.0]])
+    >>> round(float(sinkhorn2([0.5, 0.5], [0.5, 0.5], M, 0.1)), 4)
+    0.0
+    """
+    return _pot_front(
+        a, b, M, reg, method, numItermax, stopThr, verbose, log, warn, warmstart, tol,
+        max_iter, return_log, kwargs, "sinkhorn2", _SINKHORN2_METHODS, True,
+    )
 
 
 @validate_params(
@@ -130,6 +303,10 @@ def sinkhorn(a, b, M, reg, tol=1e-9, max_iter=1000, return_log=False, verbose=0)
         "sparsity": [Interval(Real, 0, 1, closed="right"), None],
         "max_cg_iter": [Interval(Integral, 1, None, closed="left"), None],
         "reg_init": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither"), None],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "numItermax": [Interval(Integral, 1, None, closed="left"), None],
+        "stopThr": [Interval(Real, 0, None, closed="left"), None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -146,6 +323,12 @@ def sinkhorn_newton_sparse(
     reg_init="auto",
     return_log=False,
     verbose=0,
+    *,
+    numItermax=None,
+    stopThr=None,
+    log=False,
+    warn=True,
+    warmstart=None,
 ):
     r"""Entropic optimal transport by Sinkhorn-Newton-Sparse (SNS, Tang et al., 2024).
 
@@ -205,6 +388,17 @@ def sinkhorn_newton_sparse(
         Also return a dict with the iteration record.
     verbose : int, default=0
         Print a summary of both stages.
+    numItermax : int or None, default=None
+        POT's name for ``max_iter``; overrides it when given.
+    stopThr : float or None, default=None
+        POT's name for ``tol``; overrides it when given.
+    log : bool, default=False
+        Also return the log with POT's keys (``niter``, ``err``, ``log_u``, ``log_v``, ``u``,
+        ``v``, ``alpha``, ``beta``, as in :func:`sinkhorn`) besides the SNS record.
+    warn : bool, default=True
+        Warn when the iteration cap is reached before the tolerance.
+    warmstart : tuple of two arrays or None, default=None
+        Initial dual potentials divided by ``reg``, ``(log_u, log_v)`` (POT's warm start).
 
     Returns
     -------
@@ -271,7 +465,10 @@ def sinkhorn_newton_sparse(
     >>> bool(log["marginal_error"] < 1e-9), log["n_iter"] < 100
     (True, True)
     """
-    return _solve(
+    tol = tol if stopThr is None else stopThr
+    max_iter = max_iter if numItermax is None else numItermax
+    _check_both_logs(log, return_log)
+    result = _solve(
         a,
         b,
         M,
@@ -279,13 +476,153 @@ def sinkhorn_newton_sparse(
         "sns",
         tol,
         max_iter,
-        return_log,
+        return_log or log,
         verbose,
         n_sinkhorn_iter=n_sinkhorn_iter,
         sparsity=sparsity,
         max_cg_iter=max_cg_iter,
         reg_init=reg_init,
+        warn=warn,
+        warmstart=_check_warmstart(warmstart, None, None),
     )
+    if log:
+        return result[0], _pot_log(result[1], reg)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# POT front end: argument names, methods, 2-D b, POT's log
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_both_logs(log, return_log):
+    if log and return_log:
+        raise ValueError(
+            "log=True (POT's log keys) and return_log=True (sparselearn's keys) are exclusive; "
+            "pass only one of them."
+        )
+
+
+def _check_method(method, allowed, caller):
+    name = method.lower()
+    if name in allowed:
+        return "sns" if name in _SNS_METHODS else "sinkhorn"
+    if name in _POT_UNIMPLEMENTED or name in _SINKHORN_METHODS:
+        raise ValueError(
+            f"method={method!r} is not available in sparselearn.ot.{caller}; use one of "
+            f"{sorted(allowed)}."
+        )
+    raise ValueError(f"Unknown method={method!r} for {caller}; use one of {sorted(allowed)}.")
+
+
+def _check_warmstart(warmstart, column, n_columns):
+    """``(log_u, log_v)`` of one problem (column ``column`` of a 2-D ``b``) or None."""
+    if warmstart is None:
+        return None
+    if n_columns is not None and isinstance(warmstart, list) and len(warmstart) == n_columns:
+        warmstart = warmstart[column]  # POT's sinkhorn_log: one pair per histogram
+        if warmstart is None:
+            return None
+    if len(warmstart) != 2:
+        raise ValueError("warmstart must be a pair (log_u, log_v) of arrays.")
+    pair = []
+    for name, w in zip(("warmstart[0]", "warmstart[1]"), warmstart):
+        w = _real_array(w, name, "an array")
+        if column is not None and w.ndim == 2:
+            w = w[:, column]
+        if w.ndim != 1:
+            raise ValueError(f"{name} must be 1-D, got shape {w.shape}.")
+        pair.append(w)
+    return tuple(pair)
+
+
+def _pot_log(log, reg):
+    """POT's log keys from sparselearn's record (potentials ``u``, ``v`` of ``_solve``)."""
+    f, g = log["u"], log["v"]
+    out = {
+        "niter": log["n_iter"] - 1,
+        "err": log["err"][::10].copy(),
+        "log_u": f / reg,
+        "log_v": g / reg,
+        "u": np.exp(f / reg),
+        "v": np.exp(g / reg),
+        "alpha": f,
+        "beta": g,
+    }
+    for key in ("n_iter", "dual", "cost", "marginal_error"):
+        out[key] = log[key]
+    return out
+
+
+def _pot_front(a, b, M, reg, method, numItermax, stopThr, verbose, log, warn, warmstart, tol,
+               max_iter, return_log, kwargs, caller, allowed, cost_only):
+    """Shared body of ``sinkhorn`` and ``sinkhorn2``: names, method, 1-D or 2-D ``b``."""
+    unknown = sorted(set(kwargs) - _POT_TUNING_KWARGS)
+    if unknown:
+        raise TypeError(f"{caller}() got an unexpected keyword argument {unknown[0]!r}")
+    solver = _check_method(method, allowed, caller)
+    _check_both_logs(log, return_log)
+    tol = stopThr if tol is None else tol
+    max_iter = numItermax if max_iter is None else max_iter
+    want_log = log or return_log
+    out_dtype = _out_dtype(M)
+    try:
+        b_arr = None if b is None else np.asarray(b)
+    except (TypeError, ValueError):  # ragged nested lists
+        raise ValueError("b must be a 1-D or 2-D array of non-negative weights.") from None
+    if b_arr is not None and b_arr.ndim == 2 and not (return_log and 1 in b_arr.shape):
+        if return_log:
+            raise ValueError(
+                "return_log=True needs a 1-D b; use log=True for several target histograms."
+            )
+        return _solve_columns(a, b_arr, M, reg, solver, tol, max_iter, verbose, log, warn,
+                              warmstart, out_dtype)
+    P, record = _solve(a, b, M, reg, solver, tol, max_iter, True, verbose, warn=warn,
+                       warmstart=_check_warmstart(warmstart, None, None))
+    if log:
+        record = _pot_log(record, reg)
+    value = out_dtype.type(record["cost"]) if cost_only else P
+    return (value, record) if want_log else value
+
+
+def _solve_columns(a, B, M, reg, solver, tol, max_iter, verbose, log, warn, warmstart,
+                   out_dtype):
+    """POT's 2-D ``b``: one problem per column; the costs ``<M, P_k>`` (and a stacked log)."""
+    B = _real_array(B, "b", "an array of non-negative weights")
+    if not np.all(np.isfinite(B)):
+        raise ValueError("b contains NaN or infinity.")
+    if np.any(B < 0):
+        raise ValueError("b must be non-negative; it has negative entries.")
+    M = _check_cost(M)
+    if B.shape[0] != M.shape[1]:
+        raise ValueError(
+            f"b has {B.shape[0]} rows but M has {M.shape[1]} columns; a 2-D b must have "
+            "shape (M.shape[1], n_histograms)."
+        )
+    n_hist = B.shape[1]
+    costs = np.empty(n_hist)
+    records = []
+    for k in range(n_hist):
+        P, record = _solve(a, B[:, k], M, reg, solver, tol, max_iter, True, verbose, warn=warn,
+                           warmstart=_check_warmstart(warmstart, k, n_hist))
+        costs[k] = record["cost"]
+        records.append(_pot_log(record, reg))
+    costs = costs.astype(out_dtype)
+    if not log:
+        return costs
+    stacked = {key: np.stack([r[key] for r in records], axis=1)
+               for key in ("log_u", "log_v", "u", "v", "alpha", "beta")}
+    stacked["niter"] = np.array([r["niter"] for r in records])
+    stacked["n_iter"] = np.array([r["n_iter"] for r in records])
+    stacked["err"] = [r["err"] for r in records]
+    stacked["cost"] = costs.astype(np.float64)
+    stacked["marginal_error"] = np.array([r["marginal_error"] for r in records])
+    return costs, stacked
+
+
+def _out_dtype(M):
+    dtype = np.asarray(M).dtype if hasattr(M, "dtype") else np.dtype(np.float64)
+    return dtype if dtype in (np.float32, np.float64) else np.dtype(np.float64)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,11 +645,15 @@ def _solve(
     max_cg_iter=None,
     reg_init="auto",
     check_input=True,
+    warn=True,
+    warmstart=None,
 ):
-    """Validate, restrict to the support of (a, b), run a kernel, embed the result back."""
-    out_dtype = np.asarray(M).dtype if hasattr(M, "dtype") else np.float64
-    if out_dtype not in (np.float32, np.float64):
-        out_dtype = np.float64
+    """Validate, restrict to the support of (a, b), run a kernel, embed the result back.
+
+    With ``check_input=False`` the cost may hold ``+inf`` (forbidden pairs, as
+    :class:`SinkhornTransport` builds from labels): those plan entries are exactly zero.
+    """
+    out_dtype = _out_dtype(M)
     if check_input:
         a, b, M = _check_problem(a, b, M)
     n, m = M.shape
@@ -325,6 +666,16 @@ def _solve(
 
     f = np.zeros(n_sub)
     g = np.zeros(m_sub)
+    if warmstart is not None:
+        log_u, log_v = warmstart
+        if log_u.shape[0] != n or log_v.shape[0] != m:
+            raise ValueError(
+                f"warmstart must hold arrays of lengths {n} and {m} (the shape of M), got "
+                f"{log_u.shape[0]} and {log_v.shape[0]}."
+            )
+        f[:], g[:] = reg * log_u[rows], reg * log_v[cols]
+        if not (np.all(np.isfinite(f)) and np.all(np.isfinite(g))):
+            raise ValueError("warmstart must be finite on the points of positive weight.")
     err_hist = np.empty(max_iter + 2)
     dual_hist = np.empty(max_iter + 2)
     info = np.zeros(_sns_core.INFO_SIZE, dtype=np.int64)
@@ -369,7 +720,7 @@ def _solve(
             f"{info[_sns_core.INFO_N_NEWTON]}, CG {info[_sns_core.INFO_N_CG]}), marginal error "
             f"{marginal_error:.3e}"
         )
-    if not err < tol:
+    if warn and not err < tol:
         warnings.warn(
             f"{name} did not converge: marginal error {marginal_error:.3e} > tol = {tol:.1e} "
             f"after {n_iter} iterations. Increase max_iter or reg, or loosen tol.",
@@ -379,13 +730,15 @@ def _solve(
     P = P.astype(out_dtype, copy=False)
     if not return_log:
         return P
+    with np.errstate(invalid="ignore"):  # 0 * inf on forbidden pairs, left out by where
+        cost = float(np.sum(P_sub * M_sub, where=P_sub > 0))
     log = {
         "n_iter": n_iter,
         "err": err_hist[:n_iter].copy(),
         "dual": dual_hist[:n_iter].copy(),
         "u": u,
         "v": v,
-        "cost": float(np.sum(P_sub * M_sub)),
+        "cost": cost,
         "marginal_error": marginal_error,
     }
     if method == "sinkhorn":
@@ -410,8 +763,9 @@ def _reg_stages(reg, reg_init, M):
     from ``reg_init`` down to ``reg`` (just ``[reg]`` when no annealing applies)."""
     if reg_init is None:
         return [reg]
-    if isinstance(reg_init, str):  # "auto"
-        reg_init = _REG_INIT_FACTOR * float(M.max() - M.min())
+    if isinstance(reg_init, str):  # "auto"; over the finite costs (+inf marks forbidden pairs)
+        finite = M[np.isfinite(M)]
+        reg_init = _REG_INIT_FACTOR * float(finite.max() - finite.min()) if finite.size else reg
     if not reg_init > reg:
         return [reg]
     n_steps = int(np.ceil(np.log(reg_init / reg) / np.log(_STAGE_RATIO) - 1e-9))

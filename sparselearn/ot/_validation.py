@@ -28,10 +28,7 @@ def _check_marginal(w, size, name, axis_name):
     """1-D finite non-negative weights of length ``size``; empty means uniform."""
     if w is None:
         return np.full(size, 1.0 / size)
-    try:
-        w = np.asarray(w, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a 1-D array of non-negative weights.") from None
+    w = _real_array(w, name, "a 1-D array of non-negative weights")
     if w.ndim == 2 and 1 in w.shape:  # column or row vector
         w = w.ravel()
     if w.ndim != 1:
@@ -50,6 +47,17 @@ def _check_marginal(w, size, name, axis_name):
     if w.sum() <= 0:
         raise ValueError(f"{name} must have positive total mass.")
     return w
+
+
+def _real_array(w, name, what):
+    """``w`` as float64, refusing ragged, complex, object or string input by ``name``."""
+    try:
+        w = np.asarray(w)
+    except (TypeError, ValueError):  # ragged input
+        raise ValueError(f"{name} must be {what}.") from None
+    if w.size and w.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must be {what} of real numbers, got dtype {w.dtype}.")
+    return w.astype(np.float64, copy=False)
 
 
 def _check_problem(a, b, M):

@@ -12,16 +12,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sparselearn.ot import SinkhornTransport, sinkhorn_newton_sparse
 
 
-_EXPECTED_FAILED = {
-    # fit(Xs, Xt) takes the target point cloud second, as POT's transport estimators and the
-    # issue's API do; a 1-D y (labels) is accepted and means the self-transport of Xs.
-    "check_fit_score_takes_y": "second fit argument is the target cloud Xt, not y",
-}
-
-
 @parametrize_with_checks(
-    [SinkhornTransport(), SinkhornTransport(method="sinkhorn", norm="max")],
-    expected_failed_checks=lambda est: _EXPECTED_FAILED,
+    [SinkhornTransport(), SinkhornTransport(method="sinkhorn", norm="max"),
+     SinkhornTransport(reg_e=0.5, out_of_sample_map="ferradans", log=True)],
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
@@ -43,7 +36,7 @@ def test_coupling_matches_pot(method, rng):
     P_ref = ot.sinkhorn(np.full(n, 1 / n), np.full(m, 1 / m), M, 0.1, method="sinkhorn_log",
                         stopThr=1e-13, numItermax=100000)
     np.testing.assert_allclose(est.coupling_, P_ref, atol=1e-9)
-    assert est.cost_ == pytest.approx(np.sum(P_ref * M), rel=1e-8)
+    assert est.transport_cost_ == pytest.approx(np.sum(P_ref * M), rel=1e-8)
     assert est.cost_scale_ == pytest.approx(ot.dist(Xs, Xt).max())
 
 
