@@ -1,7 +1,7 @@
 """
-=================================================================
+====================================================================
 Sparse logistic regression: accuracy against the number of features
-=================================================================
+====================================================================
 
 Which of the 30 measurements of scikit-learn's breast cancer data does a classifier need? We
 fit L1- and MCP-penalized logistic regressions along a regularization path
