@@ -111,6 +111,22 @@ sphinx_gallery_conf = {
     "write_computation_times": False,
 }
 
+
+_GUIDE_PAGES = {name: name for name in GALLERY_SECTIONS}
+_GUIDE_PAGES.update(penalties="linear_model", datafits="linear_model", solvers="linear_model")
+
+
+def _link_user_guide(app, what, name, obj, options, lines):
+    """Add "Read more in the User Guide" under the summary line of each public class and
+    function of a capability (scikit-learn's habit), linking the capability's guide page."""
+    parts = name.split(".")
+    if what not in ("class", "function") or len(parts) != 3 or parts[1] not in _GUIDE_PAGES:
+        return
+    summary_end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+    lines[summary_end:summary_end] = [
+        "", f"Read more in the :doc:`User Guide </user_guide/{_GUIDE_PAGES[parts[1]]}>`."]
+
+
 # -- HTML -----------------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"sparselearn {release}"
@@ -133,3 +149,4 @@ html_sidebars = {"index": [], "getting_started": [], "benchmarks": []}
 def setup(app):
     app.connect("autodoc-skip-member", _skip_member)
     app.connect("autodoc-process-docstring", _escape_shapes, priority=100)  # before numpydoc
+    app.connect("autodoc-process-docstring", _link_user_guide, priority=100)
