@@ -51,9 +51,9 @@ CASE_TIMEOUT = 120.0
 BASELINE_TIMEOUT = 600.0
 
 SIZE_PARAM = re.compile(
-    r"^(n_(?!jobs$)\w+|max_\w+|\w*_size|nnz_per_col|p0|node_limit|time_limit)$"
+    r"^(n_(?!jobs$)\w+|max_\w+|\w*_size|nnz_per_col|p0|node_limit|time_limit|numItermax)$"
 )
-TOL_PARAM = re.compile(r"^(tol|\w+_tol|eps|mip_gap)$")
+TOL_PARAM = re.compile(r"^(tol|\w+_tol|eps|mip_gap|stopThr)$")
 REG_PARAM = re.compile(r"^(alpha|reg|l2_reg|noise_var|C0)$")
 
 # Messages of scikit-learn's validate_data / check_array / check_consistent_length, accepted
@@ -240,6 +240,8 @@ def _baselines():
         ot + "entropic_ot_value": Baseline({"P": P, "M": M, "reg": 1.0}, short=[("P", 0)]),
         ot + "sinkhorn": Baseline({"a": a, "b": b, "M": M, "reg": 1.0},
                                   short=[("a", 0), ("b", 0)], skip=uniform_ok),
+        ot + "sinkhorn2": Baseline({"a": a, "b": b, "M": M, "reg": 1.0},
+                                   short=[("a", 0), ("b", 0)], skip=uniform_ok),
         ot + "sinkhorn_newton_sparse": Baseline({"a": a, "b": b, "M": M, "reg": 1.0},
                                                 short=[("a", 0), ("b", 0)], skip=uniform_ok),
         ot + "transport_cost": Baseline({"P": P, "M": M}, short=[("P", 0)]),
