@@ -41,8 +41,15 @@ class Design:
     """
 
     def __init__(self, X, check_finite=True):
-        if np.iscomplexobj(X.data if sp.issparse(X) else np.asarray(X)):
+        values = X.data if sp.issparse(X) else np.asarray(X)
+        if np.iscomplexobj(values):
             raise ValueError("X must be real; complex input is not supported.")
+        if values.dtype.kind not in "biuf":
+            try:
+                values.astype(np.float64)
+            except (ValueError, TypeError):
+                raise ValueError(f"X must hold real numbers; got an array of dtype "
+                                 f"{values.dtype} whose entries are not all numbers.") from None
         if sp.issparse(X):
             X = sp.csc_matrix(X, dtype=np.float64)
             X.sort_indices()
@@ -117,25 +124,32 @@ def check_problem(design, y, sw, w, datafit, penalty=None):
     if penalty is not None:
         penalty._check()
     n_samples, n_features = design.n_samples, design.n_features
-    y = np.asarray(y, dtype=np.float64)
-    if y.shape != (n_samples,):
-        raise ValueError(f"y must have shape ({n_samples},) to match X; got {y.shape}.")
-    if not np.all(np.isfinite(y)):
-        raise ValueError("y contains NaN or infinity.")
+    y = check_vector(y, "y", n_samples, "X")
     y = datafit.check_target(y)
     if sw is None:
         sw = np.full(n_samples, 1.0 / n_samples)
     else:
-        sw = np.asarray(sw, dtype=np.float64)
-        if sw.shape != (n_samples,):
-            raise ValueError(f"sw must have shape ({n_samples},) to match X; got {sw.shape}.")
-        if not np.all(np.isfinite(sw)) or np.any(sw < 0) or not sw.sum() > 0:
+        sw = check_vector(sw, "sw", n_samples, "X")
+        if np.any(sw < 0) or not sw.sum() > 0:
             raise ValueError("sw must hold finite non-negative sample weights, not all zero.")
     if w is None:
         return y, sw, None
-    w = np.asarray(w, dtype=np.float64)
-    if w.shape != (n_features,):
-        raise ValueError(f"w must have shape ({n_features},) to match X; got {w.shape}.")
-    if not np.all(np.isfinite(w)):
-        raise ValueError("w contains NaN or infinity.")
+    w = check_vector(w, "w", n_features, "X")
     return y, sw, w
+
+
+def check_vector(x, name, size=None, other="X"):
+    """``x`` as a finite real float64 vector of length ``size``; a ValueError names ``name``.
+
+    Cheap enough for every solver call: a dtype test, a shape test and one finiteness pass.
+    """
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        kind = "complex numbers" if x.dtype.kind == "c" else f"dtype {x.dtype}"
+        raise ValueError(f"{name} must hold real numbers; got {kind}.")
+    x = x.astype(np.float64, copy=False)
+    if size is not None and x.shape != (size,):
+        raise ValueError(f"{name} must have shape ({size},) to match {other}; got {x.shape}.")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} contains NaN or infinity.")
+    return x

@@ -15,7 +15,7 @@ from sklearn.base import BaseEstimator
 
 from ._core import datafit as _datafit
 from ._core import linalg as _linalg
-from ._design import as_design
+from ._design import as_design, check_vector
 
 __all__ = ["Datafit", "Quadratic", "Logistic", "Poisson", "Huber", "get_datafit"]
 
@@ -64,15 +64,13 @@ class Datafit(BaseEstimator):
 
     def value(self, y, Xw, sample_weight=None):
         """Weighted mean loss ``F`` at the linear predictor ``Xw`` (intercept included)."""
-        y = np.asarray(y, dtype=np.float64)
-        Xw = np.asarray(Xw, dtype=np.float64)
+        y, Xw = _check_y_Xw(y, Xw)
         sw = self._normalized_weights(y.shape[0], sample_weight)
         return _datafit.value(self._code, self._params(), y, Xw, sw)
 
     def raw_gradient(self, y, Xw, sample_weight=None):
         """``dF / dz_i`` for every sample (the gradient with respect to ``w`` is ``X.T @ it``)."""
-        y = np.asarray(y, dtype=np.float64)
-        Xw = np.asarray(Xw, dtype=np.float64)
+        y, Xw = _check_y_Xw(y, Xw)
         sw = self._normalized_weights(y.shape[0], sample_weight)
         grad = np.empty_like(y)
         hess = np.empty_like(y)
@@ -210,3 +208,11 @@ def get_datafit(datafit):
     raise ValueError(
         f"datafit must be one of {sorted(_BY_NAME)} or a Datafit instance, got {datafit!r}."
     )
+
+
+def _check_y_Xw(y, Xw):
+    """``y`` and ``Xw`` as finite float64 vectors of one length; errors name the argument."""
+    y = check_vector(y, "y")
+    if y.ndim != 1 or y.shape[0] == 0:
+        raise ValueError(f"y must be a non-empty vector; got shape {y.shape}.")
+    return y, check_vector(Xw, "Xw", y.shape[0], "y")

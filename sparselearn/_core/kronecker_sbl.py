@@ -69,9 +69,18 @@ def posterior(factors, gammas, y_tensor, noise_var):
         EM update of the noise variance, ``(||y - A mu||^2 + tr(A Sigma A^H)) / m``.
     """
     eig_u, eig_p, mats_g = [], [], []
+    thin = False
     for factor, gamma in zip(factors, gammas):
-        b_mat = (factor * gamma) @ factor.conj().T
-        p_vals, u_vecs = np.linalg.eigh(b_mat)
+        if factor.shape[0] > factor.shape[1]:
+            # a tall factor: A_i Gamma_i A_i^H has rank <= n_i; its range comes from the thin
+            # SVD of A_i Gamma_i^(1/2) (O(m_i n_i^2), not O(m_i^3)). On the rest of the basis
+            # G_i = 0 and D = 1 / noise_var, which only adds ||y||^2 - ||z||^2 to the residual.
+            u_vecs, s_vals, _ = np.linalg.svd(factor * np.sqrt(gamma), full_matrices=False)
+            p_vals = s_vals ** 2
+            thin = True
+        else:
+            b_mat = (factor * gamma) @ factor.conj().T
+            p_vals, u_vecs = np.linalg.eigh(b_mat)
         eig_p.append(np.maximum(p_vals, 0.0))
         eig_u.append(u_vecs)
         mats_g.append(gamma[:, None] * (factor.conj().T @ u_vecs))
@@ -89,6 +98,8 @@ def posterior(factors, gammas, y_tensor, noise_var):
     diag_sigma = np.maximum(outer(gammas) - reduction, 0.0)
     # residual y - A mu = (kron U) noise_var D z ; tr(A Sigma A^H) = noise_var sum(P D)
     resid2 = noise_var ** 2 * np.sum(np.abs(d_inv * z) ** 2)
+    if thin:
+        resid2 += max(np.sum(np.abs(y_tensor) ** 2) - np.sum(np.abs(z) ** 2), 0.0)
     trace = noise_var * np.sum(power * d_inv)
     new_noise = (resid2 + trace) / y_tensor.size
     return mean, diag_sigma, new_noise

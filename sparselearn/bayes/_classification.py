@@ -9,8 +9,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._checks import check_named_Xy
 from .._core import sbl_logistic as _sbl_logistic
 
 __all__ = ["RelevanceVectorClassifier", "relevance_vector_classification"]
@@ -81,8 +82,7 @@ def relevance_vector_classification(X, t, *, fit_intercept=True, max_iter=1000, 
     >>> {0, 3} <= set(result["active"].tolist())
     True
     """
-    X, t = check_X_y(X, t, dtype=np.float64)
-    t = t.astype(np.float64, copy=False)
+    X, t = check_named_Xy(X, t, y_name="t")
     if not np.all((t == 0) | (t == 1)):
         raise ValueError("t must hold binary targets 0 and 1; use RelevanceVectorClassifier "
                          "for other labels.")

@@ -7,11 +7,12 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._checks import check_named_array
 from .._core import kronecker_sbl as _ksbl
 
 __all__ = ["KroneckerSBL", "kronecker_sbl", "kron_matvec"]
@@ -40,6 +41,13 @@ def kron_matvec(factors, x):
     >>> np.allclose(kron_matvec([A, B], x), np.kron(A, B) @ x)
     True
     """
+    factors = _check_factor_list(factors)
+    x = check_named_array(x, "x", ndim=1, allow_complex=True)
+    expected = int(np.prod([f.shape[1] for f in factors]))
+    if x.shape[0] != expected:
+        raise ValueError(
+            f"x has length {x.shape[0]}, but the Kronecker product of the factors has "
+            f"{expected} columns (n_1 ... n_I = {[f.shape[1] for f in factors]}).")
     return _ksbl.kron_matvec(factors, x)
 
 
@@ -155,28 +163,30 @@ def _coupled_modes(block_sparse, n_modes):
     return sorted({m % n_modes for m in modes})
 
 
-def _check_factors(factors, y):
+def _check_factor_list(factors, name="factors"):
+    """The factor matrices as finite, non-empty, non-zero float64 or complex128 2-D arrays."""
+    if not isinstance(factors, (list, tuple)):
+        raise TypeError(f"{name} must be a list of factor matrices [A_1, ..., A_I]; got "
+                        f"{type(factors).__name__}.")
     if len(factors) == 0:
-        raise ValueError("factors must hold at least one matrix A_i.")
+        raise ValueError(f"{name} must hold at least one matrix A_i.")
     checked = []
     for i, factor in enumerate(factors):
-        factor = np.asarray(factor)
-        if factor.ndim != 2:
-            raise ValueError(f"factors[{i}] must be a 2-D matrix, got {factor.ndim} dimensions.")
-        if factor.size == 0:
-            raise ValueError(f"factors[{i}] is empty (shape {factor.shape}).")
-        if not np.issubdtype(factor.dtype, np.number):
-            raise ValueError(f"factors[{i}] must be numeric, got dtype {factor.dtype}.")
-        factor = factor.astype(np.complex128 if np.iscomplexobj(factor) else np.float64)
-        if not np.all(np.isfinite(factor)):
-            raise ValueError(f"factors[{i}] contains NaN or infinity.")
+        factor = check_named_array(factor, f"{name}[{i}]", ndim=2, allow_complex=True)
         if not np.any(factor):
-            raise ValueError(f"factors[{i}] is zero (rank 0): nothing can be recovered.")
+            raise ValueError(f"{name}[{i}] is zero (rank 0): nothing can be recovered.")
         checked.append(factor)
-    y = np.asarray(y)
-    if not np.issubdtype(y.dtype, np.number):
-        raise ValueError(f"y must be numeric, got dtype {y.dtype}.")
-    y = y.astype(np.complex128 if np.iscomplexobj(y) else np.float64)
+    return checked
+
+
+def _is_factor_list(X):
+    """True for a list of factor matrices; False for a sample table (a list of rows included)."""
+    return isinstance(X, (list, tuple)) and (len(X) == 0 or any(np.ndim(f) >= 2 for f in X))
+
+
+def _check_factors(factors, y):
+    checked = _check_factor_list(factors)
+    y = check_named_array(y, "y", ndim=(1, 2), allow_complex=True)
     if y.ndim == 2 and 1 in y.shape:
         y = y.ravel()
     if y.ndim != 1:
@@ -186,12 +196,10 @@ def _check_factors(factors, y):
         raise ValueError(
             f"y has length {y.size}, but the Kronecker product of the factors has "
             f"{expected} rows (m_1 ... m_I = {[f.shape[0] for f in checked]}).")
-    if not np.all(np.isfinite(y)):
-        raise ValueError("y contains NaN or infinity.")
     return checked, y
 
 
-class KroneckerSBL(BaseEstimator):
+class KroneckerSBL(RegressorMixin, BaseEstimator):
     """Sparse Bayesian learning with a Kronecker-structured dictionary and prior.
 
     Recovers a sparse ``x`` from
@@ -251,9 +259,13 @@ class KroneckerSBL(BaseEstimator):
 
     Notes
     -----
-    ``fit`` takes a list of factor matrices rather than a sample table, so scikit-learn's
-    estimator checks (which feed ``(n_samples, n_features)`` arrays) do not apply; the estimator
-    still clones, pickles and exposes ``get_params``/``set_params``.
+    ``fit`` and ``predict`` take either the list of factor matrices ``[A_1, ..., A_I]`` (a list
+    or tuple holding 2-D arrays) or a single real 2-D sample table ``X`` of shape
+    ``(n_samples, n_features)`` (an array, or a list of rows): a product of one
+    factor, ``A_1 = X``, for which the model is sparse Bayesian regression without intercept
+    (scikit-learn's regressor API, ``check_estimator`` included). ``predict`` on a 2-D ``X``
+    returns ``X @ coef_``, so after a fit on factors it also takes the formed product
+    ``np.kron(A_1, ..., A_I)``. Complex data goes through the factor list.
 
     References
     ----------
@@ -296,13 +308,13 @@ class KroneckerSBL(BaseEstimator):
         self.coupling = coupling
         self.prune = prune
 
-    def fit(self, factors, y):
+    def fit(self, X, y):
         """Estimate ``x`` and the Kronecker hyperparameters.
 
         Parameters
         ----------
-        factors : list of array-like of shape (m_i, n_i)
-            Factor matrices ``A_1, ..., A_I``.
+        X : list of array-like of shape (m_i, n_i), or array-like of shape (n_samples, n_features)
+            Factor matrices ``A_1, ..., A_I``, or one real sample table (a single factor).
         y : array-like of shape (m_1 ... m_I,)
             Measurements in ``np.kron`` order.
 
@@ -312,11 +324,13 @@ class KroneckerSBL(BaseEstimator):
             Fitted estimator.
         """
         self._validate_params()
-        if not isinstance(factors, (list, tuple)):
-            raise ValueError("factors must be a list of factor matrices [A_1, ..., A_I], "
-                             f"got {type(factors).__name__}.")
+        if _is_factor_list(X):
+            factors = _check_factor_list(X, name="X")
+        else:
+            X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+            factors = [X]
         result = kronecker_sbl(
-            list(factors), y, method=self.method, noise_var=self.noise_var,
+            factors, y, method=self.method, noise_var=self.noise_var,
             max_iter=self.max_iter, tol=self.tol, block_sparse=self.block_sparse,
             coupling=self.coupling, prune=self.prune)
         if not result["converged"]:
@@ -327,24 +341,33 @@ class KroneckerSBL(BaseEstimator):
         self.noise_var_ = float(result["noise_var"])
         self.n_iter_ = result["n_iter"]
         self.n_factors_ = len(factors)
+        if len(factors) > 1:
+            self.n_features_in_ = self.coef_.shape[0]
+            if hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
         return self
 
-    def predict(self, factors):
-        """Noiseless measurements ``(A_1 kron ... kron A_I) coef_`` for new factors.
+    def predict(self, X):
+        """Noiseless measurements ``(A_1 kron ... kron A_I) coef_``.
 
         Parameters
         ----------
-        factors : list of array-like of shape (m_i, n_i)
-            Factor matrices with the fitted ``n_i``.
+        X : list of array-like of shape (m_i, n_i), or array-like of shape (n_samples, n_features)
+            Factor matrices with the fitted ``n_i``, or a real 2-D matrix with
+            ``n_features = n_1 ... n_I`` columns (the formed Kronecker product).
 
         Returns
         -------
-        y : ndarray of shape (m_1 ... m_I,)
+        y : ndarray of shape (m_1 ... m_I,) or (n_samples,)
             Predicted measurements.
         """
         check_is_fitted(self)
-        factors = [np.asarray(f) for f in factors]
+        if not _is_factor_list(X):
+            X = validate_data(self, X, dtype=np.float64, reset=False)
+            return X @ self.coef_
+        factors = _check_factor_list(X, name="X")
         shapes = [g.size for g in self.gammas_]
-        if [f.shape[1] if f.ndim == 2 else -1 for f in factors] != shapes:
-            raise ValueError(f"factors must have {shapes} columns, as in fit.")
-        return kron_matvec(factors, self.coef_)
+        if [f.shape[1] for f in factors] != shapes:
+            raise ValueError(f"X (the factors) must have {shapes} columns, as in fit; got "
+                             f"{[f.shape[1] for f in factors]}.")
+        return _ksbl.kron_matvec(factors, self.coef_)

@@ -6,8 +6,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Hidden, Interval, StrOptions, validate_params
-from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._checks import check_named_Xy
 from .._core import sbl as _sbl
 from .._core.sbl_em import em_sbl
 
@@ -111,7 +112,7 @@ def sparse_bayesian_learning(X, y, *, method="fast", noise_var=None, max_iter=10
     array([ 3, 30, 60])
     """
     threshold = _resolve_threshold(threshold_lambda, threshold_alpha)
-    X, y = check_X_y(X, y, dtype=np.float64, multi_output=True, y_numeric=True)
+    X, y = check_named_Xy(X, y, y_ndim=(1, 2))
     return _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold)
 
 

@@ -9,8 +9,10 @@ interest.
 from pathlib import Path
 
 import numpy as np
-from sklearn.utils import Bunch, check_array
+from sklearn.utils import Bunch
 from sklearn.utils._param_validation import validate_params
+
+from .._checks import check_named_array
 
 __all__ = ["load_breastcancer", "load_haberman", "load_heart", "load_mammographic",
            "binarize_mammographic",
@@ -174,8 +176,8 @@ def load_mammographic(*, return_X_y=False, as_frame=False):
 
 def _check_columns(X, n_columns, loader):
     """``X`` as a finite float array with the ``n_columns`` columns of ``loader``."""
-    X = check_array(X, dtype=np.float64, ensure_2d=False, input_name="X")
-    if X.ndim != 2 or X.shape[1] != n_columns:
+    X = check_named_array(X, "X", ndim=2)
+    if X.shape[1] != n_columns:
         raise ValueError(f"X must have shape (n_samples, {n_columns}), the {n_columns} columns of "
                          f"{loader}; got shape {X.shape}.")
     return X

@@ -2,9 +2,9 @@
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.utils import check_array
 from sklearn.utils.validation import validate_data
 
+from .._checks import check_named_array
 from ._base import TRANSFORM_CONSTRAINTS, _BaseSparseCoding
 from ._encode import _check_X_dictionary
 
@@ -113,7 +113,7 @@ class SparseCoder(_BaseSparseCoding, BaseEstimator):
 
     def _dictionary(self, X=None):
         if X is None:
-            return check_array(self.dictionary, dtype=np.float64, input_name="dictionary")
+            return check_named_array(self.dictionary, "dictionary", ndim=2, dtype=np.float64)
         return _check_X_dictionary(X, self.dictionary)[1]
 
     def __sklearn_tags__(self):

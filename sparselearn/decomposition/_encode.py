@@ -17,6 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from .._checks import check_named_array
 from .._core import encode as _encode
 from ..penalties import PENALTIES, Penalty
 
@@ -173,8 +174,9 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
 
 
 def _check_X_dictionary(X, dictionary):
-    X = check_array(X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], input_name="X")
-    dictionary = check_array(dictionary, dtype=np.float64, input_name="dictionary")
+    X = check_named_array(X, "X", ndim=2, accept_sparse=["csr", "csc"],
+                          dtype=[np.float64, np.float32])
+    dictionary = check_named_array(dictionary, "dictionary", ndim=2, dtype=np.float64)
     if dictionary.shape[1] != X.shape[1]:
         raise ValueError(
             f"dictionary has {dictionary.shape[1]} features (columns) but X has {X.shape[1]}; "

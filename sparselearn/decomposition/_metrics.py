@@ -3,15 +3,16 @@
 import numbers
 
 import numpy as np
-from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, validate_params
+
+from .._checks import check_named_array
 
 __all__ = ["dictionary_recovery_score", "dictionary_recovery_error"]
 
 
 def _abs_cosines(D_true, D_est):
-    D_true = check_array(D_true, dtype=np.float64, input_name="D_true")
-    D_est = check_array(D_est, dtype=np.float64, input_name="D_est")
+    D_true = check_named_array(D_true, "D_true", ndim=2)
+    D_est = check_named_array(D_est, "D_est", ndim=2)
     if D_true.shape[1] != D_est.shape[1]:
         raise ValueError(f"D_true has {D_true.shape[1]} features but D_est has {D_est.shape[1]}; "
                          "both have shape (n_components, n_features).")

@@ -1,9 +1,10 @@
 """Input checks shared by the linear-model functions (estimators use ``validate_data``)."""
 
 import numpy as np
-from sklearn.utils import check_array, check_consistent_length
+from sklearn.utils import check_array
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
+from .._checks import check_named_array
 from ..datafits import get_datafit
 from ..penalties import L1, PENALTIES, Penalty
 
@@ -42,10 +43,12 @@ def normalized_sample_weight(sample_weight, X):
 
 def check_Xy(X, y, sample_weight=None):
     """Validated float64 ``X`` (dense or CSC), ``y`` and normalized sample weights."""
-    X = check_array(X, accept_sparse=["csc", "csr"], dtype=[np.float64, np.float32],
-                    ensure_all_finite=True, input_name="X")
-    y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y").ravel()
-    check_consistent_length(X, y)
+    X = check_named_array(X, "X", ndim=2, accept_sparse=["csc", "csr"],
+                          dtype=[np.float64, np.float32])
+    y = check_named_array(y, "y", ndim=(1, 2)).ravel()
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"inconsistent numbers of samples: y has {y.shape[0]} entries but X "
+                         f"has {X.shape[0]} rows.")
     return X, y, normalized_sample_weight(sample_weight, X)
 
 

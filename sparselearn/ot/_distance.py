@@ -170,7 +170,13 @@ def _check_pair(P, M):
 
 
 def _check_points(x, name):
-    x = np.asarray(x, dtype=np.float64)
+    x = np.asarray(x)
+    try:
+        if x.dtype.kind == "c":
+            raise TypeError
+        x = x.astype(np.float64, copy=False)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of real numbers, got dtype {x.dtype}.") from None
     if x.ndim == 1:
         x = x[:, None]
     if x.ndim != 2 or x.shape[0] == 0:

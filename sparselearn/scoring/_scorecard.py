@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from .._checks import check_named_array
+
 __all__ = ["ScoreCard"]
 
 
@@ -47,7 +49,10 @@ class ScoreCard:
 
     def __init__(self, feature_names, points, intercept, positive_label="1",
                  negative_label="0"):
-        points = np.asarray(points, dtype=np.int64)
+        points = check_named_array(points, "points", ndim=1, allow_empty=True)
+        if not np.all(points == np.round(points)):
+            raise ValueError(f"points must be integers; got {points.tolist()}.")
+        points = points.astype(np.int64)
         if len(feature_names) != points.shape[0]:
             raise ValueError(
                 f"feature_names has {len(feature_names)} names for {points.shape[0]} points."

@@ -520,12 +520,17 @@ def make_sketch(sketch, sketch_size, random_state=None, **params):
     """
     if sketch not in _SKETCHES:
         raise ValueError(f"sketch must be one of {sorted(_SKETCHES)}; got {sketch!r}.")
+    check_sketch_size(sketch_size)
     return _SKETCHES[sketch](sketch_size, random_state=random_state, **params)
 
 
 def _sketch(kind, A, sketch_size, random_state, **params):
-    n_rows = A.shape[0] if hasattr(A, "shape") else len(A)
-    return make_sketch(kind, sketch_size, random_state, **params).fit(int(n_rows)).apply(A)
+    op = make_sketch(kind, sketch_size, random_state, **params)
+    if not is_dask_array(A):
+        A, was_1d = check_matrix(A)
+        if was_1d:
+            A = A.ravel()
+    return op.fit(int(A.shape[0])).apply(A)
 
 
 def gaussian_sketch(A, sketch_size, random_state=None):

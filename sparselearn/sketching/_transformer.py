@@ -35,7 +35,10 @@ class SketchTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         ``n_components <= n_features``.
     n_components : int or "auto", default="auto"
         Target dimension; "auto" uses
-        :func:`sklearn.random_projection.johnson_lindenstrauss_min_dim` with ``eps``.
+        :func:`sklearn.random_projection.johnson_lindenstrauss_min_dim` with ``eps``, capped
+        at ``n_features`` with a warning when the bound exceeds it (small inputs: the sketch
+        then keeps as many components as features, where scikit-learn's random projections
+        raise).
     eps : float, default=0.1
         Distortion for ``n_components="auto"``.
     nnz_per_col : int, default=8
@@ -125,11 +128,14 @@ class SketchTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         if self.n_components == "auto":
             k = int(johnson_lindenstrauss_min_dim(n_samples, eps=self.eps))
             if k > n_features:
-                raise ValueError(
+                warnings.warn(
                     f"eps={self.eps} and n_samples={n_samples} lead to a target dimension of "
-                    f"{k} which is larger than the original space with n_features={n_features}; "
-                    "set n_components or a larger eps."
+                    f"{k}, larger than n_features={n_features}; n_components_ is capped at "
+                    f"{n_features} (no reduction, and the eps distortion bound does not apply). "
+                    "Set n_components or a larger eps.",
+                    UserWarning,
                 )
+                k = n_features
         else:
             k = int(self.n_components)
             if self.sketch == "srht" and k > n_features:

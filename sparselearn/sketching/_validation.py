@@ -4,7 +4,9 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils import check_array, check_random_state
+from sklearn.utils import check_random_state
+
+from .._checks import check_named_array
 
 
 def is_dask_array(A):
@@ -42,28 +44,18 @@ def check_matrix(A, name="A", allow_1d=True):
     """Validate a dense or sparse matrix (or vector) for sketching.
 
     Returns ``(A, was_1d)``: float64/float32 kept (other dtypes become float64), sparse input
-    as CSR or CSC, dense as C-contiguous 2-D; NaN/inf refused with a ValueError naming ``name``.
+    as CSR or CSC, dense as C-contiguous 2-D; NaN/inf, complex, empty and non-numeric input
+    refused with a ValueError naming ``name``.
     """
     if sp.issparse(A):
         if A.format not in ("csr", "csc"):
             A = A.tocsr()
-        A = check_array(
-            A,
-            accept_sparse=("csr", "csc"),
-            dtype=[np.float64, np.float32],
-            input_name=name,
-            ensure_min_samples=1,
-        )
+        A = check_named_array(A, name, ndim=2, accept_sparse=("csr", "csc"),
+                              dtype=[np.float64, np.float32])
         A.sort_indices()
         return A, False
-    A_arr = np.asarray(A) if not hasattr(A, "__array__") or isinstance(A, list) else A
-    ndim = np.ndim(A_arr)
-    if ndim == 1 and allow_1d:
-        A = check_array(
-            A_arr, ensure_2d=False, dtype=[np.float64, np.float32], input_name=name, order="C"
-        )
+    A = check_named_array(A, name, ndim=(1, 2) if allow_1d else 2,
+                          dtype=[np.float64, np.float32], order="C")
+    if A.ndim == 1:
         return A.reshape(-1, 1), True
-    if ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array (or a 1-D vector); got {ndim} dimensions.")
-    A = check_array(A_arr, dtype=[np.float64, np.float32], input_name=name, order="C")
     return A, False

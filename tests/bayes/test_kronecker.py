@@ -142,7 +142,7 @@ def test_bad_input():
         KroneckerSBL().fit(factors, y[:-1])
     bad = [f.copy() for f in factors]
     bad[1][0, 0] = np.nan
-    with pytest.raises(ValueError, match=r"factors\[1\].*NaN"):
+    with pytest.raises(ValueError, match=r"X\[1\].*NaN"):
         KroneckerSBL().fit(bad, y)
     with pytest.raises(ValueError, match="rank 0"):
         KroneckerSBL().fit([np.zeros_like(factors[0])] + factors[1:], y)
@@ -154,7 +154,8 @@ def test_bad_input():
         KroneckerSBL(method="cg").fit(factors, y)
     with pytest.raises(ValueError, match="noise_var"):
         KroneckerSBL(noise_var=0.0).fit(factors, y)
-    with pytest.raises(ValueError, match="factors"):
+    # one matrix is a sample table (a single factor): y must have one entry per row
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         KroneckerSBL().fit(factors[0], y)
     with pytest.raises(ValueError, match="at least one"):
         KroneckerSBL().fit([], y)

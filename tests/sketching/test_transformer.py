@@ -43,8 +43,11 @@ def test_auto_dimension_and_errors():
     from sklearn.random_projection import johnson_lindenstrauss_min_dim
 
     assert tr.n_components_ == johnson_lindenstrauss_min_dim(100, eps=0.5)
-    with pytest.raises(ValueError, match="larger than the original space"):
-        SketchTransformer(eps=0.1).fit(X[:, :100])
+    # the bound exceeds n_features: capped there, with a warning, instead of an error
+    with pytest.warns(UserWarning, match="capped at 100"):
+        small = SketchTransformer(eps=0.1, random_state=0).fit(X[:, :100])
+    assert small.n_components_ == 100
+    assert small.transform(X[:, :100]).shape == (100, 100)
     with pytest.raises(ValueError, match="n_components"):
         SketchTransformer(n_components=0).fit(X)
     with pytest.raises(ValueError, match="SRHT"):
