@@ -68,7 +68,9 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
     max_iter : int, default=None
         Solver iterations per alpha.
     n_jobs : int, default=None
-        Folds fitted in parallel (joblib).
+        Folds fitted in parallel by joblib, in threads (``prefer="threads"``: the solver
+        kernels release the GIL, so threads run concurrently without copying ``X`` to worker
+        processes); ``None`` means 1 unless in a ``joblib.parallel_backend`` context.
     verbose : int, default=0
         Verbosity.
 
@@ -110,7 +112,7 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         **SparseRegressor._parameter_constraints,
         "alphas": ["array-like", None],
         "n_alphas": [Interval(numbers.Integral, 1, None, closed="left")],
-        "eps": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "eps": [Interval(numbers.Real, 0, 1, closed="right")],
         "cv": ["cv_object"],
         "n_jobs": [numbers.Integral, None],
     }
@@ -160,7 +162,8 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         alphas = (_alpha_grid(a_max, self.n_alphas, self.eps) if self.alphas is None
                   else check_alphas(self.alphas))
         folds = list(check_cv(self.cv).split(X64, y64))
-        losses = Parallel(n_jobs=self.n_jobs)(
+        # threads: the solver kernels release the GIL (numba nogil), and threads share X
+        losses = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_fold_losses)(X64, y64, sw, train, test, datafit, penalty, alphas,
                                   self.fit_intercept, self.solver, self.tol, self.max_iter)
             for train, test in folds

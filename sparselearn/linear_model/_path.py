@@ -16,7 +16,7 @@ __all__ = ["penalized_path"]
 
 def _alpha_grid(alpha_max_value, n_alphas, eps):
     if alpha_max_value <= 0:
-        return np.full(n_alphas, np.finfo(float).eps)
+        return np.full(n_alphas, np.finfo(float).resolution)  # as scikit-learn's grid
     return np.geomspace(alpha_max_value, alpha_max_value * eps, n_alphas)
 
 
@@ -35,7 +35,7 @@ def check_alphas(alphas):
         "penalty": [HasMethods(["prox", "value"]), StrOptions(set(PENALTIES)), None],
         "alphas": ["array-like", None],
         "n_alphas": [Interval(numbers.Integral, 1, None, closed="left")],
-        "eps": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "eps": [Interval(numbers.Real, 0, 1, closed="right")],
         "datafit": [StrOptions({"quadratic", "logistic", "poisson", "huber"}), Datafit],
         "fit_intercept": ["boolean"],
         "sample_weight": ["array-like", None],

@@ -84,7 +84,7 @@ def test_warm_start_reuses_solution(regression_data):
     est = SparseRegressor(penalty=L1(alpha=0.05), tol=1e-8, warm_start=True).fit(X, y)
     n_cold = est.n_iter_
     est.fit(X, y)
-    assert est.n_iter_ == 1 < n_cold + 1
+    assert est.n_iter_ == 0 < n_cold  # the first optimality check stops it, as sklearn's CD
 
 
 def test_convergence_warning():
