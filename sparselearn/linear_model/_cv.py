@@ -88,7 +88,7 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
     coef_ : ndarray of shape (n_features,)
         Coefficients refitted at ``alpha_``.
     intercept_ : float
-        Intercept refitted at ``alpha_``.
+        Intercept refitted at ``alpha_``, in the dtype of ``X``.
     estimator_ : SparseRegressor
         The refitted estimator.
     n_features_in_ : int
@@ -186,8 +186,11 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
                                     datafit=self.datafit, fit_intercept=self.fit_intercept,
                                     solver=self.solver, tol=self.tol, max_iter=self.max_iter)
         estimator.coef_ = coefs[:, -1].astype(X.dtype, copy=False)
-        estimator.intercept_ = float(intercepts[-1])
+        estimator.intercept_ = X.dtype.type(intercepts[-1])
         estimator.n_iter_ = int(info["n_iter"][-1])
+        estimator.stop_crit_ = float(info["stop_crit"][-1])
+        estimator.objective_ = float(info["objective"][-1])
+        estimator.penalty_ = estimator.penalty
         estimator.n_features_in_ = X.shape[1]
         if hasattr(self, "feature_names_in_"):
             estimator.feature_names_in_ = self.feature_names_in_

@@ -103,6 +103,8 @@ def test_float32_is_preserved(regression_data):
     assert reg.coef_.dtype == reg.intercept_.dtype == reg.predict(X32).dtype == np.float32
     reg2 = SparseRegressor(penalty=L1(alpha=0.05)).fit(X32, np.column_stack([y, y]))
     assert reg2.coef_.dtype == reg2.intercept_.dtype == reg2.predict(X32).dtype == np.float32
+    cv = SparseRegressorCV(n_alphas=5, cv=3).fit(X32, y)
+    assert cv.coef_.dtype == cv.intercept_.dtype == cv.predict(X32).dtype == np.float32
     clf = SparseClassifier(penalty=L1(alpha=0.01)).fit(X32, y > np.median(y))
     assert clf.coef_.dtype == clf.intercept_.dtype == np.float32
     assert clf.decision_function(X32).dtype == clf.predict_proba(X32).dtype == np.float32
