@@ -57,8 +57,8 @@ def _duality_gap(X, y, coef, intercept, alpha, l1_ratio, sample_weight=None):
         primal = (sw * r**2).sum() / (2 * n) + l1 * np.abs(w).sum() + l2 * (w @ w) / 2
         corr = X.T @ (sw * r) / n - l2 * w
         scale = min(1.0, l1 / np.max(np.abs(corr))) if np.any(corr) and l1 > 0 else 1.0
-        theta = scale * sw * r / n
-        dual = (theta @ Y[:, k] - B[k] * theta.sum() - n * (theta**2 / sw).sum() / 2
+        theta = scale * sw * r / n  # dual point; n theta_i^2 / (2 s_i) written without 1 / s_i
+        dual = (theta @ Y[:, k] - B[k] * theta.sum() - scale**2 * (sw * r**2).sum() / (2 * n)
                 - l2 * (scale * w) @ (scale * w) / 2)
         gaps.append(max(primal - dual, 0.0))
     return gaps[0] if len(gaps) == 1 else np.array(gaps)
