@@ -110,7 +110,8 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
     intercept_ : float or ndarray of shape (n_targets,)
         Intercept (0.0 when ``fit_intercept=False``), in the dtype of ``X``.
     n_iter_ : int or ndarray of shape (n_targets,)
-        Iterations of the solver.
+        Iterations of the solver (``cd``: outer working-set iterations; 0 when a warm start
+        is already optimal).
     stop_crit_ : float or ndarray of shape (n_targets,)
         Final optimality violation.
     objective_ : float or ndarray of shape (n_targets,)
