@@ -3,6 +3,7 @@
 import numbers
 
 import numpy as np
+from sklearn.utils import check_scalar
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 
 from .._design import Design
@@ -21,9 +22,14 @@ def _alpha_grid(alpha_max_value, n_alphas, eps):
 
 
 def check_alphas(alphas):
-    """A user's grid, sorted decreasing; a ValueError naming ``alphas`` when it is unusable."""
-    alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
-    if alphas.size == 0 or np.any(~np.isfinite(alphas)) or np.any(alphas < 0):
+    """A user's grid, sorted decreasing; a TypeError or ValueError naming ``alphas[i]`` (as
+    scikit-learn's LassoCV) or ``alphas`` when it is unusable."""
+    values = np.ravel(np.asarray(alphas, dtype=object))
+    for i, value in enumerate(values):
+        check_scalar(value, f"alphas[{i}]", target_type=numbers.Real, min_val=0.0,
+                     include_boundaries="left")
+    alphas = np.sort(values.astype(np.float64))[::-1]
+    if alphas.size == 0 or np.any(~np.isfinite(alphas)):
         raise ValueError("alphas must be a non-empty array of finite values >= 0.")
     return alphas
 

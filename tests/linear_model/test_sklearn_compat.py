@@ -298,8 +298,6 @@ EXCLUDED = {
     # scikit-learn's own messages, deprecations and advice
     "test_lasso_alpha_warning": "sklearn's UserWarning advising LinearRegression at alpha=0 "
                                 "(our solver handles alpha=0)",
-    "test_lassocv_alphas_validation": "asserts sklearn's per-element message wording "
-                                      "(ours: ValueError naming alphas)",
     "test_path_function_deprecated_n_alphas": "sklearn's n_alphas deprecation FutureWarning",
     "test_cv_estimators_reject_params_with_no_routing_enabled": "metadata routing of fit "
                                                                  "params (groups)",
