@@ -258,8 +258,6 @@ EXCLUDED = {
     "test_cython_solver_equivalence": "sklearn's private Cython cd_fast kernels",
     "test_lassoCV_does_not_set_precompute": "monkeypatches sklearn's private "
                                             "_coordinate_descent.Lasso used inside LassoCV",
-    "test_lasso_dual_gap": "recomputes sklearn's internal duality gap from its sample-weight "
-                           "rescaling of X and y",
     # precompute / Gram / check_input / copy_X: options of sklearn's solver, not of ours
     "test_elasticnet_precompute_incorrect_gram": "user-supplied Gram matrix (precompute=array)",
     "test_elasticnet_precompute_gram_weighted_samples": "user-supplied Gram matrix",
