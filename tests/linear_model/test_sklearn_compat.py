@@ -261,13 +261,9 @@ EXCLUDED = {
     # precompute / Gram / check_input / copy_X: options of sklearn's solver, not of ours
     "test_elasticnet_precompute_incorrect_gram": "user-supplied Gram matrix (precompute=array)",
     "test_elasticnet_precompute_gram_weighted_samples": "user-supplied Gram matrix",
-    "test_elasticnet_precompute_gram": "user-supplied Gram matrix",
     "test_overridden_gram_matrix": "user-supplied Gram matrix",
     "test_check_input_false": "check_input=False skipping of validation (ours always validates)",
-    "test_enet_copy_X_True": "copy_X / check_input=False in-place semantics of sklearn's fit",
     "test_enet_copy_X_False_check_input_False": "copy_X=False in-place centring of X",
-    "test_enet_path_check_input_false": "enet_path(check_input=False) with a Gram matrix",
-    "test_enet_sample_weight_does_not_overwrite_sample_weight": "check_input=False path",
     "test_warm_start_convergence": "asserts the cold fit takes more than 2 iterations; our "
                                    "n_iter_ counts working-set outer iterations (2 here), not "
                                    "epochs (the warm start at the solution reports 0, tested in "
