@@ -149,7 +149,9 @@ class Penalty(BaseEstimator):
         constants ``lipschitz`` (the coordinate step is ``1 / lipschitz_j``) and is found by
         bisection on the prox kernel.
         """
-        grad0 = np.abs(np.asarray(grad0, dtype=np.float64).ravel())
+        grad0 = np.asarray(grad0, dtype=np.float64).ravel()
+        # with w >= 0 only a negative gradient (a positive correlation) moves w_j off 0
+        grad0 = np.maximum(-grad0, 0.0) if self.positive else np.abs(grad0)
         weights = self._weights(grad0.shape[0])
         penalized = weights > 0
         if not np.any(penalized):

@@ -33,7 +33,7 @@ from . import prox as _prox
 from .linalg import matvec, rmatvec
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, mu, w, b, n_samples,
               n_features, d, hess):
     z = matvec(X, data, indices, indptr, is_sparse, n_samples, w)
@@ -43,7 +43,7 @@ def _gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, mu, w,
     return rmatvec(X, data, indices, indptr, is_sparse, n_features, d) - grad_b * mu, grad_b
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def accelerated_gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b,
                          fit_intercept, mu, pcode, params, weights, curvs, lipschitz, max_iter, tol,
                          scheme):
@@ -106,12 +106,12 @@ def accelerated_gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dpar
     return n_iter, crit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _objective(y, sw, dcode, dparams, z, pcode, params, weights, curvs, w):
     return _datafit.value(dcode, dparams, y, z, sw) + _prox.value(pcode, params, weights, curvs, w)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fista_step(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, mu, point, point_b,
                 z_point, fit_intercept, step, pcode, params, weights, curvs, d, hess, trial):
     """Proximal gradient step from ``(point, point_b)`` (linear predictor ``z_point``) into
@@ -130,7 +130,7 @@ def _fista_step(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, mu, 
                                               weights, curvs, trial)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fista(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b, fit_intercept, mu,
           pcode, params, weights, curvs, lipschitz, max_iter, tol):
     """FISTA on ``F(Xw + b) + pen(w)`` (the iteration and restart rule of

@@ -30,13 +30,13 @@ from .linalg import (col_axpy, csc_col_axpy, csc_col_dot, csc_col_dot_weighted, 
 from .prox import prox_1d, value_1d
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def coordinate_update(pcode, params, weight, curv, old, grad, lipschitz):
     """Minimizer along one coordinate of ``grad (x - old) + L (x - old)^2 / 2 + pen(x)``."""
     return prox_1d(pcode, params, weight, curv, old - grad / lipschitz, 1.0 / lipschitz)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _model_value(d, h, h_const, u):
     total = 0.0
     if h_const >= 0.0:
@@ -48,7 +48,7 @@ def _model_value(d, h, h_const, u):
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _ws_penalty(pcode, params, weights, curvs, w, ws):
     total = 0.0
     for k in range(ws.shape[0]):
@@ -58,7 +58,7 @@ def _ws_penalty(pcode, params, weights, curvs, w, ws):
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _anderson(buffer):
     """Extrapolate from the rows of ``buffer`` (successive iterates); returns (point, ok)."""
     n_rows = buffer.shape[0]
@@ -86,7 +86,7 @@ def _anderson(buffer):
     return point, True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b, w, b,
              fit_intercept, ws, lipschitz, lipschitz_b, h_cols, pcode, params, weights, curvs,
              max_epochs, tol, n_anderson):
@@ -217,13 +217,13 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
     return u, n_epochs
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def full_gradient(X, data, indices, indptr, is_sparse, d, n_features):
     """``X.T @ d``."""
     return rmatvec(X, data, indices, indptr, is_sparse, n_features, d)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def gram_cd_sweeps(G, residual, code, ws, n_ws, pcode, params, weights, curvs, threshold,
                    max_sweeps, full_residual):
     """Gram form: sweeps over ``ws[:n_ws]`` on ``0.5 c^T G c - c^T cov + pen(c)`` with the

@@ -24,7 +24,7 @@ POISSON = 2
 HUBER = 3
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _log1pexp(t):
     """``log(1 + exp(t))`` without overflow."""
     if t > 0.0:
@@ -32,7 +32,7 @@ def _log1pexp(t):
     return log(1.0 + exp(t))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def loss_1d(code, params, y, z):
     if code == QUAD:
         return 0.5 * (y - z) ** 2
@@ -47,7 +47,7 @@ def loss_1d(code, params, y, z):
     return delta * r - 0.5 * delta * delta
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def value(code, params, y, z, sw):
     """``sum_i s_i f(y_i, z_i)``."""
     total = 0.0
@@ -56,7 +56,7 @@ def value(code, params, y, z, sw):
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def raw_grad_hess(code, params, y, z, sw, grad, hess):
     """Fill ``grad_i = s_i f'(y_i, z_i)`` and ``hess_i = s_i c_i`` where ``c_i`` is ``f''`` for
     logistic and Poisson (prox-Newton) and the global curvature bound for quadratic and Huber
@@ -92,7 +92,7 @@ def raw_grad_hess(code, params, y, z, sw, grad, hess):
             hess[i] = sw[i]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def curvature_bound(code):
     """Global bound on ``f''`` (``inf`` when there is none)."""
     if code == QUAD or code == HUBER:
@@ -102,7 +102,7 @@ def curvature_bound(code):
     return np.inf
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def huber_intercept_only(y, sw, delta):
     """Optimal intercept of the Huber model with ``w = 0``: the root of the non-increasing
     ``b -> sum_i s_i clip(y_i - b, -delta, delta)``, by bisection on ``[min y, max y]``."""

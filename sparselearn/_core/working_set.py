@@ -125,6 +125,7 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
             print(f"  outer iter {n_iter}: max violation {stop_crit:.3e}, "
                   f"support {np.count_nonzero(w)}")
         if stop_crit <= tol:
+            n_iter -= 1  # this check found the point optimal: no pass was made (0 at a solution)
             if cache is not None:
                 cache.update(w=w.copy(), b=float(b_arr[0]), z=z.copy(), d=d.copy(), h=h.copy(),
                              grad=grad, lipschitz=lipschitz, h_cols=h_cols)

@@ -68,7 +68,9 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
     max_iter : int, default=None
         Solver iterations per alpha.
     n_jobs : int, default=None
-        Folds fitted in parallel (joblib).
+        Folds fitted in parallel by joblib, in threads (``prefer="threads"``: the solver
+        kernels release the GIL, so threads run concurrently without copying ``X`` to worker
+        processes); ``None`` means 1 unless in a ``joblib.parallel_backend`` context.
     verbose : int, default=0
         Verbosity.
 
@@ -86,7 +88,7 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
     coef_ : ndarray of shape (n_features,)
         Coefficients refitted at ``alpha_``.
     intercept_ : float
-        Intercept refitted at ``alpha_``.
+        Intercept refitted at ``alpha_``, in the dtype of ``X``.
     estimator_ : SparseRegressor
         The refitted estimator.
     n_features_in_ : int
@@ -110,7 +112,7 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         **SparseRegressor._parameter_constraints,
         "alphas": ["array-like", None],
         "n_alphas": [Interval(numbers.Integral, 1, None, closed="left")],
-        "eps": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "eps": [Interval(numbers.Real, 0, 1, closed="right")],
         "cv": ["cv_object"],
         "n_jobs": [numbers.Integral, None],
     }
@@ -160,7 +162,8 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         alphas = (_alpha_grid(a_max, self.n_alphas, self.eps) if self.alphas is None
                   else check_alphas(self.alphas))
         folds = list(check_cv(self.cv).split(X64, y64))
-        losses = Parallel(n_jobs=self.n_jobs)(
+        # threads: the solver kernels release the GIL (numba nogil), and threads share X
+        losses = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_fold_losses)(X64, y64, sw, train, test, datafit, penalty, alphas,
                                   self.fit_intercept, self.solver, self.tol, self.max_iter)
             for train, test in folds
@@ -183,8 +186,11 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
                                     datafit=self.datafit, fit_intercept=self.fit_intercept,
                                     solver=self.solver, tol=self.tol, max_iter=self.max_iter)
         estimator.coef_ = coefs[:, -1].astype(X.dtype, copy=False)
-        estimator.intercept_ = float(intercepts[-1])
+        estimator.intercept_ = X.dtype.type(intercepts[-1])
         estimator.n_iter_ = int(info["n_iter"][-1])
+        estimator.stop_crit_ = float(info["stop_crit"][-1])
+        estimator.objective_ = float(info["objective"][-1])
+        estimator.penalty_ = estimator.penalty
         estimator.n_features_in_ = X.shape[1]
         if hasattr(self, "feature_names_in_"):
             estimator.feature_names_in_ = self.feature_names_in_

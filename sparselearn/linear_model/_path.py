@@ -3,6 +3,7 @@
 import numbers
 
 import numpy as np
+from sklearn.utils import check_scalar
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 
 from .._design import Design
@@ -16,14 +17,19 @@ __all__ = ["penalized_path"]
 
 def _alpha_grid(alpha_max_value, n_alphas, eps):
     if alpha_max_value <= 0:
-        return np.full(n_alphas, np.finfo(float).eps)
+        return np.full(n_alphas, np.finfo(float).resolution)  # as scikit-learn's grid
     return np.geomspace(alpha_max_value, alpha_max_value * eps, n_alphas)
 
 
 def check_alphas(alphas):
-    """A user's grid, sorted decreasing; a ValueError naming ``alphas`` when it is unusable."""
-    alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
-    if alphas.size == 0 or np.any(~np.isfinite(alphas)) or np.any(alphas < 0):
+    """A user's grid, sorted decreasing; a TypeError or ValueError naming ``alphas[i]`` (as
+    scikit-learn's LassoCV) or ``alphas`` when it is unusable."""
+    values = np.ravel(np.asarray(alphas, dtype=object))
+    for i, value in enumerate(values):
+        check_scalar(value, f"alphas[{i}]", target_type=numbers.Real, min_val=0.0,
+                     include_boundaries="left")
+    alphas = np.sort(values.astype(np.float64))[::-1]
+    if alphas.size == 0 or np.any(~np.isfinite(alphas)):
         raise ValueError("alphas must be a non-empty array of finite values >= 0.")
     return alphas
 
@@ -35,7 +41,7 @@ def check_alphas(alphas):
         "penalty": [HasMethods(["prox", "value"]), StrOptions(set(PENALTIES)), None],
         "alphas": ["array-like", None],
         "n_alphas": [Interval(numbers.Integral, 1, None, closed="left")],
-        "eps": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "eps": [Interval(numbers.Real, 0, 1, closed="right")],
         "datafit": [StrOptions({"quadratic", "logistic", "poisson", "huber"}), Datafit],
         "fit_intercept": ["boolean"],
         "sample_weight": ["array-like", None],

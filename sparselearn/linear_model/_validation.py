@@ -62,14 +62,16 @@ def check_coef_init(coef_init, n_features):
     return coef_init
 
 
-def validate_regression(estimator, X, y, sample_weight):
+def validate_regression(estimator, X, y, sample_weight, multi_output=False):
     """The checks of a regressor's ``fit``: ``X`` (float64 or float32, dense, CSC or CSR; sets
     ``n_features_in_``), the penalty, the datafit and ``y`` for it, normalized sample weights.
+    ``multi_output=True`` accepts a 2-D ``y`` (one column per target).
 
     Returns ``(X, y, sample_weight, penalty, datafit)`` with ``y`` as float64.
     """
     X, y = validate_data(estimator, X, y, accept_sparse=["csc", "csr"],
-                         dtype=[np.float64, np.float32], y_numeric=True)
+                         dtype=[np.float64, np.float32], y_numeric=True,
+                         multi_output=multi_output)
     penalty = check_penalty(estimator.penalty)
     datafit = get_datafit(estimator.datafit)
     y = datafit.check_target(np.asarray(y, dtype=np.float64))

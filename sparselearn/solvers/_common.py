@@ -96,8 +96,9 @@ def finish(n_iter, crit, tol, name, warn, unit="iterations"):
     converged = bool(crit <= tol)
     if not converged and warn:
         warnings.warn(
-            f"solver='{name}' did not converge: optimality violation {crit:.3e} > tol={tol:.1e} "
-            f"after {n_iter} {unit}. Increase max_iter or tol.",
+            f"Objective did not converge. You might want to increase the number of iterations "
+            f"(max_iter) or tol: solver='{name}' stopped at optimality violation {crit:.3e} > "
+            f"tol={tol:.1e} after {n_iter} {unit}.",
             ConvergenceWarning,
             stacklevel=4,
         )

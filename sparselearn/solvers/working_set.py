@@ -42,8 +42,10 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
     Returns
     -------
     w, b : solution.
-    info : dict with ``n_iter``, ``stop_crit`` (final largest score), ``converged``,
-        ``n_epochs`` (total), ``history`` (largest score at each outer iteration).
+    info : dict with ``n_iter`` (outer iterations that made a pass: 0 when the start is
+        already optimal, as scikit-learn's coordinate descent), ``stop_crit`` (final largest
+        score), ``converged``, ``n_epochs`` (total), ``history`` (largest score at each outer
+        iteration).
 
     Examples
     --------
