@@ -103,6 +103,18 @@ class Design:
 def as_design(X, check_finite=True):
     """``X`` itself if it is already a :class:`Design`, else ``Design(X)``.
 
+    Parameters
+    ----------
+    X : Design, array-like or sparse matrix of shape (n_samples, n_features)
+        The design matrix.
+    check_finite : bool, default=True
+        Refuse NaN and infinite entries (a ValueError naming ``X``).
+
+    Returns
+    -------
+    design : Design
+        The design as the solvers take it (dense Fortran-ordered or CSC float64 arrays).
+
     Examples
     --------
     >>> import numpy as np

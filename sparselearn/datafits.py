@@ -194,6 +194,16 @@ _BY_NAME = {"quadratic": Quadratic, "logistic": Logistic, "poisson": Poisson, "h
 def get_datafit(datafit):
     """A Datafit instance from a name ("quadratic", "logistic", "poisson", "huber") or instance.
 
+    Parameters
+    ----------
+    datafit : {"quadratic", "logistic", "poisson", "huber"} or Datafit
+        A name (the datafit with its default parameters) or an instance (checked and returned
+        as is).
+
+    Returns
+    -------
+    datafit : Datafit
+
     Examples
     --------
     >>> from sparselearn.datafits import get_datafit

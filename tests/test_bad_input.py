@@ -320,19 +320,11 @@ def _baselines():
 # Known failures, (name, parameter, kind) -> reason; "*" matches any parameter or kind.
 _SKLEARN_REEXPORT = ("scikit-learn's function, re-exported unchanged: its input checks (and "
                      "their messages) are scikit-learn's")
-_SOLVERS = ("the public solver functions do not check their iteration parameters (and "
-            "absolute_tol / fit_path their arrays) yet; solvers/ is being reworked for "
-            "scikit-learn parity by another developer (issue 14)")
 XFAIL = {
     **{("sparselearn.decomposition.extract_patches_2d", "image", kind): _SKLEARN_REEXPORT
        for kind in ("nan", "inf", "complex", "object", "1d")},
     **{("sparselearn.decomposition.reconstruct_from_patches_2d", "patches", kind):
        _SKLEARN_REEXPORT for kind in ("nan", "inf", "empty", "complex", "object")},
-    **{("sparselearn.solvers." + name, pname, "*"): _SOLVERS
-       for name in ("solve", "solve_working_set", "accelerated_gradient", "fista", "fit_path")
-       for pname in ("tol", "max_iter", "max_epochs", "p0", "n_anderson")},
-    ("sparselearn.solvers.fit_path", "alphas", "*"): _SOLVERS,
-    ("sparselearn.solvers.absolute_tol", "*", "*"): _SOLVERS,
 }
 
 

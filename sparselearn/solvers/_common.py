@@ -1,12 +1,15 @@
 """What every solver shares: the start point, the tolerance scale, curvatures, the objective."""
 
+import numbers
 import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_scalar
 
 from .._core import datafit as _datafit_kernels
 from .._core import prox as _prox
+from .._checks import check_named_array
 from .._design import as_design, check_problem
 
 
@@ -14,9 +17,32 @@ def gradient_at_start(design, y, sw, datafit, fit_intercept, check_input=True):
     """Intercept-only start ``b0`` and the datafit gradient ``X.T d0`` there (``w = 0``).
 
     ``||X.T d0||_inf`` is the Lasso's ``alpha_max`` and the unit in which the estimators' relative
-    ``tol`` is expressed. Returns ``(b0, grad0, h0)``, ``h0`` the datafit curvatures per sample.
-    ``check_input=False`` skips the checks of ``design``, ``y`` and ``sw`` (callers that have
-    validated them).
+    ``tol`` is expressed.
+
+    Parameters
+    ----------
+    design : Design, array-like or sparse matrix of shape (n_samples, n_features)
+        The design matrix.
+    y : array-like of shape (n_samples,)
+        Target, in the datafit's domain (labels in {-1, +1} for the logistic loss).
+    sw : array-like of shape (n_samples,) or None
+        Sample weights normalized to sum to 1; None means uniform ``1 / n_samples``.
+    datafit : Datafit
+        The loss ``F`` (see :mod:`sparselearn.datafits`).
+    fit_intercept : bool
+        Start from the optimal intercept with ``w = 0``; otherwise from ``b0 = 0``.
+    check_input : bool, default=True
+        False skips the checks of ``design``, ``y`` and ``sw`` (callers that have validated
+        them).
+
+    Returns
+    -------
+    b0 : float
+        The starting intercept.
+    grad0 : ndarray of shape (n_features,)
+        The datafit gradient ``X.T d0`` at ``(0, b0)``.
+    h0 : ndarray of shape (n_samples,)
+        The datafit curvatures per sample there.
 
     Examples
     --------
@@ -39,8 +65,45 @@ def gradient_at_start(design, y, sw, datafit, fit_intercept, check_input=True):
     return b0, design.rmatvec(d), h
 
 
+def check_tol(tol, name="tol"):
+    """A tolerance: a real number >= 0 (errors name the parameter)."""
+    check_scalar(tol, name, numbers.Real, min_val=0)
+    if np.isnan(tol):
+        raise ValueError(f"{name} must be a number >= 0, got nan.")
+
+
+def check_iteration_params(**params):
+    """Positive integers (``max_iter``, ``max_epochs``, ``p0``; None allowed for ``max_iter``)
+    and ``n_anderson >= 0``; errors name the parameter."""
+    for name, value in params.items():
+        if value is None and name == "max_iter":
+            continue
+        check_scalar(value, name, numbers.Integral, min_val=0 if name == "n_anderson" else 1)
+
+
 def absolute_tol(tol, grad0):
-    """``tol`` relative to the largest gradient at the start (1 when that gradient is 0)."""
+    """``tol`` relative to the largest gradient at the start (1 when that gradient is 0).
+
+    Parameters
+    ----------
+    tol : float
+        Relative tolerance, >= 0.
+    grad0 : array-like of shape (n_features,)
+        The datafit gradient at the start (see :func:`gradient_at_start`).
+
+    Returns
+    -------
+    tol : float
+        ``tol * max |grad0|``, the tolerance in gradient units the solvers stop on.
+
+    Examples
+    --------
+    >>> from sparselearn.solvers import absolute_tol
+    >>> absolute_tol(1e-4, [0.5, -2.0])
+    0.0002
+    """
+    check_tol(tol)
+    grad0 = check_named_array(grad0, "grad0", ndim=1)
     scale = float(np.max(np.abs(grad0), initial=0.0))
     return tol * (scale if scale > 0 else 1.0)
 
@@ -64,8 +127,31 @@ def penalty_curvatures(penalty, design, datafit, sw, fit_intercept=False):
 def objective(design, y, sw, datafit, penalty, w, b, curvs=None, fit_intercept=False):
     """``F(Xw + b) + pen(w)`` with normalized sample weights ``sw`` (summing to 1).
 
-    ``fit_intercept`` matters only to penalties that need curvatures (CEL0): see
-    :func:`penalty_curvatures`.
+    Parameters
+    ----------
+    design : Design, array-like or sparse matrix of shape (n_samples, n_features)
+        The design matrix.
+    y : array-like of shape (n_samples,)
+        Target, in the datafit's domain (labels in {-1, +1} for the logistic loss).
+    sw : array-like of shape (n_samples,) or None
+        Sample weights normalized to sum to 1; None means uniform ``1 / n_samples``.
+    datafit : Datafit
+        The loss ``F`` (see :mod:`sparselearn.datafits`).
+    penalty : Penalty
+        The penalty ``pen`` (see :mod:`sparselearn.penalties`).
+    w : array-like of shape (n_features,)
+        Coefficients.
+    b : float
+        Intercept.
+    curvs : ndarray of shape (n_features,) or None, default=None
+        Per-feature datafit curvatures for penalties that need them (CEL0); None computes them.
+    fit_intercept : bool, default=False
+        Matters only to penalties that need curvatures: with an intercept they are those of the
+        centred columns.
+
+    Returns
+    -------
+    value : float
 
     Examples
     --------

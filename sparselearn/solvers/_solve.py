@@ -3,8 +3,10 @@
 import numpy as np
 from sklearn.base import clone
 
+from .._checks import check_named_array
 from .._design import as_design, check_problem
-from ._common import _objective, absolute_tol, gradient_at_start, penalty_curvatures
+from ._common import (_objective, absolute_tol, check_iteration_params, check_tol,
+                      gradient_at_start, penalty_curvatures)
 from .gradient import _accelerated_gradient, _fista
 from .working_set import _solve_working_set
 
@@ -15,12 +17,53 @@ SOLVERS = ("auto", "cd", "agd", "fista")
 
 def solve(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, solver="auto", tol=1e-4,
           max_iter=None, verbose=0, warn=True, cache=None):
-    """Minimize ``F(Xw + b) + pen(w)`` with the chosen solver; returns ``(w, b, info)`` where
-    ``info`` has ``n_iter``, ``stop_crit``, ``converged`` and ``objective``. ``cache`` (a dict
-    shared along a path) lets the coordinate-descent solver reuse the previous end point's
-    gradient. ``tol`` is absolute here (gradient units; see :func:`absolute_tol`). ``sw`` holds
-    the sample weights normalized to sum 1 (None: uniform); ``X`` (or a :class:`Design`), ``y``,
-    ``sw`` and ``w`` are checked for shape and finiteness, ``y`` against the datafit.
+    """Minimize ``F(Xw + b) + pen(w)`` from ``(w, b)`` with the chosen solver.
+
+    Parameters
+    ----------
+    design : Design, array-like or sparse matrix of shape (n_samples, n_features)
+        The design matrix.
+    y : array-like of shape (n_samples,)
+        Target, in the datafit's domain (labels in {-1, +1} for the logistic loss).
+    sw : array-like of shape (n_samples,) or None
+        Sample weights normalized to sum to 1; None means uniform ``1 / n_samples``.
+    datafit : Datafit
+        The loss ``F`` (see :mod:`sparselearn.datafits`).
+    penalty : Penalty
+        The penalty (see :mod:`sparselearn.penalties`).
+    w : array-like of shape (n_features,)
+        Starting coefficients (copied).
+    b : float, default=0.0
+        Starting intercept.
+    fit_intercept : bool, default=False
+        Optimize the intercept too.
+    solver : {"auto", "cd", "agd", "fista"}, default="auto"
+        ``"cd"`` (and ``"auto"``): working-set coordinate descent, prox-Newton for
+        non-quadratic datafits (:func:`solve_working_set`); ``"agd"``: the nonconvex
+        accelerated gradient method (:func:`accelerated_gradient`); ``"fista"``: FISTA with
+        restarts (:func:`fista`).
+    tol : float, default=1e-4
+        Absolute tolerance on the optimality violation, in gradient units (see
+        :func:`absolute_tol` for the relative form the estimators use).
+    max_iter : int or None, default=None
+        Iteration cap: outer iterations of ``"cd"`` (default 100), iterations of the gradient
+        methods (default 10000).
+    verbose : int, default=0
+        Print the progress of ``"cd"`` when positive.
+    warn : bool, default=True
+        Emit a ConvergenceWarning when ``tol`` is not reached.
+    cache : dict or None, default=None
+        Shared by the successive solves of a path: lets coordinate descent reuse the previous
+        end point's gradient.
+
+    Returns
+    -------
+    w : ndarray of shape (n_features,)
+        Coefficients.
+    b : float
+        Intercept.
+    info : dict
+        ``n_iter``, ``stop_crit`` (final violation), ``converged`` and ``objective``.
 
     Examples
     --------
@@ -34,6 +77,8 @@ def solve(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, solver
     >>> np.flatnonzero(w), round(float(w[0]), 1)
     (array([0]), 1.9)
     """
+    check_tol(tol)
+    check_iteration_params(max_iter=max_iter)
     design = as_design(design)
     y, sw, w = check_problem(design, y, sw, w, datafit, penalty)
     return _solve(design, y, sw, datafit, penalty, w, b, fit_intercept, solver, tol, max_iter,
@@ -64,8 +109,30 @@ def _solve(design, y, sw, datafit, penalty, w, b, fit_intercept, solver, tol, ma
 def alpha_max(design, y, sw, datafit, penalty, fit_intercept=False, check_input=True):
     """Smallest alpha at which ``w = 0`` (with the optimal intercept) is stationary.
 
-    Returns ``(alpha_max, start)``; ``start = (b0, grad0)``, the intercept-only start and the
-    gradient there, which :func:`fit_path` takes to skip recomputing them.
+    Parameters
+    ----------
+    design : Design, array-like or sparse matrix of shape (n_samples, n_features)
+        The design matrix.
+    y : array-like of shape (n_samples,)
+        Target, in the datafit's domain (labels in {-1, +1} for the logistic loss).
+    sw : array-like of shape (n_samples,) or None
+        Sample weights normalized to sum to 1; None means uniform ``1 / n_samples``.
+    datafit : Datafit
+        The loss ``F`` (see :mod:`sparselearn.datafits`).
+    penalty : Penalty
+        The penalty (see :mod:`sparselearn.penalties`). Its ``alpha`` is ignored; its other parameters (the shape, the
+        weights) count.
+    fit_intercept : bool, default=False
+        With the optimal intercept at ``w = 0`` (otherwise ``b = 0``).
+    check_input : bool, default=True
+        False skips the checks of ``design``, ``y`` and ``sw``.
+
+    Returns
+    -------
+    alpha_max : float
+    start : tuple
+        ``(b0, grad0)``, the intercept-only start and the gradient there, which
+        :func:`fit_path` takes to skip recomputing them.
 
     Examples
     --------
@@ -91,18 +158,49 @@ def fit_path(design, y, sw, datafit, penalty, alphas=None, *, fit_intercept=Fals
              warn=True, check_input=True):
     """Solve along ``alphas`` (decreasing) with warm starts: the fit of every estimator.
 
-    ``tol`` is relative to the largest gradient at the intercept-only start (see
-    :func:`gradient_at_start`), so one ``tol`` means the same for any scaling of the data.
-    ``alphas=None`` fits ``penalty.alpha`` alone. ``coef_init`` / ``intercept_init`` give the
-    starting point (default: zero and the intercept-only intercept); ``start`` is the
-    ``(b0, grad0)`` pair from :func:`alpha_max`, when known. ``check_input=False`` skips the
-    checks of ``design``, ``y`` and ``sw`` (callers that have validated them).
+    Parameters
+    ----------
+    design : Design, array-like or sparse matrix of shape (n_samples, n_features)
+        The design matrix.
+    y : array-like of shape (n_samples,)
+        Target, in the datafit's domain (labels in {-1, +1} for the logistic loss).
+    sw : array-like of shape (n_samples,) or None
+        Sample weights normalized to sum to 1; None means uniform ``1 / n_samples``.
+    datafit : Datafit
+        The loss ``F`` (see :mod:`sparselearn.datafits`).
+    penalty : Penalty
+        The penalty (see :mod:`sparselearn.penalties`). Its ``alpha`` is replaced by each of ``alphas`` in turn (on a copy).
+    alphas : array-like of shape (n_alphas,) or None, default=None
+        The regularization strengths, best decreasing; None fits ``penalty.alpha`` alone.
+    fit_intercept : bool, default=False
+        Fit an intercept.
+    solver : {"auto", "cd", "agd", "fista"}, default="auto"
+        See :func:`solve`.
+    tol : float, default=1e-4
+        Relative to the largest gradient at the intercept-only start (see
+        :func:`gradient_at_start`), so one ``tol`` means the same for any scaling of the data.
+    max_iter : int or None, default=None
+        Iteration cap of each solve (see :func:`solve`).
+    coef_init : array-like of shape (n_features,) or None, default=None
+        Starting coefficients (default zero).
+    intercept_init : float or None, default=None
+        Starting intercept (default: the intercept-only optimum).
+    start : tuple or None, default=None
+        ``(b0, grad0)`` from :func:`alpha_max`, when known.
+    verbose : int, default=0
+        One line per alpha when positive, the solvers' own progress above 1.
+    warn : bool, default=True
+        Emit a ConvergenceWarning for each alpha where ``tol`` is not reached.
+    check_input : bool, default=True
+        False skips the checks of ``design``, ``y`` and ``sw`` (callers that have validated
+        them).
 
     Returns
     -------
     coefs : ndarray of shape (n_features, n_alphas)
     intercepts : ndarray of shape (n_alphas,)
-    info : dict of arrays ``n_iter``, ``stop_crit``, ``converged``, ``objective`` (one per alpha).
+    info : dict
+        Arrays ``n_iter``, ``stop_crit``, ``converged``, ``objective`` (one entry per alpha).
 
     Examples
     --------
@@ -117,6 +215,12 @@ def fit_path(design, y, sw, datafit, penalty, alphas=None, *, fit_intercept=Fals
     >>> [np.flatnonzero(c).tolist() for c in coefs.T], info["converged"].tolist()
     ([[0], [0]], [True, True])
     """
+    check_tol(tol)
+    check_iteration_params(max_iter=max_iter)
+    if alphas is not None:
+        alphas = check_named_array(alphas, "alphas", ndim=1)
+        if np.any(alphas < 0):
+            raise ValueError("alphas must be >= 0.")
     if check_input:
         design = as_design(design)
         y, sw, coef_init = check_problem(design, y, sw, coef_init, datafit, penalty)

@@ -9,7 +9,7 @@ from .._core import agd as _agd
 from .._core import datafit as _datafit_kernels
 from .._core import prox as _prox
 from .._design import as_design, check_problem
-from ._common import finish, penalty_curvatures
+from ._common import check_iteration_params, check_tol, finish, penalty_curvatures
 
 __all__ = ["accelerated_gradient", "fista"]
 
@@ -45,7 +45,45 @@ def accelerated_gradient(design, y, sw, datafit, penalty, w, b=0.0, fit_intercep
     baselines. The penalty is split as ``slope |x| + q(x)`` (penalties with
     ``accelerated_gradient = True``); the Lipschitz constant is ``max(L_F, c)`` with ``c`` the
     curvature of a concave ``q`` (``1 / gamma`` for MCP), ``L_F + c`` for a convex one, as in the
-    paper. Returns ``(w, b, info)``.
+    paper.
+
+    Parameters
+    ----------
+    design : Design, array-like or sparse matrix of shape (n_samples, n_features)
+        The design matrix.
+    y : array-like of shape (n_samples,)
+        Target, in the datafit's domain (labels in {-1, +1} for the logistic loss).
+    sw : array-like of shape (n_samples,) or None
+        Sample weights normalized to sum to 1; None means uniform ``1 / n_samples``.
+    datafit : Datafit
+        The loss ``F``; its gradient must be Lipschitz (quadratic, logistic, Huber).
+    penalty : Penalty
+        The penalty.
+    w : array-like of shape (n_features,)
+        Starting coefficients (copied).
+    b : float, default=0.0
+        Starting intercept.
+    fit_intercept : bool, default=False
+        Optimize the intercept too.
+    tol : float, default=1e-4
+        Absolute tolerance on the proximal-gradient fixed-point residual (gradient units).
+    max_iter : int, default=10000
+        Maximum number of iterations.
+    scheme : {"yang", "ghadimi_lan", "ista"}, default="yang"
+        Step rule (see above).
+    curvs : ndarray of shape (n_features,) or None, default=None
+        Per-feature datafit curvatures for penalties that need them (CEL0); None computes them.
+    warn : bool, default=True
+        Emit a ConvergenceWarning when ``tol`` is not reached.
+
+    Returns
+    -------
+    w : ndarray of shape (n_features,)
+        Coefficients.
+    b : float
+        Intercept.
+    info : dict
+        ``n_iter``, ``stop_crit`` (final residual) and ``converged``.
 
     Examples
     --------
@@ -60,6 +98,8 @@ def accelerated_gradient(design, y, sw, datafit, penalty, w, b=0.0, fit_intercep
     >>> np.flatnonzero(w), info["converged"]
     (array([0]), True)
     """
+    check_tol(tol)
+    check_iteration_params(max_iter=max_iter)
     design = as_design(design)
     y, sw, w = check_problem(design, y, sw, w, datafit, penalty)
     return _accelerated_gradient(design, y, sw, datafit, penalty, w, b, fit_intercept, tol,
@@ -94,7 +134,41 @@ def fista(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e
           max_iter=10_000, curvs=None, warn=True):
     """FISTA with adaptive restart; for convex penalties (a heuristic for nonconvex ones).
 
-    Returns ``(w, b, info)``.
+    Parameters
+    ----------
+    design : Design, array-like or sparse matrix of shape (n_samples, n_features)
+        The design matrix.
+    y : array-like of shape (n_samples,)
+        Target, in the datafit's domain (labels in {-1, +1} for the logistic loss).
+    sw : array-like of shape (n_samples,) or None
+        Sample weights normalized to sum to 1; None means uniform ``1 / n_samples``.
+    datafit : Datafit
+        The loss ``F``; its gradient must be Lipschitz (quadratic, logistic, Huber).
+    penalty : Penalty
+        The penalty.
+    w : array-like of shape (n_features,)
+        Starting coefficients (copied).
+    b : float, default=0.0
+        Starting intercept.
+    fit_intercept : bool, default=False
+        Optimize the intercept too.
+    tol : float, default=1e-4
+        Absolute tolerance on the proximal-gradient fixed-point residual (gradient units).
+    max_iter : int, default=10000
+        Maximum number of iterations.
+    curvs : ndarray of shape (n_features,) or None, default=None
+        Per-feature datafit curvatures for penalties that need them (CEL0); None computes them.
+    warn : bool, default=True
+        Emit a ConvergenceWarning when ``tol`` is not reached.
+
+    Returns
+    -------
+    w : ndarray of shape (n_features,)
+        Coefficients.
+    b : float
+        Intercept.
+    info : dict
+        ``n_iter``, ``stop_crit`` (final residual) and ``converged``.
 
     Examples
     --------
@@ -109,6 +183,8 @@ def fista(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e
     >>> np.flatnonzero(w)
     array([0])
     """
+    check_tol(tol)
+    check_iteration_params(max_iter=max_iter)
     design = as_design(design)
     y, sw, w = check_problem(design, y, sw, w, datafit, penalty)
     return _fista(design, y, sw, datafit, penalty, w, b, fit_intercept, tol, max_iter, curvs, warn)

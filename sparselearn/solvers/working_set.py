@@ -3,7 +3,7 @@
 
 from .._core.working_set import working_set_cd
 from .._design import as_design, check_problem
-from ._common import finish, penalty_curvatures
+from ._common import check_iteration_params, check_tol, finish, penalty_curvatures
 
 __all__ = ["solve_working_set"]
 
@@ -15,36 +15,53 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
 
     Parameters
     ----------
-    design : Design or array-like
+    design : Design, array-like or sparse matrix of shape (n_samples, n_features)
         The design matrix.
-    y : ndarray of shape (n_samples,)
-        Target (float64, checked for the datafit).
-    sw : ndarray of shape (n_samples,)
-        Sample weights normalized to sum to 1.
-    datafit, penalty : Datafit, Penalty
-    w : ndarray of shape (n_features,)
+    y : array-like of shape (n_samples,)
+        Target, in the datafit's domain (labels in {-1, +1} for the logistic loss).
+    sw : array-like of shape (n_samples,) or None
+        Sample weights normalized to sum to 1; None means uniform ``1 / n_samples``.
+    datafit : Datafit
+        The loss ``F``.
+    penalty : Penalty
+        The penalty.
+    w : array-like of shape (n_features,)
         Starting coefficients (copied).
-    b : float
+    b : float, default=0.0
         Starting intercept.
-    tol : float
-        Stop when every feature's fixed-point score (gradient units) is at most ``tol``.
-    max_iter : int
+    fit_intercept : bool, default=False
+        Optimize the intercept too.
+    tol : float, default=1e-4
+        Stop when every feature's optimality score (gradient units) is at most ``tol``.
+    max_iter : int, default=50
         Maximum number of outer iterations.
-    max_epochs : int
+    max_epochs : int, default=10000
         Maximum number of coordinate-descent epochs per working set.
-    p0 : int
+    p0 : int, default=10
         Minimum working-set size.
-    cache : dict or None
+    n_anderson : int, default=5
+        Number of iterates Anderson extrapolation combines (0 turns it off).
+    verbose : int, default=0
+        Print the violation and support size at each outer iteration when positive.
+    curvs : ndarray of shape (n_features,) or None, default=None
+        Per-feature datafit curvatures for penalties that need them (CEL0); None computes them.
+    warn : bool, default=True
+        Emit a ConvergenceWarning when ``tol`` is not reached.
+    cache : dict or None, default=None
         Shared by the successive solves of a path (same data, datafit and weights): the
         final point of a solve and its datafit gradient are kept, so the next solve, warm-started
         there, skips recomputing them (the gradient does not depend on alpha).
 
     Returns
     -------
-    w, b : solution.
-    info : dict with ``n_iter`` (outer iterations that made a pass: 0 when the start is
-        already optimal, as scikit-learn's coordinate descent), ``stop_crit`` (final largest
-        score), ``converged``, ``n_epochs`` (total), ``history`` (largest score at each outer
+    w : ndarray of shape (n_features,)
+        Coefficients.
+    b : float
+        Intercept.
+    info : dict
+        ``n_iter`` (outer iterations that made a pass: 0 when the start is already optimal, as
+        scikit-learn's coordinate descent), ``stop_crit`` (final largest score),
+        ``converged``, ``n_epochs`` (total), ``history`` (largest score at each outer
         iteration).
 
     Examples
@@ -61,6 +78,8 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
     >>> np.flatnonzero(w), info["converged"]
     (array([0]), True)
     """
+    check_tol(tol)
+    check_iteration_params(max_iter=max_iter, max_epochs=max_epochs, p0=p0, n_anderson=n_anderson)
     design = as_design(design)
     y, sw, w = check_problem(design, y, sw, w, datafit, penalty)
     return _solve_working_set(design, y, sw, datafit, penalty, w, b, fit_intercept, tol, max_iter,
