@@ -129,6 +129,8 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
         stale = np.union1d(np.flatnonzero(unused), duplicate_atoms(D))
         if stale.size:
             replace_atoms(D, stale, X, rng, residual=X - codes @ D)
+            if positive_dict:
+                D[stale] = np.abs(D[stale])  # unit norm kept, never a zero atom
         if stale.size and warm:
             codes[:, stale] = 0.0
         errors.append(penalized_cost(X, codes, D, penalty))
@@ -171,7 +173,7 @@ def minibatch_step(D, A, B, Xb, step, coding, positive_dict, replace, rng):
         if stale.size:
             replace_atoms(D, stale, Xb, rng)
             if positive_dict:
-                np.maximum(D[stale], 0.0, out=D[stale])
+                D[stale] = np.abs(D[stale])  # unit norm kept, never a zero atom
             A[stale, :] = 0.0
             A[:, stale] = 0.0
             B[stale] = 0.0

@@ -66,6 +66,10 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
         Iteration cap of ``transform``.
     positive_code : bool, default=False
         Non-negative codes in ``transform`` (not with OMP).
+    split_sign : bool, default=False
+        Return ``transform``'s codes split into their positive and negative parts,
+        ``[max(c, 0), max(-c, 0)]`` (shape (n_samples, 2 n_components)), as scikit-learn: a
+        non-negative representation for downstream classifiers.
     verbose : int, default=0
         Print the hidden-coordinate loss after every epoch.
     random_state : int, RandomState instance or None, default=None
@@ -147,8 +151,8 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
     def __init__(self, n_components=None, *, n_nonzero_coefs=5, mask_size=None, batch_size=200,
                  max_iter=500, learning_rate=1e-3, shuffle=True, dict_init=None, init="data",
                  transform_algorithm="omp", transform_n_nonzero_coefs=None, transform_alpha=None,
-                 transform_penalty="l1", transform_max_iter=1000, positive_code=False, verbose=0,
-                 random_state=None, n_jobs=None):
+                 transform_penalty="l1", transform_max_iter=1000, positive_code=False,
+                 split_sign=False, verbose=0, random_state=None, n_jobs=None):
         self.n_components = n_components
         self.n_nonzero_coefs = n_nonzero_coefs
         self.mask_size = mask_size
@@ -164,6 +168,7 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
         self.transform_penalty = transform_penalty
         self.transform_max_iter = transform_max_iter
         self.positive_code = positive_code
+        self.split_sign = split_sign
         self.verbose = verbose
         self.random_state = random_state
         self.n_jobs = n_jobs
