@@ -88,6 +88,7 @@ def _lars_one(G, cov0, alpha_min, eq_tol, max_iter, lasso, positive, code):
     prev = np.zeros(n_components)
     direction = np.zeros(n_components)
     in_active = np.zeros(n_components, dtype=np.bool_)
+    left = np.zeros(n_components, dtype=np.bool_)
     active = np.empty(ld, dtype=np.int64)
     signs = np.zeros(ld)
     ls = np.zeros(ld)
@@ -102,6 +103,7 @@ def _lars_one(G, cov0, alpha_min, eq_tol, max_iter, lasso, positive, code):
     drop = False
     status = 0
     prev_alpha = 0.0
+    active_level = 0.0
     while True:
         # largest correlation over the inactive atoms
         c_idx = -1
@@ -114,6 +116,11 @@ def _lars_one(G, cov0, alpha_min, eq_tol, max_iter, lasso, positive, code):
                 best = value
                 c_idx = j
         level = best if c_idx >= 0 else 0.0
+        if n_active > 0 and positive:
+            # the active atoms' common correlation: with non-negative codes an inactive atom's
+            # correlation is only bounded above, so the largest one is not the level after a
+            # step that no atom joined (scikit-learn takes it, and stops off the path)
+            level = active_level
         if level <= alpha_min + eq_tol:
             if abs(level - alpha_min) > eq_tol and n_iter > 0:
                 ss = (prev_alpha - alpha_min) / (prev_alpha - level)
@@ -164,10 +171,14 @@ def _lars_one(G, cov0, alpha_min, eq_tol, max_iter, lasso, positive, code):
         for j in range(n_components):
             if in_active[j]:
                 continue
-            step = (level - corr[j]) / (aa - direction[j] + _TINY32)
-            if 0.0 < step < gamma:
-                gamma = step
-            if not positive:
+            # an atom that just left the active set moves away from the tie it left (its
+            # rounded correlation would otherwise bring it back at a zero step); it may still
+            # reach the opposite bound
+            if not (left[j] and (positive or corr[j] > 0.0)):
+                step = (level - corr[j]) / (aa - direction[j] + _TINY32)
+                if 0.0 < step < gamma:
+                    gamma = step
+            if not positive and not (left[j] and corr[j] < 0.0):
                 step = (level + corr[j]) / (aa + direction[j] + _TINY32)
                 if 0.0 < step < gamma:
                     gamma = step
@@ -187,8 +198,10 @@ def _lars_one(G, cov0, alpha_min, eq_tol, max_iter, lasso, positive, code):
             drop = True
         n_iter += 1
         for j in range(n_components):
+            left[j] = False
             prev[j] = code[j]
         prev_alpha = level
+        active_level = level - gamma * aa
         for t in range(n_active):
             code[active[t]] += gamma * ls[t]
         for j in range(n_components):
@@ -205,6 +218,7 @@ def _lars_one(G, cov0, alpha_min, eq_tol, max_iter, lasso, positive, code):
                         signs[u] = signs[u + 1]
                     n_active -= 1
                     in_active[a] = False
+                    left[a] = True
                     code[a] = 0.0
                     # its correlation, exact
                     value = cov0[a]
