@@ -397,7 +397,15 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
                 self.max_iter, self.shuffle, self.positive_dict, self.replace_atoms, self.tol,
                 self.max_no_improvement, self._rng, n_steps=self.n_steps_, verbose=self.verbose)
         _warn_failures(failures, _CODING_MAX_ITER, stacklevel=3)
-        if not stopped and self.max_iter > 0 and (self.tol > 0
+        if self.n_steps_ > 0 and not np.any(self._A):
+            # the statistics A = sum C^T C are zero: every code of the last steps was zero
+            warnings.warn(
+                f"MiniBatchDictionaryLearning: every code is zero (also with atoms drawn from "
+                f"the data), so the dictionary did not learn anything: the penalty (alpha="
+                f"{self.alpha!r}) is too large for this data (no signal correlates with an atom "
+                f"by more than the penalty's threshold). Lower alpha.", UserWarning,
+                stacklevel=2)
+        elif not stopped and self.max_iter > 0 and (self.tol > 0
                                                   or self.max_no_improvement is not None):
             warnings.warn(
                 f"MiniBatchDictionaryLearning reached max_iter={self.max_iter} epochs before the "
