@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
+from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
@@ -128,6 +128,13 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
         non-negative representation for downstream classifiers.
     positive_dict : bool, default=False
         Non-negative atoms (``"bcd"`` only).
+    code_init : array-like of shape (n_samples, n_components), default=None
+        Start of the first coding step of ``"cd"`` / ``"fista"`` (warm start; other coders
+        start from scratch), as scikit-learn's.
+    callback : callable, default=None
+        Called after every iteration with a dict of the state: ``iteration``, ``dictionary``
+        (the atoms), ``code``, ``errors`` (the objectives so far); the arrays are the live
+        ones, copy what you keep. Its return value is ignored.
 
     Attributes
     ----------
@@ -168,6 +175,8 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
         **_COMMON_CONSTRAINTS,
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "dict_update": [StrOptions({"bcd", "ksvd"})],
+        "code_init": ["array-like", None],
+        "callback": [callable, None],
     }
 
     def __init__(self, n_components=None, *, alpha=1.0, max_iter=1000, tol=1e-8, fit_algorithm="cd",
@@ -175,7 +184,7 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
                  transform_n_nonzero_coefs=None, transform_alpha=None, transform_penalty="l1",
                  transform_max_iter=1000, n_jobs=None, dict_init=None, init="data", verbose=0,
                  random_state=None, positive_code=False, split_sign=False,
-                 positive_dict=False):
+                 positive_dict=False, code_init=None, callback=None):
         self.n_components = n_components
         self.alpha = alpha
         self.max_iter = max_iter
@@ -197,6 +206,8 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
         self.positive_code = positive_code
         self.split_sign = split_sign
         self.positive_dict = positive_dict
+        self.code_init = code_init
+        self.callback = callback
 
     def _fit(self, Xd):
         n_samples, n_features = Xd.shape
@@ -208,10 +219,17 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
         D = initial_dictionary(Xd, n_components, self.dict_init, self.init, rng,
                                normalize=self.max_iter > 0, positive=self.positive_dict)
         coding = self._fit_coding(n_features, n_components)
+        codes = None
+        if self.code_init is not None:
+            codes = check_array(self.code_init, dtype=np.float64, order="C", copy=True,
+                                input_name="code_init")
+            if codes.shape != (n_samples, n_components):
+                raise ValueError(f"code_init must have shape ({n_samples}, {n_components}), "
+                                 f"got {codes.shape}.")
         with numba_threads(self.n_jobs):
             errors, converged, failures, all_zero = _dict_learning.batch_dict_learning(
                 Xd, D, coding, self.dict_update, self.positive_dict, self.max_iter, self.tol, rng,
-                verbose=self.verbose)
+                verbose=self.verbose, codes=codes, callback=self.callback)
         _warn_failures(failures, _CODING_MAX_ITER, stacklevel=3)
         if all_zero:
             warnings.warn(
@@ -293,6 +311,10 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
     max_no_improvement : int, default=10
         Stop after this many mini-batches without improvement of the exponentially weighted
         average of the batch objective (``None`` disables).
+    callback : callable, default=None
+        Called after every mini-batch step of ``fit`` with a dict of the state: ``epoch``,
+        ``step``, ``dictionary`` (the atoms, live: copy what you keep), ``batch_cost``. Its return
+        value is ignored.
     n_jobs : int, default=None
         Numba threads over signals (``None``: 1, ``-1``: all).
 
@@ -337,6 +359,7 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         "replace_atoms": ["boolean"],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "max_no_improvement": [Interval(numbers.Integral, 0, None, closed="left"), None],
+        "callback": [callable, None],
     }
 
     def __init__(self, n_components=None, *, alpha=1.0, max_iter=1000, fit_algorithm="cd",
@@ -345,7 +368,7 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
                  transform_n_nonzero_coefs=None, transform_alpha=None, transform_penalty="l1",
                  transform_max_iter=1000, verbose=0, random_state=None, positive_code=False,
                  split_sign=False, positive_dict=False, tol=1e-3, max_no_improvement=10,
-                 n_jobs=None):
+                 n_jobs=None, callback=None):
         self.n_components = n_components
         self.alpha = alpha
         self.max_iter = max_iter
@@ -370,6 +393,7 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         self.tol = tol
         self.max_no_improvement = max_no_improvement
         self.n_jobs = n_jobs
+        self.callback = callback
 
     _FITTED_ARRAYS = ("components_", "_A", "_B")
 
@@ -395,7 +419,8 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
             self.n_iter_, self.n_steps_, stopped, failures = _dict_learning.online_dict_learning(
                 Xd, self.components_, self._A, self._B, coding, min(self.batch_size, Xd.shape[0]),
                 self.max_iter, self.shuffle, self.positive_dict, self.replace_atoms, self.tol,
-                self.max_no_improvement, self._rng, n_steps=self.n_steps_, verbose=self.verbose)
+                self.max_no_improvement, self._rng, n_steps=self.n_steps_, verbose=self.verbose,
+                callback=self.callback)
         _warn_failures(failures, _CODING_MAX_ITER, stacklevel=3)
         if self.n_steps_ > 0 and not np.any(self._A):
             # the statistics A = sum C^T C are zero: every code of the last steps was zero

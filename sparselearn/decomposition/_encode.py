@@ -42,6 +42,7 @@ ALGORITHMS = ("omp", "mp", "iht", "topk", "fista", "cd", "threshold", "lasso_cd"
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "n_jobs": [numbers.Integral, None],
+        "copy_cov": ["boolean"],
         "check_input": ["boolean"],
         "verbose": ["verbose"],
     },
@@ -49,7 +50,7 @@ ALGORITHMS = ("omp", "mp", "iht", "topk", "fista", "cd", "threshold", "lasso_cd"
 )
 def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalty="l1", alpha=None,
                   n_nonzero_coefs=None, positive=False, init=None, max_iter=1000, tol=1e-4,
-                  n_jobs=None, check_input=True, verbose=0):
+                  n_jobs=None, copy_cov=True, check_input=True, verbose=0):
     r"""Sparse codes of the rows of ``X`` over the atoms (rows) of ``dictionary``.
 
     Each signal :math:`x` (a row of ``X``) gets the code :math:`c` solving
@@ -134,6 +135,8 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
         ``||dc|| <= tol ||c||``.
     n_jobs : int, default=None
         Numba threads used over signals (``None``: 1, ``-1``: all).
+    copy_cov : bool, default=True
+        Accepted for scikit-learn compatibility: ``cov`` is never overwritten here.
     check_input : bool, default=True
         Validate the inputs (estimators that already did set it to False).
     verbose : int, default=0

@@ -136,3 +136,33 @@ def test_defaults_pass_check_estimator(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", (ConvergenceWarning, UserWarning))
         check(estimator)
+
+
+def test_callback_and_code_init():
+    X, _ = _data(3)
+    states = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        dl = DictionaryLearning(n_components=8, alpha=0.1, max_iter=4, tol=0.0, random_state=0,
+                                callback=states.append).fit(X)
+    assert len(states) == dl.n_iter_ == 4
+    assert [s["iteration"] for s in states] == [0, 1, 2, 3]
+    np.testing.assert_allclose(states[-1]["errors"], dl.error_)
+    # the first coding step warm-started from other codes (the last ones of that run) reaches
+    # the same Lasso codes, so the same first dictionary
+    codes = np.asarray(states[-1]["code"]).copy()
+    kw = dict(n_components=8, alpha=0.1, max_iter=1, tol=0.0, random_state=0)
+    plain = DictionaryLearning(**kw).fit(X)
+    warm = DictionaryLearning(code_init=codes, **kw).fit(X)
+    np.testing.assert_allclose(warm.components_, plain.components_, atol=1e-6)
+    with pytest.raises(ValueError, match="code_init"):
+        DictionaryLearning(code_init=codes[:5], **kw).fit(X)
+    steps = []
+    mb = MiniBatchDictionaryLearning(8, alpha=0.1, batch_size=20, max_iter=2, tol=0.0,
+                                     max_no_improvement=None, random_state=0,
+                                     callback=steps.append)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mb.fit(X)
+    assert len(steps) == mb.n_steps_ == 6
+    assert steps[-1]["dictionary"] is not None
