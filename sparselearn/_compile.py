@@ -37,7 +37,7 @@ def _decomposition(rng):
     X = rng.standard_normal((30, 8))
     D = rng.standard_normal((10, 8))
     D /= np.linalg.norm(D, axis=1, keepdims=True)
-    for algorithm in ("omp", "mp", "iht", "topk", "threshold"):
+    for algorithm in ("omp", "mp", "iht", "topk", "threshold", "lars", "lasso_lars"):
         sparse_encode(X, D, algorithm=algorithm, n_nonzero_coefs=2, alpha=0.1)
     for algorithm in ("cd", "fista"):
         for penalty in ("l1", "mcp"):

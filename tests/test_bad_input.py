@@ -422,6 +422,10 @@ VALID_SCALARS = {
         "no Sinkhorn warm-up: Newton from the start",
     ("sparselearn.decomposition.MiniBatchDictionaryLearning", "max_no_improvement", "zero"):
         "as scikit-learn: no early stopping on the objective",
+    ("sparselearn.decomposition.DictionaryLearning", "max_iter", "zero"):
+        "as scikit-learn: no iteration, components_ is the initial dictionary",
+    ("sparselearn.decomposition.MiniBatchDictionaryLearning", "max_iter", "zero"):
+        "as scikit-learn: no iteration, components_ is the initial dictionary",
     ("sparselearn.solvers.solve_working_set", "n_anderson", "zero"):
         "no Anderson extrapolation",
     ("sparselearn.sketching.SketchedLeastSquares", "max_iter", "zero"):

@@ -93,7 +93,8 @@ def replace_atoms(D, atoms, X, rng, residual=None):
 # ---------------------------------------------------------------------------------------------
 
 
-def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol, rng, verbose=0):
+def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol, rng, verbose=0,
+                        codes=None, callback=None):
     """Alternate coding all signals and one dictionary sweep (``"bcd"`` on ``A = C^T C``,
     ``B = C^T X``, or ``"ksvd"``), replacing unused and duplicated atoms by the worst represented
     residuals. ``"cd"`` / ``"fista"`` codes are warm-started (replaced atoms' codes set to 0).
@@ -103,12 +104,13 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
     (the second time with the unused atoms replaced by data: the penalty is too strong for the
     data and nothing will change). Returns ``(errors, converged, failures, all_zero)``: the
     objective after each iteration, the coding failures of all steps, and whether it stopped
-    on all-zero codes.
+    on all-zero codes. ``codes``: start of the first warm-started coding step (overwritten);
+    ``callback(state)`` is called after every iteration with a dict (``iteration``,
+    ``dictionary``, ``code``, ``errors``).
     """
     penalty = coding.get("penalty")
     warm = coding["algorithm"] in ("cd", "fista")
     norms_sq = np.einsum("ij,ij->i", X, X) if coding["algorithm"] in ("omp", "mp") else None
-    codes = None
     errors = []
     failures = []
     converged = False
@@ -129,12 +131,16 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
         stale = np.union1d(np.flatnonzero(unused), duplicate_atoms(D))
         if stale.size:
             replace_atoms(D, stale, X, rng, residual=X - codes @ D)
+            if positive_dict:
+                D[stale] = np.abs(D[stale])  # unit norm kept, never a zero atom
         if stale.size and warm:
             codes[:, stale] = 0.0
         errors.append(penalized_cost(X, codes, D, penalty))
         if verbose:
             print(f"[DictionaryLearning] iteration {it + 1}: objective {errors[-1]:.6e} "
                   f"({time.perf_counter() - start:.1f} s)")
+        if callback is not None:
+            callback({"iteration": it, "dictionary": D, "code": codes, "errors": errors})
         if it > 0 and not stale.size and abs(errors[-2] - errors[-1]) <= tol * abs(errors[-1]):
             converged = True
             break
@@ -171,7 +177,7 @@ def minibatch_step(D, A, B, Xb, step, coding, positive_dict, replace, rng):
         if stale.size:
             replace_atoms(D, stale, Xb, rng)
             if positive_dict:
-                np.maximum(D[stale], 0.0, out=D[stale])
+                D[stale] = np.abs(D[stale])  # unit norm kept, never a zero atom
             A[stale, :] = 0.0
             A[:, stale] = 0.0
             B[stale] = 0.0
@@ -179,7 +185,7 @@ def minibatch_step(D, A, B, Xb, step, coding, positive_dict, replace, rng):
 
 
 def online_dict_learning(X, D, A, B, coding, batch_size, max_iter, shuffle, positive_dict, replace,
-                         tol, max_no_improvement, rng, n_steps=0, verbose=0):
+                         tol, max_no_improvement, rng, n_steps=0, verbose=0, callback=None):
     """Epochs of :func:`minibatch_step` over ``X`` (shuffled each epoch if ``shuffle``).
 
     Stops, after the second step at least, when the dictionary moves by at most ``tol`` (``||D_new
@@ -187,6 +193,8 @@ def online_dict_learning(X, D, A, B, coding, batch_size, max_iter, shuffle, posi
     batch objective (weight ``batch / (n_samples + 1)``) has not reached a new minimum for
     ``max_no_improvement`` steps (``None``: never). Returns ``(n_iter, n_steps, stopped,
     failures)``: epochs started, total steps (from ``n_steps``), whether a rule fired.
+    ``callback(state)`` is called after every step with a dict (``epoch``, ``step``,
+    ``dictionary``, ``batch_cost``).
     """
     n_samples = X.shape[0]
     n_batches = int(np.ceil(n_samples / batch_size))
@@ -211,6 +219,8 @@ def online_dict_learning(X, D, A, B, coding, batch_size, max_iter, shuffle, posi
                 ewa_min, no_improvement = ewa_cost, 0
             else:
                 no_improvement += 1
+            if callback is not None:
+                callback({"epoch": epoch, "step": n_steps, "dictionary": D, "batch_cost": cost})
             if verbose > 1:
                 print(f"[MiniBatchDictionaryLearning] step {n_steps}: batch objective "
                       f"{cost:.6e}, smoothed {ewa_cost:.6e}")

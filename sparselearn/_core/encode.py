@@ -22,9 +22,11 @@ from scipy.linalg import eigh
 
 from . import coding as _coding
 from . import greedy as _greedy
+from . import lars as _lars
 from .prox import L1, zero_threshold
 
 GREEDY = ("omp", "mp", "iht", "topk")
+LARS = ("lars", "lasso_lars")
 PENALIZED = ("cd", "fista")
 
 
@@ -41,7 +43,8 @@ def l1_start_alpha(pen_code, params, curvature):
 
 
 def encode(gram, cov, algorithm, *, norms_sq=None, n_nonzero_coefs=1, tol_residual=-1.0,
-           threshold=1.0, positive=False, penalty=None, init=None, max_iter=1000, tol=1e-4):
+           threshold=1.0, positive=False, penalty=None, init=None, max_iter=1000, tol=1e-4,
+           lars_alpha=0.0, lars_tol=0.0):
     """Codes of the signals with correlations ``cov`` over atoms with Gram matrix ``gram``.
 
     Parameters
@@ -50,8 +53,10 @@ def encode(gram, cov, algorithm, *, norms_sq=None, n_nonzero_coefs=1, tol_residu
         ``D D^T``, C-contiguous float64.
     cov : ndarray of shape (n_samples, n_components)
         ``X D^T``, C-contiguous float64.
-    algorithm : {"omp", "mp", "iht", "topk", "threshold", "cd", "fista"}
-        Kernel.
+    algorithm : {"omp", "mp", "iht", "topk", "threshold", "cd", "fista", "lars", "lasso_lars"}
+        Kernel (``"lars"``: LAR with ``n_nonzero_coefs`` steps; ``"lasso_lars"``: the LARS-Lasso
+        homotopy to ``lars_alpha`` in at most ``max_iter`` steps, see
+        :mod:`sparselearn._core.lars`).
     norms_sq : ndarray of shape (n_samples,), default=None
         Squared signal norms: the residual targets of ``"omp"`` / ``"mp"``, and for ``"cd"`` with
         the L1 / elastic-net penalty the duality-gap certificate (a code stops only when its gap
@@ -73,7 +78,10 @@ def encode(gram, cov, algorithm, *, norms_sq=None, n_nonzero_coefs=1, tol_residu
         L1 problem whose zero threshold at the median atom curvature matches the penalty's
         (zeros for a convex one); ``None``: ``"zeros"`` if convex, else ``"l1"``.
     max_iter, tol : int, float
-        Iteration cap and tolerance of ``"mp"``, ``"iht"``, ``"cd"``, ``"fista"``.
+        Iteration cap and tolerance of ``"mp"``, ``"iht"``, ``"cd"``, ``"fista"``
+        (``max_iter`` also caps the steps of ``"lasso_lars"``).
+    lars_alpha, lars_tol : float
+        Correlation level where the LARS path stops, and its absolute tolerance.
 
     Returns
     -------
@@ -83,7 +91,8 @@ def encode(gram, cov, algorithm, *, norms_sq=None, n_nonzero_coefs=1, tol_residu
         Largest per-signal iteration count (``n_nonzero_coefs`` for OMP, ``max_iter`` for MP).
     failures : list of (str, int, int)
         ``(algorithm, n_failed, n_samples)`` per kernel run with signals that did not converge
-        (``"omp"``: ended early on a linearly dependent atom).
+        (``"omp"``: ended early on a linearly dependent atom; ``"lars"`` / ``"lasso_lars"``:
+        a degenerate atom was skipped; ``"lasso_lars early"``: the Lasso path stopped early).
     """
     n_iter = 1
     failures = []
@@ -98,6 +107,14 @@ def encode(gram, cov, algorithm, *, norms_sq=None, n_nonzero_coefs=1, tol_residu
                                             int(max_iter), bool(positive))
             _failed(failures, "mp", status == 2)
             n_iter = int(max_iter)
+    elif algorithm in LARS:
+        lasso = algorithm == "lasso_lars"
+        steps = int(max_iter) if lasso else int(n_nonzero_coefs)
+        codes, n_iters, status = _lars.lars_gram(gram, cov, float(lars_alpha), float(lars_tol),
+                                                 steps, lasso, bool(positive))
+        _failed(failures, algorithm, (status & 1) == 1)
+        _failed(failures, "lasso_lars early", (status & 2) == 2)
+        n_iter = int(n_iters.max(initial=0))
     elif algorithm == "topk":
         codes = _greedy.topk_gram(cov, int(n_nonzero_coefs), bool(positive))
     elif algorithm == "threshold":

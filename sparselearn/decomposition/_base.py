@@ -21,6 +21,7 @@ TRANSFORM_CONSTRAINTS = {
     "transform_alpha": [Interval(numbers.Real, 0, None, closed="left"), None],
     "transform_max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
     "positive_code": ["boolean"],
+    "split_sign": ["boolean"],
     "n_jobs": [numbers.Integral, None],
 }
 
@@ -46,6 +47,8 @@ class _BaseSparseCoding(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
             alpha=self._transform_alpha(),
             n_nonzero_coefs=self._transform_n_nonzero_coefs(dictionary),
             positive=self.positive_code, max_iter=self.transform_max_iter, n_jobs=self.n_jobs)
+        if self.split_sign:
+            code = np.hstack([np.maximum(code, 0), -np.minimum(code, 0)])
         return code
 
     def transform(self, X):
@@ -59,7 +62,9 @@ class _BaseSparseCoding(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
         Returns
         -------
         X_new : ndarray of shape (n_samples, n_components)
-            Sparse codes (``transform_algorithm`` and its ``transform_*`` parameters).
+            Sparse codes (``transform_algorithm`` and its ``transform_*`` parameters); with
+            ``split_sign=True`` their positive and negative parts side by side, shape
+            (n_samples, 2 n_components).
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"],
@@ -72,7 +77,7 @@ class _BaseSparseCoding(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_components)
-            Codes.
+            Codes (shape (n_samples, 2 n_components) with ``split_sign=True``).
 
         Returns
         -------
@@ -82,9 +87,13 @@ class _BaseSparseCoding(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
         check_is_fitted(self)
         X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
         dictionary = self._dictionary()
-        if X.shape[1] != dictionary.shape[0]:
-            raise ValueError(f"X has {X.shape[1]} columns but the dictionary has "
-                             f"{dictionary.shape[0]} atoms.")
+        expected = dictionary.shape[0] * (2 if self.split_sign else 1)
+        if X.shape[1] != expected:
+            raise ValueError(f"X must have one column per atom{' and sign' * self.split_sign} "
+                             f"of the dictionary (the codes of transform): Expected {expected}, "
+                             f"got {X.shape[1]}.")
+        if self.split_sign:
+            X = X[:, :dictionary.shape[0]] - X[:, dictionary.shape[0]:]
         return (X @ dictionary).astype(X.dtype, copy=False)
 
     def _dictionary(self, X=None):
@@ -93,7 +102,7 @@ class _BaseSparseCoding(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
 
     @property
     def _n_features_out(self):
-        return self._dictionary().shape[0]
+        return self._dictionary().shape[0] * (2 if self.split_sign else 1)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -125,7 +134,18 @@ class _BaseDictionaryLearner(_BaseSparseCoding):
         X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
         with single_thread_blas():
             self._fit(np.ascontiguousarray(dense(X), dtype=np.float64))
+        self._cast_fitted(X.dtype)
         return self
+
+    # fitted arrays kept in the dtype of the training data (learned in float64)
+    _FITTED_ARRAYS = ("components_",)
+
+    def _cast_fitted(self, dtype):
+        """Cast the fitted arrays to ``dtype`` (float32 input gives float32 arrays, as
+        scikit-learn)."""
+        for name in self._FITTED_ARRAYS:
+            if hasattr(self, name):
+                setattr(self, name, getattr(self, name).astype(dtype, copy=False))
 
 
 _BLAS_CONTROLLER = []
@@ -148,15 +168,20 @@ def dense(X):
     return X.toarray() if sp.issparse(X) else X
 
 
-def initial_dictionary(X, n_components, dict_init, init, rng):
+def initial_dictionary(X, n_components, dict_init, init, rng, normalize=True, positive=False):
     """Unit-norm initial atoms: ``dict_init``, random data samples (``"data"``, as SPAMS) or
-    Gaussian atoms (``"random"``). Zero data rows are replaced by Gaussian atoms."""
+    Gaussian atoms (``"random"``). Zero data rows are replaced by Gaussian atoms.
+    ``normalize=False`` returns ``dict_init`` as given (the dictionary of a learner that runs
+    no iteration, ``max_iter=0``, as scikit-learn). ``positive=True`` (``positive_dict``) takes
+    the absolute values of the atoms, which keeps them unit-norm and non-zero."""
     n_samples, n_features = X.shape
     if dict_init is not None:
         D = check_array(dict_init, dtype=np.float64, input_name="dict_init", copy=True)
         if D.shape != (n_components, n_features):
             raise ValueError(f"dict_init must have shape ({n_components}, {n_features}), "
                              f"got {D.shape}.")
+        if not normalize:
+            return D
     elif init == "data":
         rows = rng.choice(n_samples, n_components, replace=n_components > n_samples)
         D = np.array(X[rows], dtype=np.float64)
@@ -168,4 +193,6 @@ def initial_dictionary(X, n_components, dict_init, init, rng):
         D[zero] = rng.standard_normal((int(zero.sum()), n_features))
         norms[zero] = np.linalg.norm(D[zero], axis=1)
     D /= norms[:, None]
+    if positive:
+        np.abs(D, out=D)
     return D

@@ -24,7 +24,7 @@ class SparseCoder(_BaseSparseCoding, BaseEstimator):
     dictionary : ndarray of shape (n_components, n_features)
         The atoms, one per row (unit norm is assumed by the greedy algorithms).
     transform_algorithm : {"omp", "mp", "iht", "topk", "fista", "cd", "threshold", \
-"lasso_cd", "lasso_lars"}, default="omp"
+"lasso_cd", "lasso_lars", "lars"}, default="omp"
         Coding algorithm (see :func:`sparse_encode`).
     transform_n_nonzero_coefs : int, default=None
         Atoms per signal for the greedy algorithms (default ``max(n_features // 10, 1)``).
@@ -40,6 +40,10 @@ class SparseCoder(_BaseSparseCoding, BaseEstimator):
         relative of the optimum).
     positive_code : bool, default=False
         Non-negative codes.
+    split_sign : bool, default=False
+        Return ``transform``'s codes split into their positive and negative parts,
+        ``[max(c, 0), max(-c, 0)]`` (shape (n_samples, 2 n_components)), as scikit-learn: a
+        non-negative representation for downstream classifiers.
     n_jobs : int, default=None
         Numba threads over signals (``None``: 1, ``-1``: all).
 
@@ -75,7 +79,7 @@ class SparseCoder(_BaseSparseCoding, BaseEstimator):
 
     def __init__(self, dictionary, *, transform_algorithm="omp", transform_n_nonzero_coefs=None,
                  transform_alpha=None, transform_penalty="l1", transform_max_iter=1000,
-                 positive_code=False, n_jobs=None):
+                 positive_code=False, split_sign=False, n_jobs=None):
         self.dictionary = dictionary
         self.transform_algorithm = transform_algorithm
         self.transform_n_nonzero_coefs = transform_n_nonzero_coefs
@@ -83,6 +87,7 @@ class SparseCoder(_BaseSparseCoding, BaseEstimator):
         self.transform_penalty = transform_penalty
         self.transform_max_iter = transform_max_iter
         self.positive_code = positive_code
+        self.split_sign = split_sign
         self.n_jobs = n_jobs
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
+from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
@@ -22,7 +22,7 @@ from ._encode import PENALTIES, _coding_params, _warn_failures, numba_threads
 
 __all__ = ["DictionaryLearning", "MiniBatchDictionaryLearning"]
 
-FIT_ALGORITHMS = ("cd", "fista", "omp", "iht", "mp")
+FIT_ALGORITHMS = ("cd", "fista", "omp", "iht", "mp", "lars")
 
 # iteration cap and tolerance of the coding steps
 _CODING_MAX_ITER = 1000
@@ -31,7 +31,7 @@ _CODING_TOL = 1e-4
 _COMMON_CONSTRAINTS = {
     "n_components": [Interval(numbers.Integral, 1, None, closed="left"), None],
     "alpha": [Interval(numbers.Real, 0, None, closed="left")],
-    "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+    "max_iter": [Interval(numbers.Integral, 0, None, closed="left")],
     "fit_algorithm": [StrOptions(set(FIT_ALGORITHMS))],
     "penalty": [StrOptions(set(PENALTIES)), Penalty],
     "n_nonzero_coefs": [Interval(numbers.Integral, 1, None, closed="left"), None],
@@ -49,8 +49,10 @@ class _DictionaryMixin(_BaseDictionaryLearner):
 
     def _fit_coding(self, n_features, n_components):
         """Keyword arguments of :func:`sparselearn._core.encode.encode` for the learning steps."""
-        alpha = self.alpha if self.fit_algorithm in ("cd", "fista") else None
-        return _coding_params(self.fit_algorithm, self.penalty, alpha, self.n_nonzero_coefs,
+        # scikit-learn's fit_algorithm="lars" is the LARS-Lasso homotopy (its "lasso_lars")
+        algorithm = "lasso_lars" if self.fit_algorithm == "lars" else self.fit_algorithm
+        alpha = self.alpha if algorithm in ("cd", "fista", "lasso_lars") else None
+        return _coding_params(algorithm, self.penalty, alpha, self.n_nonzero_coefs,
                               self.positive_code, _CODING_MAX_ITER, _CODING_TOL, n_features,
                               n_components)
 
@@ -82,13 +84,16 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
     n_components : int, default=None
         Number of atoms (default ``n_features``).
     alpha : float, default=1.0
-        Penalty strength of the ``"cd"`` / ``"fista"`` coding step.
+        Penalty strength of the ``"cd"`` / ``"fista"`` / ``"lars"`` coding step.
     max_iter : int, default=1000
-        Maximum number of alternations (epochs over the data).
+        Maximum number of alternations (epochs over the data). ``0`` fits nothing:
+        ``components_`` is the initial dictionary (``dict_init`` as given).
     tol : float, default=1e-8
         Stop when the objective changes by less than ``tol`` times its value.
-    fit_algorithm : {"cd", "fista", "omp", "iht", "mp"}, default="cd"
-        Coding algorithm of the learning steps (see :func:`sparse_encode`).
+    fit_algorithm : {"cd", "fista", "omp", "iht", "mp", "lars"}, default="cd"
+        Coding algorithm of the learning steps (see :func:`sparse_encode`); ``"lars"`` is, as in
+        scikit-learn, the LARS-Lasso homotopy (:func:`sparse_encode`'s ``"lasso_lars"``) on the
+        L1 problem with ``alpha``, whose optimum ``"cd"`` reaches too.
     penalty : {"l1", "l0", "mcp", "scad", "lq", "cel0"} or Penalty, default="l1"
         Penalty of the ``"cd"`` / ``"fista"`` coding step.
     n_nonzero_coefs : int, default=None
@@ -117,8 +122,19 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
         Seed of the initialization and of atom replacement.
     positive_code : bool, default=False
         Non-negative codes.
+    split_sign : bool, default=False
+        Return ``transform``'s codes split into their positive and negative parts,
+        ``[max(c, 0), max(-c, 0)]`` (shape (n_samples, 2 n_components)), as scikit-learn: a
+        non-negative representation for downstream classifiers.
     positive_dict : bool, default=False
         Non-negative atoms (``"bcd"`` only).
+    code_init : array-like of shape (n_samples, n_components), default=None
+        Start of the first coding step of ``"cd"`` / ``"fista"`` (warm start; other coders
+        start from scratch), as scikit-learn's.
+    callback : callable, default=None
+        Called after every iteration with a dict of the state: ``iteration``, ``dictionary``
+        (the atoms), ``code``, ``errors`` (the objectives so far); the arrays are the live
+        ones, copy what you keep. Its return value is ignored.
 
     Attributes
     ----------
@@ -159,13 +175,16 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
         **_COMMON_CONSTRAINTS,
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "dict_update": [StrOptions({"bcd", "ksvd"})],
+        "code_init": ["array-like", None],
+        "callback": [callable, None],
     }
 
     def __init__(self, n_components=None, *, alpha=1.0, max_iter=1000, tol=1e-8, fit_algorithm="cd",
                  penalty="l1", n_nonzero_coefs=None, dict_update="bcd", transform_algorithm="omp",
                  transform_n_nonzero_coefs=None, transform_alpha=None, transform_penalty="l1",
                  transform_max_iter=1000, n_jobs=None, dict_init=None, init="data", verbose=0,
-                 random_state=None, positive_code=False, positive_dict=False):
+                 random_state=None, positive_code=False, split_sign=False,
+                 positive_dict=False, code_init=None, callback=None):
         self.n_components = n_components
         self.alpha = alpha
         self.max_iter = max_iter
@@ -185,7 +204,10 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
         self.verbose = verbose
         self.random_state = random_state
         self.positive_code = positive_code
+        self.split_sign = split_sign
         self.positive_dict = positive_dict
+        self.code_init = code_init
+        self.callback = callback
 
     def _fit(self, Xd):
         n_samples, n_features = Xd.shape
@@ -194,12 +216,20 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
             raise ValueError("positive_dict=True is not available with dict_update='ksvd'.")
         rng = check_random_state(self.random_state)
         n_components = self.n_components or n_features
-        D = initial_dictionary(Xd, n_components, self.dict_init, self.init, rng)
+        D = initial_dictionary(Xd, n_components, self.dict_init, self.init, rng,
+                               normalize=self.max_iter > 0, positive=self.positive_dict)
         coding = self._fit_coding(n_features, n_components)
+        codes = None
+        if self.code_init is not None:
+            codes = check_array(self.code_init, dtype=np.float64, order="C", copy=True,
+                                input_name="code_init")
+            if codes.shape != (n_samples, n_components):
+                raise ValueError(f"code_init must have shape ({n_samples}, {n_components}), "
+                                 f"got {codes.shape}.")
         with numba_threads(self.n_jobs):
             errors, converged, failures, all_zero = _dict_learning.batch_dict_learning(
                 Xd, D, coding, self.dict_update, self.positive_dict, self.max_iter, self.tol, rng,
-                verbose=self.verbose)
+                verbose=self.verbose, codes=codes, callback=self.callback)
         _warn_failures(failures, _CODING_MAX_ITER, stacklevel=3)
         if all_zero:
             warnings.warn(
@@ -207,7 +237,7 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
                 f"also with atoms drawn from the data, so alpha={self.alpha!r} is too large for "
                 f"this data (no signal correlates with an atom by more than the penalty's "
                 f"threshold). Lower alpha.", UserWarning, stacklevel=2)
-        elif not converged and self.tol > 0:
+        elif not converged and self.tol > 0 and self.max_iter > 0:
             warnings.warn(f"DictionaryLearning did not converge in max_iter={self.max_iter} "
                           "iterations; increase max_iter or tol.", ConvergenceWarning, stacklevel=2)
         self.components_ = D
@@ -233,11 +263,13 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
     n_components : int, default=None
         Number of atoms (default ``n_features``).
     alpha : float, default=1.0
-        Penalty strength of the ``"cd"`` / ``"fista"`` coding step.
+        Penalty strength of the ``"cd"`` / ``"fista"`` / ``"lars"`` coding step.
     max_iter : int, default=1000
-        Maximum number of epochs over the data (early stopping usually ends sooner).
-    fit_algorithm : {"cd", "fista", "omp", "iht", "mp"}, default="cd"
-        Coding algorithm of the learning steps.
+        Maximum number of epochs over the data (early stopping usually ends sooner). ``0`` fits
+        nothing: ``components_`` is the initial dictionary (``dict_init`` as given).
+    fit_algorithm : {"cd", "fista", "omp", "iht", "mp", "lars"}, default="cd"
+        Coding algorithm of the learning steps; ``"lars"`` is, as in scikit-learn, the LARS-Lasso
+        homotopy on the L1 problem with ``alpha`` (:func:`sparse_encode`'s ``"lasso_lars"``).
     penalty : {"l1", "l0", "mcp", "scad", "lq", "cel0"} or Penalty, default="l1"
         Penalty of the ``"cd"`` / ``"fista"`` coding step.
     n_nonzero_coefs : int, default=None
@@ -268,6 +300,10 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         Seed of initialization, shuffling and atom replacement.
     positive_code : bool, default=False
         Non-negative codes.
+    split_sign : bool, default=False
+        Return ``transform``'s codes split into their positive and negative parts,
+        ``[max(c, 0), max(-c, 0)]`` (shape (n_samples, 2 n_components)), as scikit-learn: a
+        non-negative representation for downstream classifiers.
     positive_dict : bool, default=False
         Non-negative atoms.
     tol : float, default=1e-3
@@ -275,6 +311,10 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
     max_no_improvement : int, default=10
         Stop after this many mini-batches without improvement of the exponentially weighted
         average of the batch objective (``None`` disables).
+    callback : callable, default=None
+        Called after every mini-batch step of ``fit`` with a dict of the state: ``epoch``,
+        ``step``, ``dictionary`` (the atoms, live: copy what you keep), ``batch_cost``. Its return
+        value is ignored.
     n_jobs : int, default=None
         Numba threads over signals (``None``: 1, ``-1``: all).
 
@@ -319,6 +359,7 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         "replace_atoms": ["boolean"],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "max_no_improvement": [Interval(numbers.Integral, 0, None, closed="left"), None],
+        "callback": [callable, None],
     }
 
     def __init__(self, n_components=None, *, alpha=1.0, max_iter=1000, fit_algorithm="cd",
@@ -326,7 +367,8 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
                  dict_init=None, init="data", transform_algorithm="omp",
                  transform_n_nonzero_coefs=None, transform_alpha=None, transform_penalty="l1",
                  transform_max_iter=1000, verbose=0, random_state=None, positive_code=False,
-                 positive_dict=False, tol=1e-3, max_no_improvement=10, n_jobs=None):
+                 split_sign=False, positive_dict=False, tol=1e-3, max_no_improvement=10,
+                 n_jobs=None, callback=None):
         self.n_components = n_components
         self.alpha = alpha
         self.max_iter = max_iter
@@ -346,10 +388,14 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         self.verbose = verbose
         self.random_state = random_state
         self.positive_code = positive_code
+        self.split_sign = split_sign
         self.positive_dict = positive_dict
         self.tol = tol
         self.max_no_improvement = max_no_improvement
         self.n_jobs = n_jobs
+        self.callback = callback
+
+    _FITTED_ARRAYS = ("components_", "_A", "_B")
 
     # -- state ------------------------------------------------------------------------------
 
@@ -357,7 +403,8 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         self._check_fit_params(Xd.shape[1])
         self._rng = check_random_state(self.random_state)
         n_components = self.n_components or Xd.shape[1]
-        self.components_ = initial_dictionary(Xd, n_components, self.dict_init, self.init, self._rng)
+        self.components_ = initial_dictionary(Xd, n_components, self.dict_init, self.init, self._rng,
+                                              normalize=self.max_iter > 0, positive=self.positive_dict)
         self._A = np.zeros((n_components, n_components))
         self._B = np.zeros((n_components, Xd.shape[1]))
         self.n_steps_ = 0
@@ -372,9 +419,19 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
             self.n_iter_, self.n_steps_, stopped, failures = _dict_learning.online_dict_learning(
                 Xd, self.components_, self._A, self._B, coding, min(self.batch_size, Xd.shape[0]),
                 self.max_iter, self.shuffle, self.positive_dict, self.replace_atoms, self.tol,
-                self.max_no_improvement, self._rng, n_steps=self.n_steps_, verbose=self.verbose)
+                self.max_no_improvement, self._rng, n_steps=self.n_steps_, verbose=self.verbose,
+                callback=self.callback)
         _warn_failures(failures, _CODING_MAX_ITER, stacklevel=3)
-        if not stopped and (self.tol > 0 or self.max_no_improvement is not None):
+        if self.n_steps_ > 0 and not np.any(self._A):
+            # the statistics A = sum C^T C are zero: every code of the last steps was zero
+            warnings.warn(
+                f"MiniBatchDictionaryLearning: every code is zero (also with atoms drawn from "
+                f"the data), so the dictionary did not learn anything: the penalty (alpha="
+                f"{self.alpha!r}) is too large for this data (no signal correlates with an atom "
+                f"by more than the penalty's threshold). Lower alpha.", UserWarning,
+                stacklevel=2)
+        elif not stopped and self.max_iter > 0 and (self.tol > 0
+                                                  or self.max_no_improvement is not None):
             warnings.warn(
                 f"MiniBatchDictionaryLearning reached max_iter={self.max_iter} epochs before the "
                 "early-stopping rules (tol, max_no_improvement) fired; increase max_iter.",
@@ -405,10 +462,14 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         if first:
             self._init_state(Xd)
         coding = self._fit_coding(Xd.shape[1], self.components_.shape[0])
+        # the step works in float64 on the state, kept in the dtype of X between calls
+        for name in self._FITTED_ARRAYS:
+            setattr(self, name, np.array(getattr(self, name), dtype=np.float64, order="C"))
         with single_thread_blas(), numba_threads(self.n_jobs):
             _, failures = _dict_learning.minibatch_step(
                 self.components_, self._A, self._B, Xd, self.n_steps_, coding, self.positive_dict,
                 self.replace_atoms, self._rng)
+        self._cast_fitted(X.dtype)
         _warn_failures(failures, _CODING_MAX_ITER, stacklevel=2)
         self.n_steps_ += 1
         self.n_iter_ = max(self.n_iter_, 1)

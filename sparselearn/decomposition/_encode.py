@@ -23,7 +23,8 @@ from ..penalties import PENALTIES, Penalty
 
 __all__ = ["sparse_encode"]
 
-ALGORITHMS = ("omp", "mp", "iht", "topk", "fista", "cd", "threshold", "lasso_cd", "lasso_lars")
+ALGORITHMS = ("omp", "mp", "iht", "topk", "fista", "cd", "threshold", "lasso_cd", "lasso_lars",
+              "lars")
 
 
 @validate_params(
@@ -41,6 +42,7 @@ ALGORITHMS = ("omp", "mp", "iht", "topk", "fista", "cd", "threshold", "lasso_cd"
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "n_jobs": [numbers.Integral, None],
+        "copy_cov": ["boolean"],
         "check_input": ["boolean"],
         "verbose": ["verbose"],
     },
@@ -48,7 +50,7 @@ ALGORITHMS = ("omp", "mp", "iht", "topk", "fista", "cd", "threshold", "lasso_cd"
 )
 def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalty="l1", alpha=None,
                   n_nonzero_coefs=None, positive=False, init=None, max_iter=1000, tol=1e-4,
-                  n_jobs=None, check_input=True, verbose=0):
+                  n_jobs=None, copy_cov=True, check_input=True, verbose=0):
     r"""Sparse codes of the rows of ``X`` over the atoms (rows) of ``dictionary``.
 
     Each signal :math:`x` (a row of ``X``) gets the code :math:`c` solving
@@ -73,7 +75,7 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
     cov : array-like of shape (n_components, n_samples), default=None
         Precomputed ``dictionary @ X.T`` (scikit-learn's layout).
     algorithm : {"omp", "mp", "iht", "topk", "fista", "cd", "threshold", "lasso_cd", \
-"lasso_lars"}, default="omp"
+"lasso_lars", "lars"}, default="omp"
         * ``"omp"``: batch orthogonal matching pursuit, progressive Cholesky updates;
         * ``"mp"``: matching pursuit (atoms by normalized correlation, until ``n_nonzero_coefs``
           atoms are used);
@@ -85,8 +87,15 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
           solve on the support and sign search (feature-sign / active-set line search), which
           reaches the optimum to rounding precision in a few iterations;
         * ``"fista"``: FISTA with restart on the penalized problem (any ``penalty``);
-        * ``"lasso_cd"``, ``"lasso_lars"``: scikit-learn's names, both solved as ``"cd"`` with
-          the L1 penalty (same optimum).
+        * ``"lasso_cd"``: scikit-learn's name, solved as ``"cd"`` with the L1 penalty;
+        * ``"lasso_lars"``: the LARS-Lasso homotopy (Efron et al., 2004) followed from
+          ``alpha_max`` down to ``alpha`` (the L1 penalty, whatever ``penalty`` is), at most
+          ``max_iter`` steps: the exact Lasso solution, equal to scikit-learn's ``LassoLars``
+          (which scikit-learn runs with ``alpha / n_features`` on its ``1 / (2 n_features)``
+          scaled datafit, the same problem);
+        * ``"lars"``: least angle regression stopped after ``n_nonzero_coefs`` atoms (or when
+          the residual is orthogonal to every atom), as scikit-learn's ``Lars``; ``alpha`` is not
+          used.
     penalty : {"l1", "l0", "mcp", "scad", "lq", "cel0", "elasticnet", "logsum"} or Penalty, default="l1"
         Penalty of ``"cd"`` / ``"fista"``. A string builds the penalty of
         :mod:`sparselearn.penalties` with its default shape parameters (MCP ``gamma=3``, SCAD
@@ -94,15 +103,17 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
         them. CEL0 is scaled by the squared atom norms (the curvature of the datafit).
     alpha : float, default=None
         Regularization strength: the penalty's ``alpha`` for ``"cd"``/``"fista"`` (default 1.0, or
-        the object's own when ``penalty`` is an object), the threshold of ``"threshold"``
+        the object's own when ``penalty`` is an object), the L1 weight of ``"lasso_cd"`` and
+        ``"lasso_lars"`` (default 1.0), the threshold of ``"threshold"``
         (default 1.0), and for ``"omp"``/``"mp"`` the targeted squared residual norm, which then
         overrides ``n_nonzero_coefs`` (as scikit-learn's ``tol``).
     n_nonzero_coefs : int, default=None
-        Number of atoms per signal for ``"omp"``, ``"mp"``, ``"iht"``, ``"topk"``. Default:
+        Number of atoms per signal for ``"omp"``, ``"mp"``, ``"iht"``, ``"topk"``, ``"lars"``.
+        Default:
         ``min(max(n_features // 10, 1), n_components)`` as scikit-learn. At most ``n_features``
         for ``"omp"`` and at most ``n_components``.
     positive : bool, default=False
-        Non-negative codes (not available for ``"omp"``).
+        Non-negative codes (not available for ``"omp"`` and ``"lars"``, as in scikit-learn).
     init : {"l1", "zeros"} or array-like of shape (n_samples, n_components), default=None
         Starting codes of ``"cd"``/``"fista"``. ``None`` means ``"zeros"`` for convex penalties and
         ``"l1"`` for nonconvex ones: the nonconvex solver starts from the L1 solution whose zero
@@ -112,7 +123,8 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
         Iterations of ``"cd"`` (full sweeps; outer working-set iterations for L1 / elastic net),
         ``"fista"``, ``"iht"``, and steps of ``"mp"``.
     tol : float, default=1e-4
-        Accuracy of the iterative coders. ``"cd"`` (and ``"lasso_cd"``, ``"lasso_lars"``) with
+        Accuracy of the iterative coders (``"lars"`` and ``"lasso_lars"`` are exact up to rounding
+        and do not use it). ``"cd"`` (and ``"lasso_cd"``) with
         the L1 or elastic-net penalty stops a signal when its duality gap (the certificate of
         scikit-learn's coordinate descent, with the dual point scaled as there) is
         ``<= 0.01 * tol`` times its objective, which certifies the objective within
@@ -123,6 +135,8 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
         ``||dc|| <= tol ||c||``.
     n_jobs : int, default=None
         Numba threads used over signals (``None``: 1, ``-1``: all).
+    copy_cov : bool, default=True
+        Accepted for scikit-learn compatibility: ``cov`` is never overwritten here.
     check_input : bool, default=True
         Validate the inputs (estimators that already did set it to False).
     verbose : int, default=0
@@ -179,8 +193,9 @@ def _check_X_dictionary(X, dictionary):
     dictionary = check_named_array(dictionary, "dictionary", ndim=2, dtype=np.float64)
     if dictionary.shape[1] != X.shape[1]:
         raise ValueError(
-            f"dictionary has {dictionary.shape[1]} features (columns) but X has {X.shape[1]}; "
-            "dictionary must have shape (n_components, n_features)."
+            f"Dictionary and X have different numbers of features: dictionary has "
+            f"{dictionary.shape[1]} (columns) but X has {X.shape[1]}; dictionary must have shape "
+            "(n_components, n_features)."
         )
     norms = np.linalg.norm(dictionary, axis=1)
     zero = np.flatnonzero(norms == 0)
@@ -239,11 +254,21 @@ def _coding_params(algorithm, penalty, alpha, n_nonzero_coefs, positive, max_ite
                    n_components):
     """Checked parameters of :func:`sparse_encode` resolved into the keyword arguments of
     :func:`sparselearn._core.encode.encode` (defaults, penalty as arrays)."""
-    if algorithm in ("lasso_cd", "lasso_lars"):
+    if algorithm == "lasso_cd":
         algorithm, penalty = "cd", "l1"
     coding = {"algorithm": algorithm, "positive": bool(positive), "max_iter": int(max_iter),
               "tol": float(tol)}
-    if algorithm in _encode.GREEDY:
+    if algorithm in ("omp", "lars") and positive:
+        raise ValueError(f"Positive constraint not supported for '{algorithm}' coding method. "
+                         "positive=True (positive_code=True) needs 'lasso_lars', 'cd' or 'fista' "
+                         "(as in scikit-learn).")
+    if algorithm in _encode.LARS:
+        # stop of the path in correlation units: scikit-learn's float32 equality tolerance on
+        # its alpha, which is the correlation divided by n_features
+        coding["lars_tol"] = float(n_features * np.finfo(np.float32).eps)
+        coding["lars_alpha"] = (1.0 if alpha is None else float(alpha)) \
+            if algorithm == "lasso_lars" else 0.0
+    if algorithm in _encode.GREEDY or algorithm == "lars":
         if n_nonzero_coefs is None:
             n_nonzero_coefs = int(min(max(n_features // 10, 1), n_components))
         if n_nonzero_coefs > n_components:
@@ -256,13 +281,15 @@ def _coding_params(algorithm, penalty, alpha, n_nonzero_coefs, positive, max_ite
                 "select more atoms than the signal dimension."
             )
         coding["n_nonzero_coefs"] = int(n_nonzero_coefs)
-    if algorithm == "omp" and positive:
-        raise ValueError("positive=True is not available for algorithm='omp'; use 'cd' or 'fista'.")
     if algorithm in ("omp", "mp") and alpha is not None:
         coding["tol_residual"] = float(alpha)
         coding["n_nonzero_coefs"] = min(n_features, n_components)
     if algorithm == "threshold":
         coding["threshold"] = 1.0 if alpha is None else float(alpha)
+    if algorithm == "lasso_lars":
+        # the path ignores it; the learners' objective uses it
+        coding["penalty"] = _penalty_arrays(_make_penalty("l1", coding["lars_alpha"], positive),
+                                            n_components)
     if algorithm in _encode.PENALIZED:
         coding["penalty"] = _penalty_arrays(_make_penalty(penalty, alpha, positive), n_components)
     return coding
@@ -319,7 +346,18 @@ def _row_norms_sq(X):
 def _warn_failures(failures, max_iter, stacklevel=4):
     """Warnings for the ``failures`` of :func:`sparselearn._core.encode.encode`."""
     for algorithm, n_failed, n_signals in failures:
-        if algorithm == "omp":
+        if algorithm in ("lars", "lasso_lars"):
+            warnings.warn(
+                f"sparse_encode ({algorithm}): on {n_failed} of {n_signals} signals an atom was "
+                "skipped because it is (numerically) a combination of the active ones (degenerate "
+                "Cholesky pivot), as scikit-learn's lars_path does.", ConvergenceWarning,
+                stacklevel=stacklevel)
+        elif algorithm == "lasso_lars early":
+            warnings.warn(
+                f"sparse_encode (lasso_lars): the path stopped early on {n_failed} of {n_signals} "
+                "signals: the residual is too small for the correlation level to be controlled "
+                "(as scikit-learn's lars_path).", ConvergenceWarning, stacklevel=stacklevel)
+        elif algorithm == "omp":
             warnings.warn(
                 f"Orthogonal matching pursuit ended prematurely on {n_failed} signal(s): the next "
                 "atom was linearly dependent on the chosen ones.", RuntimeWarning,

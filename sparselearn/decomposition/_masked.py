@@ -36,11 +36,14 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
     ----------
     n_components : int, default=None
         Number of learned atoms (default ``n_features``).
-    n_nonzero_coefs : int, default=5
-        Atoms per code (OMP sparsity).
+    n_nonzero_coefs : int, default=None
+        Atoms per code (OMP sparsity). Default ``min(5, mask_size, n_components)``: 5, adapted
+        to inputs with fewer features or atoms (an explicit value above them is an error).
     mask_size : int, default=None
         Number of visible (encoding) coordinates per step, in ``[n_nonzero_coefs, n_features]``;
-        default ``round(0.9 n_features)``, the paper's choice. ``n_features`` means no masking.
+        default ``round(0.9 n_features)``, the paper's choice, raised to an explicit
+        ``n_nonzero_coefs`` when that is larger (at most ``n_features``). ``n_features`` means
+        no masking.
     batch_size : int, default=200
         Signals per step.
     max_iter : int, default=500
@@ -66,6 +69,10 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
         Iteration cap of ``transform``.
     positive_code : bool, default=False
         Non-negative codes in ``transform`` (not with OMP).
+    split_sign : bool, default=False
+        Return ``transform``'s codes split into their positive and negative parts,
+        ``[max(c, 0), max(-c, 0)]`` (shape (n_samples, 2 n_components)), as scikit-learn: a
+        non-negative representation for downstream classifiers.
     verbose : int, default=0
         Print the hidden-coordinate loss after every epoch.
     random_state : int, RandomState instance or None, default=None
@@ -77,6 +84,10 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
     ----------
     components_ : ndarray of shape (n_components, n_features)
         Learned unit-norm atoms.
+    n_nonzero_coefs_ : int
+        Atoms per code used (``n_nonzero_coefs`` or its default for this data).
+    mask_size_ : int
+        Visible coordinates per step used (``mask_size`` or its default for this data).
     loss_ : ndarray of shape (n_iter_,)
         Mean hidden-coordinate loss of each epoch.
     n_iter_ : int
@@ -131,7 +142,7 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
 
     _parameter_constraints = {
         "n_components": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "n_nonzero_coefs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_nonzero_coefs": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "mask_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -144,11 +155,11 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
         **TRANSFORM_CONSTRAINTS,
     }
 
-    def __init__(self, n_components=None, *, n_nonzero_coefs=5, mask_size=None, batch_size=200,
+    def __init__(self, n_components=None, *, n_nonzero_coefs=None, mask_size=None, batch_size=200,
                  max_iter=500, learning_rate=1e-3, shuffle=True, dict_init=None, init="data",
                  transform_algorithm="omp", transform_n_nonzero_coefs=None, transform_alpha=None,
-                 transform_penalty="l1", transform_max_iter=1000, positive_code=False, verbose=0,
-                 random_state=None, n_jobs=None):
+                 transform_penalty="l1", transform_max_iter=1000, positive_code=False,
+                 split_sign=False, verbose=0, random_state=None, n_jobs=None):
         self.n_components = n_components
         self.n_nonzero_coefs = n_nonzero_coefs
         self.mask_size = mask_size
@@ -164,24 +175,30 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
         self.transform_penalty = transform_penalty
         self.transform_max_iter = transform_max_iter
         self.positive_code = positive_code
+        self.split_sign = split_sign
         self.verbose = verbose
         self.random_state = random_state
         self.n_jobs = n_jobs
 
     def _transform_n_nonzero_coefs(self, dictionary):
         n_nonzero = self.transform_n_nonzero_coefs
-        if n_nonzero is None and self.transform_algorithm in ("omp", "mp", "iht", "topk"):
-            n_nonzero = min(self.n_nonzero_coefs, dictionary.shape[0], dictionary.shape[1])
+        if n_nonzero is None and self.transform_algorithm in ("omp", "mp", "iht", "topk", "lars"):
+            n_nonzero = min(self.n_nonzero_coefs_, dictionary.shape[0], dictionary.shape[1])
         return n_nonzero
 
     def _fit(self, Xd):
         n_samples, n_features = Xd.shape
-        mask_size = self.mask_size if self.mask_size is not None else max(round(0.9 * n_features), 1)
-        mask_size = min(mask_size, n_features) if self.mask_size is None else mask_size
+        n_components = self.n_components or n_features
+        if self.mask_size is None:
+            mask_size = max(round(0.9 * n_features), self.n_nonzero_coefs or 1, 1)
+            mask_size = min(mask_size, n_features)
+        else:
+            mask_size = self.mask_size
         if mask_size > n_features:
             raise ValueError(f"mask_size={mask_size} exceeds n_features={n_features}.")
         k = self.n_nonzero_coefs
-        n_components = self.n_components or n_features
+        if k is None:
+            k = min(5, mask_size, n_components)
         if k > mask_size or k > n_components:
             raise ValueError(f"n_nonzero_coefs={k} exceeds mask_size={mask_size} or "
                              f"n_components={n_components}.")
@@ -192,6 +209,8 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
                 Xd, D, k, mask_size, min(self.batch_size, n_samples), self.max_iter,
                 self.learning_rate, self.shuffle, rng, verbose=self.verbose)
         self.components_ = D
+        self.n_nonzero_coefs_ = k
+        self.mask_size_ = mask_size
         self.loss_ = losses
         self.n_iter_ = len(losses)
         self.n_steps_ = n_steps

@@ -382,7 +382,7 @@ def test_bad_input(rng):
     with pytest.raises(ValueError, match="alpha"):
         sparse_encode(X, D, algorithm="cd", alpha=-1.0)
     with pytest.raises(ValueError, match="algorithm"):
-        sparse_encode(X, D, algorithm="lars")
+        sparse_encode(X, D, algorithm="lars_path")
     with pytest.raises(ValueError, match="positive"):
         sparse_encode(X, D, algorithm="omp", positive=True)
     with pytest.raises(ValueError, match="gamma"):

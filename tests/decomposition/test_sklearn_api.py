@@ -35,12 +35,17 @@ def test_sklearn_compatible(estimator, check):
 
 
 def test_sparse_coder_checks_with_matching_width():
-    # the checks xfailed above, with a dictionary of the width each check feeds
-    from sklearn.utils.estimator_checks import (check_dtype_object, check_estimators_dtypes,
-                                                check_fit_idempotent,
-                                                check_transformers_unfitted_stateless)
+    # every check xfailed above, with a dictionary of the width that check feeds (scikit-learn's
+    # own per-check SparseCoder instances)
+    from sklearn.utils import estimator_checks as ec
 
+    widths = {"check_estimators_dtypes": 5, "check_dtype_object": 10, "check_fit_idempotent": 2,
+              "check_transformers_unfitted_stateless": 5, "check_estimators_overwrite_params": 2,
+              "check_estimators_fit_returns_self": 2, "check_readonly_memmap_input": 2,
+              "check_n_features_in_after_fitting": 4, "check_fit_check_is_fitted": 2,
+              "check_n_features_in": 2, "check_positive_only_tag_during_fit": 4,
+              "check_fit2d_1sample": 10, "check_fit2d_1feature": 1}
+    assert set(widths) == set(_CODER_XFAIL)
     rng = np.random.default_rng(0)
-    for check, width in ((check_estimators_dtypes, 5), (check_dtype_object, 10),
-                         (check_fit_idempotent, 2), (check_transformers_unfitted_stateless, 5)):
-        check("SparseCoder", SparseCoder(rng.standard_normal((5, width))))
+    for name, width in widths.items():
+        getattr(ec, name)("SparseCoder", SparseCoder(rng.standard_normal((5, width))))
