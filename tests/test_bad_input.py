@@ -318,13 +318,7 @@ def _baselines():
 
 
 # Known failures, (name, parameter, kind) -> reason; "*" matches any parameter or kind.
-_SKLEARN_REEXPORT = ("scikit-learn's function, re-exported unchanged: its input checks (and "
-                     "their messages) are scikit-learn's")
 XFAIL = {
-    **{("sparselearn.decomposition.extract_patches_2d", "image", kind): _SKLEARN_REEXPORT
-       for kind in ("nan", "inf", "complex", "object", "1d")},
-    **{("sparselearn.decomposition.reconstruct_from_patches_2d", "patches", kind):
-       _SKLEARN_REEXPORT for kind in ("nan", "inf", "empty", "complex", "object")},
 }
 
 

@@ -4,6 +4,7 @@ The HTML checks run when ``docs/_build/html`` exists (after ``sphinx-build -b ht
 docs/_build/html``, as in README.md); otherwise they are skipped.
 """
 
+import dataclasses
 import importlib
 import pkgutil
 import re
@@ -175,3 +176,94 @@ def test_built_html_math_keeps_latex_row_breaks(built_pages):
         page = (HTML / "api" / "generated" / f"sparselearn.penalties.{name}.html").read_text()
         assert "\\frac" in page
         assert "\\\\frac" not in page
+
+
+class _ProseText(HTMLParser):
+    """Text of a page outside rendered math, code and scripts."""
+
+    SKIP_TAGS = {"script", "style", "pre", "code", "math"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack = []  # True for each open element whose content is skipped
+        self.chunks = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("br", "img", "meta", "link", "input", "hr", "wbr"):
+            return  # void elements never close
+        classes = (dict(attrs).get("class") or "").split()
+        skipped = tag in self.SKIP_TAGS or "math" in classes or "highlight" in classes
+        self.stack.append(skipped or (bool(self.stack) and self.stack[-1]))
+
+    def handle_endtag(self, tag):
+        if self.stack and tag not in ("br", "img", "meta", "link", "input", "hr", "wbr"):
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not (self.stack and self.stack[-1]):
+            self.chunks.append(data)
+
+
+_LATEX_COMMAND = re.compile(
+    r"\\(frac|sum|prod|mathrm|mathbf|mathcal|mathbb|operatorname|sqrt|lambda|alpha|gamma|sigma|"
+    r"varepsilon|epsilon|mu|ell|cdot|left|right|langle|rangle|top|leq|geq|infty|partial|nabla|"
+    r"min|max|log|exp)\b")
+
+
+def test_built_html_has_no_latex_outside_rendered_math(built_pages):
+    """A LaTeX command in the prose of a page means math that was not rendered (a ``:math:``
+    role or ``.. math::`` missing, or a docstring escape lost)."""
+    offenders = []
+    for page in sorted(built_pages):
+        relative = page.relative_to(HTML)
+        if relative.parts[0] in ("_modules", "genindex.html", "search.html"):
+            continue
+        parser = _ProseText()
+        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+        for match in _LATEX_COMMAND.finditer(" ".join(parser.chunks)):
+            offenders.append(f"{relative}: {match.group(0)}")
+    assert not offenders, "\n".join(offenders[:50])
+
+
+def _takes_parameters(obj):
+    import inspect
+
+    try:
+        signature = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return False
+    return any(name not in ("self", "cls") for name in signature.parameters)
+
+
+def test_built_html_api_pages_document_their_parameters(built_pages):
+    """Every public callable that takes parameters has a Parameters section on its page."""
+    missing = []
+    for name in sorted(_public_names()):
+        sub, attr = name.split(".", 1)
+        obj = getattr(importlib.import_module(f"sparselearn.{sub}"), attr)
+        if not callable(obj) or not _takes_parameters(obj):
+            continue
+        page = (HTML / "api" / "generated" / f"sparselearn.{name}.html").read_text(
+            encoding="utf-8", errors="replace")
+        # a result record (a dataclass the library builds, never the user) lists its fields
+        # as Attributes
+        section = ">Attributes<" if dataclasses.is_dataclass(obj) else ">Parameters<"
+        if section not in page:
+            missing.append(name)
+    assert not missing, missing
+
+
+def test_built_html_api_pages_link_their_user_guide(built_pages):
+    """Every public class and function of a capability links its user guide page."""
+    unlinked = []
+    for name in sorted(_public_names()):
+        sub, attr = name.split(".", 1)
+        if sub in ("datasets",):
+            continue
+        obj = getattr(importlib.import_module(f"sparselearn.{sub}"), attr)
+        if not callable(obj):
+            continue
+        page = (HTML / "api" / "generated" / f"sparselearn.{name}.html").read_text()
+        if "Read more in the" not in page or "user_guide/" not in page:
+            unlinked.append(name)
+    assert not unlinked, unlinked

@@ -6,15 +6,15 @@ it as a transformer; ``DictionaryLearning`` (batch, block coordinate descent or 
 ``MiniBatchDictionaryLearning`` (online, Mairal et al.) and ``MaskedDictionaryLearning``
 (Chidambaram et al., 2023) learn the dictionary; ``dictionary_recovery_score`` and
 ``dictionary_recovery_error`` compare a learned dictionary with a planted one.
-``extract_patches_2d`` and ``reconstruct_from_patches_2d`` are scikit-learn's, re-exported.
+``extract_patches_2d`` and ``reconstruct_from_patches_2d`` are scikit-learn's functions, with
+their inputs checked by name.
 """
-
-from sklearn.feature_extraction.image import extract_patches_2d, reconstruct_from_patches_2d
 
 from ._coder import SparseCoder
 from ._dict_learning import DictionaryLearning, MiniBatchDictionaryLearning
 from ._encode import sparse_encode
 from ._masked import MaskedDictionaryLearning
+from ._patches import extract_patches_2d, reconstruct_from_patches_2d
 from ._metrics import dictionary_recovery_error, dictionary_recovery_score
 
 __all__ = [
