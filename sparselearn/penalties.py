@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from ._core import prox as _prox
+from ._design import check_vector
 
 __all__ = ["Penalty", "L1", "L0", "MCP", "SCAD", "Lq", "CEL0", "ElasticNet", "LogSum"]
 
@@ -110,7 +111,7 @@ class Penalty(BaseEstimator):
 
     def _arrays(self, w, curvatures=None, name="w"):
         self._check()
-        w = _real_vector(w, name)
+        w = check_vector(w, name)
         n_features = w.shape[0]
         return w, self._params(), self._weights(n_features), self._curvatures(n_features, curvatures)
 
@@ -127,13 +128,13 @@ class Penalty(BaseEstimator):
     def subdiff_distance(self, w, grad, curvatures=None):
         """Distance of ``-grad_j`` to the subdifferential of ``pen`` at ``w_j``, per feature."""
         w, params, weights, curvs = self._arrays(np.ravel(w), curvatures)
-        grad = _real_vector(np.ravel(grad), "grad", w.shape[0])
+        grad = check_vector(np.ravel(grad), "grad", w.shape[0], "w")
         return _prox.subdiff_distances(self._code, params, weights, curvs, w, grad)
 
     def fixed_point_score(self, w, grad, lipschitz, curvatures=None):
         """``L_j |w_j - prox(w_j - grad_j / L_j, 1 / L_j)|`` per feature: 0 at stationary points."""
         w, params, weights, curvs = self._arrays(np.ravel(w), curvatures)
-        grad = _real_vector(np.ravel(grad), "grad", w.shape[0])
+        grad = check_vector(np.ravel(grad), "grad", w.shape[0], "w")
         lipschitz = np.broadcast_to(np.asarray(lipschitz, dtype=np.float64), w.shape).copy()
         return _prox.fixed_point_scores(self._code, params, weights, curvs, w, grad, lipschitz)
 
@@ -490,16 +491,3 @@ class LogSum(Penalty):
         self.eps = eps
         self.weights = weights
         self.positive = positive
-
-
-def _real_vector(x, name, size=None):
-    """``x`` as a finite float64 vector (of length ``size``); errors name ``name``."""
-    x = np.asarray(x)
-    if x.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must hold real numbers; got an array of dtype {x.dtype}.")
-    x = x.astype(np.float64, copy=False)
-    if size is not None and x.shape != (size,):
-        raise ValueError(f"{name} must have shape ({size},) to match w; got {x.shape}.")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"{name} contains NaN or infinity.")
-    return x
