@@ -50,7 +50,9 @@ def _sketch_precondition(SA, l2_reg):
 def sketched_lstsq(ops, b, sketch_op, method, l2_reg, tol, max_iter, verbose=0):
     """Solve ``min ||A_c x - b||^2 + l2_reg ||x||^2`` with ``ops`` wrapping ``A_c``.
 
-    Returns ``(x, n_iter, converged, rank)``.
+    ``b`` of shape (n,) or (n, n_targets): one sketch and one preconditioner serve every
+    column. Returns ``(x, n_iter, converged, rank)``, ``x`` of shape (d,) or (d, n_targets),
+    ``n_iter`` the most CG iterations of any column.
     """
     SA = ops.sketch(sketch_op)
     Sb = sketch_op.apply(b)
@@ -61,10 +63,19 @@ def sketched_lstsq(ops, b, sketch_op, method, l2_reg, tol, max_iter, verbose=0):
     x = M @ (U.T @ Sb)  # sketch-and-solve (Rokhlin & Tygert warm start)
     if method == "sketch_and_solve":
         return x, 1, True, rank
-    x, n_iter, converged = refined_normal_pcg(
-        ops, b, M, x, l2_reg, sigma[0], tol, max_iter, verbose
-    )
-    return x, max(n_iter, 1), converged, rank
+    if b.ndim == 1:
+        x, n_iter, converged = refined_normal_pcg(
+            ops, b, M, x, l2_reg, sigma[0], tol, max_iter, verbose
+        )
+        return x, max(n_iter, 1), converged, rank
+    n_iter, converged = 1, True
+    for j in range(b.shape[1]):
+        x[:, j], n_iter_j, converged_j = refined_normal_pcg(
+            ops, np.ascontiguousarray(b[:, j]), M, x[:, j], l2_reg, sigma[0], tol, max_iter,
+            verbose
+        )
+        n_iter, converged = max(n_iter, n_iter_j), converged and converged_j
+    return x, n_iter, converged, rank
 
 
 class SketchedLeastSquares(RegressorMixin, BaseEstimator):
@@ -119,10 +130,10 @@ class SketchedLeastSquares(RegressorMixin, BaseEstimator):
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,)
-        Coefficients.
-    intercept_ : float
-        Intercept (0.0 when ``fit_intercept=False``).
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Coefficients (one row per target for a 2-D ``y``, as scikit-learn's LinearRegression).
+    intercept_ : float or ndarray of shape (n_targets,)
+        Intercept (zero when ``fit_intercept=False``).
     n_iter_ : int
         CG iterations run (passes over ``X`` after the sketch); sketch-and-solve and the
         direct solve of small problems count as one iteration.
@@ -211,8 +222,9 @@ class SketchedLeastSquares(RegressorMixin, BaseEstimator):
         X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
             Training data. A dask array (row chunks) is streamed: the sketch is summed over
             chunks and each CG iteration is one pass over the chunks.
-        y : {array-like, dask array} of shape (n_samples,)
-            Target values.
+        y : {array-like, dask array} of shape (n_samples,) or (n_samples, n_targets)
+            Target values; several targets share one sketch and one preconditioner (not with
+            dask input).
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the squared residuals (not supported with dask input). The weighted
             problem is solved on rows scaled by ``sqrt(sample_weight)`` (a scaled copy of
@@ -235,6 +247,7 @@ class SketchedLeastSquares(RegressorMixin, BaseEstimator):
                 accept_sparse=("csr", "csc"),
                 dtype=[np.float64, np.float32],
                 y_numeric=True,
+                multi_output=True,
             )
             dtype = X.dtype
             y = np.asarray(y, dtype=np.float64)
@@ -245,7 +258,7 @@ class SketchedLeastSquares(RegressorMixin, BaseEstimator):
             if self.fit_intercept:
                 if root_w is None:
                     offset = np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
-                    y_mean = float(y.mean())
+                    y_mean = y.mean(axis=0)
                 else:
                     total = sample_weight.sum()
                     if total <= 0:
@@ -253,14 +266,14 @@ class SketchedLeastSquares(RegressorMixin, BaseEstimator):
                     offset = np.asarray(
                         safe_sparse_dot(sample_weight, X), dtype=np.float64
                     ).ravel() / total
-                    y_mean = float(sample_weight @ y / total)
+                    y_mean = sample_weight @ y / total
             else:
                 offset = np.zeros(X.shape[1])
-                y_mean = 0.0
-            b = y - y_mean if y_mean else y
+                y_mean = np.zeros(y.shape[1:])
+            b = y - y_mean
             if root_w is not None:
                 X = sp.diags(root_w) @ X if sp.issparse(X) else X * root_w[:, None]
-                b = b * root_w
+                b = b * (root_w if b.ndim == 1 else root_w[:, None])
             ops = (
                 CSROps(X, offset, root_w) if sp.issparse(X) else DenseOps(X, offset, root_w)
             )
@@ -285,8 +298,14 @@ class SketchedLeastSquares(RegressorMixin, BaseEstimator):
                     ConvergenceWarning,
                 )
             self.n_iter_, self.sketch_size_, self.rank_ = n_iter, k, rank
-        self.coef_ = coef.astype(dtype, copy=False)
-        self.intercept_ = float(y_mean - ops.offset @ coef) if self.fit_intercept else 0.0
+        intercept = y_mean - ops.offset @ coef
+        if coef.ndim == 1:  # one target: coef_ (n_features,), a float intercept_
+            self.coef_ = coef.astype(dtype, copy=False)
+            self.intercept_ = float(intercept) if self.fit_intercept else 0.0
+        else:  # (n_targets, n_features), as LinearRegression
+            self.coef_ = coef.T.astype(dtype)
+            self.intercept_ = (intercept if self.fit_intercept
+                               else np.zeros(coef.shape[1])).astype(dtype)
         return self
 
     def _prepare_dask(self, X, y):
@@ -331,7 +350,7 @@ class SketchedLeastSquares(RegressorMixin, BaseEstimator):
         rhs = b
         if self.l2_reg > 0:
             A = np.vstack([A, sqrt(self.l2_reg) * np.eye(A.shape[1])])
-            rhs = np.concatenate([b, np.zeros(A.shape[1])])
+            rhs = np.concatenate([b, np.zeros((A.shape[1],) + b.shape[1:])])
         cond = max(A.shape) * np.finfo(np.float64).eps  # as LinearRegression
         coef, _, rank, _ = sla.lstsq(
             A, rhs, cond=cond, lapack_driver="gelsd", check_finite=False
@@ -348,18 +367,19 @@ class SketchedLeastSquares(RegressorMixin, BaseEstimator):
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,)
-            ``X @ coef_ + intercept_`` (lazy for dask input).
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            ``X @ coef_.T + intercept_`` (lazy for dask input).
         """
         check_is_fitted(self)
         if is_dask_array(X):
-            return X @ self.coef_ + self.intercept_
+            return X @ self.coef_.T + self.intercept_
         X = validate_data(
             self, X, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32], reset=False
         )
-        return safe_sparse_dot(X, self.coef_) + self.intercept_
+        return safe_sparse_dot(X, self.coef_.T) + self.intercept_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.target_tags.multi_output = True
         return tags

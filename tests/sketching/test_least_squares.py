@@ -190,3 +190,23 @@ def test_sample_weight_matches_sklearn(l2_reg, global_random_seed):
     np.testing.assert_allclose(wtd.coef_, rep.coef_, rtol=1e-8, atol=1e-10)
     with pytest.raises(ValueError, match="sample_weight"):
         SketchedLeastSquares().fit(X, y, sample_weight=np.ones(10))
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csr"])
+def test_multi_output_matches_linear_regression(rng, sparse):
+    """A 2-D y: one sketch and preconditioner for every column, coef_ of shape
+    (n_targets, n_features) and intercept_ per target, as LinearRegression."""
+    from sklearn.linear_model import LinearRegression
+
+    A = rng.standard_normal((3000, 15)) + 3.0
+    Y = A @ rng.standard_normal((15, 3)) + rng.standard_normal((3000, 3)) + 5.0
+    weights = rng.uniform(0.5, 2.0, 3000)
+    X = sp.csr_matrix(A) if sparse else A
+    ours = SketchedLeastSquares(random_state=0).fit(X, Y, sample_weight=weights)
+    ref = LinearRegression().fit(A, Y, sample_weight=weights)
+    assert ours.coef_.shape == (3, 15) and ours.intercept_.shape == (3,)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-9)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=1e-8)
+    np.testing.assert_allclose(ours.predict(X), ref.predict(A), atol=1e-8)
+    one = SketchedLeastSquares(random_state=0).fit(X, Y[:, 1], sample_weight=weights)
+    np.testing.assert_allclose(one.coef_, ours.coef_[1], atol=1e-10)
