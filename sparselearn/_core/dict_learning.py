@@ -26,12 +26,20 @@ from . import prox as _prox
 from .encode import encode
 
 
+def _needs_norms(coding):
+    """Whether the coder takes the squared signal norms: the residual targets of OMP / MP, the
+    duality-gap certificate of coordinate descent (L1 / elastic net; ignored otherwise)."""
+    return coding["algorithm"] in ("omp", "mp", "cd")
+
+
 def encode_signals(X, D, coding, init=None, norms_sq=None):
     """Codes of the rows of ``X`` over ``D``: :func:`~sparselearn._core.encode.encode` on
-    ``G = D D^T`` and ``X D^T``; returns ``(codes, n_iter, failures)``."""
+    ``G = D D^T`` and ``X D^T``, given the squared signal norms (computed if ``None``) so that
+    OMP / MP reach their residual targets and coordinate descent stops on its duality gap;
+    returns ``(codes, n_iter, failures)``."""
     gram = np.ascontiguousarray(D @ D.T)
     cov = np.ascontiguousarray(X @ D.T)
-    if norms_sq is None and coding["algorithm"] in ("omp", "mp"):
+    if norms_sq is None and _needs_norms(coding):
         norms_sq = np.einsum("ij,ij->i", X, X)
     return encode(gram, cov, init=init, norms_sq=norms_sq, **coding)
 
@@ -110,7 +118,7 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
     """
     penalty = coding.get("penalty")
     warm = coding["algorithm"] in ("cd", "fista")
-    norms_sq = np.einsum("ij,ij->i", X, X) if coding["algorithm"] in ("omp", "mp") else None
+    norms_sq = np.einsum("ij,ij->i", X, X) if _needs_norms(coding) else None
     errors = []
     failures = []
     converged = False
@@ -152,21 +160,25 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
 # ---------------------------------------------------------------------------------------------
 
 
-def minibatch_step(D, A, B, Xb, step, coding, positive_dict, replace, rng):
+def minibatch_step(D, A, B, Xb, step, coding, positive_dict, replace, rng, forget_rate=1.0):
     """One step of the online algorithm on the batch ``Xb`` (step ``step``, from 0): code it,
-    update the statistics ``A <- beta A + C^T C / b``, ``B <- beta B + C^T X / b`` (the weighting
-    of Mairal et al., JMLR 2010, sec. 3.4.3), one BCD sweep, and, if ``replace``, replace unused
-    and duplicated atoms by random signals of the batch (their statistics reset). ``D``, ``A``,
-    ``B`` are updated in place. Returns ``(cost, failures)``, the batch objective per signal
-    before the dictionary update."""
+    update the statistics ``A <- beta A + C^T C / b``, ``B <- beta B + C^T X / b`` with the
+    forgetting factor ``beta = (1 - 1 / (step + 1)) ** forget_rate`` (0 at the first step), one
+    BCD sweep, and, if ``replace``, replace unused and duplicated atoms by random signals of the
+    batch (their statistics reset). ``D``, ``A``, ``B`` are updated in place. Returns ``(cost,
+    failures)``, the batch objective per signal before the dictionary update.
+
+    This is the past-data scaling of Mairal et al. (JMLR 2010, sec. 3.4.2, their ``rho``): at
+    step ``t`` (from 1) the batch of step ``s`` weighs ``(s / t) ** forget_rate`` relative to the
+    newest one. ``forget_rate = 0`` weighs every batch alike (their Algorithm 1); ``1`` is close
+    to scikit-learn's rule (sec. 3.4.3 with ``step < batch_size``); larger exponents forget the
+    codes computed with the early, poor dictionaries faster, while the memory, about the last
+    ``t / (forget_rate + 1)`` steps, still grows without bound.
+    """
     batch_size = Xb.shape[0]
     codes, _, failures = encode_signals(Xb, D, coding)
     cost = penalized_cost(Xb, codes, D, coding.get("penalty")) / batch_size
-    if step < batch_size - 1:
-        theta = (step + 1) * batch_size
-    else:
-        theta = batch_size**2 + step + 1 - batch_size
-    beta = (theta + 1 - batch_size) / (theta + 1)
+    beta = (step / (step + 1.0)) ** forget_rate
     A *= beta
     A += codes.T @ codes / batch_size
     B *= beta
@@ -185,8 +197,10 @@ def minibatch_step(D, A, B, Xb, step, coding, positive_dict, replace, rng):
 
 
 def online_dict_learning(X, D, A, B, coding, batch_size, max_iter, shuffle, positive_dict, replace,
-                         tol, max_no_improvement, rng, n_steps=0, verbose=0, callback=None):
-    """Epochs of :func:`minibatch_step` over ``X`` (shuffled each epoch if ``shuffle``).
+                         tol, max_no_improvement, rng, n_steps=0, verbose=0, callback=None,
+                         forget_rate=1.0):
+    """Epochs of :func:`minibatch_step` over ``X`` (shuffled each epoch if ``shuffle``), with the
+    forgetting exponent ``forget_rate``.
 
     Stops, after the second step at least, when the dictionary moves by at most ``tol`` (``||D_new
     - D_old||_F / n_components``, ``tol > 0``) or when the exponentially weighted average of the
@@ -210,7 +224,8 @@ def online_dict_learning(X, D, A, B, coding, batch_size, max_iter, shuffle, posi
         for b in range(n_batches):
             Xb = X[order[b * batch_size:(b + 1) * batch_size]]
             old = D.copy()
-            cost, failed = minibatch_step(D, A, B, Xb, n_steps, coding, positive_dict, replace, rng)
+            cost, failed = minibatch_step(D, A, B, Xb, n_steps, coding, positive_dict, replace, rng,
+                                          forget_rate)
             failures.extend(failed)
             n_steps += 1
             weight = min(Xb.shape[0] / (n_samples + 1), 1.0)

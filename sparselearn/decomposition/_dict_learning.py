@@ -252,11 +252,11 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
     Minimizes the expected cost
     :math:`\mathbb{E}_x \min_c \tfrac12\|x - cD\|^2 + \sum_j \mathrm{pen}(c_j)` over unit-ball
     atoms. Each mini-batch is coded (``fit_algorithm``), the sufficient statistics
-    :math:`A \leftarrow \beta A + C^T C / b`, :math:`B \leftarrow \beta B + C^T X / b` are updated
-    with the mini-batch weighting of Mairal et al. (JMLR 2010, sec. 3.4.3; the rule scikit-learn
-    uses), and the atoms take one block coordinate descent sweep on them. As in SPAMS, the
-    dictionary starts from data samples and atoms that go unused or duplicate another one are
-    replaced by random signals of the batch (``replace_atoms=True``).
+    :math:`A \leftarrow \beta_t A + C^T C / b`, :math:`B \leftarrow \beta_t B + C^T X / b` are
+    updated with the forgetting factor :math:`\beta_t = (1 - 1/t)^\rho` at step :math:`t`
+    (``forget_rate`` :math:`= \rho`), and the atoms take one block coordinate descent sweep on
+    them. As in SPAMS, the dictionary starts from data samples and atoms that go unused or
+    duplicate another one are replaced by random signals of the batch (``replace_atoms=True``).
 
     Parameters
     ----------
@@ -311,6 +311,15 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
     max_no_improvement : int, default=10
         Stop after this many mini-batches without improvement of the exponentially weighted
         average of the batch objective (``None`` disables).
+    forget_rate : float, default=16.0
+        Exponent :math:`\rho` of the forgetting factor :math:`\beta_t = (1 - 1/t)^\rho` that
+        scales the past statistics at step :math:`t` (Mairal et al. 2010, sec. 3.4.2): the
+        mini-batch of step :math:`s` weighs :math:`(s/t)^\rho` relative to the newest one.
+        ``0`` weighs all mini-batches alike; ``1`` is close to scikit-learn's rule; larger
+        values forget the codes computed with the early, poor dictionaries faster (the memory,
+        about the last :math:`t / (\rho + 1)` steps, still grows without bound). The default 16
+        recovers planted atoms in far fewer steps (see the user guide) and lowers the held-out
+        objective on image patches.
     callback : callable, default=None
         Called after every mini-batch step of ``fit`` with a dict of the state: ``epoch``,
         ``step``, ``dictionary`` (the atoms, live: copy what you keep), ``batch_cost``. Its return
@@ -360,6 +369,7 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "max_no_improvement": [Interval(numbers.Integral, 0, None, closed="left"), None],
         "callback": [callable, None],
+        "forget_rate": [Interval(numbers.Real, 0, None, closed="left")],
     }
 
     def __init__(self, n_components=None, *, alpha=1.0, max_iter=1000, fit_algorithm="cd",
@@ -368,7 +378,7 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
                  transform_n_nonzero_coefs=None, transform_alpha=None, transform_penalty="l1",
                  transform_max_iter=1000, verbose=0, random_state=None, positive_code=False,
                  split_sign=False, positive_dict=False, tol=1e-3, max_no_improvement=10,
-                 n_jobs=None, callback=None):
+                 forget_rate=16.0, n_jobs=None, callback=None):
         self.n_components = n_components
         self.alpha = alpha
         self.max_iter = max_iter
@@ -392,6 +402,7 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         self.positive_dict = positive_dict
         self.tol = tol
         self.max_no_improvement = max_no_improvement
+        self.forget_rate = forget_rate
         self.n_jobs = n_jobs
         self.callback = callback
 
@@ -420,7 +431,7 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
                 Xd, self.components_, self._A, self._B, coding, min(self.batch_size, Xd.shape[0]),
                 self.max_iter, self.shuffle, self.positive_dict, self.replace_atoms, self.tol,
                 self.max_no_improvement, self._rng, n_steps=self.n_steps_, verbose=self.verbose,
-                callback=self.callback)
+                callback=self.callback, forget_rate=self.forget_rate)
         _warn_failures(failures, _CODING_MAX_ITER, stacklevel=3)
         if self.n_steps_ > 0 and not np.any(self._A):
             # the statistics A = sum C^T C are zero: every code of the last steps was zero
@@ -468,7 +479,7 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         with single_thread_blas(), numba_threads(self.n_jobs):
             _, failures = _dict_learning.minibatch_step(
                 self.components_, self._A, self._B, Xd, self.n_steps_, coding, self.positive_dict,
-                self.replace_atoms, self._rng)
+                self.replace_atoms, self._rng, self.forget_rate)
         self._cast_fitted(X.dtype)
         _warn_failures(failures, _CODING_MAX_ITER, stacklevel=2)
         self.n_steps_ += 1
