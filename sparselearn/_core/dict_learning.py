@@ -108,7 +108,9 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
     residuals. ``"cd"`` / ``"fista"`` codes are warm-started (replaced atoms' codes set to 0).
 
     Stops when the objective ``0.5 ||X - C D||^2 + pen(C)`` changes by at most ``tol`` times
-    its value in an iteration that replaced no atom, or when every code is zero twice in a row
+    its value in an iteration that replaced no atom, or in two iterations in a row that did
+    (replacements the codes do not take up, as with more atoms than the data can use, change
+    nothing), or when every code is zero twice in a row
     (the second time with the unused atoms replaced by data: the penalty is too strong for the
     data and nothing will change). Returns ``(errors, converged, failures, all_zero)``: the
     objective after each iteration, the coding failures of all steps, and whether it stopped
@@ -123,6 +125,7 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
     failures = []
     converged = False
     n_all_zero = 0
+    small_before = False
     start = time.perf_counter()
     for it in range(max_iter):
         codes, _, failed = encode_signals(X, D, coding, init=codes if warm else None,
@@ -149,9 +152,11 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
                   f"({time.perf_counter() - start:.1f} s)")
         if callback is not None:
             callback({"iteration": it, "dictionary": D, "code": codes, "errors": errors})
-        if it > 0 and not stale.size and abs(errors[-2] - errors[-1]) <= tol * abs(errors[-1]):
+        small = it > 0 and abs(errors[-2] - errors[-1]) <= tol * abs(errors[-1])
+        if small and (not stale.size or small_before):
             converged = True
             break
+        small_before = small
     return np.asarray(errors), converged, failures, n_all_zero == 2
 
 

@@ -220,35 +220,6 @@ def test_batch_driver_replaces_an_unused_atom_by_the_worst_represented_residual(
     np.testing.assert_allclose(np.linalg.norm(D, axis=1), 1.0)
 
 
-def test_online_statistics_are_weighted_sums_of_code_outer_products(rng):
-    # A_t = sum_s w_s^t C_s^T C_s / b with w_s^t = prod_{s < r <= t} beta_r, B likewise: the
-    # in-place recursion of Mairal et al. (JMLR 2010, sec. 3.4.3) unrolled, over steps that cross
-    # its change of regime at t = b - 1; each C_s codes batch s over the dictionary before step s
-    X, _ = _planted(rng, n_samples=60)
-    b, n_components = 4, 10
-    D = _data_init(rng, X, n_components)
-    A = np.zeros((n_components, n_components))
-    B = np.zeros((n_components, X.shape[1]))
-    coding = _l1_coding(0.05, n_components)
-    outer_A, outer_B, betas = [], [], []
-    for step in range(8):
-        Xb = X[step * b:(step + 1) * b]
-        codes, _, _ = _drivers.encode_signals(Xb, D.copy(), coding)
-        outer_A.append(codes.T @ codes / b)
-        outer_B.append(codes.T @ Xb / b)
-        theta = (step + 1) * b if step < b - 1 else b * b + step + 1 - b
-        betas.append((theta + 1 - b) / (theta + 1))
-        weights = [np.prod(betas[s + 1:]) for s in range(step + 1)]
-        _, failures = _drivers.minibatch_step(D, A, B, Xb, step, coding, False, False,
-                                              np.random.RandomState(0))
-        assert failures == []
-        np.testing.assert_allclose(A, sum(w * M for w, M in zip(weights, outer_A)), rtol=1e-10,
-                                   atol=1e-14)
-        np.testing.assert_allclose(B, sum(w * M for w, M in zip(weights, outer_B)), rtol=1e-10,
-                                   atol=1e-14)
-    assert betas[0] == 1.0 / (b + 1) and 0.0 < min(betas[1:])
-
-
 def test_online_step_cost_is_the_batch_objective_before_the_update(rng):
     X, _ = _planted(rng, n_samples=40)
     D = _data_init(rng, X, 10)

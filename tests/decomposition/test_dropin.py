@@ -166,3 +166,13 @@ def test_callback_and_code_init():
         mb.fit(X)
     assert len(steps) == mb.n_steps_ == 6
     assert steps[-1]["dictionary"] is not None
+
+
+def test_batch_learner_converges_with_more_atoms_than_the_data_uses(rng):
+    """12 atoms for 10 signals of 8 features: some atoms stay unused; replacing them every
+    iteration changes nothing the codes use, so the objective test must still stop the fit (it
+    ran all max_iter iterations before)."""
+    X = rng.standard_normal((10, 8))
+    dl = DictionaryLearning(12, alpha=0.1, max_iter=1000, random_state=0).fit(X)
+    assert dl.n_iter_ < 200
+    assert abs(dl.error_[-1] - dl.error_[-2]) <= 1e-8 * dl.error_[-1]
