@@ -324,10 +324,13 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             Fitted estimator.
         """
         self._validate_params()
+        out_dtype = None
         if _is_factor_list(X):
             factors = _check_factor_list(X, name="X")
         else:
-            X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+            X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True)
+            out_dtype = X.dtype  # float32 kept in coef_, as ARDRegression
+            X = X.astype(np.float64, copy=False)
             factors = [X]
         result = kronecker_sbl(
             factors, y, method=self.method, noise_var=self.noise_var,
@@ -336,7 +339,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         if not result["converged"]:
             warnings.warn(f"KroneckerSBL did not converge in max_iter={self.max_iter} "
                           "iterations; increase max_iter or tol.", ConvergenceWarning)
-        self.coef_ = result["coef"]
+        self.coef_ = result["coef"] if out_dtype is None else result["coef"].astype(out_dtype)
         self.gammas_ = result["gammas"]
         self.noise_var_ = float(result["noise_var"])
         self.n_iter_ = result["n_iter"]
@@ -363,7 +366,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         if not _is_factor_list(X):
-            X = validate_data(self, X, dtype=np.float64, reset=False)
+            X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
             return X @ self.coef_
         factors = _check_factor_list(X, name="X")
         shapes = [g.size for g in self.gammas_]
