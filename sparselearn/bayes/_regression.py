@@ -22,6 +22,14 @@ __all__ = ["SparseBayesianRegression", "sparse_bayesian_learning"]
 # null feature once in about 500 fits (at 10: 0.0016, one fit in 2.5, which made fast SBL
 # miss the exact support on 5 of 20 seeds at k = 10, 37 dB; see the FastSBLvsARD asv case).
 _PILOT_RATIO = 20.0
+# The fast method is greedy: near the recovery limit (k = 30 of 256 features, 100 samples) its
+# first sweep can lock on a poor local optimum that leaves about a tenth of y to the noise
+# (evidence -50 where the good optimum has +170). When the fit leaves more than this fraction
+# of the mean square of y unexplained, a second fit from a higher pilot ratio is tried and the
+# one with the larger marginal likelihood kept (seeds 0-19 at k = 30: exact support 17 -> 19,
+# as EM-SBL; problems that are this noisy pay a second fit).
+_RESTART_NOISE_FRACTION = 1e-2
+_RESTART_PILOT_RATIO = 40.0
 
 
 _SBL_PARAMS = {
@@ -116,6 +124,25 @@ def sparse_bayesian_learning(X, y, *, method="fast", noise_var=None, max_iter=10
     return _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold)
 
 
+def _fast_fit(phi, y_unit, noise_unit, learn_noise, max_iter, tol, pilot_ratio):
+    """One run of the fast method (after a pilot noise estimate at ``pilot_ratio`` when the
+    noise is learned); returns :func:`sparselearn._core.sbl.fast_marginal_likelihood`'s tuple."""
+    n_samples, n_features = phi.shape
+    max_active = max(1, min(n_features, n_samples))
+    init_active, init_alpha = np.empty(0, dtype=np.int64), np.empty(0)
+    if learn_noise:
+        noise_unit, _, init_active, init_alpha = _sbl.pilot_noise(
+            phi, y_unit, pilot_ratio, 20, int(max_iter), float(tol), max_active)
+    return _sbl.fast_marginal_likelihood(
+        phi, y_unit, 1.0 / noise_unit, learn_noise, 1e6, int(max_iter), float(tol), max_active,
+        init_active, init_alpha)
+
+
+def _final_score(fit):
+    scores = fit[6]
+    return scores[-1] if len(scores) else -np.inf
+
+
 def _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold_lambda):
     """:func:`sparse_bayesian_learning` on validated float64 arrays."""
     y2 = y.reshape(y.shape[0], -1)
@@ -131,14 +158,13 @@ def _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold_
     learn_noise = noise_var is None
     noise_unit = 0.1 if learn_noise else float(noise_var) / y_scale ** 2
     if method == "fast":
-        max_active = max(1, min(n_features, n_samples))
-        init_active, init_alpha = np.empty(0, dtype=np.int64), np.empty(0)
-        if learn_noise:
-            noise_unit, _, init_active, init_alpha = _sbl.pilot_noise(
-                phi, y_unit, _PILOT_RATIO, 20, int(max_iter), float(tol), max_active)
-        active, alpha, sigma, mu, beta, n_iter, scores, converged = _sbl.fast_marginal_likelihood(
-            phi, y_unit, 1.0 / noise_unit, learn_noise, 1e6, int(max_iter), float(tol), max_active,
-            init_active, init_alpha)
+        fit = _fast_fit(phi, y_unit, noise_unit, learn_noise, max_iter, tol, _PILOT_RATIO)
+        if learn_noise and 1.0 / fit[4] > _RESTART_NOISE_FRACTION:
+            again = _fast_fit(phi, y_unit, noise_unit, learn_noise, max_iter, tol,
+                              _RESTART_PILOT_RATIO)
+            if _final_score(again) > _final_score(fit):
+                fit = again
+        active, alpha, sigma, mu, beta, n_iter, scores, converged = fit
         noise_unit = 1.0 / beta
         order = np.argsort(active)
         active, alpha, mu = active[order], alpha[order], mu[order]

@@ -304,11 +304,13 @@ def test_fast_exact_support_at_moderate_sparsity(k, global_random_seed):
 
 
 def test_fast_exact_support_k30_over_seeds():
-    # issue 15, k = 30 of 256 with 100 samples (near the recovery limit): exact support on
-    # 17 of seeds 0-19 (0 before); EM-SBL 19, ARDRegression 0 (it keeps small spurious
-    # weights; 14 counting only nonzero coefficients on unnormalized columns)
+    # issue 15, k = 30 of 256 with 100 samples (near the recovery limit), seeds 0-19: fast SBL
+    # finds the exact support as often as EM-SBL (19 each; fast 0 -> 17 with the pilot noise,
+    # 19 with the restart from a higher pilot ratio when a fit leaves > 1 % of y to the noise);
+    # ARDRegression 0 (it keeps small spurious weights)
+    # (EM-SBL's 19 measured once: its 20 fits take half a minute, too long to repeat here)
     exact = 0
-    for seed in range(10):
+    for seed in range(20):
         X, y, w, support = _issue15_problem(seed, 30)
         exact += np.array_equal(SparseBayesianRegression().fit(X, y).active_, support)
-    assert exact >= 8
+    assert exact >= 19
