@@ -13,6 +13,10 @@ Matrix products
     :func:`importance_sampled_product`.
 Features
     :class:`SketchTransformer` (a scikit-learn transformer applying any sketch to features).
+Sets
+    :class:`MinHashSketch` (densified one-permutation MinHash signatures of the rows of a
+    binary matrix), :func:`jaccard_estimate`, :func:`merge_minhash` (raw sketches, merged
+    before densifying), :func:`lsh_bands` and :func:`near_duplicate_pairs` (LSH banding).
 
 Which sketch gives which guarantee
 ----------------------------------
@@ -26,6 +30,13 @@ CountSketch and sparse sign sketches have counterexamples (Price, Song & Woodruf
 """
 
 from ._least_squares import SketchedLeastSquares
+from ._minhash import (
+    MinHashSketch,
+    jaccard_estimate,
+    lsh_bands,
+    merge_minhash,
+    near_duplicate_pairs,
+)
 from ._operators import (
     BaseSketch,
     CountSketch,
@@ -46,6 +57,7 @@ __all__ = [
     "CoordinatedSampler",
     "CountSketch",
     "GaussianSketch",
+    "MinHashSketch",
     "ProductSketch",
     "SRHTSketch",
     "SketchTransformer",
@@ -54,7 +66,11 @@ __all__ = [
     "countsketch",
     "gaussian_sketch",
     "importance_sampled_product",
+    "jaccard_estimate",
+    "lsh_bands",
     "make_sketch",
+    "merge_minhash",
+    "near_duplicate_pairs",
     "sparse_sign_sketch",
     "srht_sketch",
 ]
