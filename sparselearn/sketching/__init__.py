@@ -13,10 +13,6 @@ Matrix products
     :func:`importance_sampled_product`.
 Features
     :class:`SketchTransformer` (a scikit-learn transformer applying any sketch to features).
-Sets
-    :class:`MinHashSketch` (densified one-permutation MinHash signatures of the rows of a
-    binary matrix), :func:`jaccard_estimate`, :func:`merge_minhash` (raw sketches, merged
-    before densifying), :func:`lsh_bands` and :func:`near_duplicate_pairs` (LSH banding).
 
 Which sketch gives which guarantee
 ----------------------------------
