@@ -113,7 +113,7 @@ def _data():
 def _baselines():
     from sparselearn import datafits, penalties, solvers
     from sparselearn.datasets import load_heart, load_mammographic
-    from sparselearn.sketching import CoordinatedSampler
+    from sparselearn.sketching import CoordinatedSampler, MinHashSketch
 
     rng, X, y, yc = _data()
     Xb = (X > 0).astype(float)
@@ -136,6 +136,9 @@ def _baselines():
     patches = rng.standard_normal((4, 2, 2))
     sampler = CoordinatedSampler(4, random_state=0)
     SA, SB = sampler.sketch(X), sampler.sketch(X)
+    minhash = MinHashSketch(8, random_state=0).fit(Xb)
+    raw_sketch = minhash.transform(Xb, densify=False)
+    signatures = minhash.transform(Xb)
     X_heart = load_heart(return_X_y=True)[0][:10]
     X_mammo = load_mammographic(return_X_y=True)[0][:10]
 
@@ -257,6 +260,15 @@ def _baselines():
         sk + "SRHTSketch": sketch_op(),
         sk + "SparseSignSketch": sketch_op(nnz_per_col=2),
         sk + "SketchTransformer": Baseline({"n_components": 3, "random_state": 0}, fit_X),
+        sk + "MinHashSketch": Baseline({"n_hashes": 8, "random_state": 0},
+                                       [("fit", {"X": Xb}), ("transform", {"X": Xb}),
+                                        ("densify", {"sketches": raw_sketch})]),
+        sk + "jaccard_estimate": Baseline({"sig_a": signatures, "sig_b": signatures},
+                                          short=[("sig_b", 1)]),
+        sk + "lsh_bands": Baseline({"signatures": signatures, "n_bands": 2}),
+        sk + "merge_minhash": Baseline({"sketches": [raw_sketch, raw_sketch]}),
+        sk + "near_duplicate_pairs": Baseline({"signatures": signatures, "n_bands": 2,
+                                               "threshold": 0.5}),
         sk + "SketchedLeastSquares": Baseline({"sketch_size": 6, "random_state": 0}, fit_Xy,
                                               short=Xy_short),
         sk + "countsketch": sketch_fn(),

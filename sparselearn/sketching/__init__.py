@@ -26,6 +26,13 @@ CountSketch and sparse sign sketches have counterexamples (Price, Song & Woodruf
 """
 
 from ._least_squares import SketchedLeastSquares
+from ._minhash import (
+    MinHashSketch,
+    jaccard_estimate,
+    lsh_bands,
+    merge_minhash,
+    near_duplicate_pairs,
+)
 from ._operators import (
     BaseSketch,
     CountSketch,
@@ -46,6 +53,7 @@ __all__ = [
     "CoordinatedSampler",
     "CountSketch",
     "GaussianSketch",
+    "MinHashSketch",
     "ProductSketch",
     "SRHTSketch",
     "SketchTransformer",
@@ -54,7 +62,11 @@ __all__ = [
     "countsketch",
     "gaussian_sketch",
     "importance_sampled_product",
+    "jaccard_estimate",
+    "lsh_bands",
     "make_sketch",
+    "merge_minhash",
+    "near_duplicate_pairs",
     "sparse_sign_sketch",
     "srht_sketch",
 ]
