@@ -149,7 +149,8 @@ class MinHashSketch(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Binary matrix (0/1 or bool); row ``i`` is the set of its nonzero columns.
+            Row ``i`` is the set of its nonzero columns (binary 0/1 or bool data is the usual
+            case; any nonzero value counts as a member).
         densify : bool, default=True
             Fill the empty bins. ``False`` returns the raw one-permutation sketches (empty bins
             hold ``EMPTY``), to merge with :func:`merge_minhash` before :meth:`densify`.
@@ -204,22 +205,20 @@ class MinHashSketch(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             _minhash.densify_rotation(sketches)
 
     def _check_sets(self, X, reset):
-        X = validate_data(self, X, accept_sparse="csr", dtype=None, reset=reset,
+        X = validate_data(self, X, accept_sparse="csr", dtype="numeric", reset=reset,
                           ensure_all_finite=True)
         if X.dtype.kind not in "biuf":
-            raise TypeError(f"X must hold 0/1 or boolean values; got dtype {X.dtype}.")
+            raise TypeError(f"X must hold numbers or booleans; got dtype {X.dtype}.")
         if X.shape[1] >= 2**32:
             raise ValueError(f"X has {X.shape[1]} columns; at most 2**32 - 1 are supported.")
-        X = sp.csr_matrix(X) if not sp.issparse(X) else X.tocsr()
-        values = X.data
-        if values.dtype.kind != "b" and not np.all((values == 0) | (values == 1)):
-            raise ValueError(
-                "X must be binary (0/1 or bool: row i is the set of its nonzero columns); "
-                f"got values such as {values[(values != 0) & (values != 1)][0]!r}."
-            )
+        # row i is the set of its nonzero columns, whatever their values (as a sparse matrix's
+        # structure; binary data is the usual case): stored zeros are not members
+        X = sp.csr_matrix(X, copy=True) if not sp.issparse(X) else X.tocsr(copy=True)
+        X.eliminate_zeros()
+        X.sort_indices()
         indices = X.indices.astype(np.int64, copy=False)
         indptr = X.indptr.astype(np.int64, copy=False)
-        data = values.astype(np.int8, copy=False)
+        data = np.ones(indices.shape[0], dtype=np.int8)
         return sp.csr_matrix((data, indices, indptr), shape=X.shape, copy=False)
 
     @property

@@ -216,25 +216,7 @@ def test_sklearn_api(rng):
     assert mh.n_features_in_ == 50
 
 
-# scikit-learn's common checks feed real-valued data, which a set transformer refuses by name
-# ("X must be binary"); these checks fail on that refusal alone. The others pass as they are.
-_NON_BINARY_DATA = "feeds non-binary values; MinHashSketch takes 0/1 sets and says so"
-_EXPECTED_FAILED = dict.fromkeys([
-    "check_dict_unchanged", "check_dont_overwrite_parameters", "check_dtype_object",
-    "check_estimator_sparse_array", "check_estimator_sparse_matrix", "check_estimator_sparse_tag",
-    "check_estimators_dtypes", "check_estimators_fit_returns_self", "check_estimators_nan_inf",
-    "check_estimators_overwrite_params", "check_estimators_pickle",
-    "check_f_contiguous_array_estimator", "check_fit2d_1feature", "check_fit2d_1sample",
-    "check_fit2d_predict1d", "check_fit_check_is_fitted", "check_fit_idempotent",
-    "check_fit_score_takes_y", "check_methods_sample_order_invariance",
-    "check_methods_subset_invariance", "check_n_features_in", "check_n_features_in_after_fitting",
-    "check_pipeline_consistency", "check_positive_only_tag_during_fit",
-    "check_readonly_memmap_input", "check_transformer_data_not_an_array",
-    "check_transformer_general",
-], _NON_BINARY_DATA)
-
-
-@parametrize_with_checks([MinHashSketch()], expected_failed_checks=lambda est: _EXPECTED_FAILED)
+@parametrize_with_checks([MinHashSketch()])
 def test_sklearn_common_checks(estimator, check):
     check(estimator)
 
@@ -311,13 +293,13 @@ def test_near_duplicate_pairs_none_and_all():
 # bad input
 
 
-def test_non_binary_input_is_refused():
-    mh = MinHashSketch(8, random_state=0)
-    with pytest.raises(ValueError, match="X must be binary"):
-        mh.fit(np.array([[0.0, 2.0], [1.0, 0.0]]))
-    mh.fit(np.eye(3))
-    with pytest.raises(ValueError, match="X must be binary"):
-        mh.transform(sp.csr_matrix(np.array([[0.0, 0.5, 1.0]])))
+def test_sets_are_the_nonzero_columns_and_bad_input_is_refused():
+    mh = MinHashSketch(8, random_state=0).fit(np.eye(3))
+    weighted = np.array([[0.0, 2.5, -1.0], [3.0, 0.0, 0.0]])
+    np.testing.assert_array_equal(mh.transform(weighted), mh.transform(weighted != 0))
+    stored_zero = sp.csr_matrix((np.array([0.0, 1.0]), np.array([0, 2]), np.array([0, 2])),
+                                shape=(1, 3))
+    np.testing.assert_array_equal(mh.transform(stored_zero), mh.transform(np.array([[0, 0, 1]])))
     with pytest.raises(ValueError, match="n_hashes"):
         MinHashSketch(0).fit(np.eye(3))
     with pytest.raises(ValueError, match="densification"):
