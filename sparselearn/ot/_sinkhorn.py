@@ -825,11 +825,19 @@ def _auto_start(reg, M, reg_init="auto"):
     point clouds, L1 costs; reg 3e-3 to 2e-2 of the range): the extrapolation of Sinkhorn's
     early, non-monotone errors misjudges otherwise.
     """
-    finite = M[np.isfinite(M)]
-    spread = float(finite.max() - finite.min()) if finite.size else 0.0
+    spread = _cost_spread(M)
     if spread > 0.0 and reg < _AUTO_SNS_BELOW * spread:
         return "sns", np.inf
     return "sinkhorn", _AUTO_MARGIN * _AUTO_STAGE_COST * len(_reg_stages(reg, reg_init, M))
+
+
+def _cost_spread(M):
+    """``max(M) - min(M)`` over the finite costs (``+inf`` marks forbidden pairs); 0 if none."""
+    low, high = float(M.min()), float(M.max())
+    if np.isfinite(high):
+        return high - low
+    finite = M[np.isfinite(M)]
+    return float(finite.max() - finite.min()) if finite.size else 0.0
 
 
 def _reg_stages(reg, reg_init, M):
@@ -837,9 +845,9 @@ def _reg_stages(reg, reg_init, M):
     from ``reg_init`` down to ``reg`` (just ``[reg]`` when no annealing applies)."""
     if reg_init is None:
         return [reg]
-    if isinstance(reg_init, str):  # "auto"; over the finite costs (+inf marks forbidden pairs)
-        finite = M[np.isfinite(M)]
-        reg_init = _REG_INIT_FACTOR * float(finite.max() - finite.min()) if finite.size else reg
+    if isinstance(reg_init, str):  # "auto"
+        spread = _cost_spread(M)
+        reg_init = _REG_INIT_FACTOR * spread if spread > 0.0 else reg
     if not reg_init > reg:
         return [reg]
     n_steps = int(np.ceil(np.log(reg_init / reg) / np.log(_STAGE_RATIO) - 1e-9))
