@@ -39,7 +39,9 @@ INFO_N_FALLBACK = 4
 INFO_DENSITY_GROWTH = 5
 INFO_NNZ = 6
 INFO_N_DIRECT = 7
-INFO_SIZE = 8
+INFO_N_TRIALS = 8  # line-search trials (one pass over the plan each)
+INFO_N_REANCHOR = 9  # anchor re-exponentiations inside the Newton stage (one exp pass each)
+INFO_SIZE = 10
 
 
 # ---------------------------------------------------------------------------------------------
@@ -382,7 +384,9 @@ def sinkhorn_newton_sparse(
         slope *= inv_reg
         accepted = False
         dual_slack = 1e-14 * (abs(dual) + reg)
+        n_trials = 0
         for _ in range(_MAX_HALVINGS):
+            n_trials += 1
             for i in range(n):
                 trial_log_u[i] = log_u[i] + step * direction[i] * inv_reg
                 trial_u[i] = exp(trial_log_u[i])
@@ -401,6 +405,7 @@ def sinkhorn_newton_sparse(
                 accepted = True
                 break
             step *= 0.5
+        info[INFO_N_TRIALS] += n_trials
         if accepted:
             # the trial becomes the state (swapped, not copied); f, g are the caller's arrays
             log_u, trial_log_u = trial_log_u, log_u
@@ -422,6 +427,7 @@ def sinkhorn_newton_sparse(
             err_hist[n_iter - 1] = err
             dual_hist[n_iter - 1] = dual
             if np.max(np.abs(log_u)) > _ABSORB or np.max(np.abs(log_v)) > _ABSORB:
+                info[INFO_N_REANCHOR] += 1
                 err, dual = _reanchor(M, a, b, reg, f, g, K, f0, g0, log_u, log_v, u, v,
                                       row_sum, col_sum)
         elif not dense:

@@ -437,7 +437,9 @@ def sinkhorn_newton_sparse(
         ``dual``, ``u``, ``v``, ``cost``, ``marginal_error``) plus ``n_sinkhorn`` (warm-up and
         fallback Sinkhorn iterations), ``n_newton``, ``n_cg``, ``n_fallback`` (Newton
         directions replaced by a Sinkhorn iteration), ``n_direct`` (Newton directions from the
-        dense factorization), ``sparsity`` (final density), ``nnz`` (entries of the last
+        dense factorization), ``n_trials`` (line-search trials, one pass over the plan
+        each), ``n_reanchor`` (kernel re-exponentiations inside the Newton stages, one
+        exponential pass each), ``sparsity`` (final density), ``nnz`` (entries of the last
         sparsified Hessian), ``reg_stages`` (the regularization of each annealing stage, the
         last one ``reg``) and ``stage_iter`` (iterations of each stage). ``n_iter``, ``err``
         and ``dual`` cover all stages; ``err`` and ``dual`` are measured at each stage's own
@@ -803,6 +805,8 @@ def _solve(
             n_cg=int(info[_sns_core.INFO_N_CG]),
             n_fallback=int(info[_sns_core.INFO_N_FALLBACK]),
             n_direct=int(info[_sns_core.INFO_N_DIRECT]),
+            n_trials=int(info[_sns_core.INFO_N_TRIALS]),
+            n_reanchor=int(info[_sns_core.INFO_N_REANCHOR]),
             nnz=int(info[_sns_core.INFO_NNZ]),
             sparsity=float(density),
             reg_stages=np.array(regs),

@@ -79,6 +79,7 @@ def test_auto_switches_to_newton_when_sinkhorn_contracts_slowly():
     assert log["method"] == "sns"
     assert log["stage_iter"][0] >= 40  # the Sinkhorn part, then the SNS stages
     assert log["n_sinkhorn"] >= log["stage_iter"][0] and log["n_newton"] > 0
+    assert log["n_trials"] >= log["n_newton"] and log["n_reanchor"] >= 0
     assert log["n_iter"] < sns_cost
     assert _marginal_error(P, a, b) < tol
     # the same entropic plan as the forced methods
