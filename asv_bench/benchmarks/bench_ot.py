@@ -1,4 +1,9 @@
-"""Entropic OT: SNS and log-domain Sinkhorn against POT's Sinkhorn variants, same run.
+"""Entropic OT: auto, SNS and log-domain Sinkhorn against POT's Sinkhorn variants, same run.
+
+``auto`` is ``sinkhorn(..., method="auto")`` (issue 16: never slower than 1.05x the faster of
+our two methods, nor than POT's fastest variant); the problems are the asv suite's point
+clouds and W1 grid plus issue 16's (Gaussian mixtures with squared Euclidean and L1 costs,
+1-D W2, uniform 2-D points).
 
 Each problem is solved to marginal error 1e-9 (``||P 1 - a||_1 + ||P^T 1 - b||_1``). POT stops
 on its own criteria (an l2 norm of one marginal; epsilon scaling: the sum of both squared l2
@@ -26,7 +31,7 @@ TOL = 1e-9
 MAX_ITER = 20000
 _POT_INNER = 100  # POT epsilon scaling: Sinkhorn iterations per stage (its default)
 
-SOLVERS = ["sns", "sinkhorn", "pot_sinkhorn_log", "pot_sinkhorn_stabilized",
+SOLVERS = ["auto", "sns", "sinkhorn", "pot_sinkhorn_log", "pot_sinkhorn_stabilized",
            "pot_sinkhorn_epsilon_scaling"]
 
 
@@ -35,6 +40,35 @@ def _point_clouds(n, seed=0):
     xs = rng.normal(size=(n, 2))
     xt = rng.normal(size=(n, 2)) + 1.0
     M = ot.dist(xs, xt)
+    return np.full(n, 1.0 / n), np.full(n, 1.0 / n), np.ascontiguousarray(M / M.max())
+
+
+def _gaussian_mixtures(n, metric, seed=0):
+    """Two 2-D mixtures of three unit Gaussians (centres drawn with scale 3), cost normalized
+    to max 1, uniform weights (issue 16's easy problem with ``"sqeuclidean"`` at reg 1e-2 and
+    hard one with ``"cityblock"`` at reg 1e-3)."""
+    rng = np.random.default_rng(seed)
+    centres_s = rng.normal(scale=3.0, size=(3, 2))
+    centres_t = rng.normal(scale=3.0, size=(3, 2))
+    xs = centres_s[rng.integers(3, size=n)] + rng.normal(size=(n, 2))
+    xt = centres_t[rng.integers(3, size=n)] + rng.normal(size=(n, 2))
+    M = ot.dist(xs, xt, metric=metric)
+    return np.full(n, 1.0 / n), np.full(n, 1.0 / n), np.ascontiguousarray(M / M.max())
+
+
+def _line_w2(n, seed=0):
+    """1-D W2: sorted samples of N(0, 1) and N(1, 4), squared distance normalized to max 1."""
+    rng = np.random.default_rng(seed)
+    xs = np.sort(rng.normal(size=n))
+    xt = np.sort(rng.normal(1.0, 2.0, size=n))
+    M = (xs[:, None] - xt[None, :]) ** 2
+    return np.full(n, 1.0 / n), np.full(n, 1.0 / n), np.ascontiguousarray(M / M.max())
+
+
+def _uniform_2d(n, seed=0):
+    """Uniform samples of the unit square, squared Euclidean cost normalized to max 1."""
+    rng = np.random.default_rng(seed)
+    M = ot.dist(rng.random((n, 2)), rng.random((n, 2)))
     return np.full(n, 1.0 / n), np.full(n, 1.0 / n), np.ascontiguousarray(M / M.max())
 
 
@@ -102,8 +136,9 @@ def _run(solver, a, b, M, reg):
             P, log = sinkhorn_newton_sparse(a, b, M, reg, tol=TOL, max_iter=MAX_ITER,
                                             return_log=True)
             return P, log["n_iter"]
-        if solver == "sinkhorn":
-            P, log = sinkhorn(a, b, M, reg, tol=TOL, max_iter=MAX_ITER, return_log=True)
+        if solver in ("sinkhorn", "auto"):
+            P, log = sinkhorn(a, b, M, reg, method=solver, tol=TOL, max_iter=MAX_ITER,
+                              return_log=True)
             return P, log["n_iter"]
         method = solver.replace("pot_", "")
         stop = _pot_stop_thr(method, *M.shape)
@@ -226,6 +261,59 @@ class GridW1(_OTBench):
     @staticmethod
     def problem():
         return _grid_w1()
+
+    def setup_cache(self):
+        return _figures(self.problem(), self.params[0])
+
+    setup_cache.timeout = 3600
+
+
+class GaussianMixture500(_OTBench):
+    """2-D Gaussian mixtures, n = 500, squared Euclidean cost (issue 16's easy problem at
+    reg 1e-2, where auto must run Sinkhorn)."""
+
+    @staticmethod
+    def problem():
+        return _gaussian_mixtures(500, "sqeuclidean")
+
+    def setup_cache(self):
+        return _figures(self.problem(), self.params[0])
+
+    setup_cache.timeout = 3600
+
+
+class GaussianMixtureL1_500(_OTBench):
+    """2-D Gaussian mixtures, n = 500, L1 (cityblock) cost."""
+
+    @staticmethod
+    def problem():
+        return _gaussian_mixtures(500, "cityblock", seed=1)
+
+    def setup_cache(self):
+        return _figures(self.problem(), self.params[0])
+
+    setup_cache.timeout = 3600
+
+
+class LineW2_1000(_OTBench):
+    """1-D W2 between samples of two normals, n = 1000."""
+
+    @staticmethod
+    def problem():
+        return _line_w2(1000)
+
+    def setup_cache(self):
+        return _figures(self.problem(), self.params[0])
+
+    setup_cache.timeout = 3600
+
+
+class Uniform2D2000(_OTBench):
+    """Uniform points of the unit square, n = 2000, squared Euclidean cost."""
+
+    @staticmethod
+    def problem():
+        return _uniform_2d(2000)
 
     def setup_cache(self):
         return _figures(self.problem(), self.params[0])

@@ -305,16 +305,33 @@ def _in_range(x):
 
 
 @njit(cache=True)
-def sinkhorn_scaling(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, start, K, parallel):
-    """Stabilized Sinkhorn from potentials ``(f, g)`` (updated in place), ``K`` workspace.
+def remaining_iterations(envelope, n_iter, tol):
+    """Sinkhorn iterations still needed to reach ``tol``, extrapolated from the contraction
+    rate ``(e_k / e_{k-w})^(1/w)`` over the last half ``w`` of the run, where
+    ``e = envelope[:n_iter]`` is the running minimum of the marginal errors (Sinkhorn's error
+    is not monotone); ``inf`` when it did not contract over the window."""
+    window = max(5, n_iter // 2)
+    if n_iter <= window:
+        return inf
+    err = envelope[n_iter - 1]
+    before = envelope[n_iter - 1 - window]
+    if err <= tol:
+        return 0.0
+    if not err < before:
+        return inf
+    return log(tol / err) / (log(err / before) / window)
 
-    Same iterates as log-domain Sinkhorn (one iteration: rows exact, then columns exact), run
-    as scalings of an absorbed kernel: one fused pass over ``K`` per iteration that also yields
-    the marginal error of the current iterate (the column marginal is exact after each
-    iteration, so the error is the row error). ``err_hist[start + k]`` and
-    ``dual_hist[start + k]`` receive the error and dual value after iteration ``k + 1``.
 
-    Returns ``(n_iter, err, n_absorb)``.
+@njit(cache=True)
+def scaling_iterations(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, start, K, parallel,
+                       switch_cost, check_from, u, v):
+    """Stabilized Sinkhorn from potentials ``(f, g)``, leaving the plan as ``diag(u) K diag(v)``.
+
+    On return ``(f, g)`` are the anchor potentials of ``K = exp((f + g - M) / reg)`` (updated
+    in place) and ``u``, ``v`` (sizes n, m, any content on entry) the scalings, in
+    ``[exp(-LOG_TAU), exp(LOG_TAU)]``: the potentials of the iterate are
+    ``(f + reg log u, g + reg log v)`` and its plan needs no exponential
+    (:func:`scale_plan`). See :func:`sinkhorn_scaling` for the iterations and the rest.
     """
     n, m = M.shape
     ncr = n_chunks(n)
@@ -322,9 +339,11 @@ def sinkhorn_scaling(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, sta
     chunk_err = np.empty(ncr)
     chunk_mass = np.empty(ncr)
     chunk_bad = np.zeros(ncr, dtype=np.bool_)
-    u, v = np.ones(n), np.ones(m)
+    u[:] = 1.0
+    v[:] = 1.0
     u_new, col = row_col_vectors(n, m)
     col_max, col_scale = np.empty(m), np.empty(m)
+    envelope = np.empty(max_iter if switch_cost < inf else 0)  # running minimum of the errors
 
     # iteration 1: both half-updates in the log domain would cost two exponential passes; the
     # row half is exact (absorb_rows), the column half a scaling unless it leaves the range
@@ -348,6 +367,10 @@ def sinkhorn_scaling(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, sta
         dual_hist[start + n_iter - 1] = dual
         if err < tol or n_iter >= max_iter:
             break
+        if switch_cost < inf:
+            envelope[n_iter - 1] = min(err, envelope[n_iter - 2]) if n_iter > 1 else err
+            if n_iter >= check_from and remaining_iterations(envelope, n_iter, tol) > switch_cost:
+                break
         if ok:
             u[:] = u_new
         else:
@@ -369,8 +392,42 @@ def sinkhorn_scaling(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, sta
             n_absorb += 1
             v[:] = 1.0
         n_iter += 1
+    return n_iter, err, n_absorb
+
+
+@njit(cache=True)
+def sinkhorn_scaling(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, start, K, parallel,
+                     switch_cost=inf, check_from=40):
+    """Stabilized Sinkhorn from potentials ``(f, g)`` (updated in place), ``K`` workspace.
+
+    Same iterates as log-domain Sinkhorn (one iteration: rows exact, then columns exact), run
+    as scalings of an absorbed kernel: one fused pass over ``K`` per iteration that also yields
+    the marginal error of the current iterate (the column marginal is exact after each
+    iteration, so the error is the row error). ``err_hist[start + k]`` and
+    ``dual_hist[start + k]`` receive the error and dual value after iteration ``k + 1``.
+
+    With a finite ``switch_cost`` (the auto method), the run also stops, from iteration
+    ``check_from`` on, as soon as the iterations still needed, extrapolated from the observed
+    contraction rate (:func:`remaining_iterations`), exceed ``switch_cost``: the caller then
+    finishes with Newton steps. Returns ``(n_iter, err, n_absorb)``; on return ``K`` holds
+    ``exp((f0 + g0 - M) / reg)`` for the last anchor, not the plan.
+    """
+    n, m = M.shape
+    u, v = row_col_vectors(n, m)
+    out = scaling_iterations(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, start, K,
+                             parallel, switch_cost, check_from, u, v)
     for i in range(n):
         f[i] += reg * log(u[i])
     for j in range(m):
         g[j] += reg * log(v[j])
-    return n_iter, err, n_absorb
+    return out
+
+
+@njit(cache=True)
+def scale_plan(K, u, v):
+    """``K <- diag(u) K diag(v)`` in place (the plan of anchored scalings, no exponential)."""
+    n, m = K.shape
+    for i in range(n):
+        ui = u[i]
+        for j in range(m):
+            K[i, j] *= ui * v[j]

@@ -11,15 +11,17 @@ Hessian products and line-search trials are mat-vecs, not exponentials. The anch
 (one exponential pass) once ``|log u|`` or ``|log v|`` exceeds ``_ABSORB``.
 """
 
-from math import exp, inf, sqrt
+from math import exp, inf, log, sqrt
 
 import numpy as np
 from numba import njit
 
 from .cg import pcg_start, pcg_step
-from .sinkhorn import dual_value, plan_from_potentials, row_col_vectors, sinkhorn_scaling
+from .sinkhorn import (
+    dual_value, plan_from_potentials, row_col_vectors, scaling_iterations, sinkhorn_scaling,
+)
 
-_ABSORB = 30.0  # re-anchor when a log-scaling exceeds this
+_ABSORB = 100.0  # re-anchor when a log-scaling exceeds this
 _MAX_STEP = 50.0  # largest change of a log-scaling allowed in one Newton trial
 _MAX_HALVINGS = 30
 _N_SAMPLE = 32768  # plan entries sampled to set the sparsification threshold
@@ -37,7 +39,9 @@ INFO_N_FALLBACK = 4
 INFO_DENSITY_GROWTH = 5
 INFO_NNZ = 6
 INFO_N_DIRECT = 7
-INFO_SIZE = 8
+INFO_N_TRIALS = 8  # line-search trials (one pass over the plan each)
+INFO_N_REANCHOR = 9  # anchor re-exponentiations inside the Newton stage (one exp pass each)
+INFO_SIZE = 10
 
 
 # ---------------------------------------------------------------------------------------------
@@ -45,9 +49,9 @@ INFO_SIZE = 8
 # ---------------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath={"reassoc", "contract"})
 def _scaled_marginals(K, u, v, row_sum, col_sum):
-    """Row and column sums of ``diag(u) K diag(v)`` in one pass."""
+    """Row and column sums of ``diag(u) K diag(v)`` in one pass (reassociated: vectorized)."""
     n, m = K.shape
     for j in range(m):
         col_sum[j] = 0.0
@@ -295,22 +299,37 @@ def sinkhorn_newton_sparse(
     K = np.empty((n, m))
     n_iter = 0
     err = inf
-    if n_sinkhorn_iter > 0:
-        n_iter, err, _ = sinkhorn_scaling(
-            M, a, b, reg, f, g, tol, min(n_sinkhorn_iter, max_iter), err_hist, dual_hist, 0, K,
-            parallel,
-        )
-    info[INFO_N_SINKHORN] = n_iter
-    info[INFO_N_ITER] = n_iter
-    if err < tol or n_iter >= max_iter:
-        return err, density
-
     inv_reg = 1.0 / reg
     f0, g0 = row_col_vectors(n, m)
     log_u, log_v = row_col_vectors(n, m)
     u, v = row_col_vectors(n, m)
     row_sum, col_sum = row_col_vectors(n, m)
-    err, dual = _reanchor(M, a, b, reg, f, g, K, f0, g0, log_u, log_v, u, v, row_sum, col_sum)
+    if n_sinkhorn_iter > 0:
+        # the warm-up leaves its absorbed kernel as the Newton anchor: no exponential pass
+        n_iter, err, _ = scaling_iterations(
+            M, a, b, reg, f, g, tol, min(n_sinkhorn_iter, max_iter), err_hist, dual_hist, 0, K,
+            parallel, inf, 0, u, v,
+        )
+        f0[:] = f
+        g0[:] = g
+        for i in range(n):
+            log_u[i] = log(u[i])
+            f[i] = f0[i] + reg * log_u[i]
+        for j in range(m):
+            log_v[j] = log(v[j])
+            g[j] = g0[j] + reg * log_v[j]
+    info[INFO_N_SINKHORN] = n_iter
+    info[INFO_N_ITER] = n_iter
+    if err < tol or n_iter >= max_iter:
+        return err, density
+
+    if n_sinkhorn_iter > 0:
+        _scaled_marginals(K, u, v, row_sum, col_sum)
+        err = _marginal_error(a, b, row_sum, col_sum)
+        dual = dual_value(a, b, f, g, reg, row_sum.sum())
+    else:
+        err, dual = _reanchor(M, a, b, reg, f, g, K, f0, g0, log_u, log_v, u, v, row_sum,
+                              col_sum)
 
     sample = np.empty(min(n * m, _N_SAMPLE))
     indptr = np.empty(n + 1, dtype=np.int64)
@@ -365,7 +384,9 @@ def sinkhorn_newton_sparse(
         slope *= inv_reg
         accepted = False
         dual_slack = 1e-14 * (abs(dual) + reg)
+        n_trials = 0
         for _ in range(_MAX_HALVINGS):
+            n_trials += 1
             for i in range(n):
                 trial_log_u[i] = log_u[i] + step * direction[i] * inv_reg
                 trial_u[i] = exp(trial_log_u[i])
@@ -384,6 +405,7 @@ def sinkhorn_newton_sparse(
                 accepted = True
                 break
             step *= 0.5
+        info[INFO_N_TRIALS] += n_trials
         if accepted:
             # the trial becomes the state (swapped, not copied); f, g are the caller's arrays
             log_u, trial_log_u = trial_log_u, log_u
@@ -405,6 +427,7 @@ def sinkhorn_newton_sparse(
             err_hist[n_iter - 1] = err
             dual_hist[n_iter - 1] = dual
             if np.max(np.abs(log_u)) > _ABSORB or np.max(np.abs(log_v)) > _ABSORB:
+                info[INFO_N_REANCHOR] += 1
                 err, dual = _reanchor(M, a, b, reg, f, g, K, f0, g0, log_u, log_v, u, v,
                                       row_sum, col_sum)
         elif not dense:

@@ -82,7 +82,7 @@ def entropic_ot_value(P, M, reg):
         "xt": ["array-like"],
         "p": [StrOptions({"1", "2"}), Interval(Real, 1, 2, closed="both")],
         "reg": [Interval(Real, 0, None, closed="neither"), None],
-        "method": [StrOptions({"sns", "sinkhorn", "emd"})],
+        "method": [StrOptions({"auto", "sns", "sinkhorn", "emd"})],
         "a": ["array-like", None],
         "b": ["array-like", None],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -91,7 +91,7 @@ def entropic_ot_value(P, M, reg):
     prefer_skip_nested_validation=True,
 )
 def wasserstein_distance(
-    xs, xt, p=2, reg=None, method="sns", a=None, b=None, tol=1e-9, max_iter=1000
+    xs, xt, p=2, reg=None, method="auto", a=None, b=None, tol=1e-9, max_iter=1000
 ):
     r"""Wasserstein distance between two weighted point clouds (or discretized densities).
 
@@ -115,8 +115,9 @@ def wasserstein_distance(
     reg : float or None, default=None
         Entropic regularization (absolute, POT's epsilon); ``None`` means ``1e-3 max(M)``.
         Ignored by ``method="emd"``.
-    method : {"sns", "sinkhorn", "emd"}, default="sns"
-        Solver.
+    method : {"auto", "sns", "sinkhorn", "emd"}, default="auto"
+        Solver. ``"auto"`` chooses between :func:`sinkhorn` and :func:`sinkhorn_newton_sparse`
+        (the rule of :func:`sinkhorn`'s ``method="auto"``; with the default ``reg`` it is SNS).
     a, b : array-like of shape (n,) and (m,) or None
         Weights (same total mass); ``None`` means uniform.
     tol : float, default=1e-9

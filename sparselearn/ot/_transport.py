@@ -55,10 +55,13 @@ class SinkhornTransport(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
     ----------
     reg : float, default=1.0
         Entropic regularization, relative to the cost after ``norm``.
-    method : {"sns", "sinkhorn", "sinkhorn_log", "sinkhorn_stabilized", \
-            "sinkhorn_epsilon_scaling"}, default="sns"
+    method : {"auto", "sns", "sinkhorn", "sinkhorn_log", "sinkhorn_stabilized", \
+            "sinkhorn_epsilon_scaling"}, default="auto"
         Solver: :func:`sinkhorn_newton_sparse`, or the log-domain :func:`sinkhorn` (POT's
-        four Sinkhorn names all run it: they compute the same plan).
+        four Sinkhorn names all run it: they compute the same plan); ``"auto"`` chooses
+        between them from ``reg`` relative to the cost range and the observed Sinkhorn
+        contraction rate (the rule of :func:`sinkhorn`'s ``method="auto"``; ``log_["method"]``
+        names the solver that finished).
     metric : {"sqeuclidean", "euclidean", "cityblock", "cosine", "chebyshev"}, \
             default="sqeuclidean"
         Ground cost between points.
@@ -170,7 +173,7 @@ class SinkhornTransport(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
 
     _parameter_constraints = {
         "reg": [Interval(Real, 0, None, closed="neither")],
-        "method": [StrOptions({"sns"} | set(_SINKHORN_METHODS))],
+        "method": [StrOptions({"auto", "sns"} | set(_SINKHORN_METHODS))],
         "metric": [StrOptions(set(METRICS))],
         "norm": [StrOptions({"max", "median", "mean", "log", "loglog"}), None],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -189,7 +192,7 @@ class SinkhornTransport(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
     def __init__(
         self,
         reg=1.0,
-        method="sns",
+        method="auto",
         metric="sqeuclidean",
         norm=None,
         tol=1e-9,
@@ -289,7 +292,7 @@ class SinkhornTransport(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
             b * (mass_a / mass_b),
             C,
             reg,
-            "sinkhorn" if self.method in _SINKHORN_METHODS else "sns",
+            self.method if self.method in ("auto", "sns") else "sinkhorn",
             self.tol,
             self.max_iter,
             True,
