@@ -183,12 +183,13 @@ def sinkhorn(
     Notes
     -----
     Stabilized scaling (Schmitzer's absorption, [2]_): the plan is kept as
-    ``diag(s) K diag(t)`` around an anchor ``K = exp((u0 + v0 - M) / reg)``. One iteration is a
-    single pass over ``K`` that computes ``K t`` (hence the row marginal error of the current
-    plan and the new ``s = a / K t``) and ``K^T s``, then ``t = b / K^T s``: no exponential.
+    :math:`\operatorname{diag}(s) K \operatorname{diag}(t)` around an anchor
+    :math:`K = e^{(u_0 + v_0 - M) / \mathrm{reg}}`. One iteration is a single pass over
+    :math:`K` that computes :math:`K t` (hence the row marginal error of the current plan and
+    the new :math:`s = a / K t`) and :math:`K^T s`, then :math:`t = b / K^T s`: no exponential.
     After the ``v`` update the column marginal is exact, so the stopping error is the row
-    error, obtained in the same pass. When a scaling leaves ``[e^-100, e^100]`` (or a row or
-    column of ``K`` underflows), the scalings are absorbed into ``u0, v0`` and the failed
+    error, obtained in the same pass. When a scaling leaves :math:`[e^{-100}, e^{100}]` (or a
+    row or column of :math:`K` underflows), the scalings are absorbed into ``u0, v0`` and the failed
     half-update is done in the log domain, fused with the re-exponentiation of ``K`` (one
     exponential per entry); the iterates are those of log-domain Sinkhorn. On problems of at
     least ``2^22`` entries the passes run in parallel over fixed row or column blocks (numba
@@ -458,9 +459,10 @@ def sinkhorn_newton_sparse(
     -----
     Per Newton step: one pass to sparsify the plan (the threshold is the order statistic of a
     fixed sample of 32768 entries), CG products with the sparse Hessian (``O(nnz)``), and one
-    pass over the plan per line-search trial. The plan is kept as ``diag(e^{(u - u_0)/reg}) K
-    diag(e^{(v - v_0)/reg})`` around an anchor ``K`` that is re-exponentiated only when a
-    scaling exceeds ``e^{30}``. CG stops at relative residual ``min(0.1, sqrt(err))``; the
+    pass over the plan per line-search trial. The plan is kept as
+    :math:`\operatorname{diag}(e^{(u - u_0)/\mathrm{reg}}) K \operatorname{diag}(e^{(v - v_0)/
+    \mathrm{reg}})` around an anchor :math:`K` that is re-exponentiated only when a scaling
+    exceeds :math:`e^{100}`. CG stops at relative residual ``min(0.1, sqrt(err))``; the
     right-hand side and the direction are projected off the Hessian's null direction
     ``(1, -1)`` (a constant moved from ``u`` to ``v``). On near-degenerate problems (e.g.
     random assignment costs at small ``reg``: the plan is close to a permutation, its support
