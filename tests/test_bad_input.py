@@ -200,6 +200,9 @@ def _baselines():
         dec + "MaskedDictionaryLearning": Baseline(
             {"n_components": 3, "n_nonzero_coefs": 2, "mask_size": 2, "batch_size": 4,
              "max_iter": 2, "random_state": 0}, fit_X),
+        dec + "SemiNMF": Baseline({"n_components": 2, "max_iter": 2, "random_state": 0}, fit_X),
+        dec + "SparseNMF": Baseline({"n_components": 2, "max_iter": 2, "random_state": 0},
+                                    [("fit", {"X": np.abs(X)})]),
         dec + "dictionary_recovery_score": Baseline({"D_true": D, "D_est": D},
                                                     short=[("D_est", 1)]),
         dec + "dictionary_recovery_error": Baseline({"D_true": D, "D_est": D},
@@ -432,6 +435,10 @@ VALID_SCALARS = {
         "as scikit-learn: no iteration, components_ is the initial dictionary",
     ("sparselearn.decomposition.MiniBatchDictionaryLearning", "max_iter", "zero"):
         "as scikit-learn: no iteration, components_ is the initial dictionary",
+    ("sparselearn.decomposition.SemiNMF", "max_iter", "zero"):
+        "as scikit-learn's NMF: no iteration, the factorization is the starting point",
+    ("sparselearn.decomposition.SparseNMF", "max_iter", "zero"):
+        "as scikit-learn's NMF: no iteration, the factorization is the starting point",
     ("sparselearn.solvers.solve_working_set", "n_anderson", "zero"):
         "no Anderson extrapolation",
     ("sparselearn.sketching.SketchedLeastSquares", "max_iter", "zero"):
