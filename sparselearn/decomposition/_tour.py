@@ -18,6 +18,13 @@ LEGEND = [
                "each signal's coordinates, the dictionary judged on the rest"),
     ("distance", "mean over planted atoms of 1 - |cosine| to the nearest learned atom "
                  "(0: all recovered)"),
+    ("semi-NMF", "X ~ W H with nonnegative codes W and components H of any sign (Ding et al.); "
+                 "its error lies between the truncated SVD's and NMF's"),
+    ("correntropy", "a loss that saturates on features with large residuals, minimized by "
+                    "reweighting the features (Wang et al.): corrupted features stop driving "
+                    "the fit"),
+    ("abundance error", "relative error of the planted nonnegative codes, after matching "
+                        "components by order and scale"),
 ]
 
 
@@ -91,9 +98,57 @@ def _masked_vs_plain():
                            f"{errors['masked']:.3f} masked")
 
 
+def _semi_nmf_digits():
+    from sklearn.datasets import load_digits
+    from sklearn.decomposition import NMF, TruncatedSVD
+
+    from . import SemiNMF
+
+    X = load_digits().data
+    model, seconds = timed(SemiNMF(10, random_state=0).fit, X)
+    ref, ref_seconds = timed(NMF(10, max_iter=1000, random_state=0).fit, X)
+    svd = TruncatedSVD(10, algorithm="arpack", random_state=0).fit(X)
+    svd_err = np.linalg.norm(X - svd.transform(X) @ svd.components_)
+    return Result(seconds, f"reconstruction error {model.reconstruction_err_:.1f} (truncated "
+                           f"SVD, the lower bound: {svd_err:.1f}; scikit-learn NMF: "
+                           f"{ref.reconstruction_err_:.1f})", "scikit-learn NMF", ref_seconds)
+
+
+def _correntropy_unmixing():
+    from scipy.optimize import linear_sum_assignment
+
+    from . import SparseNMF
+
+    rng = np.random.default_rng(0)
+    H = rng.uniform(size=(4, 50))
+    W = rng.uniform(size=(300, 4)) * (rng.uniform(size=(300, 4)) < 0.5)
+    X = W @ H + 0.01 * rng.uniform(size=(300, 50))
+    bad = rng.choice(50, 5, replace=False)
+    X[:, bad] += 10 * X.max() * rng.uniform(size=(300, 5))
+    errors, seconds = {}, 0.0
+    for loss in ("frobenius", "correntropy"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the Frobenius fit chases the outliers
+            codes, elapsed = timed(SparseNMF(4, loss=loss, sparsity=0.1, max_iter=500,
+                                             random_state=0).fit_transform, X)
+        seconds += elapsed
+        unit = W / np.linalg.norm(W, axis=0)
+        est = codes / np.maximum(np.linalg.norm(codes, axis=0), 1e-300)
+        cols = linear_sum_assignment(-(unit.T @ est))[1]
+        E = codes[:, cols]
+        scale = (E * W).sum(0) / np.maximum((E * E).sum(0), 1e-300)
+        errors[loss] = np.linalg.norm(W - E * scale) / np.linalg.norm(W)
+    return Result(seconds, f"abundance error {errors['correntropy']:.3f} with correntropy, "
+                           f"{errors['frobenius']:.3f} with the squared loss "
+                           f"({errors['frobenius'] / errors['correntropy']:.0f}x)")
+
+
 TOUR = [
     ("sparse coding", "OMP, 500 signals, 100x256 dictionary", _omp_vs_sklearn),
     ("sparse coding", "FISTA l1 / nonconvex, planted, 8 atoms per signal", _nonconvex_coders),
     ("dictionary learning", "online, planted 32x64, 4 atoms per signal", _online_recovery),
     ("dictionary learning", "masked vs plain, d=50, 200 atoms, noise 0.1", _masked_vs_plain),
+    ("matrix factorization", "semi-NMF, digits, rank 10", _semi_nmf_digits),
+    ("matrix factorization", "sparse NMF, 10% of 50 features corrupted by outliers",
+     _correntropy_unmixing),
 ]
