@@ -339,9 +339,13 @@ class SparseNMF(_BaseNMF):
         Weight :math:`\lambda \ge 0` of the l1 penalty on the codes (the abundances), on the
         scale of the data (components in the unit ball).
     kernel_width : "auto" or float, default="auto"
-        The correntropy width :math:`\sigma`; ``"auto"`` sets :math:`\sigma^2` to the mean over
-        features of the squared residual norms, re-estimated at each iteration (the objective
-        then need not decrease). Ignored with ``loss="frobenius"``.
+        The correntropy width :math:`\sigma`; ``"auto"`` sets :math:`\sigma^2` to 8 times the
+        median over features of the squared residual norms :math:`e_f`, re-estimated at each
+        iteration (the objective then need not decrease): the median ignores the corrupted
+        features, and the factor keeps the weight of a feature whose residual is 10 times the
+        median's above 1/2. The starting point is taken on the features weighted by this rule
+        applied to their energies :math:`\|X_{:f}\|^2`, so that corrupted features do not
+        draw it. Ignored with ``loss="frobenius"``.
     init : {"svd", "random"}, default="svd"
         Starting point: NNDSVD (Boutsidis & Gallopoulos, 2008) or uniform random factors on the
         data's scale.
