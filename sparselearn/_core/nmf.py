@@ -142,14 +142,18 @@ def _ball_row(c, d, a, out):
 
 
 @njit(cache=True)
-def ball_components(H, P, Q, d, nonneg):
+def ball_components(H, P, Q, d, nonneg, n_nonzero):
     """One sweep of exact block coordinate descent on the rows of ``H`` in the unit l2 ball.
 
     Minimizes ``sum_f d_f (0.5 H_f^T Q H_f - P_f^T H_f)`` (``H_f`` the column ``f``) over one row
     ``h_k`` at a time, with ``Q = W^T W``, ``P = W^T X`` and feature weights ``d > 0``: with
     ``c = P_k - sum_{j != k} Q_kj h_j`` (clipped at 0 if ``nonneg``, which is then exact since
-    the weighted problem is separable up to the ball), ``h_k`` is :func:`_ball_row`. Rows whose
-    code column is zero (``Q_kk = 0``) are left as they are. ``H`` is updated in place.
+    the weighted problem is separable up to the ball), ``h_k`` is :func:`_ball_row`. With
+    ``n_nonzero > 0`` (uniform weights only) each row also has at most ``n_nonzero`` nonzero
+    entries: the row's minimum, ``-||c_S||^2 / (2 Q_kk)`` or ``Q_kk / 2 - ||c_S||`` on support
+    ``S``, decreases with ``||c_S||``, so the exact step keeps the ``n_nonzero`` largest ``|c_f|``.
+    Rows whose code column is zero (``Q_kk = 0``) are left as they are. ``H`` is updated in
+    place.
     """
     n_components, n_features = H.shape
     c = np.empty(n_features)
@@ -164,6 +168,10 @@ def ball_components(H, P, Q, d, nonneg):
                 if j != k:
                     s -= Q[k, j] * H[j, f]
             c[f] = max(s, 0.0) if nonneg else s
+        if 0 < n_nonzero < n_features:
+            order = np.argsort(np.abs(c))
+            for f in range(n_features - n_nonzero):
+                c[order[f]] = 0.0
         _ball_row(c, d, a, row)
         for f in range(n_features):
             H[k, f] = row[f]
@@ -193,12 +201,13 @@ def _rescale(W, H):
     W[:, keep] *= norms[keep]
 
 
-def semi_nmf(X, W, alpha, solver, max_iter, tol, inner_sweeps=1):
+def semi_nmf(X, W, alpha, solver, max_iter, tol, n_nonzero=0, inner_sweeps=1):
     """Semi-NMF ``X ~ W H`` with ``W >= 0`` and ``H`` free, from the codes ``W`` (overwritten).
 
     Each iteration updates ``H`` then ``W``. ``H``: least squares ``(W^T W) H = W^T X`` (Ding et
-    al.'s ``F`` step) when ``alpha == 0``, then rows rescaled to unit norm; one sweep of
-    :func:`ball_components` when ``alpha > 0``. ``W``: ``inner_sweeps`` HALS sweeps
+    al.'s ``F`` step) when ``alpha == 0`` and ``n_nonzero == 0``, then rows rescaled to unit norm;
+    otherwise one sweep of :func:`ball_components` (at most ``n_nonzero`` nonzero entries per row
+    when ``n_nonzero > 0``; the start's least squares rows are made so by a first sweep). ``W``: ``inner_sweeps`` HALS sweeps
     (``solver="als"``) or one multiplicative update (``"mu"``). Stops when the objective
     decreases by less than ``tol`` times its value. Returns ``(W, H, objectives, converged)``,
     ``objectives[t]`` the objective after iteration ``t`` (``objectives[0]``: at the start, with
@@ -209,14 +218,18 @@ def semi_nmf(X, W, alpha, solver, max_iter, tol, inner_sweeps=1):
     H = np.zeros((W.shape[1], n_features))
     objectives = []
     converged = False
+    constrained = alpha > 0.0 or n_nonzero > 0
     for it in range(max_iter + 1):
         Q = W.T @ W
         P = W.T @ X
-        if alpha == 0.0 or it == 0:
+        if not constrained or it == 0:
             H[:] = np.linalg.lstsq(Q, P, rcond=None)[0]
             _rescale(W, H)
-        if alpha > 0.0 and it > 0:
-            ball_components(H, P, Q, ones, False)
+            if n_nonzero > 0:
+                Q = W.T @ W
+                P = W.T @ X
+        if constrained and (it > 0 or n_nonzero > 0):
+            ball_components(H, P, Q, ones, False, n_nonzero)
         if it == 0:
             objectives.append(_loss(X, W, H, alpha, np.inf)[0])
             if max_iter == 0:
@@ -284,7 +297,7 @@ def sparse_nmf(X, W, H, alpha, kernel_width, max_iter, tol, inner_sweeps=1):
     converged = False
     for _ in range(max_iter):
         d = correntropy_weights(col_sq, sigma_sq)
-        ball_components(H, W.T @ X, W.T @ W, d, True)
+        ball_components(H, W.T @ X, W.T @ W, d, True, 0)
         Hd = H * d
         hals_codes(W, X @ Hd.T, Hd @ H.T, alpha, inner_sweeps, 0.0)
         _, col_sq = _loss(X, W, H, alpha, np.inf)

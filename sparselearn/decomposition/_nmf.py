@@ -188,7 +188,8 @@ class SemiNMF(_BaseNMF):
     error lies between the truncated SVD's and NMF's.
 
     Each iteration updates :math:`H` and then :math:`W`. Without sparsity, :math:`H` is the least
-    squares solution :math:`(W^\top W)^{-1} W^\top X`; with sparsity, the rows of :math:`H` are
+    squares solution :math:`(W^\top W)^{-1} W^\top X`; with sparsity (``sparsity > 0`` on the
+    codes, or ``max_features_per_component`` on the components), the rows of :math:`H` are
     kept in the unit l2 ball (otherwise scaling :math:`W` down and :math:`H` up would remove the
     penalty) and each takes its exact block coordinate step. :math:`W` takes one sweep of
     coordinate descent (HALS, ``solver="als"``) or Ding et al.'s multiplicative update
@@ -204,6 +205,12 @@ class SemiNMF(_BaseNMF):
     sparsity : float, default=0.0
         Weight :math:`\lambda \ge 0` of the l1 penalty on the codes, on the scale of the data
         (unit-norm components).
+    max_features_per_component : int or None, default=None
+        At most this many nonzero entries (features) per component, the sparsity of Shafran et
+        al.'s features over neurons (they keep the largest entries by winner-take-all masking).
+        Here each component's update is the exact block step under this constraint and the unit
+        ball: it keeps the largest entries of its least squares direction, so the objective
+        still never increases. ``None``: dense components.
     init : {"svd", "kmeans", "random"}, default="svd"
         Starting codes: the larger of the positive and negative parts of each of the leading
         left singular vectors (scaled by the square root of its singular value); the k-means
@@ -265,12 +272,15 @@ class SemiNMF(_BaseNMF):
         **_BaseNMF._parameter_constraints,
         "init": [StrOptions({"svd", "kmeans", "random"})],
         "solver": [StrOptions({"als", "mu"})],
+        "max_features_per_component": [Interval(numbers.Integral, 1, None, closed="left"),
+                                       None],
     }
 
-    def __init__(self, n_components=None, *, sparsity=0.0, init="svd", solver="als", max_iter=200,
-                 tol=1e-4, random_state=None):
+    def __init__(self, n_components=None, *, sparsity=0.0, max_features_per_component=None,
+                 init="svd", solver="als", max_iter=200, tol=1e-4, random_state=None):
         self.n_components = n_components
         self.sparsity = sparsity
+        self.max_features_per_component = max_features_per_component
         self.init = init
         self.solver = solver
         self.max_iter = max_iter
@@ -304,8 +314,9 @@ class SemiNMF(_BaseNMF):
 
     def _fit(self, X, n_components, rng):
         W = self._start(X, n_components, rng)
+        n_nonzero = self.max_features_per_component or 0
         W, H, errors, converged = _nmf.semi_nmf(X, W, float(self.sparsity), self.solver,
-                                                self.max_iter, self.tol)
+                                                self.max_iter, self.tol, n_nonzero)
         return W, H, np.ones(X.shape[1]), errors, converged
 
 

@@ -16,6 +16,7 @@ from sparselearn.decomposition import SemiNMF, SparseNMF
 
 
 @parametrize_with_checks([SemiNMF(), SparseNMF(), SemiNMF(solver="mu", sparsity=0.1),
+                          SemiNMF(max_features_per_component=2),
                           SparseNMF(loss="correntropy", sparsity=0.1)])
 def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
@@ -59,6 +60,44 @@ def test_semi_nmf_objective_decreases(digits, solver, sparsity, init, global_ran
     assert objective <= errors[-1] * (1 + 1e-9)
     if sparsity > 0:
         assert np.all(np.linalg.norm(model.components_, axis=1) <= 1 + 1e-12)
+
+
+def test_semi_nmf_sparse_components(digits, global_random_seed):
+    # Shafran et al.'s sparsity: few features (neurons, here pixels) per component
+    X = digits[0][:400] - digits[0][:400].mean(axis=0)
+    model = SemiNMF(10, max_features_per_component=12, max_iter=60, tol=0,
+                    random_state=global_random_seed, init="random").fit(X)
+    assert np.all(np.count_nonzero(model.components_, axis=1) <= 12)
+    assert np.all(np.linalg.norm(model.components_, axis=1) <= 1 + 1e-12)
+    assert np.all(np.diff(model.error_) <= 1e-10 * model.error_[0])
+    dense = SemiNMF(10, random_state=0).fit(X)
+    assert dense.reconstruction_err_ < model.reconstruction_err_ < np.linalg.norm(X)
+
+
+def test_sparse_ball_row_is_the_exact_block_step(rng):
+    # with at most s nonzeros per component, the block step is the best over all supports
+    from itertools import combinations
+
+    n_components, n_features, s = 3, 6, 2
+    H = rng.standard_normal((n_components, n_features))
+    W = rng.uniform(size=(20, n_components))
+    X = rng.standard_normal((20, n_features))
+    P, Q = W.T @ X, W.T @ W
+    c = P[0] - Q[0, 1:] @ H[1:]
+
+    def value(h):
+        return 0.5 * Q[0, 0] * h @ h - c @ h
+
+    best = np.inf
+    for support in combinations(range(n_features), s):
+        h = np.zeros(n_features)
+        h[list(support)] = c[list(support)] / max(Q[0, 0], np.linalg.norm(c[list(support)]))
+        best = min(best, value(h))
+    row = H.copy()
+    _nmf.ball_components(row, P, Q, np.ones(n_features), False, s)
+    # the first row's step, taken with the other rows as they were
+    assert np.count_nonzero(row[0]) <= s
+    assert value(row[0]) <= best + 1e-12
 
 
 def test_semi_nmf_mixed_sign_data(rng):
