@@ -209,7 +209,8 @@ def semi_nmf(X, W, alpha, solver, max_iter, tol, n_nonzero=0, inner_sweeps=1):
     otherwise one sweep of :func:`ball_components` (at most ``n_nonzero`` nonzero entries per row
     when ``n_nonzero > 0``; the start's least squares rows are made so by a first sweep). ``W``: ``inner_sweeps`` HALS sweeps
     (``solver="als"``) or one multiplicative update (``"mu"``). Stops when the objective
-    decreases by less than ``tol`` times its value. Returns ``(W, H, objectives, converged)``,
+    decreases by less than ``tol`` times its starting value (scikit-learn's NMF rule, which
+    also stops on data the model fits exactly). Returns ``(W, H, objectives, converged)``,
     ``objectives[t]`` the objective after iteration ``t`` (``objectives[0]``: at the start, with
     the first ``H``).
     """
@@ -242,7 +243,7 @@ def semi_nmf(X, W, alpha, solver, max_iter, tol, n_nonzero=0, inner_sweeps=1):
         else:
             hals_codes(W, XHt, HHt, alpha, inner_sweeps, 0.0)
         objectives.append(_loss(X, W, H, alpha, np.inf)[0])
-        if objectives[-2] - objectives[-1] <= tol * abs(objectives[-1]):
+        if objectives[-2] - objectives[-1] <= tol * objectives[0]:
             converged = True
             break
     return W, H, np.array(objectives), converged
@@ -305,7 +306,7 @@ def sparse_nmf(X, W, H, alpha, kernel_width, max_iter, tol, inner_sweeps=1):
             sigma_sq = kernel_variance(col_sq, kernel_width)
         objective, col_sq = _loss(X, W, H, alpha, sigma_sq)
         objectives.append(objective)
-        if abs(objectives[-2] - objectives[-1]) <= tol * abs(objectives[-1]):
+        if abs(objectives[-2] - objectives[-1]) <= tol * objectives[0]:
             converged = True
             break
     d = correntropy_weights(col_sq, sigma_sq)

@@ -221,7 +221,8 @@ class SemiNMF(_BaseNMF):
         Maximum number of iterations (0: the starting point, with its least squares
         components).
     tol : float, default=1e-4
-        Stop when the objective decreases by less than ``tol`` times its value.
+        Stop when an iteration decreases the objective by less than ``tol`` times its
+        starting value (as scikit-learn's NMF).
     random_state : int, RandomState instance or None, default=None
         Seed of the ``"kmeans"`` and ``"random"`` starts and of the randomized SVD used for
         large data.
@@ -261,7 +262,7 @@ class SemiNMF(_BaseNMF):
     >>> from sparselearn.decomposition import SemiNMF
     >>> rng = np.random.default_rng(0)
     >>> X = rng.random((50, 3)) @ rng.standard_normal((3, 8))
-    >>> model = SemiNMF(3, random_state=0).fit(X)
+    >>> model = SemiNMF(3, tol=1e-8, random_state=0).fit(X)
     >>> bool(model.reconstruction_err_ < 1e-3 * np.linalg.norm(X))
     True
     >>> bool(np.all(model.transform(X) >= 0))
@@ -363,7 +364,8 @@ class SparseNMF(_BaseNMF):
     max_iter : int, default=200
         Maximum number of iterations.
     tol : float, default=1e-4
-        Stop when the objective changes by less than ``tol`` times its value.
+        Stop when an iteration changes the objective by less than ``tol`` times its
+        starting value (as scikit-learn's NMF).
     random_state : int, RandomState instance or None, default=None
         Seed of the ``"random"`` start and of the randomized SVD used for large data.
 
