@@ -61,6 +61,27 @@ class _BaseNMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         X = X.toarray() if sp.issparse(X) else X
         return np.ascontiguousarray(X, dtype=np.float64)
 
+    def _fit_transform(self, X, stacklevel):
+        """Validate ``X``, learn the factorization, set the fitted attributes; return the codes.
+        ``stacklevel``: of the convergence warning, so that it points at the caller."""
+        X = self._validate_X(X, reset=True)
+        Xd = self._dense64(X)
+        n_components = self.n_components or Xd.shape[1]
+        rng = check_random_state(self.random_state)
+        with single_thread_blas():
+            W, H, d, errors, converged = self._fit(Xd, n_components, rng)
+            W, _ = _nmf.nonneg_codes(Xd, H, self.sparsity, d, _CODES_MAX_SWEEPS, _CODES_TOL)
+        if not converged and self.tol > 0 and self.max_iter > 0:
+            warnings.warn(f"{type(self).__name__} did not converge in max_iter={self.max_iter} "
+                          "iterations; increase max_iter or tol.", ConvergenceWarning,
+                          stacklevel=stacklevel)
+        self.components_ = H.astype(X.dtype, copy=False)
+        self.feature_weights_ = d.astype(X.dtype, copy=False)
+        self.error_ = errors
+        self.n_iter_ = len(errors) - 1
+        self.reconstruction_err_ = float(np.linalg.norm(Xd - W @ H))
+        return W.astype(X.dtype, copy=False)
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):
         """Learn the factorization of ``X`` and return its codes.
@@ -77,24 +98,10 @@ class _BaseNMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         W : ndarray of shape (n_samples, n_components)
             The nonnegative codes of the rows of ``X``, in the dtype of ``X``.
         """
-        X = self._validate_X(X, reset=True)
-        Xd = self._dense64(X)
-        n_components = self.n_components or Xd.shape[1]
-        rng = check_random_state(self.random_state)
-        with single_thread_blas():
-            W, H, d, errors, converged = self._fit(Xd, n_components, rng)
-            W, _ = _nmf.nonneg_codes(Xd, H, self.sparsity, d, _CODES_MAX_SWEEPS, _CODES_TOL)
-        if not converged and self.tol > 0 and self.max_iter > 0:
-            warnings.warn(f"{type(self).__name__} did not converge in max_iter={self.max_iter} "
-                          "iterations; increase max_iter or tol.", ConvergenceWarning,
-                          stacklevel=2)
-        self.components_ = H.astype(X.dtype, copy=False)
-        self.feature_weights_ = d.astype(X.dtype, copy=False)
-        self.error_ = errors
-        self.n_iter_ = len(errors) - 1
-        self.reconstruction_err_ = float(np.linalg.norm(Xd - W @ H))
-        return W.astype(X.dtype, copy=False)
+        # stack: _fit_transform, here, scikit-learn's _fit_context and set_output wrappers
+        return self._fit_transform(X, stacklevel=5)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn the factorization of ``X``.
 
@@ -110,7 +117,7 @@ class _BaseNMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         self : object
             The fitted estimator.
         """
-        self.fit_transform(X)
+        self._fit_transform(X, stacklevel=4)  # _fit_transform, here, _fit_context wrapper
         return self
 
     def transform(self, X):
