@@ -234,3 +234,17 @@ def test_hals_codes_nonnegative_lasso(rng):
     ref = Lasso(alpha=alpha / 15, positive=True, fit_intercept=False, tol=1e-12,
                 max_iter=100000).fit(H.T, x[0]).coef_
     np.testing.assert_allclose(W[0], ref, atol=1e-6)
+
+
+@pytest.mark.parametrize("Est", [SemiNMF, SparseNMF])
+def test_warning_at_max_iter_1_and_sparse_equals_dense(Est, rng):
+    import scipy.sparse as sp
+
+    X = rng.uniform(size=(30, 8)) * (rng.uniform(size=(30, 8)) < 0.4)
+    with pytest.warns(ConvergenceWarning, match="max_iter=1"):
+        Est(3, max_iter=1, random_state=0).fit(X)
+    dense = Est(3, max_iter=20, tol=0, random_state=0)
+    sparse = Est(3, max_iter=20, tol=0, random_state=0)
+    np.testing.assert_allclose(sparse.fit_transform(sp.csr_matrix(X)), dense.fit_transform(X))
+    np.testing.assert_allclose(sparse.components_, dense.components_)
+    np.testing.assert_allclose(sparse.transform(sp.csr_matrix(X)), dense.transform(X))
