@@ -201,7 +201,7 @@ def _rescale(W, H):
     W[:, keep] *= norms[keep]
 
 
-def semi_nmf(X, W, alpha, solver, max_iter, tol, n_nonzero=0, inner_sweeps=1):
+def semi_nmf(X, W, alpha, solver, max_iter, tol, n_nonzero=0, verbose=0, inner_sweeps=1):
     """Semi-NMF ``X ~ W H`` with ``W >= 0`` and ``H`` free, from the codes ``W`` (overwritten).
 
     Each iteration updates ``H`` then ``W``. ``H``: least squares ``(W^T W) H = W^T X`` (Ding et
@@ -212,7 +212,7 @@ def semi_nmf(X, W, alpha, solver, max_iter, tol, n_nonzero=0, inner_sweeps=1):
     decreases by less than ``tol`` times its starting value (scikit-learn's NMF rule, which
     also stops on data the model fits exactly). Returns ``(W, H, objectives, converged)``,
     ``objectives[t]`` the objective after iteration ``t`` (``objectives[0]``: at the start, with
-    the first ``H``).
+    the first ``H``). ``verbose`` prints the objective at every iteration.
     """
     n_features = X.shape[1]
     ones = np.ones(n_features)
@@ -243,6 +243,8 @@ def semi_nmf(X, W, alpha, solver, max_iter, tol, n_nonzero=0, inner_sweeps=1):
         else:
             hals_codes(W, XHt, HHt, alpha, inner_sweeps, 0.0)
         objectives.append(_loss(X, W, H, alpha, np.inf)[0])
+        if verbose:
+            print(f"[SemiNMF] iteration {it}: objective {objectives[-1]:.6e}")
         if objectives[-2] - objectives[-1] <= tol * objectives[0]:
             converged = True
             break
@@ -271,7 +273,7 @@ def correntropy_weights(col_sq, sigma_sq):
     return np.maximum(np.exp(-col_sq / (2.0 * sigma_sq)), _TINY)
 
 
-def sparse_nmf(X, W, H, alpha, kernel_width, max_iter, tol, inner_sweeps=1):
+def sparse_nmf(X, W, H, alpha, kernel_width, max_iter, tol, verbose=0, inner_sweeps=1):
     """Sparse NMF ``X ~ W H``, ``W, H >= 0``, rows of ``H`` in the unit ball, from ``W``, ``H``
     (overwritten).
 
@@ -281,7 +283,8 @@ def sparse_nmf(X, W, H, alpha, kernel_width, max_iter, tol, inner_sweeps=1):
     width and need not decrease); or a positive float ``s``, ``s2 = s^2`` fixed (the objective
     does not increase). Each iteration: feature weights ``d`` from the current residual, one
     :func:`ball_components` sweep on ``H`` and ``inner_sweeps`` HALS sweeps on ``W`` for the
-    reweighted problem. Returns ``(W, H, d, objectives, converged)``.
+    reweighted problem. ``verbose`` prints the objective at every iteration. Returns
+    ``(W, H, d, objectives, converged)``.
     """
     n_features = X.shape[1]
     H[:] = np.maximum(H, 0.0)
@@ -296,7 +299,7 @@ def sparse_nmf(X, W, H, alpha, kernel_width, max_iter, tol, inner_sweeps=1):
     objectives = [objective]
     d = np.ones(n_features)
     converged = False
-    for _ in range(max_iter):
+    for it in range(max_iter):
         d = correntropy_weights(col_sq, sigma_sq)
         ball_components(H, W.T @ X, W.T @ W, d, True, 0)
         Hd = H * d
@@ -306,6 +309,8 @@ def sparse_nmf(X, W, H, alpha, kernel_width, max_iter, tol, inner_sweeps=1):
             sigma_sq = kernel_variance(col_sq, kernel_width)
         objective, col_sq = _loss(X, W, H, alpha, sigma_sq)
         objectives.append(objective)
+        if verbose:
+            print(f"[SparseNMF] iteration {it + 1}: objective {objective:.6e}")
         if abs(objectives[-2] - objectives[-1]) <= tol * objectives[0]:
             converged = True
             break

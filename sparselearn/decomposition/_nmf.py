@@ -44,6 +44,7 @@ class _BaseNMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         "sparsity": [Interval(numbers.Real, 0, None, closed="left")],
         "max_iter": [Interval(numbers.Integral, 0, None, closed="left")],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
         "random_state": ["random_state"],
     }
 
@@ -230,6 +231,8 @@ class SemiNMF(_BaseNMF):
     tol : float, default=1e-4
         Stop when an iteration decreases the objective by less than ``tol`` times its
         starting value (as scikit-learn's NMF).
+    verbose : int, default=0
+        Print the objective at every iteration.
     random_state : int, RandomState instance or None, default=None
         Seed of the ``"kmeans"`` and ``"random"`` starts and of the randomized SVD used for
         large data.
@@ -285,7 +288,7 @@ class SemiNMF(_BaseNMF):
     }
 
     def __init__(self, n_components=None, *, sparsity=0.0, max_features_per_component=None,
-                 init="svd", solver="als", max_iter=200, tol=1e-4, random_state=None):
+                 init="svd", solver="als", max_iter=200, tol=1e-4, verbose=0, random_state=None):
         self.n_components = n_components
         self.sparsity = sparsity
         self.max_features_per_component = max_features_per_component
@@ -293,6 +296,7 @@ class SemiNMF(_BaseNMF):
         self.solver = solver
         self.max_iter = max_iter
         self.tol = tol
+        self.verbose = verbose
         self.random_state = random_state
 
     def _start(self, X, n_components, rng):
@@ -324,7 +328,8 @@ class SemiNMF(_BaseNMF):
         W = self._start(X, n_components, rng)
         n_nonzero = self.max_features_per_component or 0
         W, H, errors, converged = _nmf.semi_nmf(X, W, float(self.sparsity), self.solver,
-                                                self.max_iter, self.tol, n_nonzero)
+                                                self.max_iter, self.tol, n_nonzero,
+                                                self.verbose)
         return W, H, np.ones(X.shape[1]), errors, converged
 
 
@@ -373,6 +378,8 @@ class SparseNMF(_BaseNMF):
     tol : float, default=1e-4
         Stop when an iteration changes the objective by less than ``tol`` times its
         starting value (as scikit-learn's NMF).
+    verbose : int, default=0
+        Print the objective at every iteration.
     random_state : int, RandomState instance or None, default=None
         Seed of the ``"random"`` start and of the randomized SVD used for large data.
 
@@ -431,7 +438,7 @@ class SparseNMF(_BaseNMF):
     _nonnegative_data = True
 
     def __init__(self, n_components=None, *, loss="frobenius", sparsity=0.0, kernel_width="auto",
-                 init="svd", max_iter=200, tol=1e-4, random_state=None):
+                 init="svd", max_iter=200, tol=1e-4, verbose=0, random_state=None):
         self.n_components = n_components
         self.loss = loss
         self.sparsity = sparsity
@@ -439,6 +446,7 @@ class SparseNMF(_BaseNMF):
         self.init = init
         self.max_iter = max_iter
         self.tol = tol
+        self.verbose = verbose
         self.random_state = random_state
 
     def _fit(self, X, n_components, rng):
@@ -461,4 +469,5 @@ class SparseNMF(_BaseNMF):
             n_missing = int(missing.sum())
             W[:, missing] = scale * rng.uniform(size=(n_samples, n_missing))
             H[missing] = scale * rng.uniform(size=(n_missing, n_features))
-        return _nmf.sparse_nmf(X, W, H, float(self.sparsity), width, self.max_iter, self.tol)
+        return _nmf.sparse_nmf(X, W, H, float(self.sparsity), width, self.max_iter, self.tol,
+                               self.verbose)
