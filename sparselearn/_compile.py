@@ -32,7 +32,7 @@ def _linear_model(rng):
 
 def _decomposition(rng):
     from .decomposition import (DictionaryLearning, MaskedDictionaryLearning,
-                                MiniBatchDictionaryLearning, sparse_encode)
+                                MiniBatchDictionaryLearning, SemiNMF, SparseNMF, sparse_encode)
 
     X = rng.standard_normal((30, 8))
     D = rng.standard_normal((10, 8))
@@ -46,6 +46,10 @@ def _decomposition(rng):
     MiniBatchDictionaryLearning(n_components=4, max_iter=1, batch_size=10, random_state=0).fit(X)
     MaskedDictionaryLearning(n_components=4, n_nonzero_coefs=2, mask_size=6, max_iter=1,
                              batch_size=10, random_state=0).fit(X)
+    SemiNMF(n_components=3, max_iter=2, tol=0, random_state=0).fit(X)
+    SemiNMF(n_components=3, solver="mu", max_features_per_component=4, max_iter=2, tol=0,
+            random_state=0).fit(X)
+    SparseNMF(n_components=3, loss="correntropy", max_iter=2, tol=0, random_state=0).fit(np.abs(X))
 
 
 def _bayes(rng):
