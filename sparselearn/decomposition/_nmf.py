@@ -223,6 +223,8 @@ class SemiNMF(_BaseNMF):
         Starting codes: the larger of the positive and negative parts of each of the leading
         left singular vectors (scaled by the square root of its singular value); the k-means
         cluster indicators plus 0.2, as Ding et al.; or uniform random codes on the data's scale.
+        With ``solver="mu"``, whose updates never move a zero, zero starting codes are set to
+        0.2 times the mean code.
     solver : {"als", "mu"}, default="als"
         Update of the codes: coordinate descent (HALS) or multiplicative.
     max_iter : int, default=200
@@ -322,6 +324,8 @@ class SemiNMF(_BaseNMF):
         if np.any(missing):  # random codes on the data's scale
             scale = np.sqrt(max(np.abs(X).mean(), np.finfo(float).tiny) / n_components)
             W[:, missing] = scale * rng.uniform(size=(n_samples, int(missing.sum())))
+        if self.solver == "mu":  # multiplicative updates never move a zero: fill them
+            W[W == 0.0] = 0.2 * W.mean()
         return W
 
     def _fit(self, X, n_components, rng):

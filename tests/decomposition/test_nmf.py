@@ -33,9 +33,10 @@ def digits():
     return X, svd_err, nmf.reconstruction_err_
 
 
-def test_semi_nmf_digits_between_svd_and_nmf(digits):
+@pytest.mark.parametrize("solver", ["als", "mu"])
+def test_semi_nmf_digits_between_svd_and_nmf(digits, solver):
     X, svd_err, nmf_err = digits
-    model = SemiNMF(10, random_state=0).fit(X)
+    model = SemiNMF(10, solver=solver, random_state=0).fit(X)
     assert svd_err <= model.reconstruction_err_ <= 1.001 * nmf_err
     # the reported error is the fitted factorization's
     W = model.transform(X)
