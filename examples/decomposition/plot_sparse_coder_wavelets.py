@@ -1,7 +1,7 @@
 """
-=======================================================
+=========================================================
 Sparse coding of a signal over a fixed wavelet dictionary
-=======================================================
+=========================================================
 
 A piecewise-constant signal with noise is coded over a dictionary of Ricker ("Mexican hat")
 wavelets at several widths and positions, with :class:`~sparselearn.decomposition.SparseCoder`
