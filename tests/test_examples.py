@@ -46,3 +46,16 @@ def test_examples_are_grouped_by_capability_in_the_gallery():
     for name in sections:
         header = (examples / name / "GALLERY_HEADER.rst").read_text().splitlines()
         assert header[1] == "-" * len(header[0]), name
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_title_rules_match_the_title(path):
+    """The gallery title's over- and underline are as long as the title (docutils refuses a
+    shorter one, which fails the docs build)."""
+    lines = ast.get_docstring(ast.parse(path.read_text()), clean=False).strip("\n").splitlines()
+    if set(lines[0]) == {"="}:  # overline, title, underline
+        over, title, under = lines[:3]
+        assert over == under, lines[:3]
+    else:  # title, underline
+        title, under = lines[:2]
+    assert set(under) == {"="} and len(under) >= len(title.rstrip()), lines[:3]
