@@ -24,7 +24,7 @@ EMPTY = _minhash.EMPTY
 
 
 class MinHashSketch(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
-    """Densified one-permutation MinHash signatures of sets (the rows of a binary matrix).
+    """Densified one-permutation MinHash signatures of sets (the nonzero columns of each row).
 
     Row ``i`` of ``X`` is the set :math:`S_i` of its nonzero columns. Its signature has
     ``n_hashes`` integer entries, and for two sets the fraction of equal entries estimates
@@ -130,7 +130,7 @@ class MinHashSketch(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Binary matrix (only its number of columns is used, and its values checked).
+            Sets as rows (only its number of columns is used, and its values checked).
         y : Ignored
             Not used, present for API consistency.
 
