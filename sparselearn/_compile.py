@@ -83,7 +83,9 @@ def _ot(rng):
 
 
 def _sketching(rng):
-    from .sketching import CoordinatedSampler, SketchedLeastSquares, SketchTransformer
+    from .sketching import (CoordinatedSampler, MinHashSketch, SketchedLeastSquares,
+                            SketchTransformer, jaccard_estimate, merge_minhash,
+                            near_duplicate_pairs)
 
     A = rng.standard_normal((200, 5))
     b = A @ np.ones(5)
@@ -93,6 +95,13 @@ def _sketching(rng):
         SketchedLeastSquares(random_state=0).fit(Af, b)
     sampler = CoordinatedSampler(sketch_size=20, random_state=0)
     sampler.estimate_product(sampler.sketch(A), sampler.sketch(A))
+    sets = sp.csr_matrix(A > 0.5)
+    for densification in ("optimal", "reverse", "rotation"):
+        minhash = MinHashSketch(16, densification=densification, random_state=0).fit(sets)
+        raw = minhash.transform(sets, densify=False)
+        signatures = minhash.densify(merge_minhash([raw, raw]))
+        jaccard_estimate(signatures, pairwise=True)
+        near_duplicate_pairs(signatures, n_bands=4, threshold=0.5)
 
 
 CAPABILITIES = [("sparse GLMs", _linear_model), ("sparse coding and dictionary learning",
