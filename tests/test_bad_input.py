@@ -287,6 +287,9 @@ def _baselines():
         # datasets
         ds + "make_correlated_design": Baseline({"n_samples": 5, "n_features": 3,
                                                  "random_state": 0}),
+        ds + "make_planted_dictionary": Baseline({"n_samples": 5, "n_components": 4,
+                                                  "n_features": 3, "n_nonzero_coefs": 2,
+                                                  "random_state": 0}),
         ds + "make_sparse_regression": Baseline({"n_samples": 5, "n_features": 6,
                                                  "n_informative": 2, "random_state": 0}),
         ds + "load_breastcancer": Baseline({}),

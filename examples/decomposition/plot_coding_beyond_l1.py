@@ -13,11 +13,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from sparselearn.decomposition import sparse_encode
-from sparselearn.decomposition._synthetic import planted_dictionary_data
+from sparselearn.datasets import make_planted_dictionary
 
 ####################################################################################################
 # Data: 300 signals of 64 features, 8 atoms each out of 256, noise 0.05
-X, D, C = planted_dictionary_data(300, 256, 64, 8, noise=0.05, random_state=0)
+X, D, C = make_planted_dictionary(300, 256, 64, 8, noise=0.05, random_state=0)
 
 ####################################################################################################
 # Sparsity / error curves

@@ -16,14 +16,14 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 from sparselearn.decomposition import MaskedDictionaryLearning, dictionary_recovery_error
-from sparselearn.decomposition._synthetic import planted_dictionary_data
+from sparselearn.datasets import make_planted_dictionary
 
 ####################################################################################################
 # Planted dictionary, training signals and independent signals for the initial atoms
 d, n_planted, k, noise = 50, 100, 5, 0.1
-X, D, _ = planted_dictionary_data(1000, n_planted, d, k, noise=noise, unit_codes=True,
+X, D, _ = make_planted_dictionary(1000, n_planted, d, k, noise=noise, unit_codes=True,
                                   random_state=0)
-fresh, _, _ = planted_dictionary_data(400, n_planted, d, k, noise=noise, unit_codes=True,
+fresh, _, _ = make_planted_dictionary(400, n_planted, d, k, noise=noise, unit_codes=True,
                                       random_state=1, dictionary=D)
 
 ####################################################################################################

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
-__all__ = ["make_correlated_design", "make_sparse_regression"]
+__all__ = ["make_correlated_design", "make_sparse_regression", "make_planted_dictionary"]
 
 
 _SIZE = [Interval(numbers.Integral, 1, None, closed="left")]
@@ -101,3 +101,87 @@ def make_sparse_regression(n_samples=200, n_features=1000, n_informative=10, rho
     noise = rng.standard_normal(n_samples)
     noise *= np.linalg.norm(signal) / (snr * np.linalg.norm(noise))
     return X, signal + noise, coef
+
+
+@validate_params(
+    {"n_samples": _SIZE, "n_components": _SIZE, "n_features": _SIZE,
+     "n_nonzero_coefs": _SIZE, "noise": [Interval(numbers.Real, 0, None, closed="left")],
+     "unit_codes": ["boolean"], "random_state": ["random_state"],
+     "dictionary": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
+def make_planted_dictionary(n_samples, n_components, n_features, n_nonzero_coefs, noise=0.0,
+                            unit_codes=False, random_state=None, dictionary=None):
+    """Signals ``X = C D + noise`` coded over a planted dictionary, for dictionary learning.
+
+    ``D`` has unit-norm Gaussian atoms (rows); each code ``C[i]`` has ``n_nonzero_coefs``
+    entries on a uniformly drawn support, with Gaussian values (rescaled to unit norm if
+    ``unit_codes``, as in Chidambaram et al. 2023, else with magnitudes bounded away from 0,
+    ``1 + |g|``); the noise is Gaussian with standard deviation ``noise`` per coordinate. The
+    layout is scikit-learn's (atoms and codes in rows, ``X = C @ D``).
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of signals.
+    n_components : int
+        Number of planted atoms.
+    n_features : int
+        Dimension of a signal.
+    n_nonzero_coefs : int
+        Atoms per signal, at most ``n_components``.
+    noise : float, default=0.0
+        Standard deviation of the Gaussian noise.
+    unit_codes : bool, default=False
+        Rescale each code to unit norm.
+    random_state : int, RandomState instance or None, default=None
+        Seed.
+    dictionary : array-like of shape (n_components, n_features), default=None
+        Use this dictionary instead of drawing one: more signals from the same model,
+        independent of earlier draws (Chidambaram et al. start the learned dictionary from such
+        fresh noisy signals, never from training signals).
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features)
+        The signals.
+    D : ndarray of shape (n_components, n_features)
+        The planted dictionary, unit-norm atoms in rows.
+    C : ndarray of shape (n_samples, n_components)
+        The planted codes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.datasets import make_planted_dictionary
+    >>> X, D, C = make_planted_dictionary(100, 30, 10, 3, noise=0.01, random_state=0)
+    >>> X.shape, D.shape, int(np.count_nonzero(C[0]))
+    ((100, 10), (30, 10), 3)
+    """
+    if n_nonzero_coefs > n_components:
+        raise ValueError(f"n_nonzero_coefs={n_nonzero_coefs} must be at most "
+                         f"n_components={n_components}.")
+    rng = check_random_state(random_state)
+    if dictionary is None:
+        D = rng.standard_normal((n_components, n_features))
+        D /= np.linalg.norm(D, axis=1, keepdims=True)
+    else:
+        D = np.asarray(dictionary)
+        if D.dtype.kind not in "biuf" or D.shape != (n_components, n_features) \
+                or not np.all(np.isfinite(D)):
+            raise ValueError(f"dictionary must be a finite real array of shape ({n_components}, "
+                             f"{n_features}); got shape {D.shape}, dtype {D.dtype}.")
+        D = D.astype(np.float64)
+    C = np.zeros((n_samples, n_components))
+    for i in range(n_samples):
+        support = rng.choice(n_components, n_nonzero_coefs, replace=False)
+        values = rng.standard_normal(n_nonzero_coefs)
+        if unit_codes:
+            values /= np.linalg.norm(values)
+        else:
+            values = np.sign(values) * (1.0 + np.abs(values))
+        C[i, support] = values
+    X = C @ D
+    if noise:
+        X = X + noise * rng.standard_normal(X.shape)
+    return X, D, C

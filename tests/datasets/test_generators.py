@@ -88,3 +88,27 @@ def test_sparse_regression_bad_parameters(kwargs, name):
     params = {"n_samples": 10, "n_features": 10, "n_informative": 3, **kwargs}
     with pytest.raises(ValueError, match=name):
         make_sparse_regression(**params)
+
+
+def test_planted_dictionary_has_unit_atoms_and_k_sparse_codes(global_random_seed):
+    from sparselearn.datasets import make_planted_dictionary
+
+    X, D, C = make_planted_dictionary(50, 12, 8, 3, random_state=global_random_seed)
+    np.testing.assert_allclose(np.linalg.norm(D, axis=1), 1.0)
+    assert np.all(np.count_nonzero(C, axis=1) == 3)
+    assert np.all(np.abs(C[C != 0]) >= 1.0)  # magnitudes bounded away from 0
+    np.testing.assert_allclose(X, C @ D)  # no noise by default
+    X2, D2, C2 = make_planted_dictionary(50, 12, 8, 3, unit_codes=True, noise=0.1,
+                                         random_state=global_random_seed, dictionary=D)
+    np.testing.assert_array_equal(D2, D)
+    np.testing.assert_allclose(np.linalg.norm(C2, axis=1), 1.0)
+    assert 0.05 < np.std(X2 - C2 @ D2) < 0.2
+
+
+def test_planted_dictionary_refuses_more_atoms_per_signal_than_atoms():
+    from sparselearn.datasets import make_planted_dictionary
+
+    with pytest.raises(ValueError, match="n_nonzero_coefs"):
+        make_planted_dictionary(5, 3, 4, 4)
+    with pytest.raises(ValueError, match="dictionary"):
+        make_planted_dictionary(5, 3, 4, 2, dictionary=np.ones((2, 4)))
