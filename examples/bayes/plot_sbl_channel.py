@@ -16,6 +16,7 @@ coupled prior's, and each loses the channel on one or two of the 12. Coupling th
 mobile factor too spreads its single angle over a block and fails on every channel.
 """
 from pathlib import Path
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -72,7 +73,7 @@ ax.set(xlabel="SNR (dB)", ylabel="NMSE (median and quartiles)",
        title="IRS-style channel, 5832 unknowns, 288 measurements")
 ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
 fig.tight_layout()
-fig.savefig(Path(__file__).with_suffix(".png"), dpi=100)
+fig.savefig(Path(sys.argv[0]).with_suffix(".png"), dpi=100)
 for name, values in nmse.items():
     print(f"{name}: median NMSE " + ", ".join(f"{m:.4f}" for m in np.array(values)[:, 1])
           + f"; channels with NMSE > 0.1: {failures[name]} of 12")

@@ -8,6 +8,7 @@ Lasso (LassoLarsIC) and fast SBL (told nothing), then KroneckerSBL against class
 SBL on the flattened problem as the factor size grows.
 """
 from pathlib import Path
+import sys
 import time
 
 import matplotlib.pyplot as plt
@@ -67,6 +68,6 @@ for name, t in times.items():
 axes[1].set(xlabel="unknowns n1 n2 n3", ylabel="time (s)", title="Kronecker vs flattened SBL")
 axes[1].legend()
 fig.tight_layout()
-fig.savefig(Path(__file__).with_suffix(".png"), dpi=100)
+fig.savefig(Path(sys.argv[0]).with_suffix(".png"), dpi=100)
 print({name: np.round(rate, 2).tolist() for name, rate in rates.items()})
 print({name: np.round(t, 3).tolist() for name, t in times.items()})

@@ -9,6 +9,7 @@ coders start from the l1 solution (``sparse_encode``'s default), and reach a low
 sparsity.
 """
 from pathlib import Path
+import sys
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -36,4 +37,4 @@ ax.set_yscale("log")
 ax.legend()
 ax.set_title("l1 vs l0 / CEL0 sparse coding")
 fig.tight_layout()
-fig.savefig(Path(__file__).with_suffix(".png"))
+fig.savefig(Path(sys.argv[0]).with_suffix(".png"))

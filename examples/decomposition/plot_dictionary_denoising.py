@@ -8,6 +8,7 @@ average the overlapping patches back into an image (the K-SVD denoising recipe o
 Aharon, 2006, with an online dictionary as in scikit-learn's denoising example).
 """
 from pathlib import Path
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -69,4 +70,4 @@ axes[2].set_title("the 100 learned atoms")
 for ax in axes:
     ax.axis("off")
 fig.tight_layout()
-fig.savefig(Path(__file__).with_suffix(".png"))
+fig.savefig(Path(sys.argv[0]).with_suffix(".png"))

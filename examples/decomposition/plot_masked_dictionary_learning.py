@@ -13,6 +13,7 @@ the training set; starting from training signals (``init="data"``), the atoms ke
 noise on the hidden coordinates too, and masking gains less.
 """
 from pathlib import Path
+import sys
 import matplotlib.pyplot as plt
 
 from sparselearn.decomposition import MaskedDictionaryLearning, dictionary_recovery_error
@@ -50,4 +51,4 @@ ax.set_ylabel("recovery error")
 ax.set_title("Masked vs plain dictionary learning, d = 50, noise 0.1")
 ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
 fig.tight_layout()
-fig.savefig(Path(__file__).with_suffix(".png"))
+fig.savefig(Path(sys.argv[0]).with_suffix(".png"))

@@ -17,6 +17,7 @@ fits ``SparseNMF`` with the squared loss and with the correntropy loss of Wang, 
 whose reweighting gives the corrupted bands weights near zero.
 """
 from pathlib import Path
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -95,4 +96,4 @@ ax.set_ylabel("abundance error")
 fig.suptitle("Rank-10 components of the digits (row label: reconstruction error), and sparse NMF "
              "with 10 % corrupted bands")
 fig.tight_layout()
-fig.savefig(Path(__file__).with_suffix(".png"))
+fig.savefig(Path(sys.argv[0]).with_suffix(".png"))

@@ -12,6 +12,7 @@ number of atoms used and the error to the clean signal.
 """
 
 from pathlib import Path
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -73,7 +74,7 @@ for ax, (name, params) in zip(axes.ravel(), coders.items()):
           f"{error:.3f}")
 axes[0, 0].legend(fontsize=8)
 fig.tight_layout()
-fig.savefig(Path(__file__).with_suffix(".png"), dpi=90)
+fig.savefig(Path(sys.argv[0]).with_suffix(".png"), dpi=90)
 
 ##############################################################################
 # The two Lasso solvers give the same code (LARS exactly, coordinate descent to its

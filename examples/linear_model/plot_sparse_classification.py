@@ -14,6 +14,7 @@ with scikit-learn's ``LogisticRegression`` (ridge penalty, all 30 features).
 import matplotlib.pyplot as plt
 import numpy as np
 from pathlib import Path
+import sys
 from sklearn.datasets import load_breast_cancer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -62,7 +63,7 @@ ax.set_ylabel("held-out accuracy")
 ax.set_ylim(0.85, 1.0)
 ax.legend(loc="lower right", fontsize=8)
 fig.tight_layout()
-fig.savefig(Path(__file__).with_suffix(".png"), dpi=100)
+fig.savefig(Path(sys.argv[0]).with_suffix(".png"), dpi=100)
 
 ##############################################################################
 # A few features suffice: the L1 path reaches the ridge model's held-out accuracy with 4 of the

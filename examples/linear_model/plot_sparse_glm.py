@@ -13,6 +13,7 @@ need to admit many small spurious coefficients to fit the large ones: fewer fals
 """
 
 from pathlib import Path
+import sys
 import time
 
 import matplotlib.pyplot as plt
@@ -51,7 +52,7 @@ for ax, (name, pen) in zip(axes, penalties.items()):
     ax.set_xlabel("alpha")
 axes[0].set_ylabel("coefficients (colour: true support)")
 fig.tight_layout()
-fig.savefig(Path(__file__).with_name("plot_sparse_glm_paths.png"), dpi=80)
+fig.savefig(Path(sys.argv[0]).with_name("plot_sparse_glm_paths.png"), dpi=80)
 
 ##############################################################################
 # Supports chosen by cross-validation
@@ -80,7 +81,7 @@ axes[1].legend()
 axes[1].set_xlabel("feature")
 axes[1].set_title("planted vs estimated coefficients")
 fig.tight_layout()
-fig.savefig(Path(__file__).with_name("plot_sparse_glm_cv.png"), dpi=80)
+fig.savefig(Path(sys.argv[0]).with_name("plot_sparse_glm_cv.png"), dpi=80)
 
 ##############################################################################
 # Nonconvex accelerated gradient versus its baselines
@@ -100,4 +101,4 @@ ax.bar(range(3), list(iterations.values()), color=["C0", "C1", "C2"])
 ax.set_xticks(range(3), ["Yang et al.", "Ghadimi-Lan", "ISTA"])
 ax.set_ylabel("iterations to tol 1e-6 (LS-MCP)")
 fig.tight_layout()
-fig.savefig(Path(__file__).with_suffix(".png"), dpi=80)
+fig.savefig(Path(sys.argv[0]).with_suffix(".png"), dpi=80)

@@ -14,6 +14,7 @@ the target.
 """
 
 from pathlib import Path
+import sys
 import time
 import warnings
 
@@ -68,7 +69,7 @@ ax.set_ylabel("marginal error")
 ax.set_title(f"Convergence, reg = {reg:g}")
 ax.legend()
 fig.tight_layout()
-fig.savefig(Path(__file__).with_name("plot_ot_sinkhorn_newton_sparse_convergence.png"), dpi=80)
+fig.savefig(Path(sys.argv[0]).with_name("plot_ot_sinkhorn_newton_sparse_convergence.png"), dpi=80)
 
 ##############################################################################
 # The plan and the transport map
@@ -89,4 +90,4 @@ axes[1].scatter(*mapped.T, s=8, marker="+", label="mapped source")
 axes[1].set_title("SinkhornTransport.transform")
 axes[1].legend()
 fig.tight_layout()
-fig.savefig(Path(__file__).with_suffix(".png"), dpi=80)
+fig.savefig(Path(sys.argv[0]).with_suffix(".png"), dpi=80)

@@ -11,6 +11,7 @@ compare one-dimensional distances with SciPy's closed form.
 """
 
 from pathlib import Path
+import sys
 import time
 
 import matplotlib.pyplot as plt
@@ -63,7 +64,7 @@ axes[1].set_xlabel("reg / max(M)")
 axes[1].set_ylabel("(entropic W2 - exact W2) / exact W2")
 axes[1].set_title("entropic estimate, SNS")
 fig.tight_layout()
-fig.savefig(Path(__file__).with_suffix(".png"), dpi=100)
+fig.savefig(Path(sys.argv[0]).with_suffix(".png"), dpi=100)
 
 ##############################################################################
 # One dimension: the closed form

@@ -13,6 +13,7 @@ coefficients are scaled and rounded to the same integer range (the usual shortcu
 
 # sphinx_gallery_thumbnail_number = 1
 from pathlib import Path
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -97,7 +98,7 @@ ax.set_ylabel("test error (%)")
 ax.set_title("Breast cancer: integer score cards")
 ax.legend()
 fig.tight_layout()
-fig.savefig(Path(__file__).with_suffix(".png"), dpi=100)
+fig.savefig(Path(sys.argv[0]).with_suffix(".png"), dpi=100)
 plt.show()
 
 ##############################################################################

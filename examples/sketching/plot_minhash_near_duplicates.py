@@ -16,6 +16,7 @@ which lightly edited copies (words replaced, inserted or deleted) are planted.
 """
 
 from pathlib import Path
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -144,4 +145,4 @@ ax.set(xlabel="exact Jaccard similarity", ylabel="probability of sharing a band"
        title=f"LSH: {n_bands} bands of {r}, {len(found & truth)} of {len(truth)} pairs found")
 ax.legend(loc="lower right")
 fig.tight_layout()
-fig.savefig(Path(__file__).with_suffix(".png"))
+fig.savefig(Path(sys.argv[0]).with_suffix(".png"))

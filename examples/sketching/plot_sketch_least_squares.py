@@ -18,6 +18,7 @@ Each part draws its own figure.
 """
 
 from pathlib import Path
+import sys
 import warnings
 
 import matplotlib.pyplot as plt
@@ -65,7 +66,7 @@ ax.set_ylabel("forward error ||x - x*||")
 ax.set_title("sketch-and-precondition, condition number 1e8")
 ax.legend(fontsize=8)
 fig.tight_layout()
-fig.savefig(Path(__file__).with_name("plot_sketch_least_squares_lstsq.png"), dpi=100)
+fig.savefig(Path(sys.argv[0]).with_name("plot_sketch_least_squares_lstsq.png"), dpi=100)
 
 ##############################################################################
 # Matrix products: error against storage
@@ -116,4 +117,4 @@ ax.set_ylabel("||A^T B - estimate||_F / (||A||_F ||B||_F)")
 ax.set_title("coordinated sampling vs linear sketches")
 ax.legend(fontsize=8)
 fig.tight_layout()
-fig.savefig(Path(__file__).with_suffix(".png"), dpi=100)
+fig.savefig(Path(sys.argv[0]).with_suffix(".png"), dpi=100)
