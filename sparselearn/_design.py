@@ -101,7 +101,7 @@ class Design:
 
 
 def as_design(X, check_finite=True):
-    """``X`` itself if it is already a :class:`Design`, else ``Design(X)``.
+    """``X`` itself if it is already a :class:`~sparselearn.solvers.Design`, else ``Design(X)``.
 
     Parameters
     ----------

@@ -5,7 +5,7 @@ weights (normalized to sum to ``n_samples``, as scikit-learn's Lasso does):
 
 .. math::  F(w, b) = \\frac{1}{\\sum_i s_i} \\sum_i s_i f(y_i, x_i^T w + b).
 
-The numerics live in :mod:`sparselearn._core.datafit` (cached Numba kernels dispatched by code).
+The numerics live in ``sparselearn._core.datafit`` (cached Numba kernels dispatched by code).
 """
 
 import numbers

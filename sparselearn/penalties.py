@@ -2,7 +2,7 @@
 
 Each penalty is a small scikit-learn style object (``get_params`` / ``set_params``, so
 ``GridSearchCV`` can tune ``penalty__alpha``) holding its parameters. The numerics live in cached
-Numba kernels of :mod:`sparselearn._core.prox`, reached through an integer code and a parameter
+Numba kernels of ``sparselearn._core.prox``, reached through an integer code and a parameter
 array, so no penalty is ever compiled per process (unlike numba jitclasses).
 
 Every penalty offers ``value``, ``prox``, ``subdiff_distance``, ``fixed_point_score`` and
@@ -29,7 +29,7 @@ PENALTIES = {}
 class Penalty(BaseEstimator):
     """Base class: a separable penalty ``sum_j pen(w_j)`` with per-feature weights.
 
-    A subclass sets ``_code`` (its section of :mod:`sparselearn._core.prox`), ``name``,
+    A subclass sets ``_code`` (its section of ``sparselearn._core.prox``), ``name``,
     ``_extra_param`` (the name of its shape parameter, if any) and declares what the solvers may
     ask of it: ``convex``, ``accelerated_gradient`` (a finite slope at 0, so the split of the
     accelerated gradient method applies) and ``needs_curvatures`` (the penalty depends on the

@@ -267,3 +267,40 @@ def test_built_html_api_pages_link_their_user_guide(built_pages):
         if "Read more in the" not in page or "user_guide/" not in page:
             unlinked.append(name)
     assert not unlinked, unlinked
+
+
+def _inventory(project):
+    from sphinx.util.inventory import InventoryFile
+
+    with open(DOCS / "_inventories" / f"{project}.inv", "rb") as stream:
+        return InventoryFile.load(stream, "", lambda base, uri: uri)
+
+
+@pytest.mark.parametrize("project, name, role", [
+    ("numpy", "numpy.linalg.lstsq", "py:function"),
+    ("scipy", "scipy.linalg.clarkson_woodruff_transform", "py:function"),
+    ("sklearn", "sklearn.linear_model.Lasso", "py:class"),
+    ("sklearn", "sklearn.linear_model.Lasso.fit", "py:method"),
+    ("ot", "ot.da.SinkhornTransport", "py:class"),
+])
+def test_shipped_inventories_list_the_peers_public_names(project, name, role):
+    """The offline intersphinx inventories parse and give each name its page on the peer's site."""
+    pytest.importorskip("sphinx")
+    item = _inventory(project)[role][name]
+    uri = getattr(item, "uri", None) or item[2]
+    assert uri.split("#")[1] == name
+    assert uri.split("#")[0].endswith(".html")
+
+
+def test_built_html_links_out_to_the_peers_docs(built_pages):
+    """Cross-references to numpy, scipy, scikit-learn and POT become links to their sites
+    (with ``nitpicky`` and ``-W`` an unresolved one already fails the build)."""
+    hosts = ("https://numpy.org/doc/stable/", "https://docs.scipy.org/doc/scipy/",
+             "https://scikit-learn.org/stable/", "https://pythonot.github.io/")
+    text = "\n".join(path.read_text(encoding="utf-8", errors="replace")
+                     for path in (HTML / "user_guide").glob("*.html"))
+    text += (HTML / "getting_started.html").read_text(encoding="utf-8", errors="replace")
+    text += (HTML / "api" / "generated" / "sparselearn.ot.SinkhornTransport.html").read_text()
+    missing = [host for host in hosts[1:] if f'class="reference external" href="{host}' not in text]
+    assert not missing, missing
+    assert 'href="https://scikit-learn.org/stable/modules/generated/sklearn.linear_model.Lasso.html' in text

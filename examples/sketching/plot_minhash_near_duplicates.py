@@ -4,10 +4,10 @@ Near-duplicate documents with densified MinHash and LSH
 ===========================================================
 
 A document is the set of its word 3-grams (*shingles*); two documents are near-duplicates
-when the Jaccard similarity of their shingle sets is high. :class:`MinHashSketch` turns each
+when the Jaccard similarity of their shingle sets is high. :class:`~sparselearn.sketching.MinHashSketch` turns each
 set into ``k`` integers whose agreement rate estimates that similarity, with one hash per
 shingle (one-permutation hashing) and *optimal densification* of the bins no shingle fell
-into. :func:`near_duplicate_pairs` cuts the signatures into LSH bands: documents that share a
+into. :func:`~sparselearn.sketching.near_duplicate_pairs` cuts the signatures into LSH bands: documents that share a
 band become candidates, verified on the whole signature, so that the search never compares
 all pairs.
 

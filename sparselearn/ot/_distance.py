@@ -42,7 +42,7 @@ def transport_cost(P, M):
     prefer_skip_nested_validation=True,
 )
 def entropic_ot_value(P, M, reg):
-    r"""Entropic OT objective of a plan, the quantity :func:`sinkhorn` minimizes.
+    r"""Entropic OT objective of a plan, the quantity :func:`~sparselearn.ot.sinkhorn` minimizes.
 
     .. math::
 

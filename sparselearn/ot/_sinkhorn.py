@@ -97,7 +97,7 @@ def sinkhorn(
     kernel, so no kernel ``exp(-M / reg)`` ever overflows or underflows: the solver stays exact
     down to ``reg = 1e-4 max(M)`` and below.
 
-    A drop-in for POT's ``ot.sinkhorn``: same positional order, keyword names, defaults,
+    A drop-in for POT's :func:`ot.sinkhorn`: same positional order, keyword names, defaults,
     method names, 2-D ``b`` and log keys (see Notes for what differs).
 
     Parameters

@@ -41,9 +41,9 @@ class SinkhornTransport(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
     ``sum_j P_ij x^t_j / sum_j P_ij``; on new points it is the entropic (Pooladian &
     Niles-Weed) extension of the map, not a nearest-neighbour shift.
 
-    Same role as POT's ``ot.da.SinkhornTransport`` with scikit-learn conventions.
+    Same role as POT's :class:`ot.da.SinkhornTransport` with scikit-learn conventions.
 
-    Same role as POT's ``ot.da.SinkhornTransport``, and a drop-in for it: POT's constructor
+    Same role as POT's :class:`ot.da.SinkhornTransport`, and a drop-in for it: POT's constructor
     names (``reg_e``, ``log``, ``distribution_estimation``, ``out_of_sample_map``,
     ``limit_max``), ``fit(Xs=None, ys=None, Xt=None, yt=None)`` (labels make the cost
     label-aware as in POT), ``transform(Xs=...)``, ``inverse_transform(Xt=...)``,
@@ -89,7 +89,7 @@ class SinkhornTransport(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
         ``v``, ...; see :func:`sinkhorn`); otherwise ``log_`` holds sparselearn's record.
     distribution_estimation : callable or None, default=None
         POT's ``distribution_estimation``: a function of the samples returning their weights
-        (e.g. ``ot.da.distribution_estimation_uniform``); None means uniform weights. Weights
+        (e.g. :func:`ot.da.distribution_estimation_uniform`); None means uniform weights. Weights
         passed to ``fit`` as ``a`` / ``b`` take precedence.
     out_of_sample_map : {"continuous", "ferradans"}, default="continuous"
         How ``transform`` maps points: ``"continuous"`` is the entropic map below (the

@@ -21,7 +21,7 @@ _METHODS = ("threshold", "priority", "jl", "countsketch")
 
 @dataclass
 class ProductSketch:
-    """A sketch of one matrix made by :meth:`CoordinatedSampler.sketch`.
+    """A sketch of one matrix made by :meth:`~sparselearn.sketching.CoordinatedSampler.sketch`.
 
     Attributes
     ----------
