@@ -139,9 +139,14 @@ def test_built_html_has_a_page_per_public_name(built_pages):
 
 
 def test_built_html_internal_links_resolve(built_pages):
+    # a build without the gallery run (-D plot_gallery=0, as CI's) has no figure files: the
+    # guide's links to them are checked by test_user_guide_shows_figures_the_gallery_makes
+    gallery_ran = any((HTML / "_images").glob("sphx_glr_*_001.png"))
     broken = []
     for page, parser in built_pages.items():
         for url in parser.links:
+            if not gallery_ran and "/images/sphx_glr_" in url:
+                continue
             parts = urlsplit(url)
             target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
             if target.is_dir():
@@ -304,3 +309,33 @@ def test_built_html_links_out_to_the_peers_docs(built_pages):
     missing = [host for host in hosts[1:] if f'class="reference external" href="{host}' not in text]
     assert not missing, missing
     assert 'href="https://scikit-learn.org/stable/modules/generated/sklearn.linear_model.Lasso.html' in text
+
+
+_FIGURE = re.compile(r"^\.\. figure:: /auto_examples/(\w+)/images/sphx_glr_(\w+)_(\d{3})\.png$",
+                     re.M)
+
+
+def _figures_made(example):
+    """How many figures an example makes (sphinx-gallery numbers them in order of creation)."""
+    text = example.read_text()
+    return len(re.findall(r"plt\.(?:subplots|figure)\(", text))
+
+
+def test_user_guide_shows_figures_the_gallery_makes():
+    """Every capability page embeds gallery figures, and each one names an example that exists
+    and makes at least that many figures (a renamed example or a dropped figure fails here,
+    not silently in the docs built without the gallery)."""
+    examples = DOCS.parent / "examples"
+    bad, bare = [], []
+    for page in sorted((DOCS / "user_guide").glob("*.rst")):
+        if page.stem == "index":
+            continue
+        found = _FIGURE.findall(page.read_text())
+        if not found:
+            bare.append(page.name)
+        for topic, name, number in found:
+            example = examples / topic / f"{name}.py"
+            if not example.exists() or _figures_made(example) < int(number):
+                bad.append(f"{page.name}: {topic}/{name} figure {number}")
+    assert not bare, f"user guide pages without a figure: {bare}"
+    assert not bad, bad
