@@ -243,6 +243,12 @@ def _baselines():
             short=[("Xt", 1)],
             skip={("Xt", "1d"): "a 1-D second argument is scikit-learn's y, ignored (transport "
                                 "onto Xs itself), as a Pipeline passes it"}),
+        ot + "SparseMongeMap": Baseline(
+            {"gamma": 0.5}, [("fit", {"X": xs, "y": xt}), ("transform", {"X": xs}),
+                             ("displacement", {"X": xs})],
+            short=[("y", 1)],
+            skip={("y", "1d"): "a 1-D second argument is scikit-learn's y, ignored (the map "
+                               "onto X itself), as a Pipeline passes it"}),
         ot + "entropic_ot_value": Baseline({"P": P, "M": M, "reg": 1.0}, short=[("P", 0)]),
         ot + "sinkhorn": Baseline({"a": a, "b": b, "M": M, "reg": 1.0},
                                   short=[("a", 0), ("b", 0)], skip=uniform_ok),

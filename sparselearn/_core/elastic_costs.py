@@ -1,0 +1,275 @@
+"""Elastic costs ``h(z) = 0.5 ||z||^2 + R(z)`` and their entropic Monge maps (Cuturi et al. 2023).
+
+Each regularizer ``R`` (a code plus ``gamma`` and, for the k-overlap norm, ``k``) has its value,
+a (sub)gradient and the proximal operator ``prox_R(z) = argmin_w 0.5 ||w - z||^2 + R(w)``, which
+is also the gradient of the convex conjugate ``h*`` of ``h``:
+
+- ``L1``: ``R(z) = gamma ||z||_1``; prox = soft thresholding at ``gamma``;
+- ``STVS``: ``R(z) = gamma^2 sum_i (s_i - exp(-2 s_i) / 2 + 1 / 2)``,
+  ``s_i = asinh(|z_i| / (2 gamma))`` (Schreck et al. 2015); prox = soft thresholding with
+  vanishing shrinkage ``z (1 - gamma^2 / z^2)_+``;
+- ``SQ_K_OVERLAP``: ``R(z) = gamma / 2 ||z||_(k)^2``, the squared k-overlap (k-support) norm
+  ``||z||_(k)^2 = min { sum_i z_i^2 / theta_i : 0 < theta_i <= 1, sum_i theta_i <= k }``
+  (Argyriou et al. 2012; McDonald et al. 2016); value and prox by a sort and a search over the
+  breakpoints of that variational form.
+
+The entropic map of a fitted plan with target points ``Y`` and target potential ``g`` weighs
+target ``j`` by ``p_j(x) ∝ exp((g_j - h(x - y_j)) / reg)`` (log-sum-exp, one row at a time) and
+moves ``x`` by ``-prox_R(r(x))``, with ``r(x) = x - sum_j p_j(x) y_j`` (barycentric form)
+or ``r(x) = sum_j p_j(x) grad h(x - y_j)`` (gradient form, the paper's Eq.). Kernels never
+validate their input; arrays are float64.
+"""
+
+from math import asinh, exp, sqrt
+
+import numpy as np
+from numba import njit
+
+L1 = 0
+STVS = 1
+SQ_K_OVERLAP = 2
+
+
+# ---------------------------------------------------------------------------------------------
+# squared k-overlap norm: value, gradient and prox through its variational form
+# ---------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _k_overlap_split(a_sorted, k):
+    """First ``m`` in ``0..k-1`` with ``a_(m+1) (k - m) <= sum_{i > m} a_(i)``, and that tail sum.
+
+    ``a_sorted`` is ``|w|`` in decreasing order (0-based here: ``a_sorted[m]`` is ``a_(m+1)``).
+    The top ``m`` entries have ``theta = 1`` in the variational form, the others
+    ``theta_i = |w_i| (k - m) / tail``.
+    """
+    d = a_sorted.shape[0]
+    tail = 0.0
+    for i in range(d):
+        tail += a_sorted[i]
+    for m in range(k):
+        if a_sorted[m] * (k - m) <= tail:
+            return m, tail
+        tail -= a_sorted[m]
+    return k - 1, tail + a_sorted[k - 1]  # not reached: m = k - 1 always qualifies
+
+
+@njit(cache=True)
+def sq_k_overlap_norm(w, k):
+    """``||w||_(k)^2``, the squared k-overlap norm (``1 <= k <= len(w)``)."""
+    a = np.sort(np.abs(w))[::-1]
+    m, tail = _k_overlap_split(a, k)
+    value = 0.0
+    for i in range(m):
+        value += a[i] * a[i]
+    return value + tail * tail / (k - m)
+
+
+@njit(cache=True)
+def _sq_k_overlap_gradient(w, k, gamma, out):
+    """A subgradient of ``gamma / 2 ||w||_(k)^2`` (0 on zero entries of the tail)."""
+    order = np.argsort(-np.abs(w))
+    a = np.abs(w)[order]
+    m, tail = _k_overlap_split(a, k)
+    level = gamma * tail / (k - m)
+    for rank in range(w.shape[0]):
+        i = order[rank]
+        if rank < m:
+            out[i] = gamma * w[i]
+        elif w[i] > 0.0:
+            out[i] = level
+        elif w[i] < 0.0:
+            out[i] = -level
+        else:
+            out[i] = 0.0
+
+
+@njit(cache=True)
+def _sq_k_overlap_prox(z, k, gamma, out):
+    """``argmin_w 0.5 ||w - z||^2 + gamma / 2 ||w||_(k)^2``.
+
+    With ``theta`` fixed the minimizer is ``w_i = theta_i z_i / (theta_i + gamma)``; the optimal
+    ``theta`` is ``clip(gamma (|z_i| / T - 1), 0, 1)`` with ``sum theta = k`` (or all ones when at
+    most ``k`` entries are nonzero). So, with ``a = |z|`` sorted decreasingly, the top ``q``
+    entries shrink to ``a_i / (1 + gamma)``, entries ``q+1..l`` shift down by ``T``, the rest are
+    zero, and ``T = gamma A / (k - q + gamma (l - q))`` with ``A = a_(q+1) + ... + a_(l)``. The
+    pair ``(q, l)`` is found by a search over the sorted entries (prefix sums); the one with the
+    smallest violation of its consistency conditions is kept, so ties and round-off cannot
+    leave it undefined.
+    """
+    d = z.shape[0]
+    order = np.argsort(-np.abs(z))
+    a = np.abs(z)[order]
+    nnz = 0
+    for i in range(d):
+        if a[i] > 0.0:
+            nnz += 1
+    if nnz <= k:
+        for i in range(d):
+            out[i] = z[i] / (1.0 + gamma)
+        return
+    prefix = np.zeros(d + 1)
+    for i in range(d):
+        prefix[i + 1] = prefix[i] + a[i]
+    ratio = (1.0 + gamma) / gamma  # entries above ratio * T saturate (theta = 1)
+    best_violation = np.inf
+    best_q, best_l, best_T = 0, d, 0.0
+    for q in range(k):
+        for l in range(max(k, q + 1), d + 1):
+            A = prefix[l] - prefix[q]
+            T = gamma * A / (k - q + gamma * (l - q))
+            violation = 0.0
+            if q > 0:
+                violation = max(violation, ratio * T - a[q - 1])
+            violation = max(violation, a[q] - ratio * T)
+            violation = max(violation, T - a[l - 1])
+            if l < d:
+                violation = max(violation, a[l] - T)
+            if violation < best_violation:
+                best_violation, best_q, best_l, best_T = violation, q, l, T
+                if violation <= 0.0:
+                    break
+        if best_violation <= 0.0:
+            break
+    for rank in range(d):
+        i = order[rank]
+        if rank < best_q:
+            magnitude = a[rank] / (1.0 + gamma)
+        elif rank < best_l:
+            magnitude = max(a[rank] - best_T, 0.0)
+        else:
+            magnitude = 0.0
+        out[i] = magnitude if z[i] >= 0.0 else -magnitude
+
+
+# ---------------------------------------------------------------------------------------------
+# dispatchers over the regularizer code
+# ---------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def regularizer_value(code, gamma, k, z):
+    """``R(z)`` for the regularizer ``code`` with strength ``gamma`` (and ``k``)."""
+    d = z.shape[0]
+    if code == SQ_K_OVERLAP:
+        return 0.5 * gamma * sq_k_overlap_norm(z, k)
+    value = 0.0
+    if code == L1:
+        for i in range(d):
+            value += abs(z[i])
+        return gamma * value
+    # STVS
+    for i in range(d):
+        s = asinh(abs(z[i]) / (2.0 * gamma))
+        value += s - 0.5 * exp(-2.0 * s) + 0.5
+    return gamma * gamma * value
+
+
+@njit(cache=True)
+def regularizer_gradient(code, gamma, k, z, out):
+    """A (sub)gradient of ``R`` at ``z`` into ``out`` (0 where ``z_i = 0``)."""
+    d = z.shape[0]
+    if code == SQ_K_OVERLAP:
+        _sq_k_overlap_gradient(z, k, gamma, out)
+        return
+    for i in range(d):
+        if z[i] == 0.0:
+            out[i] = 0.0
+            continue
+        if code == L1:
+            slope = gamma
+        else:  # STVS: gamma^2 (1 + exp(-2 s)) / sqrt(z^2 + 4 gamma^2)
+            s = asinh(abs(z[i]) / (2.0 * gamma))
+            slope = gamma * gamma * (1.0 + exp(-2.0 * s)) / sqrt(z[i] * z[i] + 4.0 * gamma * gamma)
+        out[i] = slope if z[i] > 0.0 else -slope
+
+
+@njit(cache=True)
+def regularizer_prox(code, gamma, k, z, out):
+    """``prox_R(z) = argmin_w 0.5 ||w - z||^2 + R(w)`` into ``out`` (``= grad h*(z)``)."""
+    d = z.shape[0]
+    if code == SQ_K_OVERLAP:
+        _sq_k_overlap_prox(z, k, gamma, out)
+        return
+    for i in range(d):
+        zi = z[i]
+        if code == L1:
+            magnitude = abs(zi) - gamma
+            out[i] = 0.0 if magnitude <= 0.0 else (magnitude if zi > 0.0 else -magnitude)
+        else:  # STVS: z (1 - gamma^2 / z^2)_+
+            out[i] = zi - gamma * gamma / zi if abs(zi) > gamma else 0.0
+
+
+@njit(cache=True)
+def prox_rows(code, gamma, k, Z, out):
+    """``prox_R`` applied to each row of ``Z`` into the rows of ``out``."""
+    for i in range(Z.shape[0]):
+        regularizer_prox(code, gamma, k, Z[i], out[i])
+
+
+@njit(cache=True)
+def elastic_cost_matrix(X, Y, code, gamma, k, C):
+    """``C_ij = h(x_i - y_j) = 0.5 ||x_i - y_j||^2 + R(x_i - y_j)`` into ``C``."""
+    n, d = X.shape
+    m = Y.shape[0]
+    z = np.empty(d)
+    for i in range(n):
+        for j in range(m):
+            sq = 0.0
+            for t in range(d):
+                z[t] = X[i, t] - Y[j, t]
+                sq += z[t] * z[t]
+            C[i, j] = 0.5 * sq + regularizer_value(code, gamma, k, z)
+
+
+@njit(cache=True)
+def entropic_displacement(X, Y, g, reg, code, gamma, k, gradient_form, out):
+    """Displacement ``T(x) - x = -prox_R(r(x))`` of the entropic Monge map, row by row.
+
+    ``p_j(x) = exp((g_j - h(x - y_j)) / reg) / sum_l exp((g_l - h(x - y_l)) / reg)`` by a
+    log-sum-exp over the row (targets with ``g_j = -inf`` get weight 0). The residual is
+    ``r = x - sum_j p_j y_j`` (``gradient_form`` false) or ``r = sum_j p_j grad h(x - y_j)``
+    (true; ``grad h(z) = z + grad R(z)``); ``out`` gets ``-prox_R(r)``, whose zeros are exact.
+    """
+    n, d = X.shape
+    m = Y.shape[0]
+    z = np.empty(d)
+    grad = np.empty(d)
+    residual = np.empty(d)
+    shrunk = np.empty(d)
+    logits = np.empty(m)
+    inv_reg = 1.0 / reg
+    for i in range(n):
+        top = -np.inf
+        for j in range(m):
+            if g[j] == -np.inf:
+                logits[j] = -np.inf
+                continue
+            sq = 0.0
+            for t in range(d):
+                z[t] = X[i, t] - Y[j, t]
+                sq += z[t] * z[t]
+            logits[j] = (g[j] - 0.5 * sq - regularizer_value(code, gamma, k, z)) * inv_reg
+            if logits[j] > top:
+                top = logits[j]
+        total = 0.0
+        for j in range(m):
+            logits[j] = exp(logits[j] - top) if logits[j] > -np.inf else 0.0
+            total += logits[j]
+        for t in range(d):
+            residual[t] = X[i, t]
+        for j in range(m):
+            p = logits[j] / total
+            if p == 0.0:
+                continue
+            for t in range(d):
+                residual[t] -= p * Y[j, t]
+            if gradient_form:
+                for t in range(d):
+                    z[t] = X[i, t] - Y[j, t]
+                regularizer_gradient(code, gamma, k, z, grad)
+                for t in range(d):
+                    residual[t] += p * grad[t]
+        regularizer_prox(code, gamma, k, residual, shrunk)
+        for t in range(d):
+            out[i, t] = -shrunk[t]
