@@ -72,7 +72,7 @@ def _scoring(rng):
 
 
 def _ot(rng):
-    from .ot import SinkhornTransport, sinkhorn, sinkhorn_newton_sparse
+    from .ot import SinkhornTransport, SparseMongeMap, sinkhorn, sinkhorn_newton_sparse
 
     xs, xt = rng.standard_normal((15, 2)), rng.standard_normal((12, 2)) + 1.0
     M = ((xs[:, None] - xt[None]) ** 2).sum(-1)
@@ -80,6 +80,10 @@ def _ot(rng):
     sinkhorn(None, None, M, 0.1)
     sinkhorn_newton_sparse(None, None, M, 0.05)
     SinkhornTransport(reg=0.1).fit(xs, xt).transform(xs)
+    for cost in ("elastic_l1", "elastic_stvs", "elastic_sq_k_overlap"):
+        for formula in ("barycentric", "gradient"):
+            SparseMongeMap(cost=cost, gamma=0.3, k=1, reg=1.0, formula=formula).fit(
+                xs, xt).displacement(xs)
 
 
 def _sketching(rng):

@@ -201,13 +201,6 @@ def regularizer_prox(code, gamma, k, z, out):
 
 
 @njit(cache=True)
-def prox_rows(code, gamma, k, Z, out):
-    """``prox_R`` applied to each row of ``Z`` into the rows of ``out``."""
-    for i in range(Z.shape[0]):
-        regularizer_prox(code, gamma, k, Z[i], out[i])
-
-
-@njit(cache=True)
 def elastic_cost_matrix(X, Y, code, gamma, k, C):
     """``C_ij = h(x_i - y_j) = 0.5 ||x_i - y_j||^2 + R(x_i - y_j)`` into ``C``."""
     n, d = X.shape
