@@ -6,7 +6,7 @@ is also the gradient of the convex conjugate ``h*`` of ``h``:
 
 - ``L1``: ``R(z) = gamma ||z||_1``; prox = soft thresholding at ``gamma``;
 - ``STVS``: ``R(z) = gamma^2 sum_i (s_i - exp(-2 s_i) / 2 + 1 / 2)``,
-  ``s_i = asinh(|z_i| / (2 gamma))`` (Schreck et al. 2015); prox = soft thresholding with
+  ``s_i = asinh(|z_i| / (2 gamma))`` (Schreck et al. 2016); prox = soft thresholding with
   vanishing shrinkage ``z (1 - gamma^2 / z^2)_+``;
 - ``SQ_K_OVERLAP``: ``R(z) = gamma / 2 ||z||_(k)^2``, the squared k-overlap (k-support) norm
   ``||z||_(k)^2 = min { sum_i z_i^2 / theta_i : 0 < theta_i <= 1, sum_i theta_i <= k }``

@@ -161,8 +161,9 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
        arXiv:2109.12004, 2021.
     .. [3] A. Argyriou, R. Foygel, N. Srebro, "Sparse prediction with the k-support norm",
        NeurIPS 2012.
-    .. [4] C. Schreck, M. Fontbonne, et al., "A shrinkage-thresholding operator with vanishing
-       shrinkage" (STVS), 2015.
+    .. [4] A. Schreck, G. Fort, S. Le Corff, E. Moulines, "A shrinkage-thresholding Metropolis
+       adjusted Langevin algorithm for Bayesian variable selection", IEEE J. Sel. Topics Signal
+       Process. 10(2), 2016 (the STVS operator).
 
     Examples
     --------
