@@ -44,8 +44,8 @@ targets = {
 # --------------------------------
 # ``formula="barycentric"`` applies the prox to the barycentric residual
 # ``x - sum_j p_j(x) y_j``; ``formula="gradient"`` applies it to the gradient of the entropic
-# potential ``sum_j p_j(x) grad h(x - y_j)``, the map ``x - grad h*(grad f(x))`` of the paper's
-# Eq. (10) (OTT-JAX's). Both share the plan, so one fit serves both. The curve that falls
+# potential ``sum_j p_j(x) grad h(x - y_j)``, the paper's generalized entropic map
+# ``x - grad h*(grad f(x))`` (OTT-JAX's). Both share the plan, so one fit serves both. The curve that falls
 # steadily with ``gamma`` (the paper's) is the barycentric one; the gradient formula stays at
 # about half of the features here, because the subgradients ``gamma sign(x - y_j)`` of the few
 # heavily weighted targets agree and cancel the threshold. At ``gamma = 0`` both are the plain

@@ -16,7 +16,7 @@ is also the gradient of the convex conjugate ``h*`` of ``h``:
 The entropic map of a fitted plan with target points ``Y`` and target potential ``g`` weighs
 target ``j`` by ``p_j(x) ∝ exp((g_j - h(x - y_j)) / reg)`` (log-sum-exp, one row at a time) and
 moves ``x`` by ``-prox_R(r(x))``, with ``r(x) = x - sum_j p_j(x) y_j`` (barycentric form)
-or ``r(x) = sum_j p_j(x) grad h(x - y_j)`` (gradient form, the paper's Eq.). Kernels never
+or ``r(x) = sum_j p_j(x) grad h(x - y_j)`` (gradient form, the paper's map). Kernels never
 validate their input; arrays are float64.
 """
 
