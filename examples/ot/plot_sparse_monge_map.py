@@ -45,10 +45,10 @@ targets = {
 # ``formula="barycentric"`` applies the prox to the barycentric residual
 # ``x - sum_j p_j(x) y_j``; ``formula="gradient"`` applies it to the gradient of the entropic
 # potential ``sum_j p_j(x) grad h(x - y_j)``, the paper's generalized entropic map
-# ``x - grad h*(grad f(x))`` (OTT-JAX's). Both share the plan, so one fit serves both. The curve that falls
-# steadily with ``gamma`` (the paper's) is the barycentric one; the gradient formula stays at
-# about half of the features here, because the subgradients ``gamma sign(x - y_j)`` of the few
-# heavily weighted targets agree and cancel the threshold. At ``gamma = 0`` both are the plain
+# ``x - grad h*(grad f(x))`` (OTT-JAX's). Both share the plan, so one fit serves both. The
+# curve that falls steadily with ``gamma`` (the paper's) is the barycentric one; the gradient
+# formula stays at about half of the features here, because the subgradients
+# ``gamma sign(x - y_j)`` of the few heavily weighted targets agree and cancel the threshold. At ``gamma = 0`` both are the plain
 # entropic map, which moves every feature.
 
 SparseMongeMap(gamma=0.5).fit(X[:20], X[:20] + 1.0).displacement(X_new[:5])  # compile once

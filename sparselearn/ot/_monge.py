@@ -52,9 +52,9 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
     with the residual :math:`r(x) = x - \sum_j p_j(x)\, y_j` (``formula="barycentric"``, the
     default) or :math:`r(x) = \sum_j p_j(x) \nabla h(x - y_j)` (``formula="gradient"``, the
     paper's generalized entropic map :math:`x - \nabla h^*(\nabla f_\varepsilon(x))` of [1]_,
-    as OTT-JAX's ``DualPotentials.transport``). The displacement :math:`T(x) - x` is minus a prox of a
-    sparsity-inducing regularizer, hence sparse; both formulas are the plain entropic map
-    (barycentric projection) when ``gamma = 0``.
+    as OTT-JAX's ``DualPotentials.transport``). The displacement :math:`T(x) - x` is minus a
+    prox of a sparsity-inducing regularizer, hence sparse; both formulas are the plain entropic
+    map (barycentric projection) when ``gamma = 0``.
 
     Parameters
     ----------

@@ -124,7 +124,8 @@ def test_sq_k_overlap_prox_vs_cvxpy(rng):
 
 @pytest.mark.filterwarnings("ignore:Solution may be inaccurate")  # tight tolerances
 def test_sq_k_overlap_norm_definition(rng):
-    """k = 1 is the squared l1 norm, k = d the squared l2 norm; otherwise cvxpy's variational value."""
+    """k = 1 is the squared l1 norm, k = d the squared l2 norm; otherwise cvxpy's variational
+    value."""
     cp = pytest.importorskip("cvxpy")
     w = rng.normal(size=7)
     assert abs(ec.sq_k_overlap_norm(w, 1) - np.abs(w).sum() ** 2) < 1e-12
