@@ -48,8 +48,8 @@ targets = {
 # ``x - grad h*(grad f(x))`` (OTT-JAX's). Both share the plan, so one fit serves both. The
 # curve that falls steadily with ``gamma`` (the paper's) is the barycentric one; the gradient
 # formula stays at about half of the features here, because the subgradients
-# ``gamma sign(x - y_j)`` of the few heavily weighted targets agree and cancel the threshold. At ``gamma = 0`` both are the plain
-# entropic map, which moves every feature.
+# ``gamma sign(x - y_j)`` of the few heavily weighted targets agree and cancel the threshold.
+# At ``gamma = 0`` both are the plain entropic map, which moves every feature.
 
 SparseMongeMap(gamma=0.5).fit(X[:20], X[:20] + 1.0).displacement(X_new[:5])  # compile once
 gammas = np.array([0.0, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0])
