@@ -123,6 +123,8 @@ def _baselines():
     xs, xt = rng.standard_normal((4, 2)), rng.standard_normal((5, 2)) + 1.0
     M = ((xs[:, None, :] - xt[None, :, :]) ** 2).sum(-1)
     P = np.outer(a, b)
+    xs2 = rng.standard_normal((4, 3))
+    coupling = np.eye(4) + 0.1
     A1, A2 = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
     x_k = np.zeros(16)
     x_k[5] = 1.0
@@ -151,6 +153,7 @@ def _baselines():
     fit_X = [("fit", {"X": X}), ("transform", {"X": X})]
     Xy_short = [("y", 0)]
     complex_ok = "complex data is supported (complex Kronecker SBL)"
+    one_target_feature = "a 1-D Y is one target feature (scikit-learn's y)"
 
     def penalty(**kw):
         return Baseline(kw, [("value", {"w": np.array([0.5, -1.0, 0.0])})],
@@ -249,6 +252,14 @@ def _baselines():
             short=[("y", 1)],
             skip={("y", "1d"): "a 1-D second argument is scikit-learn's y, ignored (the map "
                                "onto X itself), as a Pipeline passes it"}),
+        ot + "InverseOT": Baseline(
+            {"alpha": 0.1}, [("fit", {"X": xs, "Y": xs2, "coupling": coupling}),
+                             ("score", {"X": xs, "y": xs2, "coupling": coupling})],
+            short=[("Y", 0), ("coupling", 1), ("y", 0)],
+            skip={("Y", "1d"): one_target_feature, ("y", "1d"): one_target_feature}),
+        ot + "inverse_ot_path": Baseline(
+            {"X": xs, "Y": xs2, "coupling": coupling, "n_alphas": 2},
+            short=[("Y", 0), ("coupling", 1)], skip={("Y", "1d"): one_target_feature}),
         ot + "entropic_ot_value": Baseline({"P": P, "M": M, "reg": 1.0}, short=[("P", 0)]),
         ot + "sinkhorn": Baseline({"a": a, "b": b, "M": M, "reg": 1.0},
                                   short=[("a", 0), ("b", 0)], skip=uniform_ok),
