@@ -72,7 +72,8 @@ def _scoring(rng):
 
 
 def _ot(rng):
-    from .ot import SinkhornTransport, SparseMongeMap, sinkhorn, sinkhorn_newton_sparse
+    from .ot import (InverseOT, SinkhornTransport, SparseMongeMap, inverse_ot_path, sinkhorn,
+                     sinkhorn_newton_sparse)
 
     xs, xt = rng.standard_normal((15, 2)), rng.standard_normal((12, 2)) + 1.0
     M = ((xs[:, None] - xt[None]) ** 2).sum(-1)
@@ -84,6 +85,12 @@ def _ot(rng):
         for formula in ("barycentric", "gradient"):
             SparseMongeMap(cost=cost, gamma=0.3, k=1, reg=1.0, formula=formula).fit(
                 xs, xt).displacement(xs)
+    # sparse inverse OT: both potentials solvers, the path and the score
+    coupling = rng.random((15, 12))
+    for solver in ("sinkhorn", "sns"):
+        InverseOT(alpha=0.01, solver=solver, max_iter=5).fit(xs, xt, coupling).score(
+            xs, xt, coupling)
+    inverse_ot_path(xs, xt, coupling, n_alphas=2, max_iter=5)
 
 
 def _sketching(rng):
