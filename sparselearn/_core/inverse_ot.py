@@ -22,7 +22,7 @@ backtracking on the Lipschitz constant and function-value restart. The caller ce
 Kernels never validate their input.
 """
 
-from math import fabs, inf
+from math import fabs
 
 import numpy as np
 from numba import njit
