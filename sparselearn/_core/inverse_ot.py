@@ -261,23 +261,3 @@ def inverse_ot_path(X, Y, a, b, C_hat, reg, alphas, A, f, g, lipschitz, max_iter
         worst_err = max(worst_err, err)
     return n_inner, worst_err
 
-
-@njit(cache=True)
-def smooth_objective(X, Y, a, b, C_hat, A, reg, f, g, solver, inner_tol, inner_max_iter,
-                     parallel):
-    """``-<A, C_hat> + W(A)`` at one ``A``, from potentials ``(f, g)`` (updated in place).
-    Returns ``(value, inner iterations, marginal error)``."""
-    n, m = X.shape[0], Y.shape[0]
-    neg_entropy = 0.0
-    for i in range(n):
-        neg_entropy += a[i] * np.log(a[i])
-    for j in range(m):
-        neg_entropy += b[j] * np.log(b[j])
-    M = np.empty((n, m))
-    P = np.empty((n, m))
-    grad = np.empty(A.shape)
-    err_hist = np.empty(inner_max_iter + 2)
-    dual_hist = np.empty(inner_max_iter + 2)
-    info = np.zeros(INFO_SIZE, dtype=np.int64)
-    return smooth_value(X, Y, a, b, neg_entropy, C_hat, A, reg, f, g, M, P, grad, solver,
-                        inner_tol, inner_max_iter, err_hist, dual_hist, info, parallel)

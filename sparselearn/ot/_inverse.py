@@ -346,7 +346,7 @@ class InverseOT(BaseEstimator):
                 f"{self.interaction_.shape[1]}."
             )
         value = problem.smooth_value(float(self.reg), self.interaction_, self.solver,
-                                     int(self.max_inner_iter))
+                                     int(self.max_inner_iter), float(self.tol))
         return -value / float(self.reg)
 
 
@@ -399,23 +399,20 @@ class _Problem:
         cov_y = np.linalg.eigvalsh((self.Y * self.b[:, None]).T @ self.Y)[-1]
         return max(cov_x * cov_y / reg, 1e-12)
 
-    def smooth_value(self, reg, A, solver, max_inner_iter):
-        """``-<A, C_hat> + W(A)`` at one ``A``."""
-        f, g = np.zeros(self.a.shape[0]), np.zeros(self.b.shape[0])
-        value, _, err = _core.smooth_objective(
-            self.X, self.Y, self.a, self.b, self.C_hat, np.ascontiguousarray(A, np.float64), reg,
-            f, g, _SOLVERS[solver], _INNER_TOL_MAX, max_inner_iter, self.parallel)
-        if not err < _INNER_TOL_MAX:
-            _warn_inner(err, max_inner_iter)
-        return float(value)
+    def smooth_value(self, reg, A, solver, max_inner_iter, tol):
+        """``-<A, C_hat> + W(A)`` at one ``A``: the path kernel at ``alpha = 0`` with no
+        iteration (one compiled kernel serves both); ``tol`` sets the potentials' accuracy."""
+        _, info = self.solve(reg, np.zeros(1), A, None, 0, tol, solver, max_inner_iter, 0,
+                             warn_iterations=False)
+        return float(info["objective"][0])
 
     def solve(self, reg, alphas, A0, potentials, max_iter, tol, solver, max_inner_iter,
-              verbose):
+              verbose, warn_iterations=True):
         """Run the compiled path; returns ``(interactions (d1, d2, k), info)``."""
         tol_abs = tol * self.alpha_max
         inner_tol = self._inner_tol(tol_abs)
         n_alphas = alphas.shape[0]
-        A = np.ascontiguousarray(A0, dtype=np.float64)
+        A = np.array(A0, dtype=np.float64, order="C")  # the kernel writes into it
         if potentials is None:
             f, g = np.zeros(self.a.shape[0]), np.zeros(self.b.shape[0])
         else:
@@ -436,7 +433,7 @@ class _Problem:
             print(f"InverseOT: {n_inner} potential iterations on a "
                   f"{self.a.shape[0]} x {self.b.shape[0]} plan")
         not_converged = [k for k in range(n_alphas) if violations[k] > tol_abs]
-        if not_converged:
+        if not_converged and warn_iterations:
             k = not_converged[0]
             warnings.warn(
                 f"InverseOT did not converge at alpha={alphas[k]:.4g}: optimality violation "
