@@ -219,6 +219,11 @@ def test_convergence_warning_names_max_iter(rng):
     X, Y, counts, _ = _sample_coupling(rng, _interaction(), m=20, n_pairs=300)
     with pytest.warns(ConvergenceWarning, match="max_iter"):
         InverseOT(alpha=0.01, max_iter=1).fit(X, Y, counts)
+    with warnings.catch_warnings(record=True) as caught:  # sharp plans, 2 inner iterations
+        warnings.simplefilter("always")
+        InverseOT(reg=0.05, alpha=0.01, max_iter=20, max_inner_iter=2).fit(X, Y, counts)
+    assert any(issubclass(w.category, ConvergenceWarning) and "max_inner_iter" in str(w.message)
+               for w in caught)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         InverseOT(alpha=0.01).fit(X, Y, counts)
