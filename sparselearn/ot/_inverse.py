@@ -128,6 +128,7 @@ def inverse_ot_path(X, Y, coupling=None, *, reg=1.0, alphas=None, n_alphas=20, e
     A0 = np.zeros((problem.d1, problem.d2))
     A, info = problem.solve(float(reg), alphas, A0, None, int(max_iter), float(tol), solver,
                             int(max_inner_iter), verbose)
+    del info["potentials"]  # the warm start of the estimator, not part of the record
     return alphas, A.astype(problem.dtype, copy=False), info
 
 
