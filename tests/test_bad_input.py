@@ -191,6 +191,10 @@ def _baselines():
         lm + "SparseClassifier": Baseline({}, fit_Xyc, short=Xy_short, skip=labels_ok),
         lm + "SparseRegressorCV": Baseline({"n_alphas": 3, "cv": 2}, fit_Xy, short=Xy_short),
         lm + "penalized_path": Baseline({"X": X, "y": y, "n_alphas": 3}, short=Xy_short),
+        lm + "HashFolds": Baseline(
+            {"n_splits": 2}, [("split", {"X": X})],
+            skip={("X", kind): "only the number of rows of X counts (as KFold.split)"
+                  for kind in ("nan", "inf", "complex", "object", "1d")}),
         # decomposition
         dec + "sparse_encode": Baseline({"X": X, "dictionary": D, "n_nonzero_coefs": 2},
                                         short=[("dictionary", 1)]),

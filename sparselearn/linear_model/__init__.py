@@ -1,11 +1,15 @@
 """Sparse generalized linear models with convex and nonconvex penalties.
 
 ``SparseRegressor`` (least squares, Huber, Poisson), ``SparseClassifier`` (logistic),
-``SparseRegressorCV`` (alpha by cross-validation) and ``penalized_path``.
+``SparseRegressorCV`` (alpha by cross-validation), ``penalized_path`` and ``HashFolds`` (the
+reproducible folds cross-validation uses on dask arrays).
 """
+
+from .._chunked import HashFolds
 
 from ._cv import SparseRegressorCV
 from ._estimators import SparseClassifier, SparseRegressor
 from ._path import penalized_path
 
-__all__ = ["SparseRegressor", "SparseClassifier", "SparseRegressorCV", "penalized_path"]
+__all__ = ["SparseRegressor", "SparseClassifier", "SparseRegressorCV", "penalized_path",
+           "HashFolds"]

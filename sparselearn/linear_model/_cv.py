@@ -9,6 +9,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._chunked import is_dask_collection
 from .._design import Design
 from ..datafits import Quadratic
 from ..solvers import alpha_max, fit_path
@@ -58,7 +59,10 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
     eps : float, default=1e-3
         Ratio of the smallest to the largest alpha.
     cv : int, cross-validation generator or iterable, default=5
-        As scikit-learn's ``LassoCV``.
+        As scikit-learn's ``LassoCV``. For a dask ``X``: an int ``k`` (``HashFolds(k)``) or a
+        :class:`HashFolds`, whose folds come from a hash of the row index, so that the
+        statistics of every fold are built in the single pass over the data
+        (``cv=HashFolds(k)`` in memory gives the same folds).
     fit_intercept : bool, default=True
         Fit an unpenalized intercept.
     solver : {"auto", "cd", "agd", "fista"}, default="auto"
@@ -152,6 +156,9 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
+        if is_dask_collection(X):  # every hash fold's statistics in one pass
+            from ._dask import fit_regressor_cv
+            return fit_regressor_cv(self, X, y, sample_weight)
         X, y64, sw, penalty, datafit = validate_regression(self, X, y, sample_weight)
         X64 = X.astype(np.float64) if X.dtype != np.float64 else X
         if hasattr(X64, "tocsr"):
@@ -213,6 +220,9 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
+        if is_dask_collection(X):
+            from ._dask import lazy_method
+            return lazy_method(self, "predict", X)
         validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32],
                       reset=False)
         return self.estimator_.predict(X)

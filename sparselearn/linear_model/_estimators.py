@@ -10,6 +10,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._chunked import is_dask_collection
 from .._design import Design
 from ..datafits import Datafit, Poisson, get_datafit
 from ..penalties import L1, PENALTIES, ElasticNet
@@ -177,6 +178,9 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
+        if is_dask_collection(X):  # one pass over the chunks, then the in-memory solver
+            from ._dask import fit_regressor
+            return fit_regressor(self, X, y, sample_weight)
         X, Y, sw, penalty, datafit = validate_regression(self, X, y, sample_weight,
                                                          multi_output=True)
         design = Design(X, check_finite=False)
@@ -239,6 +243,8 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
             In the dtype of ``X`` (float32 or float64).
         """
         check_is_fitted(self)
+        if is_dask_collection(X):
+            return _lazy(self, "predict", X)
         z = np.asarray(_linear_predictor(self, X))
         if isinstance(get_datafit(self.datafit), Poisson):
             return np.exp(z)
@@ -406,6 +412,8 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         scores : ndarray
         """
         check_is_fitted(self)
+        if is_dask_collection(X):
+            return _lazy(self, "decision_function", X)
         scores = np.asarray(_linear_predictor(self, X))
         return scores.ravel() if scores.shape[1] == 1 else scores
 
@@ -421,6 +429,8 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
+        if is_dask_collection(X):
+            return _lazy(self, "predict_proba", X)
         scores = self.decision_function(X)
         if scores.ndim == 1:
             p1 = _sigmoid(scores)
@@ -430,6 +440,8 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`."""
+        if is_dask_collection(X):
+            return _lazy(self, "predict_log_proba", X)
         return np.log(self.predict_proba(X))
 
     def predict(self, X):
@@ -444,6 +456,8 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         -------
         labels : ndarray of shape (n_samples,)
         """
+        if is_dask_collection(X):
+            return _lazy(self, "predict", X)
         scores = self.decision_function(X)
         if scores.ndim == 1:
             return self.classes_[(scores > 0).astype(int)]
@@ -453,6 +467,13 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _lazy(estimator, method, X):
+    """``estimator.method(X)`` on a dask ``X``: a lazy dask array, chunk by chunk."""
+    check_is_fitted(estimator)
+    from ._dask import lazy_method
+    return lazy_method(estimator, method, X)
 
 
 def _sigmoid(t):

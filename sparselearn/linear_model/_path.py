@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.utils import check_scalar
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 
+from .._chunked import is_dask_collection
 from .._design import Design
 from ..datafits import Datafit, get_datafit
 from ..penalties import PENALTIES
@@ -67,8 +68,9 @@ def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
 
     Parameters
     ----------
-    X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        Design matrix.
+    X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+        Design matrix. A dask array (``datafit="quadratic"``) is read in one pass that builds
+        the weighted Gram of ``[X, y]``; the path is then solved in memory.
     y : array-like of shape (n_samples,)
         Target; for ``datafit="logistic"``, labels in {-1, +1}.
     penalty : Penalty or str, default=None
@@ -118,6 +120,12 @@ def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
     >>> coefs.shape
     (20, 10)
     """
+    if is_dask_collection(X):  # one pass over the chunks, then the in-memory path
+        from ._dask import regression_path
+        return regression_path(X, y, penalty=penalty, alphas=alphas, n_alphas=n_alphas, eps=eps,
+                               datafit=datafit, fit_intercept=fit_intercept,
+                               sample_weight=sample_weight, solver=solver, tol=tol,
+                               max_iter=max_iter, coef_init=coef_init, verbose=verbose)
     X, y, sw = check_Xy(X, y, sample_weight)
     datafit = get_datafit(datafit)
     y = datafit.check_target(y)

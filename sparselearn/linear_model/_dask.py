@@ -1,0 +1,273 @@
+"""The linear models on dask arrays: one pass over the data, then the in-memory solvers.
+
+For the quadratic datafit the objective depends on the data only through the weighted means
+and the centred weighted Gram of ``[X, y]``, which one pass builds (:mod:`sparselearn._chunked`).
+From its factor ``R`` (``R^T R`` the centred covariance) this module builds a small dense design
+of ``n_features + 1`` rows with exactly the same least-squares objective,
+
+.. math:: \\frac{1}{m} \\lVert \\sqrt{m} R_y - \\sqrt{m} R_X w \\rVert^2
+          = \\sum_i s_i ((y_i - \\bar y) - (x_i - \\bar x)^T w)^2 / \\sum_i s_i,
+
+and runs the in-memory estimator on it (its working-set coordinate descent, every penalty). With
+an intercept the small design is centred and the intercept is ``ybar - xbar^T w``, the optimum for
+any ``w`` (the in-memory solver's centred coordinates, solved in closed form); without one, the
+row ``sqrt(m) [xbar, ybar]`` is added so that the design has the uncentred Gram. The fit on the
+small design takes the iterates of the in-memory fit: coordinate descent sees the data only
+through Gram entries, which are the same.
+
+Cross-validation builds the statistics of every hash fold in the same pass; predictions on dask
+input are lazy (``map_blocks`` over the row chunks).
+"""
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import clone
+
+from .. import _chunked
+from .._design import Design
+from ..datafits import Quadratic, get_datafit
+from ..solvers import alpha_max, fit_path
+from ._path import _alpha_grid, check_alphas
+from ._validation import check_coef_init, check_penalty
+
+__all__ = ["fit_regressor", "regression_path", "fit_regressor_cv", "lazy_method"]
+
+
+def _check_quadratic(datafit):
+    datafit = get_datafit(datafit)
+    if not isinstance(datafit, Quadratic):
+        raise ValueError(f"datafit must be 'quadratic' for dask input (the one-pass Gram is exact "
+                         f"for the least-squares loss only); got {type(datafit).__name__}.")
+    return datafit
+
+
+def _chunked_problem(X, y, sample_weight, multi_output):
+    """``X``, ``Y`` (2-D) and the weights as aligned dask arrays, and whether ``y`` was 1-D."""
+    X = _chunked.as_row_chunked(X, "X")
+    Y = _chunked.align_rows(y, X, "y", ndim=(1, 2) if multi_output else (1,))
+    one_target = Y.ndim == 1
+    if one_target:
+        Y = Y[:, None]
+    if Y.shape[1] == 0:
+        raise ValueError("y must have at least one target column.")
+    sw = None if sample_weight is None else _chunked.align_rows(sample_weight, X,
+                                                                "sample_weight")
+    return X, Y, sw, one_target
+
+
+def _small_design(factor, n_features, fit_intercept):
+    """``(Z, T)``: a dense design and targets whose uniform-weight least-squares objective is
+    the data's (centred when ``fit_intercept``)."""
+    R = factor.R
+    if not fit_intercept:
+        R = np.vstack([factor.mean[None, :], R])
+    scale = np.sqrt(R.shape[0])
+    Z = np.asfortranarray(scale * R[:, :n_features])
+    T = np.ascontiguousarray(scale * R[:, n_features:])
+    return Z, T
+
+
+def _intercepts(factor, coefs, n_features, fit_intercept, target=0):
+    """``ybar - xbar^T w`` for each column of ``coefs`` (of target ``target``); zeros without
+    intercept."""
+    if not fit_intercept:
+        return np.zeros(coefs.shape[1])
+    return factor.mean[n_features + target] - factor.mean[:n_features] @ coefs
+
+
+def fit_regressor(estimator, X, y, sample_weight):
+    """``SparseRegressor.fit`` on a dask ``X``: one pass, then the in-memory fit of the small
+    design (see the module docstring). Sets the estimator's attributes and returns it."""
+    from ._estimators import SparseRegressor
+
+    _check_quadratic(estimator.datafit)
+    check_penalty(estimator.penalty)
+    X, Y, sw, one_target = _chunked_problem(X, y, sample_weight, multi_output=True)
+    n_features = X.shape[1]
+    factor, _, _ = _chunked.gram_factors(X, Y, sw)
+    Z, T = _small_design(factor, n_features, estimator.fit_intercept)
+    inner = SparseRegressor(penalty=estimator.penalty, datafit="quadratic", fit_intercept=False,
+                            solver=estimator.solver, tol=estimator.tol,
+                            max_iter=estimator.max_iter, warm_start=estimator.warm_start,
+                            verbose=estimator.verbose)
+    if estimator.warm_start and hasattr(estimator, "coef_"):
+        inner.coef_ = np.asarray(estimator.coef_, dtype=np.float64)
+        inner.intercept_ = np.zeros(np.shape(estimator.intercept_))
+    inner.fit(Z, T[:, 0] if one_target else T)
+    coefs = np.atleast_2d(inner.coef_)
+    intercepts = np.array([_intercepts(factor, coefs[k][:, None], n_features,
+                                       estimator.fit_intercept, target=k)[0]
+                           for k in range(coefs.shape[0])])
+    dtype = np.dtype(X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
+    coefs = coefs.astype(dtype, copy=False)
+    intercepts = intercepts.astype(dtype, copy=False)
+    estimator.coef_ = coefs[0] if one_target else coefs
+    estimator.intercept_ = intercepts[0] if one_target else intercepts
+    for name in ("n_iter_", "stop_crit_", "objective_", "penalty_"):
+        setattr(estimator, name, getattr(inner, name))
+    estimator.n_features_in_ = n_features
+    if hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
+    return estimator
+
+
+def regression_path(X, y, *, penalty, alphas, n_alphas, eps, datafit, fit_intercept,
+                    sample_weight, solver, tol, max_iter, coef_init, verbose):
+    """``penalized_path`` on a dask ``X`` (quadratic datafit): one pass, then the in-memory path
+    of the small design; ``info["intercepts"]`` as in memory."""
+    from ._path import penalized_path
+
+    _check_quadratic(datafit)
+    penalty = check_penalty(penalty)
+    X, Y, sw, _ = _chunked_problem(X, y, sample_weight, multi_output=False)
+    n_features = X.shape[1]
+    coef_init = check_coef_init(coef_init, n_features)
+    factor, _, _ = _chunked.gram_factors(X, Y, sw)
+    Z, T = _small_design(factor, n_features, fit_intercept)
+    alphas, coefs, info = penalized_path(
+        Z, T[:, 0], penalty=penalty, alphas=alphas, n_alphas=n_alphas, eps=eps,
+        datafit="quadratic", fit_intercept=False, solver=solver, tol=tol, max_iter=max_iter,
+        coef_init=coef_init, verbose=verbose)
+    info["intercepts"] = _intercepts(factor, coefs, n_features, fit_intercept)
+    return alphas, coefs, info
+
+
+def _cv_splitter(cv):
+    """The hash folds of a dask CV: ``cv`` an int (that many folds) or a HashFolds."""
+    if isinstance(cv, _chunked.HashFolds):
+        cv.get_n_splits()  # checks its parameters
+        return cv
+    if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
+        return _chunked.HashFolds(n_splits=int(cv))
+    raise ValueError(f"cv must be an int or a HashFolds for dask input (the folds are built in "
+                     f"the single pass over the data from a hash of the row index); got {cv!r}.")
+
+
+def _fold_losses(train, test, n_features, datafit, penalty, alphas,
+                 fit_intercept, solver, tol, max_iter):
+    """Held-out mean squared error (weighted) of the path fitted on one training fold, for each
+    alpha, from the fold's moments (``SparseRegressorCV``'s ``mse_path_`` in memory)."""
+    Z, T = _small_design(train, n_features, fit_intercept)
+    sw = np.full(Z.shape[0], 1.0 / Z.shape[0])
+    coefs, _, _ = fit_path(Design(Z, check_finite=False), T[:, 0], sw, datafit, penalty, alphas,
+                           fit_intercept=False, solver=solver, tol=tol, max_iter=max_iter,
+                           warn=False, check_input=False)
+    intercepts = _intercepts(train, coefs, n_features, fit_intercept)
+    return test.mean_loss(n_features, coefs, intercepts)
+
+
+def fit_regressor_cv(estimator, X, y, sample_weight):
+    """``SparseRegressorCV.fit`` on a dask ``X``: the statistics of all hash folds in one pass,
+    the paths on the small training designs, the held-out losses from the fold moments."""
+    from ._estimators import SparseRegressor
+
+    datafit = _check_quadratic(estimator.datafit)
+    penalty = check_penalty(estimator.penalty)
+    splitter = _cv_splitter(estimator.cv)
+    X, Y, sw, _ = _chunked_problem(X, y, sample_weight, multi_output=False)
+    n_features = X.shape[1]
+    n_folds = splitter.get_n_splits()
+    if X.shape[0] < n_folds:
+        raise ValueError(f"Cannot have n_splits={n_folds} greater than the number of samples in "
+                         f"X: n_samples={X.shape[0]}.")
+    full, train, test = _chunked.gram_factors(X, Y, sw, n_folds, splitter.random_state)
+    Z, T = _small_design(full, n_features, estimator.fit_intercept)
+    design = Design(Z, check_finite=False)
+    sw_small = np.full(Z.shape[0], 1.0 / Z.shape[0])
+    t = T[:, 0]
+    if estimator.alphas is None:
+        a_max, _ = alpha_max(design, t, sw_small, datafit, penalty, False, check_input=False)
+        alphas = _alpha_grid(a_max, estimator.n_alphas, estimator.eps)
+    else:
+        alphas = check_alphas(estimator.alphas)
+    losses = Parallel(n_jobs=estimator.n_jobs, prefer="threads")(
+        delayed(_fold_losses)(train[k], test[k], n_features, datafit, penalty,
+                              alphas, estimator.fit_intercept, estimator.solver, estimator.tol,
+                              estimator.max_iter)
+        for k in range(n_folds))
+    estimator.mse_path_ = np.column_stack(losses)
+    mean = estimator.mse_path_.mean(axis=1)
+    best = int(np.argmin(mean))
+    estimator.alphas_ = alphas
+    estimator.alpha_ = float(alphas[best])
+    estimator.cv_results_ = {"alphas": alphas, "mean_test_loss": mean,
+                             "std_test_loss": estimator.mse_path_.std(axis=1)}
+    for k in range(n_folds):
+        estimator.cv_results_[f"split{k}_test_loss"] = estimator.mse_path_[:, k]
+    # refit along the path down to alpha_ (warm starts keep nonconvex fits on the same branch)
+    coefs, _, info = fit_path(design, t, sw_small, datafit, penalty, alphas[: best + 1],
+                              fit_intercept=False, solver=estimator.solver, tol=estimator.tol,
+                              max_iter=estimator.max_iter, verbose=estimator.verbose,
+                              check_input=False)
+    dtype = np.dtype(X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
+    refit = SparseRegressor(penalty=clone(penalty).set_params(alpha=estimator.alpha_),
+                            datafit=estimator.datafit, fit_intercept=estimator.fit_intercept,
+                            solver=estimator.solver, tol=estimator.tol,
+                            max_iter=estimator.max_iter)
+    refit.coef_ = coefs[:, -1].astype(dtype, copy=False)
+    refit.intercept_ = dtype.type(_intercepts(full, coefs[:, -1:], n_features,
+                                              estimator.fit_intercept)[0])
+    refit.n_iter_ = int(info["n_iter"][-1])
+    refit.stop_crit_ = float(info["stop_crit"][-1])
+    refit.objective_ = float(info["objective"][-1])
+    refit.penalty_ = refit.penalty
+    refit.n_features_in_ = n_features
+    estimator.estimator_ = refit
+    estimator.coef_ = refit.coef_
+    estimator.intercept_ = refit.intercept_
+    estimator.n_iter_ = refit.n_iter_
+    estimator.n_features_in_ = n_features
+    if hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
+    return estimator
+
+
+def _apply_block(block, estimator, method):
+    with _chunked.single_threaded():
+        return getattr(estimator, method)(block)
+
+
+def lazy_method(estimator, method, X):
+    """``estimator.method(X)`` for a dask ``X``, lazily: a dask array computed chunk by chunk
+    (``map_blocks`` over the row chunks, each running the in-memory method), never on the
+    client.
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+        A fitted linear model.
+    method : str
+        ``"predict"``, ``"decision_function"``, ``"predict_proba"``, ...
+    X : dask.array.Array of shape (n_samples, n_features)
+        Samples (unknown row chunk sizes are fine).
+
+    Returns
+    -------
+    out : dask.array.Array
+        Rows chunked as ``X``; the shape and dtype of the in-memory method's output.
+    """
+    import dask.array as da
+
+    if not isinstance(X, da.Array):
+        raise TypeError(f"X must be a dask array (a dask DataFrame converts with "
+                        f"X.to_dask_array()); got {type(X).__name__}.")
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (n_samples, n_features); got a dask array with "
+                         f"{X.ndim} dimension(s).")
+    _chunked._check_real(X.dtype, "X")
+    n_features = estimator.n_features_in_
+    if X.shape[1] != n_features:
+        raise ValueError(f"X has {X.shape[1]} features, but {type(estimator).__name__} is "
+                         f"expecting {n_features} features as input.")
+    if len(X.chunks[1]) > 1:
+        X = X.rechunk({1: -1})
+    probe_dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    probe = np.asarray(getattr(estimator, method)(np.zeros((1, n_features), dtype=probe_dtype)))
+    chunks = (X.chunks[0],) + tuple((size,) for size in probe.shape[1:])
+    meta = np.empty((0,) * probe.ndim, dtype=probe.dtype)
+    token = f"{type(estimator).__name__.lower()}-{method}"
+    if probe.ndim == 1:
+        return X.map_blocks(_apply_block, estimator, method, drop_axis=1, chunks=chunks,
+                            dtype=probe.dtype, meta=meta, token=token)
+    return X.map_blocks(_apply_block, estimator, method, chunks=chunks, dtype=probe.dtype,
+                        meta=meta, token=token)

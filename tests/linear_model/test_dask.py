@@ -1,0 +1,237 @@
+"""The linear models on dask arrays (issue 17): one pass over the data, the in-memory solution.
+
+The issue's acceptance sizes (2e5 x 200, 25k-row chunks) are scaled down to 2e4 x 50 with
+5k-row chunks (four chunks, so the merge tree and the fold statistics are exercised) to keep
+this file within its CI time budget; the numerical properties asserted are the issue's.
+"""
+
+import numpy as np
+import pytest
+
+da = pytest.importorskip("dask.array")
+dask = pytest.importorskip("dask")
+distributed = pytest.importorskip("distributed")
+
+from sklearn.model_selection import KFold  # noqa: E402
+
+from sparselearn import _chunked  # noqa: E402
+from sparselearn.linear_model import (HashFolds, SparseClassifier, SparseRegressor,  # noqa: E402
+                                      SparseRegressorCV, penalized_path)
+from sparselearn.penalties import L0, L1, MCP, SCAD, ElasticNet, Lq  # noqa: E402
+
+N_SAMPLES, N_FEATURES, CHUNK = 20_000, 50, 5_000
+
+
+@pytest.fixture(scope="module")
+def client():
+    """Two in-process workers with one thread each (the issue's LocalCluster setting)."""
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                       dashboard_address=None)
+    with distributed.Client(cluster) as dask_client:
+        yield dask_client
+    cluster.close()
+
+
+@pytest.fixture
+def threads():
+    """The default threaded scheduler, even while the module's client exists."""
+    with dask.config.set(scheduler="threads"):
+        yield
+
+
+def _problem(rng, offset=3.0):
+    """Features with means around ``offset``, a sparse truth, noise and an intercept."""
+    X = rng.standard_normal((N_SAMPLES, N_FEATURES)) + offset * (1 + 0.1 * rng.random(N_FEATURES))
+    coef = np.zeros(N_FEATURES)
+    coef[:6] = [2.0, -1.5, 1.0, 0.5, -3.0, 0.8]
+    y = (X - X.mean(axis=0)) @ coef + rng.standard_normal(N_SAMPLES) + 1.0
+    return X, y
+
+
+def _counted(function, *args, **kwargs):
+    before = _chunked.passes.count
+    result = function(*args, **kwargs)
+    return result, _chunked.passes.count - before
+
+
+def _lazy(X, chunks=(CHUNK, N_FEATURES)):
+    return da.from_array(X, chunks=chunks)
+
+
+@pytest.mark.parametrize("penalty", [L1(alpha=0.02), ElasticNet(alpha=0.02, l1_ratio=0.5),
+                                     MCP(alpha=0.05, gamma=3.0)], ids=["l1", "enet", "mcp"])
+def test_convex_fits_match_in_memory_in_one_pass(client, rng, penalty):
+    # the centred Gram of these features has eigenvalues near 1 > 1 / gamma: MCP is strictly
+    # convex here, so its solution is unique like the others'
+    X, y = _problem(rng)
+    est, n_passes = _counted(SparseRegressor(penalty=penalty, tol=1e-12).fit, _lazy(X), y)
+    ref = SparseRegressor(penalty=penalty, tol=1e-12).fit(X, y)
+    assert n_passes == 1
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=0, atol=1e-8)
+    assert abs(est.intercept_ - ref.intercept_) <= 1e-8
+    assert np.count_nonzero(est.coef_) < N_FEATURES  # a sparse fit, not a trivial one
+    assert est.objective_ == pytest.approx(ref.objective_, rel=1e-12)
+    assert est.n_features_in_ == N_FEATURES
+
+
+@pytest.mark.parametrize("penalty", [SCAD(alpha=0.05, gamma=3.7), L0(alpha=0.01),
+                                     Lq(alpha=0.05, q=0.5)], ids=["scad", "l0", "lq"])
+def test_nonconvex_objective_no_worse_in_one_pass(client, rng, penalty):
+    X, y = _problem(rng)
+    est, n_passes = _counted(SparseRegressor(penalty=penalty, tol=1e-10).fit, _lazy(X), y)
+    ref = SparseRegressor(penalty=penalty, tol=1e-10).fit(X, y)
+    assert n_passes == 1
+    assert est.objective_ <= ref.objective_ * (1 + 1e-10)
+    residual = y - X @ est.coef_ - est.intercept_  # the reported objective is the data's
+    data_objective = 0.5 * np.mean(residual**2) + penalty.value(est.coef_)
+    assert est.objective_ == pytest.approx(data_objective, rel=1e-10)
+
+
+def test_predict_is_lazy_and_equals_in_memory(client, rng):
+    X, y = _problem(rng)
+    est = SparseRegressor(penalty=L1(alpha=0.02), tol=1e-10).fit(_lazy(X), y)
+    ref = SparseRegressor(penalty=L1(alpha=0.02), tol=1e-10).fit(X, y)
+    pred, n_passes = _counted(est.predict, _lazy(X))
+    assert isinstance(pred, da.Array) and n_passes == 0
+    assert pred.chunks[0] == (CHUNK,) * (N_SAMPLES // CHUNK)
+    np.testing.assert_allclose(pred.compute(), ref.predict(X), rtol=0, atol=1e-8)
+
+
+def test_sample_weight_and_unaligned_chunks(threads, rng):
+    X, y = _problem(rng)
+    sw = rng.random(N_SAMPLES) * 2
+    # X chunked along both axes (rechunked to one column chunk), y and the weights otherwise
+    est, n_passes = _counted(
+        SparseRegressor(penalty=ElasticNet(alpha=0.01), tol=1e-12).fit,
+        _lazy(X, chunks=(CHUNK, 20)), da.from_array(y, chunks=7_000), sample_weight=sw)
+    ref = SparseRegressor(penalty=ElasticNet(alpha=0.01), tol=1e-12).fit(X, y, sample_weight=sw)
+    assert n_passes == 1
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=0, atol=1e-8)
+    assert abs(est.intercept_ - ref.intercept_) <= 1e-8
+
+
+def test_feature_offsets_keep_one_pass_and_accuracy(threads, rng):
+    """Features around 1e6: the per-chunk shift keeps the centred Gram accurate, one pass."""
+    X, y = _problem(rng, offset=0.0)
+    est, n_passes = _counted(SparseRegressor(penalty=L1(alpha=0.02), tol=1e-12).fit,
+                             _lazy(X + 1e6), y)
+    ref = SparseRegressor(penalty=L1(alpha=0.02), tol=1e-12).fit(X, y)
+    assert n_passes == 1
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=0, atol=1e-8)
+    # the intercept absorbs the offsets: b(X + 1e6) = b(X) - 1e6 sum(w)
+    assert est.intercept_ + 1e6 * est.coef_.sum() == pytest.approx(ref.intercept_, abs=1e-6)
+
+
+def test_qr_fallback_when_the_gram_is_ill_conditioned(threads, rng, monkeypatch):
+    X, y = _problem(rng)
+    X[:, 1] = X[:, 0] + 1e-7 * rng.standard_normal(N_SAMPLES)  # rcond of the Gram ~ 1e-14
+    moments = _chunked.moments_pass(_lazy(X), _lazy(y[:, None], (CHUNK, 1)))[0]
+    assert _chunked.GramFactor.from_moments(moments, N_FEATURES) is None
+    est, n_passes = _counted(SparseRegressor(penalty=L1(alpha=0.02), tol=1e-10).fit,
+                             _lazy(X), y)
+    ref = SparseRegressor(penalty=L1(alpha=0.02), tol=1e-10).fit(X, y)
+    assert n_passes == 2  # the moments, then TSQR
+    assert est.objective_ <= ref.objective_ * (1 + 1e-10)
+    # the TSQR route alone, forced on a well-conditioned problem, is the in-memory fit
+    X, y = _problem(rng)
+    monkeypatch.setattr(_chunked, "RCOND_MIN", 2.0)
+    est, n_passes = _counted(SparseRegressor(penalty=MCP(alpha=0.05), tol=1e-12).fit,
+                             _lazy(X), y, sample_weight=np.arange(N_SAMPLES) % 3)
+    ref = SparseRegressor(penalty=MCP(alpha=0.05), tol=1e-12).fit(
+        X, y, sample_weight=np.arange(N_SAMPLES) % 3)
+    assert n_passes == 2
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=0, atol=1e-8)
+    assert abs(est.intercept_ - ref.intercept_) <= 1e-8
+
+
+def test_path_matches_in_memory(threads, rng):
+    X, y = _problem(rng)
+    for fit_intercept, X_path in [(True, X), (False, X - X.mean(axis=0))]:
+        (alphas, coefs, info), n_passes = _counted(
+            penalized_path, _lazy(X_path), y, penalty=MCP(gamma=3.0), n_alphas=10, tol=1e-12,
+            fit_intercept=fit_intercept)
+        ref_alphas, ref_coefs, ref_info = penalized_path(
+            X_path, y, penalty=MCP(gamma=3.0), n_alphas=10, tol=1e-12,
+            fit_intercept=fit_intercept)
+        assert n_passes == 1
+        np.testing.assert_allclose(alphas, ref_alphas, rtol=1e-12)
+        np.testing.assert_allclose(coefs, ref_coefs, rtol=0, atol=1e-8)
+        np.testing.assert_allclose(info["intercepts"], ref_info["intercepts"], rtol=0, atol=1e-8)
+
+
+def test_multi_target(threads, rng):
+    X, y = _problem(rng)
+    Y = np.column_stack([y, X[:, 3] - y])
+    est = SparseRegressor(penalty=L1(alpha=0.02), tol=1e-12).fit(_lazy(X), Y)
+    ref = SparseRegressor(penalty=L1(alpha=0.02), tol=1e-12).fit(X, Y)
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(est.intercept_, ref.intercept_, rtol=0, atol=1e-8)
+    assert est.predict(_lazy(X)).shape == (N_SAMPLES, 2)
+
+
+def test_cv_same_alpha_as_in_memory_with_hash_folds_in_one_pass(client, rng):
+    X, y = _problem(rng)
+    params = dict(penalty=L1(), n_alphas=30, tol=1e-10)
+    cv, n_passes = _counted(SparseRegressorCV(cv=5, **params).fit, _lazy(X), y)
+    ref = SparseRegressorCV(cv=HashFolds(5), **params).fit(X, y)
+    assert n_passes == 1
+    assert cv.alpha_ == pytest.approx(ref.alpha_, rel=1e-12)
+    np.testing.assert_allclose(cv.alphas_, ref.alphas_, rtol=1e-12)
+    np.testing.assert_allclose(cv.mse_path_, ref.mse_path_, rtol=1e-8)
+    np.testing.assert_allclose(cv.coef_, ref.coef_, rtol=0, atol=1e-8)
+    assert isinstance(cv.predict(_lazy(X)), da.Array)
+
+
+def test_classifier_outputs_are_lazy(threads, rng):
+    X, _ = _problem(rng, offset=0.0)
+    labels = np.where(X[:, 0] - X[:, 1] + 0.5 * rng.standard_normal(N_SAMPLES) > 0, "a", "b")
+    clf = SparseClassifier(penalty=L1(alpha=0.01)).fit(X[:2000], labels[:2000])
+    for method in ["decision_function", "predict_proba", "predict_log_proba", "predict"]:
+        out, n_passes = _counted(getattr(clf, method), _lazy(X))
+        assert isinstance(out, da.Array) and n_passes == 0
+        expected = getattr(clf, method)(X)
+        assert out.shape == expected.shape and out.dtype == expected.dtype
+        if method == "predict":
+            np.testing.assert_array_equal(out.compute(), expected)
+        else:
+            np.testing.assert_allclose(out.compute(), expected, rtol=1e-12)
+
+
+def test_hash_folds_partition_reproducibly(rng):
+    X = np.zeros((1000, 2))
+    folds = [test for _, test in HashFolds(4, random_state=3).split(X)]
+    assert np.array_equal(np.sort(np.concatenate(folds)), np.arange(1000))
+    assert all(150 < f.size < 350 for f in folds)
+    again = [test for _, test in HashFolds(4, random_state=3).split(np.zeros((1500, 1)))]
+    assert all(np.array_equal(a[a < 1000], f) for a, f in zip(again, folds))  # index-only
+    other = [test for _, test in HashFolds(4, random_state=4).split(X)]
+    assert not np.array_equal(other[0], folds[0])
+    with pytest.raises(ValueError, match="n_splits"):
+        next(HashFolds(1).split(X))
+    with pytest.raises(ValueError, match="random_state"):
+        next(HashFolds(3, random_state=-1).split(X))
+
+
+def test_bad_dask_input(threads, rng):
+    X, y = _problem(rng)
+    dX = _lazy(X)
+    unknown = dX[dX[:, 0] > -np.inf]  # boolean indexing: unknown row chunk sizes
+    with pytest.raises(ValueError, match="X has unknown chunk sizes"):
+        SparseRegressor().fit(unknown, y)
+    with pytest.raises(ValueError, match="datafit"):
+        SparseRegressor(datafit="huber").fit(dX, y)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples: y"):
+        SparseRegressor().fit(dX, y[:-1])
+    with pytest.raises(ValueError, match="sample_weight"):
+        SparseRegressor().fit(dX, y, sample_weight=-np.ones(N_SAMPLES))
+    with pytest.raises(ValueError, match="cv"):
+        SparseRegressorCV(cv=KFold(3)).fit(dX, y)
+    X_nan = X.copy()
+    X_nan[-1, 2] = np.nan
+    with pytest.raises(ValueError, match="X contains NaN"):
+        SparseRegressor().fit(_lazy(X_nan), y)
+    est = SparseRegressor().fit(dX, y)
+    with pytest.raises(ValueError, match="features"):
+        est.predict(dX[:, :3])
+    # unknown row chunks are fine for the lazy outputs
+    assert est.predict(unknown).compute().shape == (N_SAMPLES,)
