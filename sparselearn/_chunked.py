@@ -39,7 +39,7 @@ from sklearn.utils import check_scalar
 
 __all__ = ["passes", "is_dask_collection", "as_row_chunked", "align_rows", "single_threaded",
            "tree_reduce", "fold_of", "HashFolds", "Moments", "GramFactor", "moments_pass", "qr_pass",
-           "gram_factors", "RCOND_MIN", "SPLIT_EVERY"]
+           "gram_factors", "newton_pass", "RCOND_MIN", "SPLIT_EVERY"]
 
 #: Below this reciprocal condition number of the diagonally scaled Gram of the centred design,
 #: the Cholesky factor of the Gram loses too many digits and a QR pass replaces it.
@@ -114,7 +114,7 @@ def as_row_chunked(X, name="X"):
     return X
 
 
-def align_rows(v, X, name, ndim=(1,)):
+def align_rows(v, X, name, ndim=(1,), real=True):
     """``v`` (NumPy or dask) as a dask array chunked along rows like ``X``.
 
     Parameters
@@ -127,6 +127,8 @@ def align_rows(v, X, name, ndim=(1,)):
         The argument's name in the errors.
     ndim : tuple of int, default=(1,)
         Accepted numbers of dimensions.
+    real : bool, default=True
+        Refuse entries that are not real numbers (False for class labels).
 
     Returns
     -------
@@ -137,12 +139,14 @@ def align_rows(v, X, name, ndim=(1,)):
 
     if not isinstance(v, da.Array):
         v = np.asarray(v)
-        _check_real(v.dtype, name)
+        if real:
+            _check_real(v.dtype, name)
         if v.ndim in ndim and v.shape[:1] == X.shape[:1]:
             chunks = (X.chunks[0],) + tuple((s,) for s in v.shape[1:])
             return da.from_array(v, chunks=chunks)
     else:
-        _check_real(v.dtype, name)
+        if real:
+            _check_real(v.dtype, name)
         if any(np.isnan(c) for c in v.chunks[0]):
             raise ValueError(f"{name} has unknown chunk sizes (NaN in {name}.chunks); compute "
                              f"them first with {name}.compute_chunk_sizes().")
@@ -665,3 +669,73 @@ def gram_factors(X, Y, sw=None, n_folds=None, seed=0, split_every=SPLIT_EVERY):
     train = [GramFactor.from_qr(_stacked_r(factors[:k] + factors[k + 1:]))
              for k in range(len(train_moments))]
     return full, train, test
+
+
+def _chunk_newton(X_block, y_block, sw_block, code, params, w, b, dw, db, steps):
+    """One chunk's share of a prox-Newton outer iteration of a GLM datafit (code, params):
+    the datafit sums at ``(w, b) + t (dw, db)`` for every ``t`` of ``steps``, and at
+    ``t = steps[0]`` the gradient sums and the moments of ``X`` weighted by the curvatures."""
+    from ._core import datafit as datafit_kernels
+
+    with single_threaded():
+        A, s = _rows(X_block, y_block, sw_block)
+        X_rows, y = A[:, :-1], np.ascontiguousarray(A[:, -1])
+        z0 = X_rows @ w + b
+        u = X_rows @ dw + db
+        losses = np.array([datafit_kernels.value(code, params, y, z0 + t * u, s) for t in steps])
+        z = z0 + steps[0] * u
+        grad, hess = np.empty_like(y), np.empty_like(y)
+        datafit_kernels.raw_grad_hess(code, params, y, z, s, grad, hess)
+        return {"losses": losses, "grad_x": X_rows.T @ grad, "grad_b": grad.sum(),
+                "weight": s.sum(), "curvature": Moments.of_rows(X_rows, hess),
+                "weighted_y": s @ y, "weighted_x": X_rows.T @ s, "weighted_xy": X_rows.T @ (s * y)}
+
+
+def _merge_newton(*parts):
+    merged = {key: sum(part[key] for part in parts) for key in parts[0] if key != "curvature"}
+    merged["curvature"] = Moments.merge(*(part["curvature"] for part in parts))
+    return merged
+
+
+def newton_pass(X, y, sw, datafit, w, b, dw, db, steps, split_every=SPLIT_EVERY):
+    """One pass: the sums a prox-Newton outer iteration needs (unnormalized by the weights).
+
+    Parameters
+    ----------
+    X : dask.array.Array of shape (n_samples, n_features)
+        From :func:`as_row_chunked`.
+    y : dask.array.Array of shape (n_samples,)
+        Target in the datafit's domain, aligned with ``X``.
+    sw : dask.array.Array of shape (n_samples,) or None
+        Sample weights aligned with ``X``; None: unit weights.
+    datafit : Datafit
+        The loss.
+    w, dw : ndarray of shape (n_features,)
+        The current coefficients and the direction.
+    b, db : float
+        The current intercept and its direction.
+    steps : sequence of float
+        Step sizes ``t`` scored in the same pass; the gradient and curvature sums are at
+        ``(w, b) + steps[0] (dw, db)``.
+    split_every : int, default=SPLIT_EVERY
+        Fan-in of the merge tree.
+
+    Returns
+    -------
+    sums : dict
+        ``losses`` (``sum_i s_i f(y_i, z_i)`` per step), ``grad_x`` and ``grad_b`` (``X^T d``,
+        ``sum d`` with ``d_i = s_i f'(z_i)``), ``curvature`` (:class:`Moments` of ``X`` with
+        weights ``s_i f''(z_i)``), ``weight`` (``sum s``), ``weighted_y`` (``s^T y``),
+        ``weighted_x`` (``X^T s``) and ``weighted_xy`` (``X^T (s y)``).
+    """
+    import dask
+
+    code, params = datafit._code, datafit._params()
+    x_blocks = X.to_delayed().ravel()
+    y_blocks = y.to_delayed().ravel()
+    w_blocks = [None] * len(x_blocks) if sw is None else sw.to_delayed().ravel()
+    task = dask.delayed(_chunk_newton, pure=True)
+    args = (code, params, np.asarray(w, dtype=np.float64), float(b),
+            np.asarray(dw, dtype=np.float64), float(db), np.asarray(steps, dtype=np.float64))
+    tasks = [task(xb, yb, wb, *args) for xb, yb, wb in zip(x_blocks, y_blocks, w_blocks)]
+    return _compute_pass(tree_reduce(tasks, _merge_newton, split_every))

@@ -30,7 +30,7 @@ from ..solvers import alpha_max, fit_path
 from ._path import _alpha_grid, check_alphas
 from ._validation import check_coef_init, check_penalty
 
-__all__ = ["fit_regressor", "regression_path", "fit_regressor_cv", "lazy_method"]
+__all__ = ["fit_regressor", "regression_path", "fit_regressor_cv", "fit_classifier", "lazy_method"]
 
 
 def _check_quadratic(datafit):
@@ -271,3 +271,147 @@ def lazy_method(estimator, method, X):
                             dtype=probe.dtype, meta=meta, token=token)
     return X.map_blocks(_apply_block, estimator, method, chunks=chunks, dtype=probe.dtype,
                         meta=meta, token=token)
+
+
+#: Step sizes of the prox-Newton line search, scored in the pass that follows each direction
+#: (the curvature statistics of that pass are at the full step).
+NEWTON_STEPS = (1.0, 0.5, 0.25, 0.125, 0.0625, 0.03125)
+
+#: Outer prox-Newton iterations (one pass each) of ``SparseClassifier`` on dask input when
+#: ``max_iter`` is None.
+MAX_NEWTON_ITER = 50
+
+
+def _newton_model(stats, weight, fit_intercept):
+    """The quadratic model of the datafit at the point of ``stats`` as a small least-squares
+    design: ``(R, V_g)`` with ``R^T R`` the curvature Gram (centred with an intercept) and
+    ``V_g`` the gradient in ``R``'s row space (``R^T V_g = g``), and the intercept's data."""
+    curvature = stats["curvature"]
+    grad_x, grad_b = stats["grad_x"] / weight, stats["grad_b"] / weight
+    h_total, h_mean = curvature.weight / weight, curvature.mean
+    gram = curvature.m2 / weight
+    if fit_intercept:
+        grad_c = grad_x - h_mean * grad_b
+    else:
+        grad_c = grad_x
+        gram = gram + h_total * np.outer(h_mean, h_mean)
+    eigvals, eigvecs = np.linalg.eigh(0.5 * (gram + gram.T))
+    keep = eigvals > eigvals[-1] * 1e-13
+    root = np.sqrt(eigvals[keep])
+    R = root[:, None] * eigvecs[:, keep].T
+    grad_rows = (eigvecs[:, keep].T @ grad_c) / root
+    return R, grad_rows, grad_x, grad_b, h_total, h_mean
+
+
+def fit_classifier(estimator, X, y, sample_weight):
+    """``SparseClassifier.fit`` on a dask ``X`` (two classes): prox-Newton, one pass per outer
+    iteration.
+
+    Each pass returns, at the current point, the gradient and the Gram of ``X`` weighted by the
+    logistic curvatures (centred, per-chunk shifted moments); the client minimizes the quadratic
+    model plus the penalty with the in-memory coordinate descent (on a small design whose
+    least-squares objective is the model), and the next pass scores the steps of
+    :data:`NEWTON_STEPS` along that direction while it builds the statistics at the full step.
+    A shorter step costs one more pass.
+    """
+    import warnings
+
+    import dask.array as da
+    from sklearn.exceptions import ConvergenceWarning
+
+    from ..datafits import Logistic
+    from ..penalties import ElasticNet
+    from ..solvers import absolute_tol, solve
+    from ._estimators import DEFAULT_ALPHA_RATIO
+
+    penalty = check_penalty(estimator.penalty)
+    if penalty.needs_curvatures:
+        raise ValueError(f"penalty {type(penalty).__name__} is not supported for dask input "
+                         f"(it needs the curvature of each feature).")
+    if estimator.class_weight is not None:
+        raise ValueError("class_weight is not supported for dask input; pass the weights of the "
+                         "classes in sample_weight.")
+    X = _chunked.as_row_chunked(X, "X")
+    y = _chunked.align_rows(y, X, "y", real=False)
+    classes = np.unique(np.asarray(da.unique(y).compute()))
+    if classes.size != 2:
+        raise ValueError(f"SparseClassifier on dask input needs samples of exactly 2 classes in "
+                         f"y, got {classes.size}: {classes[:5].tolist()}.")
+    y_pm = da.where(y == classes[1], 1.0, -1.0)
+    sw = None if sample_weight is None else _chunked.align_rows(sample_weight, X,
+                                                                "sample_weight")
+    datafit = Logistic()
+    n_features = X.shape[1]
+    fit_intercept = estimator.fit_intercept
+    w, b = np.zeros(n_features), 0.0
+    if (estimator.warm_start and hasattr(estimator, "coef_")
+            and np.shape(estimator.coef_) == (1, n_features)):
+        w = np.array(estimator.coef_[0], dtype=np.float64)
+        b = float(estimator.intercept_[0]) if fit_intercept else 0.0
+    stats = _chunked.newton_pass(X, y_pm, sw, datafit, w, b, np.zeros(n_features), 0.0, [1.0])
+    weight = stats["weight"]
+    if not weight > 0:
+        raise ValueError("sample_weight must have a positive sum.")
+    # the intercept-only start's gradient: the unit of tol (and of the default alpha)
+    y_mean = stats["weighted_y"] / weight
+    b0 = datafit.intercept_only(np.array([y_mean]), np.ones(1)) if fit_intercept else 0.0
+    positive_x = 0.5 * (stats["weighted_x"] + stats["weighted_xy"]) / weight  # X^T s y01
+    grad0 = stats["weighted_x"] / weight / (1.0 + np.exp(-b0)) - positive_x
+    if estimator.penalty is None:
+        default = ElasticNet(l1_ratio=0.5)
+        penalty = default.set_params(
+            alpha=float(DEFAULT_ALPHA_RATIO["classification"] * default.alpha_max(grad0)))
+    tol = absolute_tol(estimator.tol, grad0)
+    max_outer = MAX_NEWTON_ITER if estimator.max_iter is None else estimator.max_iter
+    objective = stats["losses"][0] / weight + penalty.value(w)
+    violation, n_iter = np.inf, 0
+    for n_iter in range(max_outer + 1):
+        R, grad_rows, grad_x, grad_b, h_total, h_mean = _newton_model(stats, weight,
+                                                                      fit_intercept)
+        violation = float(np.max(penalty.subdiff_distance(w, grad_x), initial=0.0))
+        if fit_intercept:
+            violation = max(violation, abs(grad_b))
+        if violation <= tol or n_iter == max_outer:
+            break
+        # the model's minimizer: ||sqrt(m) (R w - grad_rows) - sqrt(m) R w'||^2 / (2 m) + pen
+        scale = np.sqrt(R.shape[0])
+        w_model, _, _ = solve(np.asfortranarray(scale * R), scale * (R @ w - grad_rows), None,
+                              Quadratic(), penalty, w, tol=max(0.1 * tol, 1e-6 * violation),
+                              solver=estimator.solver, warn=False)
+        dw = w_model - w
+        db = -(grad_b + h_total * (h_mean @ dw)) / h_total if fit_intercept else 0.0
+        decrease = grad_x @ dw + grad_b * db + penalty.value(w_model) - penalty.value(w)
+        trial = _chunked.newton_pass(X, y_pm, sw, datafit, w, b, dw, db, NEWTON_STEPS)
+        values = np.array([trial["losses"][k] / weight + penalty.value(w + t * dw)
+                           for k, t in enumerate(NEWTON_STEPS)])
+        # Armijo's sufficient decrease, up to the rounding of the summed losses (near the
+        # optimum the decrease of a Newton step falls below it)
+        slack = 64 * np.finfo(float).eps * abs(objective)
+        accepted = np.flatnonzero(values <= objective + slack + 1e-4 * np.asarray(NEWTON_STEPS)
+                                  * min(decrease, 0.0))
+        k = int(accepted[0]) if accepted.size else int(np.argmin(values))
+        if values[k] > objective + slack:  # no step lowers the objective
+            break
+        step = NEWTON_STEPS[k]
+        w, b, objective = w + step * dw, b + step * db, values[k]
+        if k == 0:
+            stats = trial
+        else:
+            stats = _chunked.newton_pass(X, y_pm, sw, datafit, w, b, np.zeros(n_features), 0.0,
+                                         [1.0])
+    if violation > tol:
+        warnings.warn(
+            f"Objective did not converge. You might want to increase the number of iterations "
+            f"(max_iter) or tol: prox-Newton on dask input stopped at optimality violation "
+            f"{violation:.3e} > tol={tol:.1e} after {n_iter} outer iterations.",
+            ConvergenceWarning, stacklevel=3)
+    dtype = np.dtype(X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
+    estimator.classes_ = classes
+    estimator.coef_ = w[None, :].astype(dtype)
+    estimator.intercept_ = np.array([b], dtype=dtype)
+    estimator.n_iter_ = np.array([n_iter])
+    estimator.penalty_ = penalty
+    estimator.n_features_in_ = n_features
+    if hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
+    return estimator

@@ -166,8 +166,10 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data (float64 or float32; CSC and CSR accepted).
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Training data (float64 or float32; CSC and CSR accepted). A dask array (quadratic
+            datafit) is read in one pass that builds the weighted Gram of ``[X, y]``, from
+            which the fit runs in memory; ``y`` and ``sample_weight`` may be dask arrays too.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Target; each column of a 2-D ``y`` is an independent problem with the same penalty.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -343,8 +345,10 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data (float64 or float32).
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Training data (float64 or float32). A dask array (two classes) is fitted by
+            prox-Newton with one pass over the data per outer iteration (``max_iter`` of
+            them, default 50).
         y : array-like of shape (n_samples,)
             Class labels (at least two classes).
         sample_weight : array-like of shape (n_samples,), default=None
@@ -355,6 +359,9 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
+        if is_dask_collection(X):  # prox-Newton, one pass per outer iteration
+            from ._dask import fit_classifier
+            return fit_classifier(self, X, y, sample_weight)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr"],
                              dtype=[np.float64, np.float32])
         check_classification_targets(y)

@@ -26,7 +26,7 @@ N_SAMPLES, N_FEATURES, CHUNK = 20_000, 50, 5_000
 def client():
     """Two in-process workers with one thread each (the issue's LocalCluster setting)."""
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                       dashboard_address=None)
+                                       dashboard_address=":0")
     with distributed.Client(cluster) as dask_client:
         yield dask_client
     cluster.close()
@@ -171,7 +171,7 @@ def test_multi_target(threads, rng):
 
 def test_cv_same_alpha_as_in_memory_with_hash_folds_in_one_pass(client, rng):
     X, y = _problem(rng)
-    params = dict(penalty=L1(), n_alphas=30, tol=1e-10)
+    params = dict(penalty=L1(), n_alphas=20, tol=1e-10)
     cv, n_passes = _counted(SparseRegressorCV(cv=5, **params).fit, _lazy(X), y)
     ref = SparseRegressorCV(cv=HashFolds(5), **params).fit(X, y)
     assert n_passes == 1
@@ -195,6 +195,41 @@ def test_classifier_outputs_are_lazy(threads, rng):
             np.testing.assert_array_equal(out.compute(), expected)
         else:
             np.testing.assert_allclose(out.compute(), expected, rtol=1e-12)
+
+
+def _labels(rng, X, offset):
+    coef = np.zeros(N_FEATURES)
+    coef[:4] = [1.5, -1.0, 2.0, 0.5]
+    z = (X - offset) @ coef + 0.3
+    return np.where(rng.random(N_SAMPLES) < 1 / (1 + np.exp(-z)), "yes", "no")
+
+
+def test_l1_classifier_prox_newton_matches_in_memory(client, rng):
+    """The issue's 2e5 x 100 scaled to 2e4 x 50: within 1e-7 of in memory in <= 30 passes."""
+    X, _ = _problem(rng)
+    labels = _labels(rng, X, X.mean(axis=0))
+    clf, n_passes = _counted(SparseClassifier(penalty=L1(alpha=0.005), tol=1e-10).fit,
+                             _lazy(X), labels)
+    ref = SparseClassifier(penalty=L1(alpha=0.005), tol=1e-10).fit(X, labels)
+    assert n_passes <= 30
+    np.testing.assert_array_equal(clf.classes_, ref.classes_)
+    np.testing.assert_allclose(clf.coef_, ref.coef_, rtol=0, atol=1e-7)
+    np.testing.assert_allclose(clf.intercept_, ref.intercept_, rtol=0, atol=1e-7)
+    assert 0 < np.count_nonzero(clf.coef_) < N_FEATURES
+
+
+def test_classifier_weights_without_intercept(threads, rng):
+    X, _ = _problem(rng, offset=0.0)
+    labels = _labels(rng, X, 0.0)
+    sw = rng.random(N_SAMPLES)
+    params = dict(penalty=ElasticNet(alpha=0.01, l1_ratio=0.7), fit_intercept=False, tol=1e-10)
+    clf, n_passes = _counted(SparseClassifier(**params).fit, _lazy(X), labels, sample_weight=sw)
+    ref = SparseClassifier(**params).fit(X, labels, sample_weight=sw)
+    assert n_passes <= 30
+    np.testing.assert_allclose(clf.coef_, ref.coef_, rtol=0, atol=1e-7)
+    assert clf.intercept_[0] == 0.0
+    with pytest.raises(ValueError, match="2 classes in y"):
+        SparseClassifier().fit(_lazy(X), np.arange(N_SAMPLES) % 3)
 
 
 def test_hash_folds_partition_reproducibly(rng):
