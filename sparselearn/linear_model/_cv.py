@@ -60,8 +60,8 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         Ratio of the smallest to the largest alpha.
     cv : int, cross-validation generator or iterable, default=5
         As scikit-learn's ``LassoCV``. For a dask ``X``: an int ``k`` (``HashFolds(k)``) or a
-        :class:`HashFolds`, whose folds come from a hash of the row index, so that the
-        statistics of every fold are built in the single pass over the data
+        :class:`~sparselearn.linear_model.HashFolds`, whose folds come from a hash of the row
+        index, so that the statistics of every fold are built in the single pass over the data
         (``cv=HashFolds(k)`` in memory gives the same folds).
     fit_intercept : bool, default=True
         Fit an unpenalized intercept.
