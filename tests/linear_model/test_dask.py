@@ -122,6 +122,9 @@ def test_feature_offsets_keep_one_pass_and_accuracy(threads, rng):
     assert est.intercept_ + 1e6 * est.coef_.sum() == pytest.approx(ref.intercept_, abs=1e-6)
 
 
+# two features equal up to 1e-7: coordinate descent (in memory as on dask) may stop short of
+# tol=1e-10 on this problem; the objectives are compared instead
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_qr_fallback_when_the_gram_is_ill_conditioned(threads, rng, monkeypatch):
     X, y = _problem(rng)
     X[:, 1] = X[:, 0] + 1e-7 * rng.standard_normal(N_SAMPLES)  # rcond of the Gram ~ 1e-14
