@@ -1,0 +1,153 @@
+"""Progress display and early stopping of the iterative estimators (sparselearn._progress).
+
+Every iterative estimator takes ``verbose`` (0 silent, 1 a bar or plain lines for long fits,
+>= 2 a line per iteration) and ``callback`` (a truthy return stops the fit at that iteration).
+Each case below is a tiny fit; the output is captured with ``capfd`` (stdout and stderr at the
+file-descriptor level, so that nothing printed anywhere escapes the check).
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from sparselearn import _progress
+from sparselearn.decomposition import (DictionaryLearning, MaskedDictionaryLearning,
+                                       MiniBatchDictionaryLearning, SemiNMF, SparseNMF)
+
+
+def _signals(n_samples=30, n_features=8, seed=0):
+    return np.random.default_rng(seed).standard_normal((n_samples, n_features))
+
+
+def _nonneg(n_samples=20, n_features=8, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(size=(n_samples, 3)) @ rng.uniform(size=(3, n_features)) + 0.01
+
+
+# name -> (make(verbose, callback), data(), iterations of the fitted estimator, state keys)
+CASES = {
+    "DictionaryLearning": (
+        lambda v, cb: DictionaryLearning(6, alpha=0.1, max_iter=6, tol=0.0, random_state=0,
+                                         verbose=v, callback=cb),
+        lambda: (_signals(),), lambda est: est.n_iter_,
+        {"objective", "dictionary", "code", "errors"}),
+    "MiniBatchDictionaryLearning": (
+        lambda v, cb: MiniBatchDictionaryLearning(6, alpha=0.1, batch_size=10, max_iter=3,
+                                                  tol=0.0, max_no_improvement=None,
+                                                  random_state=0, verbose=v, callback=cb),
+        lambda: (_signals(),), lambda est: est.n_steps_,
+        {"objective", "epoch", "step", "dictionary", "batch_cost"}),
+    "MaskedDictionaryLearning": (
+        lambda v, cb: MaskedDictionaryLearning(6, n_nonzero_coefs=2, batch_size=10, max_iter=5,
+                                               random_state=0, verbose=v, callback=cb),
+        lambda: (_signals(),), lambda est: est.n_iter_, {"loss", "dictionary", "losses"}),
+    "SemiNMF": (
+        lambda v, cb: SemiNMF(3, max_iter=6, tol=0.0, random_state=0, verbose=v, callback=cb),
+        lambda: (_signals(),), lambda est: est.n_iter_, {"objective", "W", "H"}),
+    "SparseNMF": (
+        lambda v, cb: SparseNMF(3, max_iter=6, tol=0.0, random_state=0, verbose=v, callback=cb),
+        lambda: (_nonneg(),), lambda est: est.n_iter_, {"objective", "W", "H"}),
+}
+
+
+def _fit(name, verbose=0, callback=None):
+    make, data, n_iter, _ = CASES[name]
+    est = make(verbose, callback)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence at these sizes is not what is tested
+        est.fit(*data())
+    return est, n_iter(est)
+
+
+@pytest.fixture
+def fast_display(monkeypatch):
+    """The verbose=1 display from the first iteration on (no delay, no interval)."""
+    monkeypatch.setattr(_progress, "DELAY", 0.0)
+    monkeypatch.setattr(_progress, "INTERVAL", 0.0)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_verbose_0_prints_nothing(name, capfd):
+    _fit(name, verbose=0)
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_verbose_2_prints_one_line_per_iteration(name, capfd):
+    est, n_iter = _fit(name, verbose=2)
+    out, _ = capfd.readouterr()
+    lines = [line for line in out.splitlines() if line.startswith(f"[{name}]")]
+    assert len(lines) >= n_iter > 0
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_verbose_1_short_fit_shows_nothing(name, capfd):
+    """The display waits DELAY seconds (2 by default): these fits end before."""
+    _fit(name, verbose=1)
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_verbose_1_shows_a_bar_for_a_long_fit(name, capfd, fast_display):
+    pytest.importorskip("tqdm")
+    _fit(name, verbose=True)  # bool verbose is 1
+    out, err = capfd.readouterr()
+    assert out == ""
+    assert name in err and "%|" in err  # tqdm's bar: "name: 100%|#####| 6/6 [...]"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_verbose_1_plain_lines_without_tqdm(name, capfd, fast_display, monkeypatch):
+    monkeypatch.setattr(_progress, "tqdm", None)
+    _, n_iter = _fit(name, verbose=1)
+    out, err = capfd.readouterr()
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == n_iter and all(line.startswith(f"[{name}] ") for line in lines)
+    assert "s left" in lines[0]  # the iteration cap is known: an upper bound on the time left
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_callback_true_stops_at_that_iteration(name):
+    stop_at = 2
+    states = []
+
+    def callback(state):
+        states.append(dict(state))
+        return state["iteration"] == stop_at
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ConvergenceWarning for a requested stop
+        make, data, n_iter, keys = CASES[name]
+        est = make(0, callback).fit(*data())
+    assert n_iter(est) == stop_at
+    assert [s["iteration"] for s in states] == list(range(1, stop_at + 1))
+    assert keys | {"iteration", "elapsed"} <= set(states[-1])
+    assert states[-1]["elapsed"] >= states[0]["elapsed"] >= 0.0
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_callback_none_return_runs_to_the_end(name):
+    """scikit-learn's callbacks return None: the fit is the one without a callback."""
+    calls = []
+    est, n_iter = _fit(name, callback=calls.append)
+    _, plain_n_iter = _fit(name)
+    assert n_iter == plain_n_iter == len(calls)
+
+
+def test_progress_helper(capfd, fast_display, monkeypatch):
+    monkeypatch.setattr(_progress, "tqdm", None)
+    with _progress.Progress("Demo", 1, total=4, unit="epoch") as progress:
+        for _ in range(4):
+            progress.update(gap=0.5)
+        progress.log("hidden at verbose 1")
+    err = capfd.readouterr().err.splitlines()
+    assert err[0].startswith("[Demo] epoch 1/4: gap 0.5 (") and err[-1].startswith(
+        "[Demo] epoch 4/4")
+    with _progress.Progress("Demo", 2) as progress:
+        progress.update(line="first")
+        progress.log("done")
+    assert capfd.readouterr().out == "[Demo] first\n[Demo] done\n"
