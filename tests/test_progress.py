@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from sparselearn import _progress
+from sparselearn.bayes import KroneckerSBL, RelevanceVectorClassifier
 from sparselearn.decomposition import (DictionaryLearning, MaskedDictionaryLearning,
                                        MiniBatchDictionaryLearning, SemiNMF, SparseNMF)
 
@@ -23,6 +24,20 @@ def _signals(n_samples=30, n_features=8, seed=0):
 def _nonneg(n_samples=20, n_features=8, seed=0):
     rng = np.random.default_rng(seed)
     return rng.uniform(size=(n_samples, 3)) @ rng.uniform(size=(3, n_features)) + 0.01
+
+
+def _kron(seed=0):
+    rng = np.random.default_rng(seed)
+    A1, A2 = rng.standard_normal((6, 8)), rng.standard_normal((6, 8))
+    x = np.zeros((8, 8))
+    x[np.ix_([1, 5], [2, 6])] = [[1.0, -2.0], [1.5, 1.0]]
+    return [A1, A2], np.kron(A1, A2) @ x.ravel() + 0.01 * rng.standard_normal(36)
+
+
+def _classes(seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((60, 5))
+    return X, np.argmax(X[:, :3] + 0.3 * rng.standard_normal((60, 3)), axis=1)
 
 
 # name -> (make(verbose, callback), data(), iterations of the fitted estimator, state keys)
@@ -48,7 +63,17 @@ CASES = {
     "SparseNMF": (
         lambda v, cb: SparseNMF(3, max_iter=6, tol=0.0, random_state=0, verbose=v, callback=cb),
         lambda: (_nonneg(),), lambda est: est.n_iter_, {"objective", "W", "H"}),
+    "KroneckerSBL": (
+        lambda v, cb: KroneckerSBL(max_iter=6, tol=0.0, verbose=v, callback=cb),
+        _kron, lambda est: est.n_iter_, {"gamma_change", "gammas", "indices", "noise_var"}),
+    # one compiled kernel per one-vs-rest fit: progress counts the binary fits
+    "RelevanceVectorClassifier": (
+        lambda v, cb: RelevanceVectorClassifier(max_iter=50, verbose=v, callback=cb),
+        _classes, lambda est: est.classes_.size,
+        {"log_evidence", "label", "n_iter", "n_active", "coef", "intercept"}),
 }
+# estimators whose callback stop leaves n_iter_-like count at the stopping iteration
+STOPPABLE = [name for name in CASES if name != "RelevanceVectorClassifier"]
 
 
 def _fit(name, verbose=0, callback=None):
@@ -110,7 +135,7 @@ def test_verbose_1_plain_lines_without_tqdm(name, capfd, fast_display, monkeypat
     assert "s left" in lines[0]  # the iteration cap is known: an upper bound on the time left
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", STOPPABLE)
 def test_callback_true_stops_at_that_iteration(name):
     stop_at = 2
     states = []
@@ -136,6 +161,21 @@ def test_callback_none_return_runs_to_the_end(name):
     est, n_iter = _fit(name, callback=calls.append)
     _, plain_n_iter = _fit(name)
     assert n_iter == plain_n_iter == len(calls)
+
+
+def test_relevance_vector_classifier_callback_stops_the_one_vs_rest_fits():
+    """Stopped after the first binary fit: the others keep the intercept-only start."""
+    X, y = _classes()
+    states = []
+    stopped = RelevanceVectorClassifier(max_iter=50, callback=lambda s: states.append(s) or True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stopped.fit(X, y)
+    full = RelevanceVectorClassifier(max_iter=50).fit(X, y)
+    assert len(states) == 1 and states[0]["label"] == 0
+    np.testing.assert_allclose(stopped.coef_[0], full.coef_[0])
+    assert not np.any(stopped.coef_[1:]) and np.any(full.coef_[1:])
+    assert stopped.predict_proba(X).shape == (60, 3)
 
 
 def test_progress_helper(capfd, fast_display, monkeypatch):
