@@ -138,6 +138,18 @@ class Progress:
                 self.stopped = True
         return self.stopped
 
+    def set_total(self, total):
+        """Set the most iterations the loop can take, once it is known.
+
+        Parameters
+        ----------
+        total : int or None
+            The new total (None: unknown).
+        """
+        self.total = total
+        if self._bar is not None:
+            self._bar.total = total
+
     def _display(self, n, fields):
         if self._bar is not None:
             if fields:

@@ -13,6 +13,7 @@ import pytest
 
 from sparselearn import _progress
 from sparselearn.bayes import KroneckerSBL, RelevanceVectorClassifier
+from sparselearn.ot import SinkhornTransport
 from sparselearn.decomposition import (DictionaryLearning, MaskedDictionaryLearning,
                                        MiniBatchDictionaryLearning, SemiNMF, SparseNMF)
 
@@ -71,6 +72,12 @@ CASES = {
         lambda v, cb: RelevanceVectorClassifier(max_iter=50, verbose=v, callback=cb),
         _classes, lambda est: est.classes_.size,
         {"log_evidence", "label", "n_iter", "n_active", "coef", "intercept"}),
+    # one update per reg annealing stage of SNS (8 stages here)
+    "SinkhornTransport": (
+        lambda v, cb: SinkhornTransport(method="sns", reg_e=1e-3, verbose=v, callback=cb),
+        lambda: (_signals(12, 2), None, _signals(10, 2, seed=1) + 1.0),
+        lambda est: len(est.log_["stage_iter"]),
+        {"marginal_error", "reg", "n_iter", "f", "g"}),
 }
 # estimators whose callback stop leaves n_iter_-like count at the stopping iteration
 STOPPABLE = [name for name in CASES if name != "RelevanceVectorClassifier"]
