@@ -138,6 +138,18 @@ class Progress:
                 self.stopped = True
         return self.stopped
 
+    def show(self, **fields):
+        """Refresh the ``verbose=1`` display with ``fields`` without counting an iteration or
+        calling the callback (for solvers that report their state between iterations).
+
+        Parameters
+        ----------
+        **fields
+            Quantities shown on the bar and the plain lines.
+        """
+        if self.verbose == 1:
+            self._display(0, fields)
+
     def set_total(self, total):
         """Set the most iterations the loop can take, once it is known.
 
@@ -164,7 +176,7 @@ class Progress:
         done = f"{self.n}/{self.total}" if self.total else str(self.n)
         text = ", ".join(f"{k} {_format(v)}" for k, v in fields.items())
         eta = ""
-        if self.total:
+        if self.total and self.n:
             eta = f", at most {elapsed / self.n * max(self.total - self.n, 0):.0f} s left"
         print(f"[{self.label}] {self.unit} {done}{': ' + text if text else ''} "
               f"({elapsed:.1f} s{eta})", file=sys.stderr, flush=True)

@@ -13,9 +13,10 @@ import pytest
 
 from sparselearn import _progress
 from sparselearn.bayes import KroneckerSBL, RelevanceVectorClassifier
-from sparselearn.ot import SinkhornTransport
 from sparselearn.decomposition import (DictionaryLearning, MaskedDictionaryLearning,
                                        MiniBatchDictionaryLearning, SemiNMF, SparseNMF)
+from sparselearn.ot import SinkhornTransport
+from sparselearn.scoring import SLIMClassifier
 
 
 def _signals(n_samples=30, n_features=8, seed=0):
@@ -198,3 +199,53 @@ def test_progress_helper(capfd, fast_display, monkeypatch):
         progress.update(line="first")
         progress.log("done")
     assert capfd.readouterr().out == "[Demo] first\n[Demo] done\n"
+
+
+def _slim_data(seed=0):
+    rng = np.random.default_rng(seed)
+    X = (rng.random((200, 16)) < 0.3).astype(float)
+    return X, (X @ rng.integers(-3, 4, 16) + rng.normal(scale=2, size=200) > 0).astype(int)
+
+
+def test_slim_reports_incumbent_bound_and_gap(capfd, fast_display, monkeypatch):
+    """verbose=1: the heuristics' incumbent, then HiGHS's (in flight through highspy when it
+    is installed, else once at the end), each line with the incumbent, bound and gap."""
+    monkeypatch.setattr(_progress, "tqdm", None)
+    X, y = _slim_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the time limit leaves a gap
+        clf = SLIMClassifier(C0=1e-4, max_enumeration=0, time_limit=1.0, random_state=0,
+                             verbose=1).fit(X, y)
+    out, err = capfd.readouterr()
+    assert out == ""  # HiGHS's banner included
+    lines = err.splitlines()
+    assert len(lines) >= 2
+    assert all("incumbent" in line and "bound" in line and "gap" in line for line in lines)
+    assert clf.objective_bound_ <= clf.objective_value_
+    assert clf.mip_gap_ == pytest.approx(
+        (clf.objective_value_ - clf.objective_bound_) / clf.objective_value_)
+
+
+@pytest.mark.parametrize("stop_on", ["heuristic", "highs"])
+def test_slim_callback_stops_the_search(stop_on, capfd):
+    X, y = _slim_data()
+    states = []
+
+    def callback(state):
+        states.append(state)
+        return state["source"] == stop_on
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ConvergenceWarning for a requested stop
+        clf = SLIMClassifier(C0=1e-4, max_enumeration=0, time_limit=20.0, random_state=0,
+                             callback=callback).fit(X, y)
+    assert capfd.readouterr() == ("", "")
+    assert states[0]["source"] == "heuristic" and states[-1]["source"] == stop_on
+    assert {"iteration", "incumbent", "bound", "gap", "coef", "elapsed"} <= set(states[-1])
+    assert "stopped by the callback" in clf.solve_status_
+    # the model kept is the best seen, never worse than any reported incumbent
+    assert clf.objective_value_ <= min(s["incumbent"] for s in states) + 1e-12
+    if stop_on == "heuristic":
+        assert len(states) == 1 and clf.mip_gap_ == np.inf
+    else:
+        assert clf.objective_bound_ <= clf.objective_value_
