@@ -15,6 +15,7 @@ from sparselearn import _progress
 from sparselearn.bayes import KroneckerSBL, RelevanceVectorClassifier
 from sparselearn.decomposition import (DictionaryLearning, MaskedDictionaryLearning,
                                        MiniBatchDictionaryLearning, SemiNMF, SparseNMF)
+from sparselearn.linear_model import SparseRegressorCV
 from sparselearn.ot import SinkhornTransport
 from sparselearn.scoring import SLIMClassifier
 
@@ -79,6 +80,11 @@ CASES = {
         lambda: (_signals(12, 2), None, _signals(10, 2, seed=1) + 1.0),
         lambda est: len(est.log_["stage_iter"]),
         {"marginal_error", "reg", "n_iter", "f", "g"}),
+    # one update per fold (its path of alphas): the bar counts folds x alphas
+    "SparseRegressorCV": (
+        lambda v, cb: SparseRegressorCV(n_alphas=5, cv=4, verbose=v, callback=cb),
+        lambda: (_signals(40, 6), _signals(40, 1, seed=1).ravel()),
+        lambda est: est.mse_path_.shape[1], {"best_test_loss", "fold", "test_loss"}),
 }
 # estimators whose callback stop leaves n_iter_-like count at the stopping iteration
 STOPPABLE = [name for name in CASES if name != "RelevanceVectorClassifier"]
