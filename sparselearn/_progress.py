@@ -126,6 +126,8 @@ class Progress:
         stop : bool
             True when the callback returned a truthy value (then also :attr:`stopped`).
         """
+        if self.stopped:  # a later loop of the same fit: stop it at once
+            return True
         self.n += n
         if self.verbose >= 2:
             if line is not None:
