@@ -46,10 +46,10 @@ def recovered(atoms):
 # Learning, with a record of every iteration
 # ------------------------------------------
 # Both estimators call ``callback`` with their state, the current atoms under the key
-# ``"dictionary"``: sparselearn after every iteration (``state["iteration"]``, from 0),
-# scikit-learn after every fifth with its local variables (``state["ii"]``). The callback notes
-# the iteration, the time and the fraction recovered (its own cost, a 30 x 30 product, is
-# negligible). The same parameters go to both: L1 coding by coordinate descent with
+# ``"dictionary"``: sparselearn after every iteration (``state["iteration"]``, from 1),
+# scikit-learn after every fifth with its local variables (``state["ii"]``, from 0). The
+# callback notes the iteration, the time and the fraction recovered (its own cost, a 30 x 30
+# product, is negligible). The same parameters go to both: L1 coding by coordinate descent with
 # ``alpha=0.1``, at most 200 iterations, stopping when the objective changes by less than
 # ``tol = 1e-5`` of its value in an iteration. A first fit
 # compiles sparselearn's Numba kernels, so the times below are those of compiled code.
@@ -65,8 +65,9 @@ for name, cls in (("sparselearn", DictionaryLearning),
     start = time.perf_counter()
 
     def callback(state, history=history, start=start):
-        iteration = state["iteration"] if "iteration" in state else state["ii"]
-        history.append((iteration + 1, time.perf_counter() - start,
+        # sparselearn counts iterations from 1, scikit-learn's locals() from 0
+        iteration = state["iteration"] if "iteration" in state else state["ii"] + 1
+        history.append((iteration, time.perf_counter() - start,
                         recovered(state["dictionary"])))
 
     with warnings.catch_warnings():

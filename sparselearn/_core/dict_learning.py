@@ -12,7 +12,8 @@ This module is numpy-level rather than Numba: every iteration is dominated by co
 (the coders of :mod:`sparselearn._core.encode`, the dictionary updates of
 :mod:`sparselearn._core.dict_update`) and a few BLAS products (``C^T C``, ``C^T X``, ``X D^T``), so
 the Python loop costs nothing measurable, and the shuffles, masks and atom replacements draw from
-numpy's random generator in the same order as before. Progress is printed with ``verbose``.
+numpy's random generator in the same order as before. Progress goes to a
+:class:`sparselearn._progress.Progress` passed by the estimator.
 No validation and no scikit-learn here; coding failures are returned for the caller to warn about.
 """
 
@@ -101,8 +102,8 @@ def replace_atoms(D, atoms, X, rng, residual=None):
 # ---------------------------------------------------------------------------------------------
 
 
-def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol, rng, verbose=0,
-                        codes=None, callback=None):
+def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol, rng, progress=None,
+                        codes=None):
     """Alternate coding all signals and one dictionary sweep (``"bcd"`` on ``A = C^T C``,
     ``B = C^T X``, or ``"ksvd"``), replacing unused and duplicated atoms by the worst represented
     residuals. ``"cd"`` / ``"fista"`` codes are warm-started (replaced atoms' codes set to 0).
@@ -114,9 +115,10 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
     (the second time with the unused atoms replaced by data: the penalty is too strong for the
     data and nothing will change). Returns ``(errors, converged, failures, all_zero)``: the
     objective after each iteration, the coding failures of all steps, and whether it stopped
-    on all-zero codes. ``codes``: start of the first warm-started coding step (overwritten);
-    ``callback(state)`` is called after every iteration with a dict (``iteration``,
-    ``dictionary``, ``code``, ``errors``).
+    on all-zero codes. ``codes``: start of the first warm-started coding step (overwritten).
+    ``progress`` (a :class:`sparselearn._progress.Progress` or None) is updated after every
+    iteration with the objective, and the state ``dictionary``, ``code``, ``errors``; the loop
+    stops when it returns True (the callback asked to stop).
     """
     penalty = coding.get("penalty")
     warm = coding["algorithm"] in ("cd", "fista")
@@ -147,11 +149,11 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
         if stale.size and warm:
             codes[:, stale] = 0.0
         errors.append(penalized_cost(X, codes, D, penalty))
-        if verbose:
-            print(f"[DictionaryLearning] iteration {it + 1}: objective {errors[-1]:.6e} "
-                  f"({time.perf_counter() - start:.1f} s)")
-        if callback is not None:
-            callback({"iteration": it, "dictionary": D, "code": codes, "errors": errors})
+        if progress is not None and progress.update(
+                line=f"iteration {it + 1}: objective {errors[-1]:.6e} "
+                     f"({time.perf_counter() - start:.1f} s)",
+                state={"dictionary": D, "code": codes, "errors": errors}, objective=errors[-1]):
+            break
         small = it > 0 and abs(errors[-2] - errors[-1]) <= tol * abs(errors[-1])
         if small and (not stale.size or small_before):
             converged = True
@@ -202,8 +204,7 @@ def minibatch_step(D, A, B, Xb, step, coding, positive_dict, replace, rng, forge
 
 
 def online_dict_learning(X, D, A, B, coding, batch_size, max_iter, shuffle, positive_dict, replace,
-                         tol, max_no_improvement, rng, n_steps=0, verbose=0, callback=None,
-                         forget_rate=1.0):
+                         tol, max_no_improvement, rng, n_steps=0, progress=None, forget_rate=1.0):
     """Epochs of :func:`minibatch_step` over ``X`` (shuffled each epoch if ``shuffle``), with the
     forgetting exponent ``forget_rate``.
 
@@ -212,8 +213,9 @@ def online_dict_learning(X, D, A, B, coding, batch_size, max_iter, shuffle, posi
     batch objective (weight ``batch / (n_samples + 1)``) has not reached a new minimum for
     ``max_no_improvement`` steps (``None``: never). Returns ``(n_iter, n_steps, stopped,
     failures)``: epochs started, total steps (from ``n_steps``), whether a rule fired.
-    ``callback(state)`` is called after every step with a dict (``epoch``, ``step``,
-    ``dictionary``, ``batch_cost``).
+    ``progress`` (a :class:`sparselearn._progress.Progress` or None) is updated after every step
+    with the batch and smoothed objectives and the state ``epoch``, ``step``, ``dictionary``,
+    ``batch_cost``; the loop stops when it returns True (the callback asked to stop).
     """
     n_samples = X.shape[0]
     n_batches = int(np.ceil(n_samples / batch_size))
@@ -239,23 +241,25 @@ def online_dict_learning(X, D, A, B, coding, batch_size, max_iter, shuffle, posi
                 ewa_min, no_improvement = ewa_cost, 0
             else:
                 no_improvement += 1
-            if callback is not None:
-                callback({"epoch": epoch, "step": n_steps, "dictionary": D, "batch_cost": cost})
-            if verbose > 1:
-                print(f"[MiniBatchDictionaryLearning] step {n_steps}: batch objective "
-                      f"{cost:.6e}, smoothed {ewa_cost:.6e}")
+            if progress is not None and progress.update(
+                    line=f"step {n_steps}: batch objective {cost:.6e}, smoothed {ewa_cost:.6e}",
+                    state={"epoch": epoch, "step": n_steps, "dictionary": D, "batch_cost": cost},
+                    objective=ewa_cost):
+                break
             change = np.linalg.norm(D - old) / D.shape[0]
             if n_steps > 1 and ((tol > 0 and change <= tol)
                                 or (max_no_improvement is not None
                                     and no_improvement >= max_no_improvement)):
                 stopped = True
                 break
-        if verbose:
-            print(f"[MiniBatchDictionaryLearning] epoch {epoch + 1}: smoothed objective "
-                  f"{ewa_cost:.6e} ({time.perf_counter() - start:.1f} s)")
+        if progress is not None:
+            progress.log(f"epoch {epoch + 1}: smoothed objective {ewa_cost:.6e} "
+                         f"({time.perf_counter() - start:.1f} s)")
+            if progress.stopped:
+                break
         if stopped:
-            if verbose:
-                print(f"[MiniBatchDictionaryLearning] converged after {n_steps} steps")
+            if progress is not None:
+                progress.log(f"converged after {n_steps} steps")
             break
     return n_iter, n_steps, stopped, failures
 
@@ -266,12 +270,14 @@ def online_dict_learning(X, D, A, B, coding, batch_size, max_iter, shuffle, posi
 
 
 def masked_dict_learning(X, D, n_nonzero_coefs, mask_size, batch_size, max_iter, learning_rate,
-                         shuffle, rng, verbose=0):
+                         shuffle, rng, progress=None):
     """Epochs of masked steps: per batch, a random set of ``mask_size`` visible coordinates (all
     of them if ``mask_size == n_features``), OMP codes with ``n_nonzero_coefs`` atoms on the
     visible ones, one Adam step (``beta = (0.9, 0.999)``, ``eps = 1e-8``) on the batch-mean
     squared residual over the hidden ones, then unit-norm atoms. Returns ``(losses, n_steps)``:
-    the mean hidden loss of each epoch and the number of Adam steps."""
+    the mean hidden loss of each epoch and the number of Adam steps. ``progress`` (a
+    :class:`sparselearn._progress.Progress` or None) is updated after every epoch with the hidden
+    loss and the state ``dictionary``, ``losses``; the loop stops when it returns True."""
     n_samples, n_features = X.shape
     first = np.zeros_like(D)
     second = np.zeros_like(D)
@@ -304,7 +310,9 @@ def masked_dict_learning(X, D, n_nonzero_coefs, mask_size, batch_size, max_iter,
             _dict_update.adam_step(D, grad, first, second, step, learning_rate, 0.9, 0.999, 1e-8)
             _dict_update.normalize_rows(D)
         losses.append(total / n_batches)
-        if verbose:
-            print(f"[MaskedDictionaryLearning] epoch {epoch + 1}: hidden loss "
-                  f"{losses[-1]:.6e} ({time.perf_counter() - start:.1f} s)")
+        if progress is not None and progress.update(
+                line=f"epoch {epoch + 1}: hidden loss {losses[-1]:.6e} "
+                     f"({time.perf_counter() - start:.1f} s)",
+                state={"dictionary": D, "losses": losses}, loss=losses[-1]):
+            break
     return np.asarray(losses), step

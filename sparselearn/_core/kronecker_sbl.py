@@ -194,7 +194,7 @@ def embed(gammas, indices, sizes):
 
 
 def ksbl_em(work, y_tensor, indices, gammas, noise, learn_noise, method, max_iter, tol, prune,
-            coupled_modes, coupling):
+            coupled_modes, coupling, progress=None):
     """The EM iterations of KroSBL on unit-scaled data.
 
     Parameters
@@ -223,6 +223,10 @@ def ksbl_em(work, y_tensor, indices, gammas, noise, learn_noise, method, max_ite
         Factors with a pattern-coupled prior.
     coupling : float
         Coupling strength.
+    progress : Progress or None, default=None
+        A :class:`sparselearn._progress.Progress`, updated after every iteration with the
+        relative change of ``gamma`` and the state ``gammas``, ``indices`` (live, unit-scaled),
+        ``noise_var`` (unit-scaled); the loop stops when it returns True.
 
     Returns
     -------
@@ -262,6 +266,12 @@ def ksbl_em(work, y_tensor, indices, gammas, noise, learn_noise, method, max_ite
         new_full = embed(gammas, indices, sizes)
         change = np.linalg.norm(new_full - gamma_full) / max(np.linalg.norm(gamma_full), 1e-300)
         gamma_full = new_full
+        if progress is not None and progress.update(
+                line=f"iteration {n_iter}: relative change of gamma {change:.3e}, "
+                     f"{int(np.prod([i.size for i in indices]))} entries kept",
+                state={"gammas": gammas, "indices": indices, "noise_var": noise},
+                gamma_change=change):
+            break
         if change < tol and not warming_up:
             converged = True
             break
@@ -270,13 +280,15 @@ def ksbl_em(work, y_tensor, indices, gammas, noise, learn_noise, method, max_ite
     return mean, gammas, indices, noise, n_iter, converged
 
 
-def kronecker_sbl(factors, y, method, noise_var, max_iter, tol, prune, coupled_modes, coupling):
+def kronecker_sbl(factors, y, method, noise_var, max_iter, tol, prune, coupled_modes, coupling,
+                  progress=None):
     """KroSBL on validated factors (float64 or complex128) and ``y`` (a vector, ``np.kron``
     order): unit-norm columns and unit-power measurements (so that the thresholds do not depend
     on units), :func:`ksbl_em`, and back to the original units.
 
     ``noise_var`` None learns the noise from ``NOISE_INIT[method]``; ``prune`` is a float
-    (see ``PRUNE`` for the defaults). Returns the dict of ``sparselearn.bayes.kronecker_sbl``.
+    (see ``PRUNE`` for the defaults); ``progress`` goes to :func:`ksbl_em`. Returns the dict of
+    ``sparselearn.bayes.kronecker_sbl``.
     """
     is_complex = np.iscomplexobj(y) or any(np.iscomplexobj(f) for f in factors)
     col_norms = [np.linalg.norm(f, axis=0) for f in factors]
@@ -299,7 +311,7 @@ def kronecker_sbl(factors, y, method, noise_var, max_iter, tol, prune, coupled_m
         gammas[mode] = coupling_matrix(indices[mode], coupling) @ gammas[mode]
     mean, gammas, indices, noise, n_iter, converged = ksbl_em(
         work, y_tensor, indices, gammas, noise, learn_noise, method, max_iter, tol, prune,
-        coupled_modes, coupling)
+        coupled_modes, coupling, progress)
     coef = np.zeros([f.shape[1] for f in factors], dtype=complex if is_complex else float)
     coef[np.ix_(*indices)] = mean if is_complex else mean.real
     coef = coef / outer(col_scales) * y_scale

@@ -201,7 +201,7 @@ def _rescale(W, H):
     W[:, keep] *= norms[keep]
 
 
-def semi_nmf(X, W, alpha, solver, max_iter, tol, n_nonzero=0, verbose=0, inner_sweeps=1):
+def semi_nmf(X, W, alpha, solver, max_iter, tol, n_nonzero=0, progress=None, inner_sweeps=1):
     """Semi-NMF ``X ~ W H`` with ``W >= 0`` and ``H`` free, from the codes ``W`` (overwritten).
 
     Each iteration updates ``H`` then ``W``. ``H``: least squares ``(W^T W) H = W^T X`` (Ding et
@@ -212,7 +212,9 @@ def semi_nmf(X, W, alpha, solver, max_iter, tol, n_nonzero=0, verbose=0, inner_s
     decreases by less than ``tol`` times its starting value (scikit-learn's NMF rule, which
     also stops on data the model fits exactly). Returns ``(W, H, objectives, converged)``,
     ``objectives[t]`` the objective after iteration ``t`` (``objectives[0]``: at the start, with
-    the first ``H``). ``verbose`` prints the objective at every iteration.
+    the first ``H``). ``progress`` (a :class:`sparselearn._progress.Progress` or None) is
+    updated after every iteration with the objective and the state ``W``, ``H``; the loop stops
+    when it returns True (the callback asked to stop).
     """
     n_features = X.shape[1]
     ones = np.ones(n_features)
@@ -243,8 +245,10 @@ def semi_nmf(X, W, alpha, solver, max_iter, tol, n_nonzero=0, verbose=0, inner_s
         else:
             hals_codes(W, XHt, HHt, alpha, inner_sweeps, 0.0)
         objectives.append(_loss(X, W, H, alpha, np.inf)[0])
-        if verbose:
-            print(f"[SemiNMF] iteration {it}: objective {objectives[-1]:.6e}")
+        if progress is not None and progress.update(
+                line=f"iteration {it}: objective {objectives[-1]:.6e}", state={"W": W, "H": H},
+                objective=objectives[-1]):
+            break
         if objectives[-2] - objectives[-1] <= tol * objectives[0]:
             converged = True
             break
@@ -273,7 +277,7 @@ def correntropy_weights(col_sq, sigma_sq):
     return np.maximum(np.exp(-col_sq / (2.0 * sigma_sq)), _TINY)
 
 
-def sparse_nmf(X, W, H, alpha, kernel_width, max_iter, tol, verbose=0, inner_sweeps=1):
+def sparse_nmf(X, W, H, alpha, kernel_width, max_iter, tol, progress=None, inner_sweeps=1):
     """Sparse NMF ``X ~ W H``, ``W, H >= 0``, rows of ``H`` in the unit ball, from ``W``, ``H``
     (overwritten).
 
@@ -283,8 +287,10 @@ def sparse_nmf(X, W, H, alpha, kernel_width, max_iter, tol, verbose=0, inner_swe
     width and need not decrease); or a positive float ``s``, ``s2 = s^2`` fixed (the objective
     does not increase). Each iteration: feature weights ``d`` from the current residual, one
     :func:`ball_components` sweep on ``H`` and ``inner_sweeps`` HALS sweeps on ``W`` for the
-    reweighted problem. ``verbose`` prints the objective at every iteration. Returns
-    ``(W, H, d, objectives, converged)``.
+    reweighted problem. ``progress`` (a :class:`sparselearn._progress.Progress` or None) is
+    updated after every iteration with the objective and the state ``W``, ``H``; the loop stops
+    when it returns True (the callback asked to stop). Returns ``(W, H, d, objectives,
+    converged)``.
     """
     n_features = X.shape[1]
     H[:] = np.maximum(H, 0.0)
@@ -309,8 +315,10 @@ def sparse_nmf(X, W, H, alpha, kernel_width, max_iter, tol, verbose=0, inner_swe
             sigma_sq = kernel_variance(col_sq, kernel_width)
         objective, col_sq = _loss(X, W, H, alpha, sigma_sq)
         objectives.append(objective)
-        if verbose:
-            print(f"[SparseNMF] iteration {it + 1}: objective {objective:.6e}")
+        if progress is not None and progress.update(
+                line=f"iteration {it + 1}: objective {objective:.6e}", state={"W": W, "H": H},
+                objective=objective):
+            break
         if abs(objectives[-2] - objectives[-1]) <= tol * objectives[0]:
             converged = True
             break

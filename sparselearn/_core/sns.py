@@ -448,14 +448,16 @@ def sinkhorn_newton_sparse(
 
 
 def annealed_sns(M, a, b, regs, f, g, tol, stage_tol, max_iter, n_sinkhorn_iter,
-                 stage_sinkhorn, density0, cg_cap, err_hist, dual_hist, parallel):
+                 stage_sinkhorn, density0, cg_cap, err_hist, dual_hist, parallel, progress=None):
     """SNS along decreasing regularizations ``regs`` (epsilon scaling), each stage warm-started
     from the previous potentials ``f``, ``g`` (updated in place); stages before the last stop at
     marginal error ``stage_tol`` and open with at most ``stage_sinkhorn`` Sinkhorn iterations.
 
     A Python driver over the compiled :func:`sinkhorn_newton_sparse` (a few stages). Returns
     ``(err, density, info, stage_iter)``: ``err`` is ``inf`` when ``max_iter`` ran out before
-    the last stage.
+    the last stage, or when ``progress`` (a :class:`sparselearn._progress.Progress` or None,
+    updated after every stage with its marginal error and the state ``reg``, ``n_iter``, ``f``,
+    ``g``) returned True (the callback asked to stop) before it.
     """
     info = np.zeros(INFO_SIZE, dtype=np.int64)
     stage_iter = []
@@ -472,6 +474,13 @@ def annealed_sns(M, a, b, regs, f, g, tol, stage_tol, max_iter, n_sinkhorn_iter,
         info[INFO_NNZ] = stage_info[INFO_NNZ]
         n_iter += int(stage_info[INFO_N_ITER])
         stage_iter.append(int(stage_info[INFO_N_ITER]))
+        if progress is not None and progress.update(
+                line=f"stage {k + 1}/{len(regs)}: reg {reg_k:.3g}, {stage_iter[-1]} iterations "
+                     f"(Newton {stage_info[INFO_N_NEWTON]}), marginal error {err:.3e}",
+                state={"reg": reg_k, "n_iter": n_iter, "f": f, "g": g}, marginal_error=err):
+            if not last:
+                err = np.inf  # stopped before the target reg
+            break
         if n_iter >= max_iter and not last:
             err = np.inf  # the budget ran out before the last stage
             break

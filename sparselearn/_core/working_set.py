@@ -66,8 +66,13 @@ def _backtrack(objective, w, z, step_w, u, obj_old, max_halvings=30):
 
 
 def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, params, weights,
-                   curvs, tol, max_iter, max_epochs, p0, n_anderson, verbose, cache):
+                   curvs, tol, max_iter, max_epochs, p0, n_anderson, verbose, cache, progress=None):
     """Minimize ``F(Xw + b) + pen(w)`` from ``(w, b)`` (copied); ``arrays`` is the design tuple.
+
+    ``progress`` (a :class:`sparselearn._progress.Progress` or None, then ``verbose`` prints)
+    is updated at every optimality check with the violation, the support size and the state
+    ``iteration`` (outer iterations done, 0 at the start), ``coef``, ``intercept``; the solve
+    stops there when it returns True (the callback asked to stop).
 
     Returns ``(w, b, n_iter, stop_crit, n_epochs, history)``; see
     :func:`sparselearn.solvers.solve_working_set` for the parameters and ``cache``.
@@ -121,7 +126,15 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
         stop_crit = max(float(np.max(scores, initial=0.0)),
                         abs(grad_b) if fit_intercept else 0.0)
         history.append(stop_crit)
-        if verbose:
+        if progress is not None:
+            if progress.update(line=f"outer iter {n_iter}: max violation {stop_crit:.3e}, "
+                                    f"support {np.count_nonzero(w)}",
+                               state={"iteration": n_iter - 1, "coef": w,
+                                      "intercept": float(b_arr[0])},
+                               violation=stop_crit, support=int(np.count_nonzero(w))):
+                n_iter -= 1  # stopped at this check: no pass was made
+                break
+        elif verbose:
             print(f"  outer iter {n_iter}: max violation {stop_crit:.3e}, "
                   f"support {np.count_nonzero(w)}")
         if stop_crit <= tol:

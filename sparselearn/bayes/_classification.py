@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._checks import check_named_Xy
 from .._core import sbl_logistic as _sbl_logistic
+from .._progress import Progress
 
 __all__ = ["RelevanceVectorClassifier", "relevance_vector_classification"]
 
@@ -170,7 +171,17 @@ class RelevanceVectorClassifier(ClassifierMixin, BaseEstimator):
     fit_intercept : bool, default=True
         Fit an intercept (always in the model, flat prior).
     verbose : int, default=0
-        Print a summary of each binary fit when positive.
+        0 silent; 1 a progress bar over the binary (one-vs-rest) fits (plain lines without
+        tqdm) once the fit runs longer than a few seconds; 2 a summary line per binary fit (see
+        :ref:`progress`). The moves of one binary fit run in one compiled kernel, so progress
+        is reported per binary fit.
+    callback : callable, default=None
+        Called after every binary (one-vs-rest) fit with a dict of the state: ``iteration``
+        (binary fits done, from 1), ``log_evidence``, ``label`` (the class fitted against the
+        rest), ``n_iter`` and ``n_active`` of that fit, ``coef`` and ``intercept`` (its
+        weights), ``elapsed`` (seconds). A truthy return value stops the fit there: the
+        remaining classes keep the intercept-only model (no feature in it), and no
+        ``ConvergenceWarning`` is raised for them. A binary fit cannot be stopped midway.
 
     Attributes
     ----------
@@ -238,13 +249,14 @@ class RelevanceVectorClassifier(ClassifierMixin, BaseEstimator):
     (2, 2)
     """
 
-    _parameter_constraints = {**_RVC_PARAMS, "verbose": ["verbose"]}
+    _parameter_constraints = {**_RVC_PARAMS, "verbose": ["verbose"], "callback": [callable, None]}
 
-    def __init__(self, *, max_iter=1000, tol=1e-3, fit_intercept=True, verbose=0):
+    def __init__(self, *, max_iter=1000, tol=1e-3, fit_intercept=True, verbose=0, callback=None):
         self.max_iter = max_iter
         self.tol = tol
         self.fit_intercept = fit_intercept
         self.verbose = verbose
+        self.callback = callback
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -273,20 +285,29 @@ class RelevanceVectorClassifier(ClassifierMixin, BaseEstimator):
         X64 = X.astype(np.float64, copy=False)
         targets = [1] if n_classes == 2 else range(n_classes)
         results = []
-        for cls in targets:
-            result = _relevance_vector_classification(
-                X64, (y_index == cls).astype(np.float64), self.fit_intercept, self.max_iter,
-                self.tol, _MAX_NEWTON, _GRAD_TOL)
-            if not result["converged"]:
-                warnings.warn(
-                    f"RelevanceVectorClassifier did not converge in max_iter={self.max_iter} "
-                    f"iterations for class {self.classes_[cls]!r}; increase max_iter or tol.",
-                    ConvergenceWarning)
-            if self.verbose:
-                print(f"[RelevanceVectorClassifier] class {self.classes_[cls]!r}: "
-                      f"n_iter={result['n_iter']} n_active={result['active'].size} "
-                      f"log-evidence={result['scores'][-1]:.6g}")
-            results.append(result)
+        with Progress("RelevanceVectorClassifier", self.verbose, len(targets), self.callback,
+                      "fit") as progress:
+            for cls in targets:
+                # after a requested stop, the remaining classes get the start (no move)
+                result = _relevance_vector_classification(
+                    X64, (y_index == cls).astype(np.float64), self.fit_intercept,
+                    0 if progress.stopped else self.max_iter, self.tol, _MAX_NEWTON, _GRAD_TOL)
+                results.append(result)
+                if progress.stopped:
+                    continue
+                if not result["converged"]:
+                    warnings.warn(
+                        f"RelevanceVectorClassifier did not converge in max_iter="
+                        f"{self.max_iter} iterations for class {self.classes_[cls]!r}; increase "
+                        f"max_iter or tol.", ConvergenceWarning)
+                progress.update(
+                    line=f"class {self.classes_[cls]!r}: n_iter={result['n_iter']} "
+                         f"n_active={result['active'].size} "
+                         f"log-evidence={result['scores'][-1]:.6g}",
+                    state={"label": self.classes_[cls], "n_iter": result["n_iter"],
+                           "n_active": result["active"].size, "coef": result["coef"],
+                           "intercept": result["intercept"]},
+                    log_evidence=float(result["scores"][-1]))
         self.coef_ = np.vstack([r["coef"] for r in results]).astype(X.dtype, copy=False)
         self.intercept_ = np.array([r["intercept"] for r in results], dtype=X.dtype)
         self.lambda_ = np.vstack([r["lambda"] for r in results])

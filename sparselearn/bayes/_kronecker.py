@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._checks import check_named_array
 from .._core import kronecker_sbl as _ksbl
+from .._progress import Progress
 
 __all__ = ["KroneckerSBL", "kronecker_sbl", "kron_matvec"]
 
@@ -146,11 +147,18 @@ def kronecker_sbl(factors, y, *, method="svd", noise_var=None, max_iter=150, tol
     array([ 36,  43, 148, 155])
     """
     factors, y = _check_factors(factors, y)
+    return _kronecker_sbl(factors, y, method, noise_var, max_iter, tol, block_sparse, coupling,
+                          prune)
+
+
+def _kronecker_sbl(factors, y, method, noise_var, max_iter, tol, block_sparse, coupling, prune,
+                   progress=None):
+    """:func:`kronecker_sbl` on checked factors and ``y``, reporting to ``progress``."""
     if prune is None:
         prune = _ksbl.PRUNE[method]
     coupled_modes = _coupled_modes(block_sparse, len(factors)) if coupling > 0 else []
     return _ksbl.kronecker_sbl(factors, y, method, noise_var, max_iter, tol, prune,
-                               coupled_modes, coupling)
+                               coupled_modes, coupling, progress)
 
 
 def _coupled_modes(block_sparse, n_modes):
@@ -237,6 +245,17 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         Coupling strength of the block-sparse prior (the paper's beta).
     prune : float or None, default=None
         Relative pruning threshold per factor; None uses 1e-2 (AM) or 1e-3 (SVD).
+    verbose : int, default=0
+        0 silent; 1 a progress bar with the relative change of the hyperparameters (plain lines
+        without tqdm) once the fit runs longer than a few seconds; 2 a line per EM iteration
+        (see :ref:`progress`).
+    callback : callable, default=None
+        Called after every EM iteration with a dict of the state: ``iteration`` (from 1),
+        ``gamma_change`` (``||d gamma|| / ||gamma||``), ``gammas`` and ``indices`` (the
+        per-factor hyperparameters on the live indices, in the unit-scaled problem),
+        ``noise_var`` (unit-scaled), ``elapsed`` (seconds). A truthy return value stops the fit
+        after that iteration (the posterior mean is then computed at its hyperparameters,
+        ``n_iter_`` is that iteration, and no ``ConvergenceWarning`` is raised).
 
     Attributes
     ----------
@@ -296,10 +315,12 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         "block_sparse": ["boolean", list, tuple],
         "coupling": [Interval(Real, 0, None, closed="left")],
         "prune": [Interval(Real, 0, 1, closed="left"), None],
+        "verbose": ["verbose"],
+        "callback": [callable, None],
     }
 
     def __init__(self, method="svd", noise_var=None, max_iter=150, tol=1e-4,
-                 block_sparse=False, coupling=0.8, prune=None):
+                 block_sparse=False, coupling=0.8, prune=None, verbose=0, callback=None):
         self.method = method
         self.noise_var = noise_var
         self.max_iter = max_iter
@@ -307,6 +328,8 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         self.block_sparse = block_sparse
         self.coupling = coupling
         self.prune = prune
+        self.verbose = verbose
+        self.callback = callback
 
     def fit(self, X, y):
         """Estimate ``x`` and the Kronecker hyperparameters.
@@ -332,11 +355,12 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             out_dtype = X.dtype  # float32 kept in coef_, as ARDRegression
             X = X.astype(np.float64, copy=False)
             factors = [X]
-        result = kronecker_sbl(
-            factors, y, method=self.method, noise_var=self.noise_var,
-            max_iter=self.max_iter, tol=self.tol, block_sparse=self.block_sparse,
-            coupling=self.coupling, prune=self.prune)
-        if not result["converged"]:
+        factors, y = _check_factors(factors, y)
+        with Progress("KroneckerSBL", self.verbose, self.max_iter, self.callback) as progress:
+            result = _kronecker_sbl(factors, y, self.method, self.noise_var, self.max_iter,
+                                    self.tol, self.block_sparse, self.coupling, self.prune,
+                                    progress)
+        if not result["converged"] and not progress.stopped:
             warnings.warn(f"KroneckerSBL did not converge in max_iter={self.max_iter} "
                           "iterations; increase max_iter or tol.", ConvergenceWarning)
         self.coef_ = result["coef"] if out_dtype is None else result["coef"].astype(out_dtype)

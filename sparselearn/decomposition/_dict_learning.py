@@ -15,6 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
 from .._core import dict_learning as _dict_learning
+from .._progress import Progress
 from ..penalties import Penalty
 from ._base import (TRANSFORM_CONSTRAINTS, _BaseDictionaryLearner, dense, initial_dictionary,
                     single_thread_blas)
@@ -117,7 +118,9 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
     init : {"data", "random"}, default="data"
         Initial atoms when ``dict_init`` is None: random normalized signals or Gaussian atoms.
     verbose : int, default=0
-        Print the objective at every iteration.
+        0 silent; 1 a progress bar with the objective (plain lines without tqdm) once the fit
+        runs longer than a few seconds; 2 the objective at every iteration (see
+        :ref:`progress`).
     random_state : int, RandomState instance or None, default=None
         Seed of the initialization and of atom replacement.
     positive_code : bool, default=False
@@ -132,9 +135,12 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
         Start of the first coding step of ``"cd"`` / ``"fista"`` (warm start; other coders
         start from scratch), as scikit-learn's.
     callback : callable, default=None
-        Called after every iteration with a dict of the state: ``iteration``, ``dictionary``
-        (the atoms), ``code``, ``errors`` (the objectives so far); the arrays are the live
-        ones, copy what you keep. Its return value is ignored.
+        Called after every iteration with a dict of the state: ``iteration`` (from 1),
+        ``objective``, ``dictionary`` (the atoms), ``code``, ``errors`` (the objectives so far),
+        ``elapsed`` (seconds); the arrays are the live ones, copy what you keep. A truthy return
+        value stops the fit after that iteration (``n_iter_`` is then that iteration, and no
+        ``ConvergenceWarning`` is raised); scikit-learn's callbacks, which return None, run
+        unchanged.
 
     Attributes
     ----------
@@ -226,10 +232,11 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
             if codes.shape != (n_samples, n_components):
                 raise ValueError(f"code_init must have shape ({n_samples}, {n_components}), "
                                  f"got {codes.shape}.")
-        with numba_threads(self.n_jobs):
+        with numba_threads(self.n_jobs), Progress("DictionaryLearning", self.verbose,
+                                                  self.max_iter, self.callback) as progress:
             errors, converged, failures, all_zero = _dict_learning.batch_dict_learning(
                 Xd, D, coding, self.dict_update, self.positive_dict, self.max_iter, self.tol, rng,
-                verbose=self.verbose, codes=codes, callback=self.callback)
+                progress=progress, codes=codes)
         _warn_failures(failures, _CODING_MAX_ITER, stacklevel=3)
         if all_zero:
             warnings.warn(
@@ -237,7 +244,7 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
                 f"also with atoms drawn from the data, so alpha={self.alpha!r} is too large for "
                 f"this data (no signal correlates with an atom by more than the penalty's "
                 f"threshold). Lower alpha.", UserWarning, stacklevel=2)
-        elif not converged and self.tol > 0 and self.max_iter > 0:
+        elif not converged and not progress.stopped and self.tol > 0 and self.max_iter > 0:
             warnings.warn(f"DictionaryLearning did not converge in max_iter={self.max_iter} "
                           "iterations; increase max_iter or tol.", ConvergenceWarning, stacklevel=2)
         self.components_ = D
@@ -295,7 +302,9 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
     transform_max_iter : int, default=1000
         Iteration cap of ``transform``.
     verbose : int, default=0
-        Progress: 1 prints every epoch, 2 every mini-batch.
+        0 silent; 1 a progress bar over the mini-batch steps with the smoothed objective (plain
+        lines without tqdm) once the fit runs longer than a few seconds; 2 a line per step and
+        per epoch (see :ref:`progress`).
     random_state : int, RandomState instance or None, default=None
         Seed of initialization, shuffling and atom replacement.
     positive_code : bool, default=False
@@ -321,9 +330,13 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         recovers planted atoms in far fewer steps (see the user guide) and lowers the held-out
         objective on image patches.
     callback : callable, default=None
-        Called after every mini-batch step of ``fit`` with a dict of the state: ``epoch``,
-        ``step``, ``dictionary`` (the atoms, live: copy what you keep), ``batch_cost``. Its return
-        value is ignored.
+        Called after every mini-batch step of ``fit`` with a dict of the state: ``iteration``
+        (steps of this ``fit``, from 1), ``objective`` (the smoothed batch objective), ``epoch``
+        (from 0), ``step`` (total steps, from 1), ``dictionary`` (the atoms, live: copy what you
+        keep), ``batch_cost``, ``elapsed`` (seconds). A truthy return value stops the fit after
+        that step (``n_steps_`` is then that step, ``n_iter_`` the epochs started, and no
+        ``ConvergenceWarning`` is raised); scikit-learn's callbacks, which return None, run
+        unchanged.
     n_jobs : int, default=None
         Numba threads over signals (``None``: 1, ``-1``: all).
 
@@ -426,12 +439,16 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
     def _fit(self, Xd):
         self._init_state(Xd)
         coding = self._fit_coding(Xd.shape[1], self.components_.shape[0])
-        with numba_threads(self.n_jobs):
+        batch_size = min(self.batch_size, Xd.shape[0])
+        total = self.max_iter * -(-Xd.shape[0] // batch_size)
+        with numba_threads(self.n_jobs), Progress("MiniBatchDictionaryLearning", self.verbose,
+                                                  total, self.callback, "step") as progress:
             self.n_iter_, self.n_steps_, stopped, failures = _dict_learning.online_dict_learning(
-                Xd, self.components_, self._A, self._B, coding, min(self.batch_size, Xd.shape[0]),
-                self.max_iter, self.shuffle, self.positive_dict, self.replace_atoms, self.tol,
-                self.max_no_improvement, self._rng, n_steps=self.n_steps_, verbose=self.verbose,
-                callback=self.callback, forget_rate=self.forget_rate)
+                Xd, self.components_, self._A, self._B, coding, batch_size, self.max_iter,
+                self.shuffle, self.positive_dict, self.replace_atoms, self.tol,
+                self.max_no_improvement, self._rng, n_steps=self.n_steps_, progress=progress,
+                forget_rate=self.forget_rate)
+        stopped = stopped or progress.stopped
         _warn_failures(failures, _CODING_MAX_ITER, stacklevel=3)
         if self.n_steps_ > 0 and not np.any(self._A):
             # the statistics A = sum C^T C are zero: every code of the last steps was zero

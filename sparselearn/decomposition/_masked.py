@@ -10,6 +10,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._core import dict_learning as _dict_learning
+from .._progress import Progress
 from ._base import TRANSFORM_CONSTRAINTS, _BaseDictionaryLearner, initial_dictionary
 from ._encode import numba_threads
 
@@ -74,11 +75,18 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
         ``[max(c, 0), max(-c, 0)]`` (shape (n_samples, 2 n_components)), as scikit-learn: a
         non-negative representation for downstream classifiers.
     verbose : int, default=0
-        Print the hidden-coordinate loss after every epoch.
+        0 silent; 1 a progress bar over the epochs with the hidden-coordinate loss (plain lines
+        without tqdm) once the fit runs longer than a few seconds; 2 the loss after every epoch
+        (see :ref:`progress`).
     random_state : int, RandomState instance or None, default=None
         Seed of initialization, masks and shuffling.
     n_jobs : int, default=None
         Numba threads over signals (``None``: 1, ``-1``: all).
+    callback : callable, default=None
+        Called after every epoch with a dict of the state: ``iteration`` (epochs, from 1),
+        ``loss`` (the epoch's mean hidden-coordinate loss), ``dictionary`` (the atoms, live: copy
+        what you keep), ``losses`` (so far), ``elapsed`` (seconds). A truthy return value stops
+        the fit after that epoch (``n_iter_`` is then that epoch).
 
     Attributes
     ----------
@@ -152,6 +160,7 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
         "init": [StrOptions({"data", "random"})],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
+        "callback": [callable, None],
         **TRANSFORM_CONSTRAINTS,
     }
 
@@ -159,7 +168,8 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
                  max_iter=500, learning_rate=1e-3, shuffle=True, dict_init=None, init="data",
                  transform_algorithm="omp", transform_n_nonzero_coefs=None, transform_alpha=None,
                  transform_penalty="l1", transform_max_iter=1000, positive_code=False,
-                 split_sign=False, verbose=0, random_state=None, n_jobs=None):
+                 split_sign=False, verbose=0, random_state=None, n_jobs=None,
+                 callback=None):
         self.n_components = n_components
         self.n_nonzero_coefs = n_nonzero_coefs
         self.mask_size = mask_size
@@ -179,6 +189,7 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
         self.verbose = verbose
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.callback = callback
 
     def _transform_n_nonzero_coefs(self, dictionary):
         n_nonzero = self.transform_n_nonzero_coefs
@@ -204,10 +215,12 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
                              f"n_components={n_components}.")
         rng = check_random_state(self.random_state)
         D = initial_dictionary(Xd, n_components, self.dict_init, self.init, rng)
-        with numba_threads(self.n_jobs):
+        with numba_threads(self.n_jobs), Progress("MaskedDictionaryLearning", self.verbose,
+                                                  self.max_iter, self.callback,
+                                                  "epoch") as progress:
             losses, n_steps = _dict_learning.masked_dict_learning(
                 Xd, D, k, mask_size, min(self.batch_size, n_samples), self.max_iter,
-                self.learning_rate, self.shuffle, rng, verbose=self.verbose)
+                self.learning_rate, self.shuffle, rng, progress=progress)
         self.components_ = D
         self.n_nonzero_coefs_ = k
         self.mask_size_ = mask_size

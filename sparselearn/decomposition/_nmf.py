@@ -17,6 +17,7 @@ from sklearn.utils.extmath import randomized_svd
 from sklearn.utils.validation import check_is_fitted, check_non_negative, validate_data
 
 from .._core import nmf as _nmf
+from .._progress import Progress
 from ._base import single_thread_blas
 
 __all__ = ["SemiNMF", "SparseNMF"]
@@ -46,6 +47,7 @@ class _BaseNMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
+        "callback": [callable, None],
     }
 
     _nonnegative_data = False
@@ -69,10 +71,11 @@ class _BaseNMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         Xd = self._dense64(X)
         n_components = self.n_components or Xd.shape[1]
         rng = check_random_state(self.random_state)
-        with single_thread_blas():
-            W, H, d, errors, converged = self._fit(Xd, n_components, rng)
+        with single_thread_blas(), Progress(type(self).__name__, self.verbose, self.max_iter,
+                                            self.callback) as progress:
+            W, H, d, errors, converged = self._fit(Xd, n_components, rng, progress)
             W, _ = _nmf.nonneg_codes(Xd, H, self.sparsity, d, _CODES_MAX_SWEEPS, _CODES_TOL)
-        if not converged and self.tol > 0 and self.max_iter > 0:
+        if not converged and not progress.stopped and self.tol > 0 and self.max_iter > 0:
             warnings.warn(f"{type(self).__name__} did not converge in max_iter={self.max_iter} "
                           "iterations; increase max_iter or tol.", ConvergenceWarning,
                           stacklevel=stacklevel)
@@ -234,10 +237,17 @@ class SemiNMF(_BaseNMF):
         Stop when an iteration decreases the objective by less than ``tol`` times its
         starting value (as scikit-learn's NMF).
     verbose : int, default=0
-        Print the objective at every iteration.
+        0 silent; 1 a progress bar with the objective (plain lines without tqdm) once the fit
+        runs longer than a few seconds; 2 the objective at every iteration (see
+        :ref:`progress`).
     random_state : int, RandomState instance or None, default=None
         Seed of the ``"kmeans"`` and ``"random"`` starts and of the randomized SVD used for
         large data.
+    callback : callable, default=None
+        Called after every iteration with a dict of the state: ``iteration`` (from 1),
+        ``objective``, ``W`` (the codes) and ``H`` (the components; live arrays, copy what you
+        keep), ``elapsed`` (seconds). A truthy return value stops the fit after that iteration
+        (``n_iter_`` is then that iteration, and no ``ConvergenceWarning`` is raised).
 
     Attributes
     ----------
@@ -290,7 +300,8 @@ class SemiNMF(_BaseNMF):
     }
 
     def __init__(self, n_components=None, *, sparsity=0.0, max_features_per_component=None,
-                 init="svd", solver="als", max_iter=200, tol=1e-4, verbose=0, random_state=None):
+                 init="svd", solver="als", max_iter=200, tol=1e-4, verbose=0, random_state=None,
+                 callback=None):
         self.n_components = n_components
         self.sparsity = sparsity
         self.max_features_per_component = max_features_per_component
@@ -300,6 +311,7 @@ class SemiNMF(_BaseNMF):
         self.tol = tol
         self.verbose = verbose
         self.random_state = random_state
+        self.callback = callback
 
     def _start(self, X, n_components, rng):
         n_samples = X.shape[0]
@@ -328,12 +340,11 @@ class SemiNMF(_BaseNMF):
             W[W == 0.0] = 0.2 * W.mean()
         return W
 
-    def _fit(self, X, n_components, rng):
+    def _fit(self, X, n_components, rng, progress):
         W = self._start(X, n_components, rng)
         n_nonzero = self.max_features_per_component or 0
         W, H, errors, converged = _nmf.semi_nmf(X, W, float(self.sparsity), self.solver,
-                                                self.max_iter, self.tol, n_nonzero,
-                                                self.verbose)
+                                                self.max_iter, self.tol, n_nonzero, progress)
         return W, H, np.ones(X.shape[1]), errors, converged
 
 
@@ -383,9 +394,16 @@ class SparseNMF(_BaseNMF):
         Stop when an iteration changes the objective by less than ``tol`` times its
         starting value (as scikit-learn's NMF).
     verbose : int, default=0
-        Print the objective at every iteration.
+        0 silent; 1 a progress bar with the objective (plain lines without tqdm) once the fit
+        runs longer than a few seconds; 2 the objective at every iteration (see
+        :ref:`progress`).
     random_state : int, RandomState instance or None, default=None
         Seed of the ``"random"`` start and of the randomized SVD used for large data.
+    callback : callable, default=None
+        Called after every iteration with a dict of the state: ``iteration`` (from 1),
+        ``objective``, ``W`` (the codes) and ``H`` (the components; live arrays, copy what you
+        keep), ``elapsed`` (seconds). A truthy return value stops the fit after that iteration
+        (``n_iter_`` is then that iteration, and no ``ConvergenceWarning`` is raised).
 
     Attributes
     ----------
@@ -442,7 +460,7 @@ class SparseNMF(_BaseNMF):
     _nonnegative_data = True
 
     def __init__(self, n_components=None, *, loss="frobenius", sparsity=0.0, kernel_width="auto",
-                 init="svd", max_iter=200, tol=1e-4, verbose=0, random_state=None):
+                 init="svd", max_iter=200, tol=1e-4, verbose=0, random_state=None, callback=None):
         self.n_components = n_components
         self.loss = loss
         self.sparsity = sparsity
@@ -452,8 +470,9 @@ class SparseNMF(_BaseNMF):
         self.tol = tol
         self.verbose = verbose
         self.random_state = random_state
+        self.callback = callback
 
-    def _fit(self, X, n_components, rng):
+    def _fit(self, X, n_components, rng, progress):
         n_samples, n_features = X.shape
         width = None if self.loss == "frobenius" else self.kernel_width
         if self.init == "svd":
@@ -474,4 +493,4 @@ class SparseNMF(_BaseNMF):
             W[:, missing] = scale * rng.uniform(size=(n_samples, n_missing))
             H[missing] = scale * rng.uniform(size=(n_missing, n_features))
         return _nmf.sparse_nmf(X, W, H, float(self.sparsity), width, self.max_iter, self.tol,
-                               self.verbose)
+                               progress)

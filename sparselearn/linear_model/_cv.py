@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._chunked import is_dask_collection
 from .._design import Design
+from .._progress import Progress
 from ..datafits import Quadratic
 from ..solvers import alpha_max, fit_path
 from ._estimators import SparseRegressor
@@ -76,7 +77,15 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         kernels release the GIL, so threads run concurrently without copying ``X`` to worker
         processes); ``None`` means 1 unless in a ``joblib.parallel_backend`` context.
     verbose : int, default=0
-        Verbosity.
+        0 silent; 1 a progress bar over the folds x alphas with the best test loss so far
+        (plain lines without tqdm) once the fit runs longer than a few seconds; 2 a line per
+        fold and per alpha of the final refit (see :ref:`progress`).
+    callback : callable, default=None
+        Called after every fold (its whole path of alphas) with a dict of the state:
+        ``iteration`` (folds done, from 1), ``best_test_loss`` (that fold's smallest test
+        loss), ``fold`` (from 0), ``test_loss`` (the fold's test loss per alpha), ``elapsed``
+        (seconds). A truthy return value skips the remaining folds: ``alpha_`` is then chosen
+        on the folds done (the columns of ``mse_path_``) and the refit runs as usual.
 
     Attributes
     ----------
@@ -119,12 +128,13 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         "eps": [Interval(numbers.Real, 0, 1, closed="right")],
         "cv": ["cv_object"],
         "n_jobs": [numbers.Integral, None],
+        "callback": [callable, None],
     }
     _parameter_constraints.pop("warm_start")
 
     def __init__(self, penalty=None, datafit="quadratic", alphas=None, n_alphas=100, eps=1e-3,
                  cv=5, fit_intercept=True, solver="auto", tol=1e-4, max_iter=None, n_jobs=None,
-                 verbose=0):
+                 verbose=0, callback=None):
         self.penalty = penalty
         self.datafit = datafit
         self.alphas = alphas
@@ -137,6 +147,7 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         self.max_iter = max_iter
         self.n_jobs = n_jobs
         self.verbose = verbose
+        self.callback = callback
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -170,11 +181,24 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
                   else check_alphas(self.alphas))
         folds = list(check_cv(self.cv).split(X64, y64))
         # threads: the solver kernels release the GIL (numba nogil), and threads share X
-        losses = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+        fold_jobs = Parallel(n_jobs=self.n_jobs, prefer="threads", return_as="generator")(
             delayed(_fold_losses)(X64, y64, sw, train, test, datafit, penalty, alphas,
                                   self.fit_intercept, self.solver, self.tol, self.max_iter)
             for train, test in folds
         )
+        losses = []
+        with Progress("SparseRegressorCV", self.verbose, len(folds) * len(alphas),
+                      self.callback, "fit") as progress:
+            for k, fold_loss in enumerate(fold_jobs):
+                losses.append(fold_loss)
+                best_loss = float(np.min(fold_loss))
+                if progress.update(
+                        len(alphas), line=f"fold {k + 1}/{len(folds)}: best test loss "
+                        f"{best_loss:.6e} at alpha {alphas[np.argmin(fold_loss)]:.3e}",
+                        state={"iteration": k + 1, "fold": k, "test_loss": fold_loss},
+                        best_test_loss=best_loss):
+                    break
+        folds = folds[:len(losses)]
         self.mse_path_ = np.column_stack(losses)
         mean = self.mse_path_.mean(axis=1)
         best = int(np.argmin(mean))
@@ -188,7 +212,7 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
         coefs, intercepts, info = fit_path(
             design, y64, sw, datafit, penalty, alphas[: best + 1], fit_intercept=self.fit_intercept,
             solver=self.solver, tol=self.tol, max_iter=self.max_iter, start=start,
-            verbose=self.verbose, check_input=False)
+            verbose=max(int(self.verbose) - 1, 0), check_input=False)
         estimator = SparseRegressor(penalty=clone(penalty).set_params(alpha=self.alpha_),
                                     datafit=self.datafit, fit_intercept=self.fit_intercept,
                                     solver=self.solver, tol=self.tol, max_iter=self.max_iter)

@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._chunked import is_dask_collection
 from .._design import Design
+from .._progress import Progress
 from ..datafits import Datafit, Poisson, get_datafit
 from ..penalties import L1, PENALTIES, ElasticNet
 from ..solvers import SOLVERS, alpha_max, fit_path
@@ -27,6 +28,7 @@ _COMMON_CONSTRAINTS = {
     "max_iter": [Interval(numbers.Integral, 1, None, closed="left"), None],
     "warm_start": ["boolean"],
     "verbose": ["verbose"],
+    "callback": [callable, None],
 }
 
 
@@ -101,7 +103,18 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
     warm_start : bool, default=False
         Start from the previous ``coef_`` and ``intercept_``.
     verbose : int, default=0
-        Print solver progress when > 0.
+        0 silent; 1 a progress bar with the optimality violation (plain lines without tqdm)
+        once the fit runs longer than a few seconds; 2 a line per outer iteration of the
+        working-set solver (see :ref:`progress`).
+    callback : callable, default=None
+        Called at every optimality check of the working-set solver (``solver="auto"`` or
+        ``"cd"``; ``"agd"`` and ``"fista"`` run in one compiled kernel and report once, when
+        they end) with a dict of the state: ``iteration`` (outer iterations done, 0 at the
+        start), ``violation`` (the optimality violation the solver stops on), ``support``
+        (non-zero coefficients), ``coef`` and ``intercept`` (the current iterate, in the
+        solver's units; live arrays, copy what you keep), ``elapsed`` (seconds). A truthy return
+        value stops the fit there (``n_iter_`` is that iteration, no ``ConvergenceWarning``);
+        with several targets or classes, the remaining problems stop at their start.
 
     Attributes
     ----------
@@ -150,7 +163,7 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
     }
 
     def __init__(self, penalty=None, datafit="quadratic", fit_intercept=True, solver="auto",
-                 tol=1e-4, max_iter=None, warm_start=False, verbose=0):
+                 tol=1e-4, max_iter=None, warm_start=False, verbose=0, callback=None):
         self.penalty = penalty
         self.datafit = datafit
         self.fit_intercept = fit_intercept
@@ -159,6 +172,7 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
         self.max_iter = max_iter
         self.warm_start = warm_start
         self.verbose = verbose
+        self.callback = callback
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -195,6 +209,7 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
         stop_crit = np.empty(n_targets)
         objective = np.empty(n_targets)
         penalties = []
+        progress = Progress(type(self).__name__, self.verbose, None, self.callback)
         for k in range(n_targets):
             y_k = np.ascontiguousarray(Y2[:, k])
             pen, start = _problem_penalty(self.penalty, penalty, design, y_k, sw, datafit,
@@ -204,11 +219,12 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
                 solver=self.solver, tol=self.tol, max_iter=self.max_iter,
                 coef_init=None if W0 is None else W0[k],
                 intercept_init=None if B0 is None else B0[k], start=start,
-                verbose=self.verbose, check_input=False)
+                verbose=self.verbose, check_input=False, progress=progress)
             coefs[k], intercepts[k] = coef[:, 0], intercept[0]
             n_iter[k], stop_crit[k] = info["n_iter"][0], info["stop_crit"][0]
             objective[k] = info["objective"][0]
             penalties.append(pen)
+        progress.close()
         coefs = coefs.astype(X.dtype, copy=False)
         intercepts = intercepts.astype(X.dtype, copy=False)
         if Y.ndim == 1:
@@ -288,7 +304,18 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
     warm_start : bool, default=False
         Start from the previous solution.
     verbose : int, default=0
-        Print solver progress when > 0.
+        0 silent; 1 a progress bar with the optimality violation (plain lines without tqdm)
+        once the fit runs longer than a few seconds; 2 a line per outer iteration of the
+        working-set solver (see :ref:`progress`).
+    callback : callable, default=None
+        Called at every optimality check of the working-set solver (``solver="auto"`` or
+        ``"cd"``; ``"agd"`` and ``"fista"`` run in one compiled kernel and report once, when
+        they end) with a dict of the state: ``iteration`` (outer iterations done, 0 at the
+        start), ``violation`` (the optimality violation the solver stops on), ``support``
+        (non-zero coefficients), ``coef`` and ``intercept`` (the current iterate, in the
+        solver's units; live arrays, copy what you keep), ``elapsed`` (seconds). A truthy return
+        value stops the fit there (``n_iter_`` is that iteration, no ``ConvergenceWarning``);
+        with several targets or classes, the remaining problems stop at their start.
     class_weight : dict or "balanced", default=None
         Weights of the classes, multiplying the sample weights (as ``LogisticRegression``):
         ``{label: weight}``, or ``"balanced"`` for ``n_samples / (n_classes * count(label))``.
@@ -329,7 +356,7 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
     }
 
     def __init__(self, penalty=None, fit_intercept=True, solver="auto", tol=1e-4, max_iter=None,
-                 warm_start=False, verbose=0, class_weight=None):
+                 warm_start=False, verbose=0, class_weight=None, callback=None):
         self.penalty = penalty
         self.fit_intercept = fit_intercept
         self.solver = solver
@@ -337,6 +364,7 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.warm_start = warm_start
         self.verbose = verbose
+        self.callback = callback
         self.class_weight = class_weight
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -387,6 +415,7 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         intercepts = np.zeros(n_problems)
         n_iters = np.zeros(n_problems, dtype=int)
         penalties = []
+        progress = Progress(type(self).__name__, self.verbose, None, self.callback)
         for k in range(n_problems):
             positive = 1 if n_problems == 1 else k
             y_pm = np.where(y_enc == positive, 1.0, -1.0)
@@ -396,9 +425,11 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
             coef, intercept, info = fit_path(
                 design, y_pm, sw, datafit, pen, fit_intercept=self.fit_intercept,
                 solver=self.solver, tol=self.tol, max_iter=self.max_iter, coef_init=w0,
-                intercept_init=b0, start=start, verbose=self.verbose, check_input=False)
+                intercept_init=b0, start=start, verbose=self.verbose, check_input=False,
+                progress=progress)
             coefs[k], intercepts[k], n_iters[k] = coef[:, 0], intercept[0], info["n_iter"][0]
             penalties.append(pen)
+        progress.close()
         self.classes_ = classes
         self.coef_ = coefs.astype(X.dtype, copy=False)
         self.intercept_ = intercepts.astype(X.dtype, copy=False)

@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 
 from .._core import sns as _sns_core
 from .._core import sinkhorn as _sinkhorn_core
+from .._progress import Progress
 from ._validation import _check_cost, _check_problem, _real_array
 
 __all__ = ["sinkhorn", "sinkhorn2", "sinkhorn_newton_sparse"]
@@ -127,8 +128,10 @@ def sinkhorn(
         Maximum number of iterations (one iteration updates both potentials).
     stopThr : float, default=1e-9
         Stop when the marginal error ``||P 1 - a||_1 + ||P^T 1 - b||_1`` is below ``stopThr``.
-    verbose : bool, default=False
-        Print a summary of the run.
+    verbose : bool or int, default=False
+        Print a summary of the run (POT's ``verbose=True``); 2 also a line per reg annealing
+        stage of SNS. With tqdm, a run longer than a few seconds also shows a bar over the
+        stages (see :ref:`progress`).
     log : bool, default=False
         Also return POT's log dict (keys in Returns).
     warn : bool, default=True
@@ -281,8 +284,10 @@ def sinkhorn2(
         Maximum number of iterations.
     stopThr : float, default=1e-9
         Marginal-error tolerance (see :func:`sinkhorn`).
-    verbose : bool, default=False
-        Print a summary of the run.
+    verbose : bool or int, default=False
+        Print a summary of the run (POT's ``verbose=True``); 2 also a line per reg annealing
+        stage of SNS. With tqdm, a run longer than a few seconds also shows a bar over the
+        stages (see :ref:`progress`).
     log : bool, default=False
         Also return POT's log dict (see :func:`sinkhorn`).
     warn : bool, default=False
@@ -416,7 +421,8 @@ def sinkhorn_newton_sparse(
     return_log : bool, default=False
         Also return a dict with the iteration record.
     verbose : int, default=0
-        Print a summary of both stages.
+        Print a summary of both stages; 2 also a line per reg annealing stage. With tqdm, a run
+        longer than a few seconds also shows a bar over the stages (see :ref:`progress`).
     numItermax : int or None, default=None
         POT's name for ``max_iter``; overrides it when given.
     stopThr : float or None, default=None
@@ -683,8 +689,17 @@ def _solve(
     check_input=True,
     warn=True,
     warmstart=None,
+    callback=None,
+    summary_level=1,
+    label=None,
 ):
     """Validate, restrict to the support of (a, b), run a kernel, embed the result back.
+
+    ``verbose`` and ``callback`` follow :mod:`sparselearn._progress` with one update per reg
+    annealing stage of SNS (the Newton iterations of a stage run in one compiled kernel) and
+    one for a plain Sinkhorn solve; the one-line summary prints at ``verbose >= summary_level``
+    (1 for POT's functions, whose ``verbose=True`` prints it, 2 for the estimator); ``label``
+    names the lines (default: the function's name).
 
     With ``check_input=False`` the cost may hold ``+inf`` (forbidden pairs, as
     :class:`SinkhornTransport` builds from labels): those plan entries are exactly zero.
@@ -737,16 +752,25 @@ def _solve(
             info[_sns_core.INFO_N_ITER] = n_iter
             info[_sns_core.INFO_N_SINKHORN] = n_iter
             density = None
+    if label is None:
+        label = "sinkhorn" if method == "sinkhorn" else "sinkhorn_newton_sparse"
+    progress = Progress(label, verbose, None, callback, "stage")
+    if method == "sinkhorn":
+        progress.update(line=f"{n_iter} iterations, marginal error {err:.3e}",
+                        state={"reg": float(reg), "n_iter": n_iter, "f": f, "g": g},
+                        marginal_error=err)
     if method == "sns":
         n_absorb = 0
         density0 = 2.0 / min(n_sub, m_sub) if sparsity is None else float(sparsity)
         density0 = min(1.0, density0)
         cg_cap = n_sub + m_sub if max_cg_iter is None else int(max_cg_iter)
         regs = _reg_stages(float(reg), reg_init, M_sub)
-        err, density, info, stage_iter = _sns_core.annealed_sns(
-            M_sub, a_sub, b_sub, regs, f, g, float(tol), _STAGE_TOL * float(a_sub.sum()),
-            int(max_iter) - n_pre, int(n_sinkhorn_iter), _STAGE_SINKHORN, density0, cg_cap,
-            err_hist[n_pre:], dual_hist[n_pre:], parallel)
+        progress.set_total(len(regs))
+        with progress:
+            err, density, info, stage_iter = _sns_core.annealed_sns(
+                M_sub, a_sub, b_sub, regs, f, g, float(tol), _STAGE_TOL * float(a_sub.sum()),
+                int(max_iter) - n_pre, int(n_sinkhorn_iter), _STAGE_SINKHORN, density0, cg_cap,
+                err_hist[n_pre:], dual_hist[n_pre:], parallel, progress)
         info[_sns_core.INFO_N_SINKHORN] += n_pre
         n_iter = n_pre + int(sum(stage_iter))
         regs = regs[: len(stage_iter)]
@@ -770,13 +794,14 @@ def _solve(
         u[rows], v[cols] = f, g
     marginal_error = float(np.abs(P.sum(axis=1) - a).sum() + np.abs(P.sum(axis=0) - b).sum())
     name = "sinkhorn" if method == "sinkhorn" else "sinkhorn_newton_sparse"
-    if verbose:
+    progress.close()
+    if verbose >= summary_level:
         print(
             f"{name}: {n_iter} iterations (Sinkhorn {info[_sns_core.INFO_N_SINKHORN]}, Newton "
             f"{info[_sns_core.INFO_N_NEWTON]}, CG {info[_sns_core.INFO_N_CG]}), marginal error "
             f"{marginal_error:.3e}"
         )
-    if warn and not err < tol:
+    if warn and not err < tol and not progress.stopped:
         warnings.warn(
             f"{name} did not converge: marginal error {marginal_error:.3e} > tol = {tol:.1e} "
             f"after {n_iter} iterations. Increase max_iter or reg, or loosen tol.",

@@ -81,7 +81,9 @@ class SinkhornTransport(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
         Start of the reg annealing of SNS (see :func:`sinkhorn_newton_sparse`), in units of
         the cost after ``norm``; None turns it off. Ignored by the Sinkhorn methods.
     verbose : int, default=0
-        Print a solver summary.
+        0 silent; 1 a progress bar over the reg annealing stages of SNS with the marginal error
+        (plain lines without tqdm) once the fit runs longer than a few seconds; 2 a line per
+        stage and a solver summary (see :ref:`progress`).
     reg_e : float or None, default=None
         POT's name for ``reg``; overrides it when given.
     log : bool, default=False
@@ -102,6 +104,15 @@ class SinkhornTransport(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
         pairs with two different known labels (``-1`` marks a missing target label) get cost
         ``max(C_ij, limit_max * max(C))``; ``np.inf`` forbids them (their plan entries are
         exactly zero). As in POT.
+    callback : callable, default=None
+        Called after every reg annealing stage of SNS (the Newton iterations of a stage run in
+        one compiled kernel), or once after a plain Sinkhorn solve, with a dict of the state:
+        ``iteration`` (stages done, from 1), ``marginal_error``, ``reg`` (the stage's
+        regularization, in units of the normalized cost), ``n_iter`` (iterations so far), ``f``
+        and ``g`` (the dual potentials on the support, live: copy what you keep), ``elapsed``
+        (seconds). A truthy return value stops the annealing after that stage: the plan is
+        then formed from that stage's potentials at the target ``reg`` (not its optimum:
+        ``log_["marginal_error"]`` says how far), and no ``ConvergenceWarning`` is raised.
 
     Attributes
     ----------
@@ -182,6 +193,7 @@ class SinkhornTransport(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
         "sparsity": [Interval(Real, 0, 1, closed="right"), None],
         "reg_init": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither"), None],
         "verbose": ["verbose"],
+        "callback": [callable, None],
         "reg_e": [Interval(Real, 0, None, closed="neither"), None],
         "log": ["boolean"],
         "distribution_estimation": [callable, None],
@@ -206,6 +218,7 @@ class SinkhornTransport(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
         distribution_estimation=None,
         out_of_sample_map="continuous",
         limit_max=np.inf,
+        callback=None,
     ):
         self.reg = reg
         self.method = method
@@ -222,6 +235,7 @@ class SinkhornTransport(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
         self.distribution_estimation = distribution_estimation
         self.out_of_sample_map = out_of_sample_map
         self.limit_max = limit_max
+        self.callback = callback
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, Xs=None, y=None, Xt=None, yt=None, *, ys=None, a=None, b=None):
@@ -301,6 +315,9 @@ class SinkhornTransport(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
             sparsity=self.sparsity,
             reg_init=self.reg_init,
             check_input=False,
+            callback=self.callback,
+            summary_level=2,
+            label="SinkhornTransport",
         )
         self.coupling_ = P
         self.cost_ = C

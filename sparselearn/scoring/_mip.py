@@ -16,6 +16,9 @@ Rows that can never be violated are dropped (``z_i = 0``); rows that can never b
 ``z_i = 1``.
 """
 
+import os
+import sys
+
 import numpy as np
 from scipy import sparse
 
@@ -181,8 +184,19 @@ def build_mip(problem, cutoff=None, max_size=None):
 # "time_limit", "infeasible", "no_solution", "error"), objective, dual_bound, message.
 
 
-def solve_highs(model, time_limit, mip_gap, node_limit=None, verbose=0):
-    """HiGHS through `scipy.optimize.milp` (the default backend)."""
+def solve_highs(model, time_limit, mip_gap, node_limit=None, verbose=0, progress=None,
+                incumbent=np.inf):
+    """HiGHS through `scipy.optimize.milp` (the default backend), or through highspy when it
+    is installed and ``progress`` wants in-flight reports (scipy's ``milp`` has no callback):
+    see :func:`solve_highspy`."""
+    if progress is not None and (progress.verbose >= 1 or progress.callback is not None):
+        try:
+            import highspy
+        except ImportError:
+            highspy = None
+        if highspy is not None:
+            return solve_highspy(highspy, model, time_limit, mip_gap, node_limit, verbose,
+                                 progress, incumbent)
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     options = {"time_limit": float(time_limit), "mip_rel_gap": float(mip_gap),
@@ -205,6 +219,109 @@ def solve_highs(model, time_limit, mip_gap, node_limit=None, verbose=0):
         "objective": None if x is None else float(res.fun),
         "dual_bound": -np.inf if dual is None or not np.isfinite(dual) else float(dual),
         "message": str(res.message),
+    }
+
+
+def _new_highs(highspy, quiet):
+    """A ``highspy.Highs``; its constructor prints a banner on stdout (file descriptor 1,
+    once per process), hidden when ``quiet``."""
+    if not quiet:
+        return highspy.Highs()
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def solve_highspy(highspy, model, time_limit, mip_gap, node_limit, verbose, progress,
+                  incumbent=np.inf):
+    """HiGHS through its own Python interface ``highspy``, reporting to ``progress`` (a
+    :class:`sparselearn._progress.Progress`) every improving solution and, on HiGHS's periodic
+    interrupt checks, the state at most every half second: the incumbent (the better of the
+    MIP's and ``incumbent``, the objective of a model known before the solve), the dual bound,
+    their relative gap and the MIP's solution. A True return of ``progress.update`` interrupts
+    the solve, which then returns its incumbent with status ``"interrupted"``."""
+    h = _new_highs(highspy, verbose < 2)
+    h.setOptionValue("output_flag", bool(verbose >= 2))
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("mip_rel_gap", float(mip_gap))
+    if node_limit is not None:
+        h.setOptionValue("mip_max_nodes", int(node_limit))
+    A = sparse.csc_matrix(model.A)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
+    lp.col_cost_ = np.asarray(model.c, dtype=np.float64)
+    lp.col_lower_ = np.asarray(model.lb, dtype=np.float64)
+    lp.col_upper_ = np.asarray(model.ub, dtype=np.float64)
+    lp.row_lower_ = np.asarray(model.row_lo, dtype=np.float64)
+    lp.row_upper_ = np.asarray(model.row_hi, dtype=np.float64)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(np.float64)
+    lp.integrality_ = [highspy.HighsVarType.kInteger if k else highspy.HighsVarType.kContinuous
+                       for k in model.integrality]
+    h.passModel(lp)
+    last_show = [0.0]
+
+    def fields(primal, bound):
+        best = min(float(primal), incumbent)
+        gap = (best - bound) / max(abs(best), 1e-12) if np.isfinite(best) else np.inf
+        return {"incumbent": best, "bound": float(bound), "gap": gap}
+
+    def improving(event):
+        out = event.data_out
+        if progress.stopped:
+            event.data_in.user_interrupt = True
+            return
+        x = np.array(out.mip_solution)
+        now = fields(out.objective_function_value, out.mip_dual_bound)
+        if progress.update(
+                line=f"HiGHS solution {out.objective_function_value:.6g}, incumbent "
+                     f"{now['incumbent']:.6g}, bound {now['bound']:.6g}, gap {now['gap']:.3g} "
+                     f"({out.running_time:.1f} s)",
+                state={"coef": model.extract(x)[0], "source": "highs"}, **now):
+            event.data_in.user_interrupt = True
+
+    def interrupt(event):
+        out = event.data_out
+        if progress.stopped:
+            event.data_in.user_interrupt = True
+        elif out.running_time - last_show[0] >= 0.5:
+            last_show[0] = out.running_time
+            progress.show(**fields(out.mip_primal_bound, out.mip_dual_bound))
+
+    h.cbMipImprovingSolution.subscribe(improving)
+    h.cbMipInterrupt.subscribe(interrupt)
+    h.run()
+    ms = h.getModelStatus()
+    info = h.getInfo()
+    x = None
+    if info.primal_solution_status == 2:  # feasible
+        x = np.array(h.getSolution().col_value)
+    if ms == highspy.HighsModelStatus.kOptimal:
+        status = "optimal"
+    elif ms == highspy.HighsModelStatus.kInfeasible:
+        status = "infeasible"
+    elif x is None:
+        status = "no_solution"
+    elif ms in (highspy.HighsModelStatus.kInterrupt, highspy.HighsModelStatus.kHighsInterrupt):
+        status = "interrupted"
+    else:
+        status = "time_limit"
+    dual = info.mip_dual_bound
+    return {
+        "x": x,
+        "status": status,
+        "objective": None if x is None else float(info.objective_function_value),
+        "dual_bound": float(dual) if np.isfinite(dual) else -np.inf,
+        "message": f"HiGHS (highspy) status {h.modelStatusToString(ms)}",
+        "reported": True,  # the incumbents went to progress as they came
     }
 
 

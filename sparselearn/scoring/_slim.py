@@ -13,6 +13,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._progress import Progress
 from . import _heuristics, _mip
 from ._problem import build_problem
 from ._scorecard import ScoreCard
@@ -113,7 +114,27 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         Seeds the convex fits of the heuristics and CP-SAT.
     verbose : int, default=0
-        Progress messages (1) and solver logs (2).
+        0 silent; 1 a progress display once the fit runs longer than a few seconds (a tqdm
+        bar, or plain lines without tqdm) with the incumbent objective, the best lower bound
+        and their relative gap as the solve goes; 2 also a line per incumbent, progress messages
+        and the MIP solver's own log (see :ref:`progress`). In-flight reports come from
+        HiGHS through ``highspy`` when it is installed (``scipy.optimize.milp`` has no
+        callback: without highspy, and with ``solver="scip"`` or ``"cpsat"``, the MIP's
+        incumbent, bound and gap are reported once, when it ends) and from the heuristics
+        and enumeration when they end.
+    callback : callable, default=None
+        Called with each new incumbent (the heuristics' best model, each improving MIP
+        solution in flight where the backend reports them as above, the MIP's result, the
+        enumeration's optimum), with a dict of the state: ``iteration`` (reports so far, from
+        1), ``incumbent`` (its objective; the MIP's own objective, on the reduced data with
+        ``data_reduction``), ``bound`` (the best proven lower bound, ``-inf`` if none),
+        ``gap`` (relative), ``coef`` (its integer points), ``source`` (``"heuristic"``,
+        ``"highs"``, ``"scip"``, ``"cpsat"``, ``"enumeration"``), ``elapsed`` (seconds). A
+        truthy return value stops the search there (a MIP solve is interrupted where the
+        backend allows it, HiGHS through highspy; otherwise the MIP is skipped when the stop
+        comes from the heuristics' report): the best model so far is kept, ``mip_gap_`` and
+        ``objective_bound_`` say how far it is from proven, and no ``ConvergenceWarning`` is
+        raised.
 
     Attributes
     ----------
@@ -131,6 +152,9 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
         Relative gap between ``objective_value_`` and the best proven lower bound: 0.0
         when proven optimal, ``inf`` when no bound is known (heuristic only, or no bound
         from the solver).
+    objective_bound_ : float
+        Best proven lower bound of the objective (``-inf`` when none is known); equal to
+        ``objective_value_`` when the model is proven optimal.
     mip_objective_ : float
         Objective the MIP solver reported for its own solution (nan if it ran without
         finding one, or did not run).
@@ -193,6 +217,7 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
         "reduction_tol": [Interval(numbers.Real, 0, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "callback": [callable, None],
     }
 
     def __init__(
@@ -215,6 +240,7 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
         reduction_tol=0.05,
         random_state=None,
         verbose=0,
+        callback=None,
     ):
         self.max_coef = max_coef
         self.max_features = max_features
@@ -234,6 +260,7 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
         self.reduction_tol = reduction_tol
         self.random_state = random_state
         self.verbose = verbose
+        self.callback = callback
 
     # ------------------------------------------------------------------ fitting
     @_fit_context(prefer_skip_nested_validation=True)
@@ -283,32 +310,10 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
             self.solver in _MIP_SOLVERS and 0 < n_models <= self.max_enumeration
         )
         self.mip_objective_ = float("nan")
-        lower_bound = -np.inf
-        if enumerate_:
-            self._log(f"enumerating {n_models} models")
-            coef, _, obj, n_seen = _heuristics.enumerate_models(problem)
-            if not np.isfinite(obj):
-                raise ValueError(
-                    "No integer model satisfies the constraints (exhaustive enumeration): "
-                    "the constraints are infeasible."
-                )
-            best.offer(coef)
-            lower_bound = best.objective
-            notes.append(f"optimal: exhaustive enumeration of {n_seen} models")
-        else:
-            if self.heuristics:
-                self._run_heuristics(problem, best, seed)
-                self._log(f"heuristic incumbent objective {best.objective:.6g}")
-            if self.solver == "heuristic":
-                if best.coef is None:
-                    raise ValueError(
-                        "The heuristics found no model that satisfies the constraints; "
-                        "use a MIP solver to decide feasibility."
-                    )
-                notes.append("heuristic: rounding and local search, optimality not proven")
-            else:
-                remaining = self.time_limit - (time.perf_counter() - start)
-                lower_bound = self._run_mip(problem, best, max(remaining, 0.05), seed, notes)
+        with Progress("SLIMClassifier", self.verbose, None, self.callback,
+                      "solution") as progress:
+            lower_bound = self._search(problem, best, notes, n_models, enumerate_, seed, start,
+                                       progress)
         if best.coef is None:
             raise ValueError(
                 f"No feasible model was found within time_limit={self.time_limit} s; the "
@@ -328,7 +333,10 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
             self.mip_gap_ = 0.0 if gap <= 1e-9 else float(gap)
         else:
             self.mip_gap_ = float("inf")
-        if self.mip_gap_ > max(self.mip_gap, 1e-9) and self.solver != "heuristic":
+        self.objective_bound_ = (self.objective_value_ if self.mip_gap_ == 0.0
+                                 else float(lower_bound))
+        if (self.mip_gap_ > max(self.mip_gap, 1e-9) and self.solver != "heuristic"
+                and not progress.stopped):
             warnings.warn(
                 f"SLIM stopped with a relative gap of {self.mip_gap_:.3g} (mip_gap="
                 f"{self.mip_gap}); raise time_limit (now {self.time_limit} s) to prove "
@@ -336,8 +344,45 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
                 ConvergenceWarning,
             )
         self.solve_status_ = "; ".join(notes)
-        self._log(f"done: {self.solve_status_}")
+        progress.log(f"done: {self.solve_status_}")
         return self
+
+    def _search(self, problem, best, notes, n_models, enumerate_, seed, start, progress):
+        """Enumeration, or heuristics then the MIP; offers models to ``best``, reports each
+        incumbent to ``progress``; returns the best proven lower bound (or -inf)."""
+        if enumerate_:
+            progress.log(f"enumerating {n_models} models")
+            coef, _, obj, n_seen = _heuristics.enumerate_models(problem)
+            if not np.isfinite(obj):
+                raise ValueError(
+                    "No integer model satisfies the constraints (exhaustive enumeration): "
+                    "the constraints are infeasible."
+                )
+            best.offer(coef)
+            notes.append(f"optimal: exhaustive enumeration of {n_seen} models")
+            progress.update(line=f"enumeration optimum {best.objective:.6g}",
+                            state={"coef": best.coef, "source": "enumeration"},
+                            incumbent=best.objective, bound=best.objective, gap=0.0)
+            return best.objective
+        if self.heuristics:
+            self._run_heuristics(problem, best, seed)
+            progress.update(line=f"heuristic incumbent objective {best.objective:.6g}",
+                            state={"coef": best.coef, "source": "heuristic"},
+                            incumbent=best.objective, bound=-np.inf, gap=np.inf)
+        if self.solver == "heuristic":
+            if best.coef is None:
+                raise ValueError(
+                    "The heuristics found no model that satisfies the constraints; "
+                    "use a MIP solver to decide feasibility."
+                )
+            notes.append("heuristic: rounding and local search, optimality not proven")
+            return -np.inf
+        if progress.stopped and best.coef is not None:
+            notes.append("stopped by the callback after the heuristics: MIP not run, "
+                         "optimality not proven")
+            return -np.inf
+        remaining = self.time_limit - (time.perf_counter() - start)
+        return self._run_mip(problem, best, max(remaining, 0.05), seed, notes, progress)
 
     # ------------------------------------------------------------------ using
     def scorecard(self, feature_names=None, positive_label=None):
@@ -412,10 +457,6 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     # ------------------------------------------------------------------ private
-    def _log(self, message):
-        if self.verbose:
-            print(f"[SLIM] {message}")
-
     def _run_heuristics(self, problem, best, seed):
         starts = _heuristics.rounded_starts(problem, seed)
         scored = []
@@ -429,7 +470,7 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
             coef, _, obj = _heuristics.local_search(problem, coef, use_swaps=swaps)
             best.offer(coef, obj)
 
-    def _run_mip(self, problem, best, time_limit, seed, notes):
+    def _run_mip(self, problem, best, time_limit, seed, notes, progress):
         """Solve the MIP, merge with the incumbent; returns a lower bound (or -inf)."""
         mip_problem = problem
         reduced = False
@@ -457,10 +498,23 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
         else:
             model = _mip.build_mip(mip_problem, max_size=max_size)
             solve = _mip.solve_highs if self.solver == "highs" else _mip.solve_scip
+            kwargs = {}
+            if self.solver == "highs":
+                kwargs = {"progress": progress, "incumbent": best.objective}
             result = solve(model, time_limit, self.mip_gap, node_limit=self.node_limit,
-                           verbose=self.verbose)
-        self._log(f"{self.solver}: {result['status']} ({result['message']})")
+                           verbose=self.verbose, **kwargs)
+        progress.log(f"{self.solver}: {result['status']} ({result['message']})")
         status = result["status"]
+        if not result.get("reported") and result["x"] is not None:
+            objective = min(float(result["objective"]), best.objective)
+            bound = result["dual_bound"]
+            progress.update(
+                line=f"{self.solver} incumbent {objective:.6g}, bound {bound:.6g}",
+                state={"coef": (model.extract(result["x"])[0] if model is not None else
+                                np.round(result["x"][: problem.n_features]).astype(np.int64)),
+                       "source": self.solver},
+                incumbent=objective, bound=bound,
+                gap=(objective - bound) / max(abs(objective), 1e-12))
         if status == "infeasible" and best.coef is None:
             raise ValueError(
                 f"The SLIM MIP is infeasible ({self.solver}): no integer model satisfies "
@@ -495,6 +549,9 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
             kind = "optimal" if not reduced else "optimal on the reduced data"
             notes.insert(0, f"{kind}: {self.solver} proved the MIP within mip_gap="
                             f"{self.mip_gap}")
+        elif status == "interrupted" or progress.stopped:
+            lower = result["dual_bound"]
+            notes.insert(0, f"{self.solver} stopped by the callback ({status})")
         else:
             lower = result["dual_bound"]
             notes.insert(0, f"{self.solver} stopped at the time limit ({status})")

@@ -86,13 +86,16 @@ def solve(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, solver
 
 
 def _solve(design, y, sw, datafit, penalty, w, b, fit_intercept, solver, tol, max_iter, verbose,
-           warn, cache):
-    """:func:`solve` on validated arrays."""
+           warn, cache, progress=None):
+    """:func:`solve` on validated arrays; ``progress`` (a :class:`sparselearn._progress.Progress`
+    or None) gets every outer iteration of the working-set solver (the other solvers run in one
+    kernel: one update when they end)."""
     curvs = penalty_curvatures(penalty, design, datafit, sw, fit_intercept)
     if solver in ("auto", "cd"):
         w, b, info = _solve_working_set(design, y, sw, datafit, penalty, w, b, fit_intercept, tol,
                                         max_iter=100 if max_iter is None else max_iter,
-                                        verbose=verbose, curvs=curvs, warn=warn, cache=cache)
+                                        verbose=verbose, curvs=curvs, warn=warn, cache=cache,
+                                        progress=progress)
     elif solver == "agd":
         w, b, info = _accelerated_gradient(design, y, sw, datafit, penalty, w, b, fit_intercept,
                                            tol, 10_000 if max_iter is None else max_iter,
@@ -103,6 +106,11 @@ def _solve(design, y, sw, datafit, penalty, w, b, fit_intercept, solver, tol, ma
     else:
         raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}.")
     info["objective"] = _objective(design, y, sw, datafit, penalty, w, b, curvs)
+    if progress is not None and solver in ("agd", "fista"):
+        progress.update(line=f"{solver}: {info['n_iter']} iterations, violation "
+                             f"{info['stop_crit']:.3e}",
+                        state={"iteration": info["n_iter"], "coef": w, "intercept": b},
+                        violation=info["stop_crit"], support=int(np.count_nonzero(w)))
     return w, b, info
 
 
@@ -155,7 +163,7 @@ def alpha_max(design, y, sw, datafit, penalty, fit_intercept=False, check_input=
 
 def fit_path(design, y, sw, datafit, penalty, alphas=None, *, fit_intercept=False, solver="auto",
              tol=1e-4, max_iter=None, coef_init=None, intercept_init=None, start=None, verbose=0,
-             warn=True, check_input=True):
+             warn=True, check_input=True, progress=None):
     """Solve along ``alphas`` (decreasing) with warm starts: the fit of every estimator.
 
     Parameters
@@ -194,6 +202,10 @@ def fit_path(design, y, sw, datafit, penalty, alphas=None, *, fit_intercept=Fals
     check_input : bool, default=True
         False skips the checks of ``design``, ``y`` and ``sw`` (callers that have validated
         them).
+    progress : object, default=None
+        The estimators' progress reporter (``sparselearn._progress.Progress``): it receives
+        every outer iteration of the working-set solver (the other solvers: one report each)
+        and stops the solve when its callback asks; ``verbose`` is then ignored.
 
     Returns
     -------
@@ -247,7 +259,7 @@ def fit_path(design, y, sw, datafit, penalty, alphas=None, *, fit_intercept=Fals
         pen.alpha = float(alpha)  # our own clone; set_params' signature inspection per alpha
         # costs a fifth of a small path
         w, b, res = _solve(design, y, sw, datafit, pen, w, b, fit_intercept, solver, tol,
-                           max_iter, inner_verbose, warn, cache)
+                           max_iter, inner_verbose, warn, cache, progress)
         if not (np.all(np.isfinite(w)) and np.isfinite(b)):
             _non_finite()
         coefs[:, k] = w

@@ -88,13 +88,14 @@ def solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=F
 
 def _solve_working_set(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, tol=1e-4,
                        max_iter=50, max_epochs=10_000, p0=10, n_anderson=5, verbose=0, curvs=None,
-                       warn=True, cache=None):
+                       warn=True, cache=None, progress=None):
     if curvs is None:
         curvs = penalty_curvatures(penalty, design, datafit, sw, fit_intercept)
     w, b, n_iter, stop_crit, n_epochs, history = working_set_cd(
         design.arrays, y, sw, datafit._code, datafit._params(), w, b, fit_intercept,
         penalty._code, penalty._params(), penalty._weights(design.n_features), curvs, tol,
-        max_iter, max_epochs, p0, n_anderson, verbose, cache)
-    info = finish(n_iter, stop_crit, tol, "cd", warn, unit="outer iterations")
+        max_iter, max_epochs, p0, n_anderson, verbose, cache, progress)
+    stopped = progress is not None and progress.stopped  # the callback asked: no warning
+    info = finish(n_iter, stop_crit, tol, "cd", warn and not stopped, unit="outer iterations")
     info.update(n_epochs=n_epochs, history=history)
     return w, b, info

@@ -146,7 +146,7 @@ def test_callback_and_code_init():
         dl = DictionaryLearning(n_components=8, alpha=0.1, max_iter=4, tol=0.0, random_state=0,
                                 callback=states.append).fit(X)
     assert len(states) == dl.n_iter_ == 4
-    assert [s["iteration"] for s in states] == [0, 1, 2, 3]
+    assert [s["iteration"] for s in states] == [1, 2, 3, 4]
     np.testing.assert_allclose(states[-1]["errors"], dl.error_)
     # the first coding step warm-started from other codes (the last ones of that run) reaches
     # the same Lasso codes, so the same first dictionary
