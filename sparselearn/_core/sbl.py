@@ -452,7 +452,14 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
         capped = adding and level_iter >= max_iter
         if capped:
             settled = True  # this level's budget is spent: move on
-        if settled and not fresh:
+        if settled and not fresh and adding and level_tol > tol and not capped:
+            # an intermediate adding level: the noise estimate needs only the residual of
+            # the updated posterior, O(k^2); the new level refreshes everything
+            phity_act = np.empty((n_active, n_targets))
+            for a in range(n_active):
+                phity_act[a] = phity[active[a]]
+            resid2 = _residual_norm2(y_norm2, mu, phity_act, gram_rows, active, n_active)
+        elif settled and not fresh:
             # confirm on exact statistics
             sigma, mu, s_factor, q_factor, score, resid2 = _refresh(
                 gram_rows, phity, col_norm2, y_norm2, alpha, active, n_active, beta,
