@@ -1,12 +1,14 @@
 """Numba kernels for sparse Bayesian learning: the fast marginal-likelihood loop.
 
 Tipping & Faul (2003) sequential algorithm: the model holds an active set of basis functions
-(columns of ``Phi``) with finite precisions ``alpha``; every iteration computes the sparsity
-and quality factors ``S_m = phi_m^T C^-1 phi_m`` and ``Q_m = phi_m^T C^-1 y`` of every column
-through the active posterior only, and applies the single add / re-estimate / delete move with
-the largest gain in log marginal likelihood. Only the ``k x k`` posterior of the active set is
-factorized, and ``Phi^T phi_a`` is cached for each active column, so an iteration costs
-``O(n_features k^2)`` plus ``O(n_samples n_features)`` when a column enters.
+(columns of ``Phi``) with finite precisions ``alpha``; the sparsity and quality factors
+``S_m = phi_m^T C^-1 phi_m`` and ``Q_m = phi_m^T C^-1 y`` of every column are kept through the
+active posterior only, and every iteration applies the single add / re-estimate / delete move
+with the largest gain in log marginal likelihood. A move updates ``Sigma``, ``Mu``, ``S`` and
+``Q`` by the rank-one formulas of the paper's appendix, ``O(n_features k)`` for ``k`` active
+columns (plus ``O(n_samples n_features)`` for ``Phi^T phi`` when a column enters); they are
+recomputed in full (``O(n_features k^2)``) when the noise changes and before convergence is
+declared, which also clears the round-off of the updates.
 
 Multiple measurement vectors (``Y`` with ``L`` columns sharing the precisions, M-SBL) enter
 only through ``mean_l Q_{ml}^2``: every gain and every optimal precision is that of the
@@ -206,27 +208,177 @@ def apply_move(code, col, a_new, active, alpha, position, n_active, slot_rows):
 
 
 @njit(cache=True)
+def _refresh(gram_rows, phity, col_norm2, y_norm2, alpha, active, n_active, beta, n_samples,
+             n_targets):
+    """Full recomputation of the posterior, the factors ``S``, ``Q`` and the log marginal
+    likelihood (after a change of noise, and to clear the round-off of the rank-one updates).
+
+    Returns sigma, mu, s_factor, q_factor, score, resid2.
+    """
+    sigma, mu, logdet_h, phity_act = _active_posterior(gram_rows, phity, alpha, active,
+                                                       n_active, beta)
+    resid2 = _residual_norm2(y_norm2, mu, phity_act, gram_rows, active, n_active)
+    score = _log_marginal(n_samples, n_targets, beta, alpha, n_active, logdet_h, resid2, mu)
+    s_factor, q_factor = sparsity_quality(gram_rows, n_active, sigma, mu, phity, col_norm2, beta)
+    return sigma, mu, s_factor, q_factor, score, resid2
+
+
+@njit(cache=True)
+def _rank_one_reestimate(slot, a_new, alpha, gram_rows, n_active, sigma, mu, s_factor,
+                         q_factor, beta):
+    """Re-estimate the precision of an active slot: rank-one update of ``Sigma``, ``Mu``,
+    ``S`` and ``Q`` (Tipping & Faul 2003, appendix), in place."""
+    k = n_active
+    sigma_j = sigma[:, slot].copy()
+    mu_j = mu[slot].copy()
+    kappa = 1.0 / (sigma_j[slot] + 1.0 / (a_new - alpha[slot]))
+    for a in range(k):
+        for b in range(k):
+            sigma[a, b] -= kappa * sigma_j[a] * sigma_j[b]
+        for t in range(mu.shape[1]):
+            mu[a, t] -= kappa * sigma_j[a] * mu_j[t]
+    proj = beta * (sigma_j @ gram_rows[:k])
+    for m in range(s_factor.shape[0]):
+        s_factor[m] += kappa * proj[m] * proj[m]
+        for t in range(mu.shape[1]):
+            q_factor[m, t] += kappa * proj[m] * mu_j[t]
+    alpha[slot] = a_new
+
+
+@njit(cache=True)
+def _rank_one_add(col, a_new, gram_row, gram_rows, n_active, sigma, mu, s_factor, q_factor,
+                  beta):
+    """Add column ``col`` with precision ``a_new``: the grown ``Sigma`` and ``Mu``, and the
+    rank-one update of ``S`` and ``Q`` in place (``gram_row = Phi^T phi_col``)."""
+    k = n_active
+    n_targets = mu.shape[1]
+    sigma_ii = 1.0 / (a_new + s_factor[col])
+    mu_i = sigma_ii * q_factor[col]
+    comm = np.empty(k)
+    for a in range(k):
+        acc = 0.0
+        for b in range(k):
+            acc += sigma[a, b] * gram_rows[b, col]
+        comm[a] = acc
+    grown = np.empty((k + 1, k + 1))
+    grown_mu = np.empty((k + 1, n_targets))
+    for a in range(k):
+        for b in range(k):
+            grown[a, b] = sigma[a, b] + beta * beta * sigma_ii * comm[a] * comm[b]
+        grown[a, k] = -beta * sigma_ii * comm[a]
+        grown[k, a] = grown[a, k]
+        for t in range(n_targets):
+            grown_mu[a, t] = mu[a, t] - beta * comm[a] * mu_i[t]
+    grown[k, k] = sigma_ii
+    grown_mu[k] = mu_i
+    proj = beta * gram_row - beta * beta * (comm @ gram_rows[:k])
+    for m in range(s_factor.shape[0]):
+        s_factor[m] -= sigma_ii * proj[m] * proj[m]
+        for t in range(n_targets):
+            q_factor[m, t] -= mu_i[t] * proj[m]
+    return grown, grown_mu
+
+
+@njit(cache=True)
+def _rank_one_delete(slot, gram_rows, n_active, sigma, mu, s_factor, q_factor, beta):
+    """Delete an active slot: the shrunk ``Sigma`` and ``Mu`` (the last slot moves into the
+    freed one, as :func:`apply_move` does) and the rank-one update of ``S`` and ``Q``."""
+    k = n_active
+    n_targets = mu.shape[1]
+    sigma_j = sigma[:, slot].copy()
+    mu_j = mu[slot].copy()
+    sigma_jj = sigma_j[slot]
+    proj = beta * (sigma_j @ gram_rows[:k])
+    for m in range(s_factor.shape[0]):
+        s_factor[m] += proj[m] * proj[m] / sigma_jj
+        for t in range(n_targets):
+            q_factor[m, t] += proj[m] * mu_j[t] / sigma_jj
+    order = np.arange(k - 1)
+    if slot != k - 1:
+        order[slot] = k - 1
+    shrunk = np.empty((k - 1, k - 1))
+    shrunk_mu = np.empty((k - 1, n_targets))
+    for a in range(k - 1):
+        oa = order[a]
+        for b in range(k - 1):
+            ob = order[b]
+            shrunk[a, b] = sigma[oa, ob] - sigma_j[oa] * sigma_j[ob] / sigma_jj
+        for t in range(n_targets):
+            shrunk_mu[a, t] = mu[oa, t] - sigma_j[oa] * mu_j[t] / sigma_jj
+    return shrunk, shrunk_mu
+
+
+@njit(cache=True)
+def _mackay_noise(alpha, sigma, n_active, resid2, n_samples, n_targets):
+    """MacKay residual noise ``||Y - Phi_A Mu||^2 / (L (n - sum_a (1 - alpha_a Sigma_aa)))``."""
+    dof = float(n_samples)
+    for a in range(n_active):
+        dof -= 1.0 - alpha[a] * sigma[a, a]
+    if dof < 1.0:
+        dof = 1.0
+    return resid2 / (n_targets * dof)
+
+
+@njit(cache=True)
 def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol, max_active,
-                             init_active, init_alpha):
-    """Tipping & Faul sequential sparse Bayesian learning.
+                             add_ratio, level_gain, cold_probes):
+    """Tipping & Faul sequential sparse Bayesian learning, in one run.
+
+    Every iteration applies the add / re-estimate / delete move with the largest gain in log
+    marginal likelihood and updates ``Sigma``, ``Mu`` and the factors ``S``, ``Q`` of every
+    column by the rank-one formulas of Tipping & Faul (2003, appendix): ``O(n_features k)``
+    per move, plus ``O(n_samples n_features)`` when a column enters. They are recomputed in
+    full whenever the noise changes and before any convergence is declared.
+
+    With a fixed noise (``learn_noise`` False) the moves run at the noise precision ``beta``
+    until no column would enter or leave and every re-estimation changes ``log alpha`` by
+    less than ``tol``.
+
+    With a learned noise the run has two phases.
+
+    1. Adding phase, a continuation in the noise: the moves run at an adding noise ``s`` that
+       starts at ``1 / beta`` and comes down. When the moves have settled at ``s`` (no move
+       gains more than ``level_gain``, or the ``tol`` rule at ``1e-2``), ``s`` goes to
+       ``add_ratio`` times the MacKay residual noise of the model
+       ``||Y - Phi_A Mu||^2 / (L (n - sum_a (1 - alpha_a Sigma_aa)))`` if that is at least 5 %
+       lower (by at most a factor 100 at once). A column outside the model enters at ``s``
+       when its ``z^2 = (phi^T r)^2 / s`` exceeds about 1, so at ``add_ratio`` times the noise a
+       null column needs ``z^2`` above about ``add_ratio``. Where the noise does not fall at
+       the start (a model fitted at a high noise is shrunk and leaves much of ``Y`` to the
+       residual), ``s`` is halved down to ``2 / add_ratio`` of its start (from the model of
+       the level above, or with ``cold_probes`` from the initial column, as a fresh run
+       would): the first level whose fit leaves a residual noise below ``s / add_ratio``
+       resumes the descent; if none does (a noisy problem), the model fitted at the start is
+       restored. The phase ends when the moves have converged (``tol``) at an ``s`` that no
+       longer falls.
+    2. Noise phase: the noise precision is re-estimated whenever the precisions have
+       converged for the current noise (MacKay update, with the EM update as a fallback that
+       never lowers the marginal likelihood), and the moves re-estimate and delete only. The
+       run stops when the precisions have converged and the noise changes ``log beta`` by less
+       than ``tol``.
 
     Parameters
     ----------
     phi : (n_samples, n_features) Fortran-ordered float64
     y : (n_samples, n_targets) float64
-    beta : initial noise precision
-    learn_noise : re-estimate beta whenever the precisions have converged for the current beta
-        (a sweep); columns are added during the first sweep only
+    beta : noise precision (fixed noise), or the inverse of the initial adding noise
+    learn_noise : whether the noise is learned (two phases) or fixed
     beta_max : cap on the noise precision
-    max_iter : number of moves (and noise updates) allowed
+    max_iter : number of iterations (moves and noise updates) allowed at each adding noise
+        (a level that spends them moves on) and in the last phase (which then stops
+        unconverged)
     tol : convergence on ``|d log alpha|`` of re-estimations and on ``|d log beta|``
     max_active : capacity of the active set
-    init_active, init_alpha : warm start (columns and their precisions); empty arrays start
-        from the single column best aligned with the targets
+    add_ratio : ratio of the adding noise to the residual noise
+    level_gain : largest gain (nats) at which the moves have settled at an adding-noise level
+    cold_probes : fit each halved adding noise from the initial column
 
     Returns
     -------
     active, alpha, sigma, mu, beta, n_iter, scores, converged
+        ``scores`` holds the log marginal likelihood after each iteration of the last phase
+        (the adding phase's are at noises that are not the model's); ``n_iter`` counts the
+        iterations of both phases.
     """
     n_samples, n_features = phi.shape
     n_targets = y.shape[1]
@@ -240,18 +392,8 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
     alpha = np.empty(max_active)
     active = np.empty(max_active, dtype=np.int64)
     position = -np.ones(n_features, dtype=np.int64)
-    scores = np.empty(max_iter + 1)
+    scores = np.empty(max_iter + 2)
 
-    if init_active.size > 0:
-        n_active = init_active.size
-        for a in range(n_active):
-            active[a] = init_active[a]
-            alpha[a] = init_alpha[a]
-            position[init_active[a]] = a
-            gram_rows[a] = phi.T @ phi[:, init_active[a]]
-        return _fml_loop(phi, phity, col_norm2, y_norm2, n_samples, n_targets, gram_rows, alpha,
-                         active, position, n_active, scores, beta, learn_noise, beta_max,
-                         max_iter, tol, max_active)
     # initial basis: the column best aligned with the targets
     best = -1
     best_proj = -1.0
@@ -277,42 +419,126 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
     alpha[0] = col_norm2[best] / excess
     position[best] = 0
     gram_rows[0] = phi.T @ phi[:, best]
-    return _fml_loop(phi, phity, col_norm2, y_norm2, n_samples, n_targets, gram_rows, alpha,
-                     active, position, n_active, scores, beta, learn_noise, beta_max, max_iter,
-                     tol, max_active)
 
-
-@njit(cache=True)
-def _fml_loop(phi, phity, col_norm2, y_norm2, n_samples, n_targets, gram_rows, alpha, active,
-              position, n_active, scores, beta, learn_noise, beta_max, max_iter, tol, max_active):
-    """The move loop of :func:`fast_marginal_likelihood` from a given active set."""
-    sigma, mu, logdet_h, phity_act = _active_posterior(gram_rows, phity, alpha, active, n_active, beta)
-    resid2 = _residual_norm2(y_norm2, mu, phity_act, gram_rows, active, n_active)
-    scores[0] = _log_marginal(n_samples, n_targets, beta, alpha, n_active, logdet_h, resid2, mu)
+    sigma, mu, s_factor, q_factor, score, resid2 = _refresh(
+        gram_rows, phity, col_norm2, y_norm2, alpha, active, n_active, beta, n_samples, n_targets)
+    # scores of the last phase only (the adding phase's are at noises that are not the model's)
+    scores[0] = score
     n_scores = 1
     converged = False
+    adding = learn_noise
+    descending = False
+    level_tol = 1e-2 if tol < 1e-2 else tol
+    start_noise = 1.0 / beta
+    saved_active = active[:0].copy()
+    saved_alpha = alpha[:0].copy()
+    saved_noise = 0.0
+    fresh = True  # S, Q, Sigma, Mu are exact (no rank-one update since the last refresh)
     allow_add = True
     n_iter = 0
-    for it in range(max_iter):
-        n_iter = it + 1
-        s_factor, q_factor = sparsity_quality(gram_rows, n_active, sigma, mu, phity, col_norm2, beta)
+    level_iter = 0  # iterations at the current adding noise, or in the last phase
+    while True:
+        if level_iter >= max_iter and not adding:
+            break
+        n_iter += 1
+        level_iter += 1
         code, col, a_new, gain, max_dlog, any_structural = select_move(
             s_factor, q_factor, alpha, position, n_active, n_targets, allow_add)
-        alpha_converged = (not any_structural) and max_dlog < tol
-        if alpha_converged or code == MOVE_NONE:
+        if adding and level_tol > tol:
+            settled = (((not any_structural) and max_dlog < level_tol) or code == MOVE_NONE
+                       or gain < level_gain)
+        else:
+            settled = ((not any_structural) and max_dlog < tol) or code == MOVE_NONE
+        capped = adding and level_iter >= max_iter
+        if capped:
+            settled = True  # this level's budget is spent: move on
+        if settled and not fresh and adding and level_tol > tol and not capped:
+            # an intermediate adding level: the noise estimate needs only the residual of
+            # the updated posterior, O(k^2); the new level refreshes everything
+            phity_act = np.empty((n_active, n_targets))
+            for a in range(n_active):
+                phity_act[a] = phity[active[a]]
+            resid2 = _residual_norm2(y_norm2, mu, phity_act, gram_rows, active, n_active)
+        elif settled and not fresh:
+            # confirm on exact statistics
+            sigma, mu, s_factor, q_factor, score, resid2 = _refresh(
+                gram_rows, phity, col_norm2, y_norm2, alpha, active, n_active, beta,
+                n_samples, n_targets)
+            fresh = True
+            if not capped:
+                continue
+        if settled and adding:
+            level_iter = 0
+            noise_add = 1.0 / beta
+            proposal = add_ratio * _mackay_noise(alpha, sigma, n_active, resid2, n_samples,
+                                                 n_targets)
+            if proposal < 0.01 * noise_add:
+                proposal = 0.01 * noise_add
+            if proposal < 1.0 / beta_max:
+                proposal = 1.0 / beta_max
+            new_noise = 0.0
+            if proposal < 0.95 * noise_add:
+                descending = True
+                new_noise = proposal
+            elif not descending and noise_add > 2.0 * start_noise / add_ratio:
+                # stalled at the start: halve the adding noise, remembering the first model
+                if saved_noise == 0.0:
+                    saved_active = active[:n_active].copy()
+                    saved_alpha = alpha[:n_active].copy()
+                    saved_noise = noise_add
+                new_noise = 0.5 * noise_add
+                if cold_probes:
+                    # probe from the initial column, as a fresh run would
+                    for a in range(n_active):
+                        position[active[a]] = -1
+                    n_active = 1
+                    active[0] = best
+                    position[best] = 0
+                    gram_rows[0] = phi.T @ phi[:, best]
+                    excess = best_proj - new_noise
+                    if excess < 1e-3 * best_proj:
+                        excess = 1e-3 * best_proj
+                    alpha[0] = col_norm2[best] / excess
+            elif not descending and saved_noise > 0.0:
+                # no level resumed the descent: back to the model fitted at the start
+                for a in range(n_active):
+                    position[active[a]] = -1
+                n_active = saved_active.size
+                for a in range(n_active):
+                    active[a] = saved_active[a]
+                    alpha[a] = saved_alpha[a]
+                    position[saved_active[a]] = a
+                    gram_rows[a] = phi.T @ phi[:, saved_active[a]]
+                descending = True
+                new_noise = saved_noise
+            elif level_tol > tol:
+                level_tol = tol
+                continue
+            else:
+                # the adding noise has settled: the noise phase starts, and with it the scores
+                adding = False
+                scores[0] = score
+                n_scores = 1
+            if new_noise > 0.0:
+                beta = 1.0 / new_noise
+                sigma, mu, s_factor, q_factor, score, resid2 = _refresh(
+                    gram_rows, phity, col_norm2, y_norm2, alpha, active, n_active, beta,
+                    n_samples, n_targets)
+                continue
+        if settled:
             if not learn_noise:
                 converged = True
                 break
             # re-estimate the noise between sweeps: MacKay update, EM fallback keeps the
-            # marginal likelihood monotone. Columns enter only during the first sweep, at the
-            # conservative initial noise; later sweeps re-estimate and delete only, which stops
-            # the noise from running away with columns that fit it.
+            # marginal likelihood monotone. Columns enter only during the adding phase; later
+            # sweeps re-estimate and delete only, which stops the noise from running away with
+            # columns that fit it.
             allow_add = False
             gamma_eff = 0.0
             for a in range(n_active):
                 gamma_eff += 1.0 - alpha[a] * sigma[a, a]
             old_beta = beta
-            old_score = scores[n_scores - 1]
+            old_score = score
             candidate = n_targets * (n_samples - gamma_eff) / resid2
             if candidate > beta_max:
                 candidate = beta_max
@@ -320,131 +546,52 @@ def _fml_loop(phi, phity, col_norm2, y_norm2, n_samples, n_targets, gram_rows, a
             for attempt in range(2):
                 if candidate <= 0.0 or not np.isfinite(candidate):
                     candidate = old_beta
-                sigma_c, mu_c, logdet_c, phity_c = _active_posterior(
-                    gram_rows, phity, alpha, active, n_active, candidate)
-                resid_c = _residual_norm2(y_norm2, mu_c, phity_c, gram_rows, active, n_active)
-                score_c = _log_marginal(n_samples, n_targets, candidate, alpha, n_active,
-                                        logdet_c, resid_c, mu_c)
+                sigma_c, mu_c, s_c, q_c, score_c, resid_c = _refresh(
+                    gram_rows, phity, col_norm2, y_norm2, alpha, active, n_active, candidate,
+                    n_samples, n_targets)
                 if score_c >= old_score - 1e-10 * abs(old_score):
                     accepted = True
                     break
                 # EM step on the noise variance (never decreases the likelihood)
                 noise_var = (resid2 / n_targets + gamma_eff / old_beta) / n_samples
                 candidate = min(1.0 / noise_var, beta_max)
-            if not accepted or abs(np.log(candidate) - np.log(old_beta)) < tol:
-                if accepted:
-                    beta = candidate
-                    sigma, mu, logdet_h, phity_act = sigma_c, mu_c, logdet_c, phity_c
-                    resid2 = resid_c
-                    scores[n_scores] = score_c
-                    n_scores += 1
-                converged = code == MOVE_NONE or alpha_converged
-                break
-            beta = candidate
-            sigma, mu, logdet_h, phity_act = sigma_c, mu_c, logdet_c, phity_c
-            resid2 = resid_c
-            scores[n_scores] = score_c
-            n_scores += 1
-            continue
+            if accepted:
+                small = abs(np.log(candidate) - np.log(old_beta)) < tol
+                beta = candidate
+                sigma, mu, s_factor, q_factor = sigma_c, mu_c, s_c, q_c
+                score, resid2 = score_c, resid_c
+                scores[n_scores] = score
+                n_scores += 1
+                if not small and level_iter < max_iter:
+                    continue
+                converged = small
+            else:
+                converged = True
+            break
 
         if code == MOVE_ADD:
             if n_active >= max_active:
                 converged = True
                 break
             gram_rows[n_active] = phi.T @ phi[:, col]
+            sigma, mu = _rank_one_add(col, a_new, gram_rows[n_active], gram_rows, n_active,
+                                      sigma, mu, s_factor, q_factor, beta)
+        elif code == MOVE_REESTIMATE:
+            _rank_one_reestimate(position[col], a_new, alpha, gram_rows, n_active, sigma, mu,
+                                 s_factor, q_factor, beta)
+        else:
+            sigma, mu = _rank_one_delete(position[col], gram_rows, n_active, sigma, mu,
+                                         s_factor, q_factor, beta)
         n_active = apply_move(code, col, a_new, active, alpha, position, n_active, gram_rows)
-        sigma, mu, logdet_h, phity_act = _active_posterior(
-            gram_rows, phity, alpha, active, n_active, beta)
-        resid2 = _residual_norm2(y_norm2, mu, phity_act, gram_rows, active, n_active)
-        scores[n_scores] = _log_marginal(n_samples, n_targets, beta, alpha, n_active,
-                                         logdet_h, resid2, mu)
-        n_scores += 1
+        fresh = False
+        score += gain
+        if not adding:
+            scores[n_scores] = score
+            n_scores += 1
+    if not fresh:
+        sigma, mu, s_factor, q_factor, score, resid2 = _refresh(
+            gram_rows, phity, col_norm2, y_norm2, alpha, active, n_active, beta, n_samples,
+            n_targets)
+        scores[n_scores - 1] = score
     return (active[:n_active].copy(), alpha[:n_active].copy(), sigma, mu, beta, n_iter,
             scores[:n_scores].copy(), converged)
-
-
-@njit(cache=True)
-def _residual_noise(phi, y, active, alpha, sigma, mu):
-    """MacKay residual noise estimate ``||Y - Phi_A Mu||^2 / (L (n - sum_a (1 - alpha_a Sigma_aa)))``."""
-    n_samples = phi.shape[0]
-    n_targets = y.shape[1]
-    resid = y.copy()
-    for a in range(active.size):
-        for t in range(n_targets):
-            resid[:, t] -= mu[a, t] * phi[:, active[a]]
-    dof = float(n_samples)
-    for a in range(active.size):
-        dof -= 1.0 - alpha[a] * sigma[a, a]
-    if dof < 1.0:
-        dof = 1.0
-    return np.sum(resid * resid) / (n_targets * dof)
-
-
-@njit(cache=True)
-def pilot_noise(phi, y, ratio, max_rounds, max_iter, tol, max_active):
-    """Conservative noise variance for the adding sweep of the fast method, and its model.
-
-    Looks for the stable fixed point of ``s -> ratio * est(s)``, where ``est(s)`` is the MacKay
-    residual noise estimate ``||Y - Phi_A Mu||^2 / (L (n - sum_a (1 - alpha_a Sigma_aa)))``
-    of a fit at the noise ``s`` held fixed. Starting at the variance of the targets
-    (``mean(y^2)``, all noise), repeat: fit at ``s`` (warm-started from the previous fit) and
-    set ``s <- ratio * est(s)`` while this falls by 5 %. The sequence comes down from above,
-    so the sweep that adds columns never runs at a noise below the truth, where columns that
-    fit the noise raise the marginal likelihood.
-
-    Where ``s`` stops falling, ``s`` is a fixed point, but a stable one only if the map rises
-    above the identity below it. At a high noise the fit shrinks a dense signal so much that its
-    residual, hence ``ratio * est(s)``, stays near ``var(y)`` although the noise is far lower
-    (k = 20 of 256 columns, 37 dB, ratio 10: ``ratio * est = 1.8 var(y)`` at ``s = var(y)``
-    but ``0.012 var(y)`` at ``s = 0.1 var(y)``). So a stop at the start, ``s = var(y)``, is
-    checked by probe fits from scratch (a shrunken fit also picks wrong columns) at ``s/2,
-    s/4, ...`` down to ``s / ratio``: at the first probe where ``ratio * est`` is below the
-    probe noise, the descent goes on from the probe; if none (a noisy problem, where ``est``
-    is the real noise), it stops at ``var(y)``. A stop after the descent has begun is the
-    stable fixed point: the fit there left a residual well below ``s``.
-
-    Returns
-    -------
-    noise_var, n_rounds, active, alpha
-        The noise, the number of fits, and the model (columns, precisions) fitted at it.
-    """
-    n_targets = y.shape[1]
-    noise_var = np.sum(y * y) / (phi.shape[0] * n_targets)
-    active = np.empty(0, dtype=np.int64)
-    alpha = np.empty(0)
-    if noise_var <= 0.0:
-        return 1.0, 0, active, alpha
-    active, alpha, sigma, mu, _, _, _, _ = fast_marginal_likelihood(
-        phi, y, 1.0 / noise_var, False, 1e300, max_iter, tol, max_active, active, alpha)
-    estimate = _residual_noise(phi, y, active, alpha, sigma, mu)
-    n_rounds = 1
-    while n_rounds < max_rounds:
-        proposal = ratio * estimate
-        if proposal < 0.95 * noise_var:
-            noise_var = proposal
-        elif n_rounds > 1:
-            break
-        else:
-            # stalled at var(y): cold probes at s/2, s/4, ... down to s/ratio; the first one
-            # above its fixed point (ratio * est < probe) resumes the descent
-            probe = noise_var
-            found = False
-            while probe > 2.0 * noise_var / ratio and n_rounds < max_rounds:
-                probe *= 0.5
-                p_active, p_alpha, p_sigma, p_mu, _, _, _, _ = fast_marginal_likelihood(
-                    phi, y, 1.0 / probe, False, 1e300, max_iter, tol, max_active, active[:0],
-                    alpha[:0])
-                n_rounds += 1
-                p_estimate = _residual_noise(phi, y, p_active, p_alpha, p_sigma, p_mu)
-                if ratio * p_estimate < 0.95 * probe:
-                    found = True
-                    break
-            if not found:
-                break
-            noise_var = ratio * p_estimate
-            active, alpha = p_active, p_alpha
-        active, alpha, sigma, mu, _, _, _, _ = fast_marginal_likelihood(
-            phi, y, 1.0 / noise_var, False, 1e300, max_iter, tol, max_active, active, alpha)
-        estimate = _residual_noise(phi, y, active, alpha, sigma, mu)
-        n_rounds += 1
-    return noise_var, n_rounds, active, alpha

@@ -14,25 +14,29 @@ from .._core.sbl_em import em_sbl
 
 __all__ = ["SparseBayesianRegression", "sparse_bayesian_learning"]
 
-# The fast method's first sweep, the only one that adds features, runs at this multiple of a
-# pilot residual noise estimate (see ``_core.sbl.pilot_noise``). Even at the true noise the
-# marginal-likelihood optimum keeps many null features when n_features >> n_samples: a null
-# column enters when its ``z^2 = (x_j^T r)^2 / noise_var`` exceeds 1. At ``ratio`` times the
-# noise it must exceed about ``ratio``: P(chi2_1 > 20) = 8e-6, so a 256-feature problem adds a
-# null feature once in about 500 fits (at 10: 0.0016, one fit in 2.5, which made fast SBL
-# miss the exact support on 5 of 20 seeds at k = 10, 37 dB; see the FastSBLvsARD asv case).
-_PILOT_RATIO = 20.0
+# The fast method's adding phase (``_core.sbl.fast_marginal_likelihood``) runs at this multiple
+# of the residual noise estimate. Even at the true noise the marginal-likelihood optimum keeps
+# many null features when n_features >> n_samples: a null column enters when its
+# ``z^2 = (x_j^T r)^2 / noise_var`` exceeds 1. At ``ratio`` times the noise it must exceed about
+# ``ratio``: P(chi2_1 > 20) = 8e-6, so a 256-feature problem adds a null feature once in about
+# 500 fits (at 10: 0.0016, one fit in 2.5, which made fast SBL miss the exact support on 5 of
+# 20 seeds at k = 10, 37 dB; see the FastSBLvsARD asv case).
+_ADD_RATIO = 20.0
+# The adding noise starts at the mean square of y (all noise) and comes down; at each level the
+# moves stop once no move gains more than this (nats): the levels only estimate the noise and
+# bring the model near the next one's (seeds 0-19 at k = 10, 20, 30 of 256: the same supports
+# as a full convergence at each level, with a third of the iterations)
+_START_NOISE = 1.0
+_LEVEL_GAIN = 1e-2
 # The fast method is greedy: near the recovery limit (k = 30 of 256 features, 100 samples) its
-# first sweep can lock on a poor local optimum that leaves about a tenth of y to the noise
-# (evidence -50 where the good optimum has +170). When the fit leaves more than this fraction
-# of the mean square of y unexplained, a second fit from a higher pilot ratio is tried and the
-# one with the larger marginal likelihood kept (seeds 0-19 at k = 30: exact support 17 -> 19,
-# as EM-SBL; problems that are this noisy pay a second fit).
+# adding phase can lock on a poor local optimum that leaves about a tenth of y to the noise
+# (evidence -60 where the good optimum has +150). When the fit leaves more than this fraction
+# of the mean square of y unexplained, a second run is tried, with the search of the first
+# pilot estimate (each level converged, the halved levels fitted from the initial column, at
+# twice the ratio), and the one with the larger marginal likelihood kept (seeds 0-19 at
+# k = 30: exact support 16 -> 19, as EM-SBL; problems that are this noisy pay a second run).
 _RESTART_NOISE_FRACTION = 1e-2
-_RESTART_PILOT_RATIO = 40.0
-# The pilot fits only estimate the residual noise: they stop at this looser tolerance (seeds
-# 0-19 at k = 10, 20, 30 of 256: the same exact supports, a quarter less time)
-_PILOT_TOL = 1e-2
+_RESTART_ADD_RATIO = 40.0
 
 
 _SBL_PARAMS = {
@@ -83,7 +87,8 @@ def sparse_bayesian_learning(X, y, *, method="fast", noise_var=None, max_iter=10
     noise_var : float or None, default=None
         Known noise variance; None learns it.
     max_iter : int, default=1000
-        Maximum number of iterations (moves for "fast", EM steps for "em").
+        Maximum number of iterations: EM steps for "em"; for "fast", moves at each adding noise
+        and in the final phase (the noise learning, or the whole fit at a known noise).
     tol : float, default=1e-3
         "fast": stop when no column would enter or leave and every re-estimation changes
         ``log lambda`` by less than ``tol``; "em": stop when ``max |d gamma| <= tol max gamma``.
@@ -103,8 +108,8 @@ def sparse_bayesian_learning(X, y, *, method="fast", noise_var=None, max_iter=10
     result : dict
         ``coef`` (n_targets, n_features), ``lambda`` (n_features, ``inf`` when pruned),
         ``active`` (sorted indices), ``sigma`` (posterior covariance of the active weights),
-        ``noise_var``, ``n_iter``, ``scores`` (log marginal likelihood per iteration),
-        ``converged``.
+        ``noise_var``, ``n_iter``, ``scores`` (log marginal likelihood per iteration; for
+        "fast" with a learned noise, of the noise-learning phase), ``converged``.
 
     See Also
     --------
@@ -127,18 +132,17 @@ def sparse_bayesian_learning(X, y, *, method="fast", noise_var=None, max_iter=10
     return _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold)
 
 
-def _fast_fit(phi, y_unit, noise_unit, learn_noise, max_iter, tol, pilot_ratio):
-    """One run of the fast method (after a pilot noise estimate at ``pilot_ratio`` when the
-    noise is learned); returns :func:`sparselearn._core.sbl.fast_marginal_likelihood`'s tuple."""
+def _fast_fit(phi, y_unit, noise_unit, learn_noise, max_iter, tol, restart=False):
+    """One run of :func:`sparselearn._core.sbl.fast_marginal_likelihood` (with a learned noise,
+    the first run or the restart's search); returns its tuple."""
     n_samples, n_features = phi.shape
     max_active = max(1, min(n_features, n_samples))
-    init_active, init_alpha = np.empty(0, dtype=np.int64), np.empty(0)
     if learn_noise:
-        noise_unit, _, init_active, init_alpha = _sbl.pilot_noise(
-            phi, y_unit, pilot_ratio, 20, int(max_iter), max(float(tol), _PILOT_TOL), max_active)
+        noise_unit = _START_NOISE
+    ratio, level_gain = (_RESTART_ADD_RATIO, 0.0) if restart else (_ADD_RATIO, _LEVEL_GAIN)
     return _sbl.fast_marginal_likelihood(
         phi, y_unit, 1.0 / noise_unit, learn_noise, 1e6, int(max_iter), float(tol), max_active,
-        init_active, init_alpha)
+        ratio, level_gain, restart)
 
 
 def _final_score(fit):
@@ -161,10 +165,9 @@ def _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold_
     learn_noise = noise_var is None
     noise_unit = 0.1 if learn_noise else float(noise_var) / y_scale ** 2
     if method == "fast":
-        fit = _fast_fit(phi, y_unit, noise_unit, learn_noise, max_iter, tol, _PILOT_RATIO)
+        fit = _fast_fit(phi, y_unit, noise_unit, learn_noise, max_iter, tol)
         if learn_noise and 1.0 / fit[4] > _RESTART_NOISE_FRACTION:
-            again = _fast_fit(phi, y_unit, noise_unit, learn_noise, max_iter, tol,
-                              _RESTART_PILOT_RATIO)
+            again = _fast_fit(phi, y_unit, noise_unit, learn_noise, max_iter, tol, restart=True)
             if _final_score(again) > _final_score(fit):
                 fit = again
         active, alpha, sigma, mu, beta, n_iter, scores, converged = fit
@@ -229,18 +232,20 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
         Marginal-likelihood maximization algorithm.
     noise_var : float or None, default=None
         Known noise variance :math:`\\alpha^{-1}`; None learns it. With ``method="fast"`` a
-        learned noise starts conservatively high: pilot fits at a fixed noise, from ``var(y)``
-        down, each set the next noise to twenty times their residual estimate
-        ``||y - X_A w_A||^2 / (n - sum_a (1 - lambda_a sigma_aa))`` until it stops falling
-        (each fit warm-started from the previous one; where it stops, fits from scratch at
-        halved noises check that the descent did not stall on a shrunken, underfitted model).
-        Features enter during the first sweep only, at that noise; then the noise is
-        re-estimated between sweeps (once the precisions have converged for the current
-        noise), and later sweeps re-estimate and delete. This keeps the model from running
-        away to dense solutions whose features fit the noise, at low SNR too.
+        learned noise starts conservatively high: features enter during an adding phase run at
+        an adding noise that starts at ``var(y)`` and comes down to twenty times the residual
+        estimate ``||y - X_A w_A||^2 / (n - sum_a (1 - lambda_a sigma_aa))`` of the model
+        fitted at it (where the descent stalls at the start on a shrunken, underfitted model,
+        the adding noise is halved). Then the noise is re-estimated between sweeps (once the
+        precisions have converged for the current noise), and later sweeps re-estimate and
+        delete. This keeps the model from running away to dense solutions whose features fit
+        the noise, at low SNR too. When the fit leaves more than 1 % of the mean square of
+        ``y`` to the noise, a second run (each adding level converged, at forty times the
+        estimate) is tried and the fit with the larger marginal likelihood kept.
         ``method="em"`` starts at ``0.1 var(y)``.
     max_iter : int, default=1000
-        Maximum number of iterations (moves for "fast", EM steps for "em").
+        Maximum number of iterations: EM steps for "em"; for "fast", moves at each adding noise
+        and in the final phase (the noise learning, or the whole fit at a known noise).
     tol : float, default=1e-3
         Stopping tolerance. "fast": no feature would enter or leave and every re-estimation
         changes ``log lambda_j`` by less than ``tol``; "em": ``max |d gamma| <= tol max gamma``
@@ -283,7 +288,9 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
         Sorted indices of the features in the model.
     scores_ : ndarray
         Log marginal likelihood (of the centered data) per iteration, or only the final value
-        when ``compute_score=False``. It never decreases.
+        when ``compute_score=False``. It never decreases. With ``method="fast"`` and a learned
+        noise it covers the noise-learning phase (the adding phase runs at noises that are not
+        the model's).
     n_iter_ : int
         Number of iterations run.
     n_features_in_ : int

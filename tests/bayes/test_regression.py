@@ -293,9 +293,10 @@ def _issue15_problem(seed, k, n_samples=100, n_features=256, noise_std=0.01):
 @pytest.mark.parametrize("k", [10, 20])
 def test_fast_exact_support_at_moderate_sparsity(k, global_random_seed):
     # issue 15. Seeds 0-19 before -> after: k = 10 exact support 15 -> 20 (a null feature with
-    # z^2 > 10 entered at ten times the noise), k = 20 11 -> 20 (the pilot noise stalled at
+    # z^2 > 10 entered at ten times the noise), k = 20 11 -> 20 (the adding noise stalled at
     # var(y), where a shrunken fit leaves 18 % of y unexplained; the adding sweep ran there
     # and picked wrong features), NMSE 5.9e-2 -> 5.3e-5 mean, as EM-SBL (5.3e-5, 20/20).
+    # Kept by the one-run adding phase with rank-one updates (20/20 at k = 10 and 20).
     X, y, w, support = _issue15_problem(global_random_seed, k)
     sbl = SparseBayesianRegression().fit(X, y)
     assert np.array_equal(sbl.active_, support)
@@ -306,8 +307,9 @@ def test_fast_exact_support_at_moderate_sparsity(k, global_random_seed):
 def test_fast_exact_support_k30_over_seeds():
     # issue 15, k = 30 of 256 with 100 samples (near the recovery limit), seeds 0-19: fast SBL
     # finds the exact support as often as EM-SBL (19 each; fast 0 -> 17 with the pilot noise,
-    # 19 with the restart from a higher pilot ratio when a fit leaves > 1 % of y to the noise);
-    # ARDRegression 0 (it keeps small spurious weights)
+    # 19 with the restart from a higher ratio when a fit leaves > 1 % of y to the noise; the
+    # one-run adding phase: 16 alone, 19 with its restart); ARDRegression 0 (it keeps small
+    # spurious weights)
     # (EM-SBL's 19 measured once: its 20 fits take half a minute, too long to repeat here)
     exact = 0
     for seed in range(20):
