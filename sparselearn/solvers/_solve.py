@@ -7,6 +7,7 @@ from .._checks import check_named_array
 from .._design import as_design, check_problem
 from ._common import (_objective, absolute_tol, check_iteration_params, check_tol,
                       gradient_at_start, penalty_curvatures)
+from ._group import solve_grouped
 from .gradient import _accelerated_gradient, _fista
 from .working_set import _solve_working_set
 
@@ -88,6 +89,9 @@ def solve(design, y, sw, datafit, penalty, w, b=0.0, fit_intercept=False, solver
 def _solve(design, y, sw, datafit, penalty, w, b, fit_intercept, solver, tol, max_iter, verbose,
            warn, cache):
     """:func:`solve` on validated arrays."""
+    if getattr(penalty, "grouped", False):  # group penalties: block coordinate descent
+        return solve_grouped(design, y, sw, datafit, penalty, w, b, fit_intercept, solver, tol,
+                             max_iter, verbose, warn, cache)
     curvs = penalty_curvatures(penalty, design, datafit, sw, fit_intercept)
     if solver in ("auto", "cd"):
         w, b, info = _solve_working_set(design, y, sw, datafit, penalty, w, b, fit_intercept, tol,
