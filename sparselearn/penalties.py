@@ -496,5 +496,5 @@ class LogSum(Penalty):
 
 
 # the group penalties live in their own module (they need the base class above)
-from .group_penalties import (GroupLasso, GroupMCP, GroupPenalty, GroupSCAD,  # noqa: E402
+from ._group_penalties import (GroupLasso, GroupMCP, GroupPenalty, GroupSCAD,  # noqa: E402
                               GroupSparseEnvelope, SparseGroupLasso)

@@ -3,7 +3,7 @@ sparse envelope.
 
 They select groups of features (the dummy columns of one categorical variable, the basis of one
 spline, the weights of one neuron) instead of single features. Each is a small scikit-learn style
-object like the separable penalties of :mod:`sparselearn.penalties` (which re-exports them), with
+object like the separable penalties of :mod:`sparselearn.penalties` (which exports them), with
 ``value``, ``prox``, ``subdiff_distance``, ``fixed_point_score``, ``generalized_support`` and
 ``alpha_max``; the numerics are cached Numba kernels of :mod:`sparselearn._core.group_prox`.
 Solvers recognise them by ``grouped = True`` and run block coordinate descent over groups
@@ -40,6 +40,11 @@ class GroupPenalty(Penalty):
     ``block_separable`` and, if it has one, ``_extra_param`` with its domain. Solvers read
     ``grouped = True`` (never the class) to take the group path: block coordinate descent with
     working sets over groups when ``block_separable``, proximal gradient otherwise.
+
+    ``groups`` is an int ``s`` (contiguous groups of ``s`` features, the last one shorter when
+    ``s`` does not divide ``n_features``), a list of index arrays (one per group) or a vector of
+    group ids of length ``n_features`` (integers; a negative id puts the feature in no group).
+    Groups are disjoint; features in no group are not penalized.
 
     Examples
     --------
@@ -350,7 +355,7 @@ class GroupLasso(GroupPenalty):
     alpha : float, default=1.0
         Regularization strength, >= 0.
     groups : int, list of array-like or array-like of shape (n_features,)
-        The groups (see :mod:`sparselearn.group_penalties`): a group size, a list of index arrays
+        The groups (see :class:`GroupPenalty`): a group size, a list of index arrays
         or a vector of group ids (negative: no group, unpenalized).
     weights : array-like of shape (n_groups,), default=None
         Per-group multipliers of ``alpha`` (0 leaves a group unpenalized); default
