@@ -32,6 +32,7 @@ from numba import njit
 from . import datafit as _datafit
 from . import linalg as _linalg
 from . import group_prox as _gprox
+from .cd import _anderson, _model_value
 from .linalg import (csc_col_axpy, csc_col_dot, csc_col_dot_weighted, dense_col_axpy,
                      dense_col_dot, dense_col_dot_weighted)
 
@@ -76,7 +77,7 @@ def group_lipschitz(X, data, indices, indptr, is_sparse, h, h_cols, center, grou
 @njit(cache=True, nogil=True)
 def group_model_bcd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b, w, b,
                     fit_intercept, ws, gindptr, gindices, glip, lipschitz_b, h_cols, pcode,
-                    params, gweights, max_epochs, tol):
+                    params, gweights, max_epochs, tol, n_anderson):
     """Minimize the quadratic model of the datafit plus the penalty over the groups ``ws`` (and
     the intercept ``b[0]``), in place.
 
@@ -85,7 +86,9 @@ def group_model_bcd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, g
     ``h_cols = X.T h``, ``lipschitz_b = sum(h)``; ``glip[g]`` is the block step's curvature. With
     ``fit_intercept`` each block moves along its centred columns and the intercept absorbs the
     offsets. Stops when an epoch moves no block by more than ``tol`` in gradient units
-    (``glip[g] ||delta_g||``). Returns ``(u, n_epochs)``.
+    (``glip[g] ||delta_g||``). Every ``n_anderson + 1`` epochs the iterates are extrapolated
+    (Anderson acceleration, as :func:`sparselearn._core.cd.model_cd`), the extrapolated point
+    kept when it lowers the model plus the penalty (0 turns it off). Returns ``(u, n_epochs)``.
     """
     n_samples = d.shape[0]
     u = np.zeros(n_samples)
@@ -97,6 +100,19 @@ def group_model_bcd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, g
         max_size = max(max_size, gindptr[g + 1] - gindptr[g])
     v = np.empty(max_size)
     new = np.empty(max_size)
+    # the working set's features, in order, for the Anderson buffer
+    n_ws_features = 0
+    for t in range(ws.shape[0]):
+        n_ws_features += gindptr[ws[t] + 1] - gindptr[ws[t]]
+    features = np.empty(n_ws_features, dtype=np.int64)
+    pos = 0
+    for t in range(ws.shape[0]):
+        for q in range(gindptr[ws[t]], gindptr[ws[t] + 1]):
+            features[pos] = gindices[q]
+            pos += 1
+    use_anderson = n_anderson > 0
+    buffer = np.zeros((n_anderson + 1, n_ws_features + 1))
+    n_buffered = 0
     n_epochs = 0
     for epoch in range(max_epochs):
         n_epochs = epoch + 1
@@ -159,7 +175,63 @@ def group_model_bcd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, g
                 violation = abs(grad_b)
         if violation <= tol:
             break
+        if use_anderson:
+            slot = n_buffered % (n_anderson + 1)
+            for k in range(n_ws_features):
+                buffer[slot, k] = w[features[k]]
+            buffer[slot, n_ws_features] = b[0]
+            n_buffered += 1
+            if n_buffered == n_anderson + 1:
+                n_buffered = 0
+                point, ok = _anderson(buffer)
+                if ok and _try_extrapolation(X, data, indices, indptr, is_sparse, d, h, h_const,
+                                             w, b, fit_intercept, u, point, features, ws,
+                                             gindptr, gindices, pcode, params, gweights):
+                    hu = h_const * np.sum(u) if h_const >= 0.0 else np.sum(h * u)
     return u, n_epochs
+
+
+@njit(cache=True, nogil=True)
+def _ws_group_penalty(pcode, params, gweights, gindptr, gindices, ws, w):
+    total = 0.0
+    for t in range(ws.shape[0]):
+        g = ws[t]
+        total += _gprox.block_value(pcode, params, gweights[g],
+                                    _gprox._gather(gindptr, gindices, g, w))
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _try_extrapolation(X, data, indices, indptr, is_sparse, d, h, h_const, w, b, fit_intercept,
+                       u, point, features, ws, gindptr, gindices, pcode, params, gweights):
+    """Move ``(w, b, u)`` to the extrapolated ``point`` when it lowers the model plus penalty;
+    returns whether it did."""
+    n_features_ws = features.shape[0]
+    u_acc = u.copy()
+    w_acc = w.copy()
+    for k in range(n_features_ws):
+        j = features[k]
+        diff = point[k] - w[j]
+        if diff != 0.0:
+            if is_sparse:
+                csc_col_axpy(data, indices, indptr, j, diff, u_acc)
+            else:
+                dense_col_axpy(X, j, diff, u_acc)
+            w_acc[j] = point[k]
+    b_acc = point[n_features_ws] if fit_intercept else b[0]
+    if b_acc != b[0]:
+        u_acc += b_acc - b[0]
+    obj_acc = (_model_value(d, h, h_const, u_acc)
+               + _ws_group_penalty(pcode, params, gweights, gindptr, gindices, ws, w_acc))
+    obj = (_model_value(d, h, h_const, u)
+           + _ws_group_penalty(pcode, params, gweights, gindptr, gindices, ws, w))
+    if obj_acc < obj:
+        for k in range(n_features_ws):
+            w[features[k]] = w_acc[features[k]]
+        b[0] = b_acc
+        u[:] = u_acc
+        return True
+    return False
 
 
 @njit(cache=True, nogil=True)
@@ -174,8 +246,8 @@ def _objective(dcode, dparams, y, z, sw, pcode, params, gweights, gindptr, gindi
 
 
 def group_working_set(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, params,
-                      gweights, gindptr, gindices, tol, max_iter, max_epochs, p0, verbose,
-                      cache):
+                      gweights, gindptr, gindices, tol, max_iter, max_epochs, p0, n_anderson,
+                      verbose, cache):
     """Minimize ``F(Xw + b) + pen(w)`` for a block-separable group penalty from ``(w, b)``
     (copied); ``arrays`` is the design tuple.
 
@@ -248,7 +320,7 @@ def group_working_set(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode,
         u, n_epochs = group_model_bcd(*arrays, d, h, h_const, grad, grad_b, w, b_arr,
                                       fit_intercept, ws, gindptr, gindices, block_curv,
                                       lipschitz_b, h_cols, pcode, params, gweights, max_epochs,
-                                      inner_tol)
+                                      inner_tol, n_anderson)
         n_epochs_total += n_epochs
         if exact_model:
             z += u

@@ -32,7 +32,7 @@ def solve_grouped(design, y, sw, datafit, penalty, w, b, fit_intercept, solver, 
         path_cache = None if cache is None else cache.setdefault(key, {})
         w, b, n_iter, stop_crit, n_epochs, history = _group_bcd.group_working_set(
             design.arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, params, gweights,
-            gindptr, gindices, tol, 100 if max_iter is None else max_iter, 10_000, 10, verbose,
+            gindptr, gindices, tol, 100 if max_iter is None else max_iter, 10_000, 10, 5, verbose,
             path_cache)
         info = finish(n_iter, stop_crit, tol, "cd", warn, unit="outer iterations")
         info.update(n_epochs=n_epochs, history=history)
