@@ -402,3 +402,30 @@ def test_bad_groups_and_solver(rng):
     with pytest.raises(ValueError, match="k"):
         GroupSparseEnvelope(alpha=0.1, k=1.5, groups=3).value(np.ones(9))
     assert isinstance(GroupLasso(groups=3), GroupPenalty) and GroupLasso.grouped
+
+
+def test_sample_weights_equal_repeated_rows(rng):
+    """Integer sample weights give the fit on repeated rows (weights normalized as Lasso)."""
+    X, y, _, _ = _group_problem(rng)
+    counts = rng.integers(1, 4, size=len(y))
+    pen = GroupLasso(alpha=0.1, groups=3)
+    weighted = SparseRegressor(penalty=pen, tol=1e-10).fit(X, y, sample_weight=counts)
+    repeated = SparseRegressor(penalty=pen, tol=1e-10).fit(np.repeat(X, counts, axis=0),
+                                                          np.repeat(y, counts))
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, atol=1e-7)
+    assert weighted.intercept_ == pytest.approx(repeated.intercept_, abs=1e-7)
+
+
+def test_grid_search_clone_and_pickle(rng):
+    import pickle
+
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV
+
+    X, y, _, active = _group_problem(rng)
+    est = SparseRegressor(penalty=GroupMCP(alpha=0.1, groups=3))
+    search = GridSearchCV(est, {"penalty__alpha": [0.05, 0.2]}, cv=3).fit(X, y)
+    assert search.best_params_["penalty__alpha"] in (0.05, 0.2)
+    fitted = clone(est).fit(X, y)
+    again = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(again.predict(X), fitted.predict(X))
