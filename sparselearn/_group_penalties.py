@@ -334,6 +334,24 @@ class GroupPenalty(Penalty):
         return float(np.max(norms[penalized] / weights[penalized]))
 
 
+    def zero_threshold(self, curvature):
+        """Not defined per feature for a group penalty: raises a ValueError (a group stays at 0
+        while ``||grad_g|| <= alpha w_g``, see :meth:`alpha_max` and :meth:`subdiff_distance`).
+
+        Parameters
+        ----------
+        curvature : float
+            Unused.
+
+        Returns
+        -------
+        threshold : float
+            Never returned.
+        """
+        raise ValueError(f"{type(self).__name__} acts on groups, not on single coordinates: "
+                         "zero_threshold is not defined; use alpha_max or subdiff_distance.")
+
+
 def _is_positive(x):
     return isinstance(x, numbers.Real) and not isinstance(x, bool) and np.isfinite(x) and x > 0
 
