@@ -28,6 +28,26 @@ def _linear_model(rng):
             SparseRegressor(penalty="l1", solver=solver, max_iter=50).fit(Xf, y)
     SparseRegressorCV(n_alphas=3, cv=2).fit(X, y)
     penalized_path(X, y, n_alphas=3)
+    _group_penalties(X, y)
+
+
+def _group_penalties(X, y):
+    """Group penalties: block coordinate descent (every datafit, dense and CSC) and FISTA."""
+    from .linear_model import SparseClassifier, SparseRegressor
+    from .penalties import (GroupLasso, GroupMCP, GroupSCAD, GroupSparseEnvelope,
+                            SparseGroupLasso)
+
+    penalties = [GroupLasso(alpha=0.05, groups=3), SparseGroupLasso(alpha=0.05, groups=3),
+                 GroupMCP(alpha=0.05, groups=3), GroupSCAD(alpha=0.05, groups=3)]
+    for Xf in (X, sp.csc_matrix(X)):
+        for datafit in ("quadratic", "huber", "poisson"):
+            target = np.abs(np.round(y)) if datafit == "poisson" else y
+            for penalty in penalties:
+                SparseRegressor(penalty=penalty, datafit=datafit, max_iter=5).fit(Xf, target)
+        SparseClassifier(penalty=penalties[0], max_iter=5).fit(Xf, y > 0)
+        SparseRegressor(penalty=GroupSparseEnvelope(alpha=0.05, k=2, groups=3),
+                        max_iter=50).fit(Xf, y)
+        SparseRegressor(penalty=penalties[0], solver="fista", max_iter=50).fit(Xf, y)
 
 
 def _decomposition(rng):

@@ -18,7 +18,9 @@ from sklearn.base import BaseEstimator
 from ._core import prox as _prox
 from ._design import check_vector
 
-__all__ = ["Penalty", "L1", "L0", "MCP", "SCAD", "Lq", "CEL0", "ElasticNet", "LogSum"]
+__all__ = ["Penalty", "L1", "L0", "MCP", "SCAD", "Lq", "CEL0", "ElasticNet", "LogSum",
+           "GroupPenalty", "GroupLasso", "SparseGroupLasso", "GroupMCP", "GroupSCAD",
+           "GroupSparseEnvelope"]
 
 
 PENALTIES = {}
@@ -491,3 +493,8 @@ class LogSum(Penalty):
         self.eps = eps
         self.weights = weights
         self.positive = positive
+
+
+# the group penalties live in their own module (they need the base class above)
+from ._group_penalties import (GroupLasso, GroupMCP, GroupPenalty, GroupSCAD,  # noqa: E402
+                              GroupSparseEnvelope, SparseGroupLasso)

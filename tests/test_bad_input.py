@@ -79,6 +79,7 @@ NO_INPUT = {
     "sparselearn.__version__": "a version string",
     "sparselearn.solvers.SOLVERS": "a tuple of solver names",
     "sparselearn.penalties.Penalty": "abstract base class; each concrete penalty is walked",
+    "sparselearn.penalties.GroupPenalty": "abstract base class; each group penalty is walked",
     "sparselearn.datafits.Datafit": "abstract base class; each concrete datafit is walked",
     "sparselearn.sketching.BaseSketch": "abstract base class; each concrete sketch is walked",
     "sparselearn.sketching.ProductSketch": (
@@ -157,6 +158,13 @@ def _baselines():
 
     def penalty(**kw):
         return Baseline(kw, [("value", {"w": np.array([0.5, -1.0, 0.0])})],
+                        skip={("w", "empty"): "the penalty of no coefficients is 0"})
+
+    def group_penalty(**kw):
+        # groups as a vector of group ids: features 0, 1 in group 0, feature 2 in group 1
+        return Baseline({**kw, "groups": np.array([0, 0, 1])},
+                        [("value", {"w": np.array([0.5, -1.0, 0.0])}),
+                         ("prox", {"v": np.array([0.5, -1.0, 0.0]), "step": 1.0})],
                         skip={("w", "empty"): "the penalty of no coefficients is 0"})
 
     def datafit(**kw):
@@ -328,6 +336,11 @@ def _baselines():
         pen + "CEL0": penalty(alpha=0.1),
         pen + "ElasticNet": penalty(alpha=0.1),
         pen + "LogSum": penalty(alpha=0.1),
+        pen + "GroupLasso": group_penalty(alpha=0.1),
+        pen + "SparseGroupLasso": group_penalty(alpha=0.1, l1_ratio=0.5),
+        pen + "GroupMCP": group_penalty(alpha=0.1, gamma=3.0),
+        pen + "GroupSCAD": group_penalty(alpha=0.1, gamma=3.7),
+        pen + "GroupSparseEnvelope": group_penalty(alpha=0.1, k=1),
         # datafits
         df + "Quadratic": datafit(),
         df + "Logistic": Baseline({}, [("value", {"y": 2.0 * yc - 1, "Xw": np.zeros(8)})],

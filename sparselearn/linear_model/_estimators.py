@@ -72,8 +72,9 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
     Parameters
     ----------
     penalty : Penalty or str, default=None
-        One of :mod:`sparselearn.penalties` (L1, ElasticNet, MCP, SCAD, Lq, L0, CEL0, LogSum),
-        or its name (``"mcp"``: the penalty with its default parameters). ``None`` (the
+        One of :mod:`sparselearn.penalties` (L1, ElasticNet, MCP, SCAD, Lq, L0, CEL0, LogSum;
+        group penalties: GroupLasso, SparseGroupLasso, GroupMCP, GroupSCAD,
+        GroupSparseEnvelope, fitted by block coordinate descent over groups), or its name (``"mcp"``: the penalty with its default parameters). ``None`` (the
         default) fits the Lasso ``L1`` with ``alpha`` set relative to the data:
         ``alpha = 0.05 * alpha_max``, ``alpha_max`` the smallest alpha whose solution is all
         zero for this ``X``, ``y`` (per target), so the default gives a useful model at any

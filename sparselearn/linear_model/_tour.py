@@ -10,6 +10,9 @@ LEGEND = [
     ("MCP", "minimax concave penalty: an L1 penalty that flattens out, so large coefficients "
             "are not shrunk"),
     ("rho", "correlation between neighbouring features of the design"),
+    ("group MCP", "MCP of each group's norm: selects whole groups of features, without the "
+                  "shrinkage (and the extra groups) of the group lasso"),
+    ("BCD", "block coordinate descent: one group of coefficients at a time"),
 ]
 
 
@@ -67,8 +70,41 @@ def _logistic_vs_cvxpy():
                   "cvxpy", ref_seconds)
 
 
+def _group_lasso_vs_cvxpy():
+    import cvxpy as cp
+
+    from ..penalties import GroupLasso, GroupMCP
+    from . import SparseRegressor
+
+    rng = np.random.default_rng(0)
+    n_samples, n_groups, size = 200, 100, 10
+    X = rng.standard_normal((n_samples, n_groups * size))
+    coef = np.zeros(n_groups * size)
+    coef[:5 * size] = rng.standard_normal(5 * size)
+    y = X @ coef + rng.standard_normal(n_samples)
+    pen = GroupLasso(groups=size)
+    alpha = 0.1 * pen.alpha_max(X.T @ y / n_samples)
+    weight = np.sqrt(size)
+    ours, seconds = timed(SparseRegressor(penalty=GroupLasso(alpha=alpha, groups=size),
+                                          fit_intercept=False, tol=1e-8).fit, X, y)
+    w = cp.Variable(n_groups * size)
+    problem = cp.Problem(cp.Minimize(
+        cp.sum_squares(y - X @ w) / (2 * n_samples)
+        + alpha * weight * cp.sum(cp.norm(cp.reshape(w, (n_groups, size), order="C"), 2,
+                                          axis=1))))
+    opt, ref_seconds = timed(problem.solve)
+    gap = (ours.objective_ - opt) / opt
+    mcp = SparseRegressor(penalty=GroupMCP(alpha=alpha, groups=size), fit_intercept=False).fit(X, y)
+    in_use = [int(np.count_nonzero(pen.generalized_support(c, per_group=True)))
+              for c in (ours.coef_, mcp.coef_)]
+    return Result(seconds, f"objective within {abs(gap):.0e} (relative) of cvxpy's; "
+                  f"{in_use[0]} groups in use, {in_use[1]} with group MCP (5 true)",
+                  "cvxpy", ref_seconds)
+
+
 TOUR = [
     ("sparse GLMs", "Lasso 200x500 (CD)", _lasso_vs_sklearn),
     ("sparse GLMs", "MCP, 3-fold CV path, n=200 p=1000 rho=0.5", _mcp_cv_recovery),
     ("sparse GLMs", "L1-logistic 300x100", _logistic_vs_cvxpy),
+    ("sparse GLMs", "group lasso, 100 groups of 10, n=200 (BCD)", _group_lasso_vs_cvxpy),
 ]

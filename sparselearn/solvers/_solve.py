@@ -7,6 +7,7 @@ from .._checks import check_named_array
 from .._design import as_design, check_problem
 from ._common import (_objective, absolute_tol, check_iteration_params, check_tol,
                       gradient_at_start, penalty_curvatures)
+from ._group import solve_grouped
 from .gradient import _accelerated_gradient, _fista
 from .working_set import _solve_working_set
 
@@ -90,6 +91,15 @@ def _solve(design, y, sw, datafit, penalty, w, b, fit_intercept, solver, tol, ma
     """:func:`solve` on validated arrays; ``progress`` (a :class:`sparselearn._progress.Progress`
     or None) gets every outer iteration of the working-set solver (the other solvers run in one
     kernel: one update when they end)."""
+    if getattr(penalty, "grouped", False):  # group penalties: block coordinate descent
+        w, b, info = solve_grouped(design, y, sw, datafit, penalty, w, b, fit_intercept, solver,
+                                   tol, max_iter, verbose, warn, cache)
+        if progress is not None:
+            progress.update(line=f"group solver: {info['n_iter']} iterations, violation "
+                                 f"{info['stop_crit']:.3e}",
+                            state={"iteration": info["n_iter"], "coef": w, "intercept": b},
+                            violation=info["stop_crit"], support=int(np.count_nonzero(w)))
+        return w, b, info
     curvs = penalty_curvatures(penalty, design, datafit, sw, fit_intercept)
     if solver in ("auto", "cd"):
         w, b, info = _solve_working_set(design, y, sw, datafit, penalty, w, b, fit_intercept, tol,
