@@ -9,19 +9,32 @@ unless ``A`` holds rows scaled by the square roots of sample weights) and provid
 ``normal_matvec(t)``
     ``(||A_c t||^2, A_c^T A_c t)`` in one pass over ``A``;
 ``residual_gradient(x, b)``
-    ``(||r||^2, A_c^T r)`` with ``r = b - A_c x``, in one pass over ``A``.
+    ``(||r||^2, A_c^T r)`` with ``r = b - A_c x``, in one pass over ``A``;
+``gram_cost()``, ``gram()``
+    the estimated cost of ``A_c^T A_c`` in passes over ``A`` (``inf`` where it is not
+    formed: dask) and the matrix itself (float64, ``d x d``; ``None`` when the centering
+    would cancel most of its digits).
 
 Dense passes go through row blocks small enough to stay in cache, so each block is read
 from memory once for both products. All arithmetic is float64.
 """
 
+from math import inf
+
 import numpy as np
+import scipy.linalg as sla
 import scipy.sparse as sp
 
 from .._core import sketch_lsq as _kl
 
 # bytes of a dense row block (read once for A t and A^T q)
 _BLOCK_BYTES = 2**20
+# bytes of a dense row block of the Gram matrix (one BLAS-3 syrk each)
+_GRAM_BLOCK_BYTES = 2**21
+# a dense Gram matrix (n d^2 flops, BLAS-3) costs about d / 32 memory-bound passes (4 n d flops)
+_GRAM_FLOPS_PER_PASS = 32
+# centering A^T A by subtraction may lose this factor of relative accuracy at most
+_GRAM_MAX_CANCELLATION = 100.0
 _NO_B = np.empty(0)  # csr_pass without b: a normal-equations product
 
 
@@ -33,6 +46,21 @@ class _Passes:
 
     def residual_gradient(self, x, b):
         return self._pass(x, b)
+
+    def gram_cost(self):
+        return inf
+
+    def _center_gram(self, G):
+        # A_c^T A_c = A^T A - (r.r) mu mu^T, as A^T r = (r.r) mu (mu the r-weighted mean);
+        # None when the subtraction would cancel most digits (the mean dominates the spread)
+        if not np.any(self.offset):
+            return G
+        r = self._row_shift_vector()
+        mean_part = float(r @ r) * np.outer(self.offset, self.offset)
+        G = G - mean_part
+        if np.trace(mean_part) > _GRAM_MAX_CANCELLATION * np.trace(G):
+            return None
+        return G
 
 
 class DenseOps(_Passes):
@@ -60,6 +88,30 @@ class DenseOps(_Passes):
         if np.any(self.offset):
             SA = SA - np.outer(op.apply(self._row_shift_vector()), self.offset)
         return SA
+
+    def gram_cost(self):
+        return self.n_features / _GRAM_FLOPS_PER_PASS
+
+    def gram(self):
+        G = self._syrk(center=False)
+        centered = self._center_gram(G)
+        return self._syrk(center=True) if centered is None else centered
+
+    def _syrk(self, center):
+        # upper triangle of sum over row blocks B of B^T B (B centered when asked), symmetrized
+        d = self.n_features
+        step = max(16, _GRAM_BLOCK_BYTES // (8 * max(d, 1)))
+        G = np.zeros((d, d), order="F")
+        r = self._row_shift_vector() if center else None
+        for start in range(0, self.n_rows, step):
+            block = self.A[start : start + step]
+            if block.dtype != np.float64:
+                block = block.astype(np.float64)
+            if center:
+                block = block - np.outer(r[start : start + block.shape[0]], self.offset)
+            G = sla.blas.dsyrk(1.0, block.T, beta=1.0, c=G, trans=0, overwrite_c=1)
+        upper = np.triu(G)
+        return upper + np.triu(G, 1).T
 
     def _pass(self, x, b):
         # q = A_c x (b None) or b - A_c x; returns (||q||^2, A_c^T q)
@@ -92,6 +144,17 @@ class CSROps(DenseOps):
         self.row_shift = row_shift
         self.n_rows, self.n_features = A.shape
         self._shift = self._row_shift_vector()
+
+    def gram_cost(self):
+        # sum_i nnz_i^2 multiply-adds against 4 nnz flops per pass
+        row_nnz = np.diff(self.A.indptr).astype(np.float64)
+        return float(row_nnz @ row_nnz) / max(4.0 * self.A.nnz, 1.0)
+
+    def gram(self):
+        A = self.A
+        G = np.zeros((self.n_features, self.n_features))
+        _kl.csr_gram(A.data, A.indices, A.indptr, G)
+        return self._center_gram(G)  # None (no Gram phase) when the mean dominates
 
     def _pass(self, x, b):
         out = np.empty(self.n_features)
