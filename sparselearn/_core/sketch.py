@@ -14,6 +14,9 @@ Kernels
     ``nnz_per_col=1`` this is CountSketch (Clarkson & Woodruff).
 ``sparse_sign_coo``
     The nonzeros of that ``S`` (for materializing it as a scipy matrix).
+``csr_csr_dense``
+    ``X @ B`` for CSR ``X`` and ``B`` into a dense array (sketching the features of a sparse
+    ``X`` with a sparse ``S``, ``B = S^T``).
 ``gaussian_block``
     Columns ``row_offset .. row_offset + n_rows`` of a Gaussian ``S`` with N(0, 1/k) entries.
 ``srht_block``
@@ -84,49 +87,90 @@ def _sign_entry(row, seed, t, k, nnz_per_col, scale):
 
 
 @njit(cache=True)
+def _sign_tables(seed, k, nnz_per_col):
+    """Per block ``t``: the seed half of the hash, the first bucket and the width, so that
+    :func:`_entry` gives :func:`_sign_entry` with no division but the bucket's modulo."""
+    streams = np.empty(nnz_per_col, dtype=np.uint64)
+    lo = np.empty(nnz_per_col, dtype=np.int64)
+    width = np.empty(nnz_per_col, dtype=np.uint64)
+    for t in range(nnz_per_col):
+        streams[t] = mix64(np.uint64(seed) * _GOLDEN + np.uint64(STREAM_BUCKET + t))
+        lo[t] = (t * k) // nnz_per_col
+        width[t] = np.uint64(((t + 1) * k) // nnz_per_col - lo[t])
+    return streams, lo, width
+
+
+@njit(cache=True)
+def _entry(row_hash, stream, lo, width, scale):
+    # = _sign_entry, given row_hash = mix64(row + golden) and stream = the table entry
+    h = mix64(stream ^ row_hash)
+    bucket = lo + np.int64(h % width)
+    return bucket, scale if (h >> np.uint64(63)) == np.uint64(0) else -scale
+
+
+@njit(cache=True)
 def sparse_sign_dense(A, row_offset, seed, nnz_per_col, out):
-    """out += S[:, rows] @ A for a dense C-ordered A of shape (n_rows, d); out (k, d)."""
+    """out += S[:, rows] @ A for a dense C-ordered A of shape (n_rows, d); out (k, d).
+
+    Row ``i`` of ``A`` is added, signed, to its ``nnz_per_col`` buckets: contiguous rows of
+    ``A`` and of ``out`` (a vectorized loop), ``A`` read once in order.
+    """
     n_rows, d = A.shape
     k = out.shape[0]
     scale = 1.0 / sqrt(nnz_per_col)
+    streams, lo, width = _sign_tables(seed, k, nnz_per_col)
     for i in range(n_rows):
-        row = row_offset + i
+        row_hash = mix64(np.uint64(row_offset + i) + _GOLDEN)
+        a = A[i]
         for t in range(nnz_per_col):
-            bucket, v = _sign_entry(row, seed, t, k, nnz_per_col, scale)
+            bucket, v = _entry(row_hash, streams[t], lo[t], width[t], scale)
+            o = out[bucket]
             for j in range(d):
-                out[bucket, j] += v * A[i, j]
+                o[j] += v * a[j]
 
 
 @njit(cache=True)
 def sparse_sign_csr(data, indices, indptr, row_offset, seed, nnz_per_col, out):
-    """out += S[:, rows] @ A for A in CSR form (rows = row_offset + arange(n_rows))."""
+    """out += S[:, rows] @ A for A in CSR form (rows = row_offset + arange(n_rows)).
+
+    Each row's nonzeros land at random positions of all of ``out``: fast while ``out`` stays
+    in cache; larger outputs go through :func:`sparse_sign_csc` (column by column, one column
+    of ``out`` at a time).
+    """
     n_rows = indptr.shape[0] - 1
     k = out.shape[0]
     scale = 1.0 / sqrt(nnz_per_col)
+    streams, lo, width = _sign_tables(seed, k, nnz_per_col)
     for i in range(n_rows):
         start = indptr[i]
         end = indptr[i + 1]
         if start == end:
             continue
-        row = row_offset + i
+        row_hash = mix64(np.uint64(row_offset + i) + _GOLDEN)
         for t in range(nnz_per_col):
-            bucket, v = _sign_entry(row, seed, t, k, nnz_per_col, scale)
+            bucket, v = _entry(row_hash, streams[t], lo[t], width[t], scale)
+            o = out[bucket]
             for p in range(start, end):
-                out[bucket, indices[p]] += v * data[p]
+                o[indices[p]] += v * data[p]
 
 
 @njit(cache=True)
 def sparse_sign_csc(data, indices, indptr, row_offset, seed, nnz_per_col, out):
-    """out += S[:, rows] @ A for A in CSC form (row indices relative to row_offset)."""
+    """out += S[:, rows] @ A for A in CSC form (row indices relative to row_offset).
+
+    Column ``j`` of ``A`` only touches column ``j`` of ``out`` (``k`` entries, in cache).
+    """
     d = indptr.shape[0] - 1
     k = out.shape[0]
     scale = 1.0 / sqrt(nnz_per_col)
+    streams, lo, width = _sign_tables(seed, k, nnz_per_col)
     for j in range(d):
         for p in range(indptr[j], indptr[j + 1]):
-            row = row_offset + indices[p]
+            row_hash = mix64(np.uint64(row_offset + indices[p]) + _GOLDEN)
+            value = data[p]
             for t in range(nnz_per_col):
-                bucket, v = _sign_entry(row, seed, t, k, nnz_per_col, scale)
-                out[bucket, j] += v * data[p]
+                bucket, v = _entry(row_hash, streams[t], lo[t], width[t], scale)
+                out[bucket, j] += v * value
 
 
 @njit(cache=True)
@@ -141,6 +185,23 @@ def sparse_sign_coo(n_rows, row_offset, seed, k, nnz_per_col, rows, cols, vals):
             cols[pos] = i
             vals[pos] = v
             pos += 1
+
+
+@njit(cache=True)
+def csr_csr_dense(data, indices, indptr, b_data, b_indices, b_indptr, out):
+    """out += X @ B for X (n, m) and B (m, k) in CSR form, out dense (n, k), C-ordered.
+
+    Row ``i`` of ``out`` (in cache) gathers the rows of ``B`` picked by the nonzeros of row
+    ``i`` of ``X``: ``O(sum over nonzeros x_ij of nnz(B_j))``, no intermediate sparse product.
+    """
+    n_rows = indptr.shape[0] - 1
+    for i in range(n_rows):
+        o = out[i]
+        for p in range(indptr[i], indptr[i + 1]):
+            j = indices[p]
+            value = data[p]
+            for q in range(b_indptr[j], b_indptr[j + 1]):
+                o[b_indices[q]] += value * b_data[q]
 
 
 @njit(cache=True)

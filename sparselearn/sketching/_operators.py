@@ -44,6 +44,7 @@ import scipy.sparse as sp
 from .._core import sketch as _ks
 from ._validation import (
     check_matrix,
+    check_sketch_finite,
     check_sketch_size,
     is_dask_array,
     seed_from_random_state,
@@ -168,12 +169,14 @@ class BaseSketch(ABC):
                     f"A has {A.shape[0]} rows but the sketch was fitted for {self.n_rows_} rows."
                 )
             return sketch_dask(self, A)
-        A, was_1d = check_matrix(A)
+        A, was_1d = check_matrix(A, ensure_finite=False)
         if A.shape[0] != self.n_rows_:
             raise ValueError(
                 f"A has {A.shape[0]} rows but the sketch was fitted for {self.n_rows_} rows."
             )
-        SA = self._apply_full(A)
+        with np.errstate(invalid="ignore", over="ignore"):  # non-finite A: refused below
+            SA = self._apply_full(A)
+        SA = check_sketch_finite(SA)
         return SA[:, 0] if was_1d else SA
 
     def apply_block(self, A_block, row_offset):
@@ -194,14 +197,16 @@ class BaseSketch(ABC):
             The block's contribution to ``S @ A``.
         """
         self._check_fitted()
-        A_block, was_1d = check_matrix(A_block, name="A_block")
+        A_block, was_1d = check_matrix(A_block, name="A_block", ensure_finite=False)
         row_offset = int(row_offset)
         if row_offset < 0 or row_offset + A_block.shape[0] > self.n_rows_:
             raise ValueError(
                 f"rows {row_offset}..{row_offset + A_block.shape[0] - 1} are outside the "
                 f"{self.n_rows_} rows the sketch was fitted for."
             )
-        SA = self._apply_rows(A_block, row_offset)
+        with np.errstate(invalid="ignore", over="ignore"):
+            SA = self._apply_rows(A_block, row_offset)
+        SA = check_sketch_finite(SA, name="A_block")
         return SA[:, 0] if was_1d else SA
 
     def _apply_full(self, A):
@@ -527,7 +532,7 @@ def make_sketch(sketch, sketch_size, random_state=None, **params):
 def _sketch(kind, A, sketch_size, random_state, **params):
     op = make_sketch(kind, sketch_size, random_state, **params)
     if not is_dask_array(A):
-        A, was_1d = check_matrix(A)
+        A, was_1d = check_matrix(A, ensure_finite=False)  # apply checks S A instead
         if was_1d:
             A = A.ravel()
     return op.fit(int(A.shape[0])).apply(A)

@@ -40,22 +40,40 @@ def check_sketch_size(sketch_size, name="sketch_size"):
     return int(sketch_size)
 
 
-def check_matrix(A, name="A", allow_1d=True):
+def check_matrix(A, name="A", allow_1d=True, ensure_finite=True):
     """Validate a dense or sparse matrix (or vector) for sketching.
 
     Returns ``(A, was_1d)``: float64/float32 kept (other dtypes become float64), sparse input
     as CSR or CSC, dense as C-contiguous 2-D; NaN/inf, complex, empty and non-numeric input
-    refused with a ValueError naming ``name``.
+    refused with a ValueError naming ``name``. With ``ensure_finite=False`` NaN and infinity
+    pass: a linear sketch of ``A`` then checks its (much smaller) output with
+    :func:`check_sketch_finite` instead of scanning ``A``.
     """
     if sp.issparse(A):
         if A.format not in ("csr", "csc"):
             A = A.tocsr()
         A = check_named_array(A, name, ndim=2, accept_sparse=("csr", "csc"),
-                              dtype=[np.float64, np.float32])
+                              dtype=[np.float64, np.float32], ensure_finite=ensure_finite)
         A.sort_indices()
         return A, False
     A = check_named_array(A, name, ndim=(1, 2) if allow_1d else 2,
-                          dtype=[np.float64, np.float32], order="C")
+                          dtype=[np.float64, np.float32], order="C", ensure_finite=ensure_finite)
     if A.ndim == 1:
         return A.reshape(-1, 1), True
     return A, False
+
+
+def check_sketch_finite(SA, name="A"):
+    """Refuse a non-finite input through its sketch ``SA = S A``.
+
+    Every entry of ``A`` enters ``SA`` with a nonzero weight in every sketch here, and NaN or
+    infinity survive any sum with finite numbers (``inf - inf`` is NaN): ``SA`` is finite if
+    and only if ``A`` is, barring overflow of the sketch of huge finite values. Checking the
+    ``k x d`` output costs ``n / k`` times less than scanning ``A``.
+    """
+    if not np.all(np.isfinite(SA)):
+        raise ValueError(
+            f"{name} contains NaN or infinity (or values so large that their sketch "
+            "overflows)."
+        )
+    return SA

@@ -172,3 +172,52 @@ def test_repr():
     assert repr(SparseSignSketch(5, random_state=1)) == (
         "SparseSignSketch(sketch_size=5, nnz_per_col=8, random_state=1)"
     )
+
+
+@pytest.mark.parametrize("nnz_per_col", [1, 3, 8])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sparse_sign_kernels_match_dense_definition(nnz_per_col, dtype, global_random_seed):
+    """Dense, CSR and CSC kernels, whole and by row blocks, against S @ A with S built from
+    its definition: column i has one +-1/sqrt(zeta) in each of zeta blocks of rows, at the
+    hashed bucket of (i, seed, block) (k = 37 not a multiple of zeta: uneven blocks)."""
+    from sparselearn._core.sketch import _sign_entry
+
+    n, k = 250, 37
+    S = np.zeros((k, n))
+    for i in range(n):
+        for t in range(nnz_per_col):
+            bucket, value = _sign_entry(i, global_random_seed, t, k, nnz_per_col,
+                                        1 / np.sqrt(nnz_per_col))
+            assert (t * k) // nnz_per_col <= bucket < ((t + 1) * k) // nnz_per_col
+            S[bucket, i] += value
+    A = sp.random(n, 6, density=0.3, random_state=global_random_seed, format="csr",
+                  dtype=dtype)
+    expected = S @ A.toarray().astype(np.float64)
+    op = SparseSignSketch(k, nnz_per_col=nnz_per_col, random_state=global_random_seed).fit(n)
+    np.testing.assert_allclose(op.to_matrix().toarray(), S, rtol=1e-15)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    for M in (A, A.tocsc(), A.toarray()):
+        SA = op.apply(M)
+        assert SA.dtype == dtype
+        np.testing.assert_allclose(SA, expected, rtol=tol, atol=tol)
+        blocks = op.apply_block(M[:90], 0) + op.apply_block(M[90:], 90)
+        np.testing.assert_allclose(blocks, expected, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("bad", [np.nan, np.inf, "cancel"])
+def test_non_finite_input_caught_through_the_sketch(kind, bad):
+    """Non-finite input is refused from the (small) sketch, not by scanning A: NaN and inf
+    propagate through every sketch, also +inf and -inf meant to cancel in one bucket."""
+    A = np.random.default_rng(0).standard_normal((64, 3))
+    if bad == "cancel":
+        A[:, 0] = np.inf
+        A[::2, 0] = -np.inf
+    else:
+        A[17, 2] = bad
+    for M in (A, sp.csr_matrix(A), sp.csc_matrix(A)):
+        with pytest.raises(ValueError, match="A contains NaN or infinity"):
+            FUNCS[kind](M, 8, 0)
+        op = make_sketch(kind, 8, random_state=0).fit(64)
+        with pytest.raises(ValueError, match="A_block contains NaN or infinity"):
+            op.apply_block(M[:32], 0) if bad == "cancel" else op.apply_block(M[10:20], 10)

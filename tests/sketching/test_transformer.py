@@ -79,3 +79,19 @@ def test_pipeline_and_dense_output():
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("sketch", ["countsketch", "sparse_sign"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sparse_dense_output_kernel_matches_product(sketch, dtype, global_random_seed):
+    """Sparse X, sparse S, dense output: the direct kernel equals X @ S^T, in X's dtype."""
+    X = sp.random(30, 400, density=0.05, random_state=global_random_seed, format="csr",
+                  dtype=dtype)
+    tr = SketchTransformer(sketch=sketch, n_components=50, dense_output=True,
+                           random_state=global_random_seed).fit(X)
+    expected = X.toarray().astype(np.float64) @ tr.components_.toarray().T
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    for data in (X, X.tocsc()):
+        Z = tr.transform(data)
+        assert isinstance(Z, np.ndarray) and Z.dtype == dtype
+        np.testing.assert_allclose(Z, expected, rtol=tol, atol=tol)
