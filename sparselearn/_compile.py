@@ -115,15 +115,22 @@ def _ot(rng):
 
 def _sketching(rng):
     from .sketching import (CoordinatedSampler, MinHashSketch, SketchedLeastSquares,
-                            SketchTransformer, jaccard_estimate, merge_minhash,
+                            SketchTransformer, jaccard_estimate, make_sketch, merge_minhash,
                             near_duplicate_pairs)
 
     A = rng.standard_normal((200, 5))
-    b = A @ np.ones(5)
+    b = A @ np.ones(5) + 0.1 * rng.standard_normal(200)
+    ill = A * np.logspace(0, -9, 5)  # cond 1e9: the CG phase (the Gram phase below 7e6)
     for Af in (A, sp.csr_matrix(A)):
         for sketch in ("gaussian", "srht", "countsketch", "sparse_sign"):
-            SketchTransformer(sketch=sketch, n_components=3, random_state=0).fit_transform(Af)
+            for dense_output in (False, True):
+                SketchTransformer(sketch=sketch, n_components=3, dense_output=dense_output,
+                                  random_state=0).fit_transform(Af)
         SketchedLeastSquares(random_state=0).fit(Af, b)
+    for Af in (ill, sp.csr_matrix(ill)):
+        SketchedLeastSquares(random_state=0).fit(Af, b)
+    for kind in ("countsketch", "sparse_sign"):
+        make_sketch(kind, 8, random_state=0).fit(200).apply(sp.csc_matrix(A))
     sampler = CoordinatedSampler(sketch_size=20, random_state=0)
     sampler.estimate_product(sampler.sketch(A), sampler.sketch(A))
     sets = sp.csr_matrix(A > 0.5)

@@ -6,6 +6,12 @@ with residual <= 1.25x optimal; sparse cond-1e6 problem >= 5x faster than LSQR (
 with forward error <= 1e-7; countsketch >= 2x faster than scipy's; coordinated sampling >= 5x
 lower A^T B error than JL / CountSketch at equal bytes; SketchTransformer >= 2x faster than
 SparseRandomProjection at similar distortion.
+
+Issue 16 (one run, single-threaded): sketch-and-precondition >= 3x lstsq on a dense
+well-conditioned 100000 x 200 problem at residual within 1e-10 of the optimum (``DenseLeastSquares100k``);
+forward error <= 1e-9 at cond 1e6 (``ForwardError``); CountSketch of a 1%-dense 200000 x 200
+matrix into 800 rows >= 2x scipy for CSR and CSC, dense no slower (``SketchTime``);
+SketchTransformer with dense output >= 2x SparseRandomProjection (``TransformerDenseOutput``).
 """
 
 from . import _threads  # noqa: F401  (single-threaded BLAS / numba, before numpy)
@@ -112,22 +118,90 @@ class SparseLeastSquares:
 
 
 class SketchTime:
-    """CountSketch of a 200000 x 200 matrix (1%-dense sparse, and dense) into 2000 rows."""
+    """CountSketch of a 200000 x 200 matrix (1%-dense CSR or CSC, and dense) into k rows."""
 
-    params = ["sparse", "dense"]
-    param_names = ["input"]
+    params = [["csr", "csc", "dense"], [800, 2000]]
+    param_names = ["input", "sketch_size"]
     timeout = 300
 
-    def setup(self, kind):
+    def setup(self, kind, k):
         A, _, _ = _sparse_problem()
-        self.A = A if kind == "sparse" else np.random.default_rng(0).standard_normal(A.shape)
-        countsketch(self.A[:100], 2000, 0)
+        if kind == "dense":
+            A = np.random.default_rng(0).standard_normal(A.shape)
+        self.A = A.tocsc() if kind == "csc" else A
+        countsketch(self.A[:100], k, 0)
 
-    def time_scipy_clarkson_woodruff(self, kind):
-        clarkson_woodruff_transform(self.A, 2000, seed=0)
+    def time_scipy_clarkson_woodruff(self, kind, k):
+        clarkson_woodruff_transform(self.A, k, seed=0)
 
-    def time_sparselearn_countsketch(self, kind):
-        countsketch(self.A, 2000, 0)
+    def time_sparselearn_countsketch(self, kind, k):
+        countsketch(self.A, k, 0)
+
+
+def _orthogonal_problem(n, d, cond, noise, seed=0):
+    """A = U diag(s) V^T (orthonormal U, V), x of norm 1, b = A x + r with r orthogonal to
+    range(A), ||r|| = noise: x is the exact solution."""
+    rng = np.random.default_rng(seed)
+    U, _ = np.linalg.qr(rng.standard_normal((n, d)))
+    V, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    A = (U * np.logspace(0, -np.log10(cond), d)) @ V.T
+    x = rng.standard_normal(d)
+    x /= np.linalg.norm(x)
+    r = rng.standard_normal(n)
+    r -= U @ (U.T @ r)
+    r *= noise / np.linalg.norm(r)
+    return A, A @ x + r, x
+
+
+class DenseLeastSquares100k:
+    """n = 100000, d = 200 dense, well conditioned (issue 16): fixed costs matter here."""
+
+    params = [1e0, 1e6]
+    param_names = ["cond"]
+    timeout = 300
+
+    def setup(self, cond):
+        n = 100_000
+        rng = np.random.default_rng(0)
+        V, _ = np.linalg.qr(rng.standard_normal((N_COLS, N_COLS)))
+        scale = np.logspace(0, -np.log10(cond), N_COLS)[:, None] * V.T
+        self.A = rng.standard_normal((n, N_COLS)) @ scale / np.sqrt(n)
+        self.b = self.A @ rng.standard_normal(N_COLS) + 1e-3 * rng.standard_normal(n) / np.sqrt(n)
+        self.sap = SketchedLeastSquares(fit_intercept=False, random_state=0)
+        self.sap.fit(self.A[:5000], self.b[:5000])
+
+    def time_numpy_lstsq(self, cond):
+        np.linalg.lstsq(self.A, self.b, rcond=None)
+
+    def time_sketch_and_precondition(self, cond):
+        self.sap.fit(self.A, self.b)
+
+    def track_sap_residual_rel_diff(self, cond):
+        r_ref = _residual(self.A, self.b, np.linalg.lstsq(self.A, self.b, rcond=None)[0])
+        return abs(_residual(self.A, self.b, self.sap.fit(self.A, self.b).coef_) - r_ref) / r_ref
+
+    def track_sap_n_iter(self, cond):
+        return self.sap.fit(self.A, self.b).n_iter_
+
+
+class ForwardError:
+    """Forward error ||x - x*|| / ||x*|| at cond 1e6 (x* exact: r orthogonal to range(A)),
+    100000 x 200, ||r|| = 1e-6 (small residual: lstsq reaches about 1e-12) and 1e-3."""
+
+    params = [1e-6, 1e-3]
+    param_names = ["residual"]
+    timeout = 300
+
+    def setup(self, noise):
+        self.A, self.b, self.x = _orthogonal_problem(100_000, N_COLS, 1e6, noise)
+
+    def track_lstsq_forward_error(self, noise):
+        x = np.linalg.lstsq(self.A, self.b, rcond=None)[0]
+        return np.linalg.norm(x - self.x)
+
+    def track_sap_forward_error(self, noise):
+        x = SketchedLeastSquares(fit_intercept=False, random_state=0).fit(self.A, self.b).coef_
+        return np.linalg.norm(x - self.x)
 
 
 class ProductSketchError:
@@ -205,3 +279,34 @@ class TransformerTime:
         d0 = euclidean_distances(X)[iu]
         d1 = euclidean_distances(Z)[iu]
         return float(np.max(np.abs(d1 / d0 - 1)))
+
+
+class TransformerDenseOutput:
+    """fit_transform of a sparse X to 500 components, dense output (issue 16): the asv
+    5000 x 100000 (0.1% dense) problem and a 50000 x 2000 (1% dense) one."""
+
+    params = [["sparselearn_countsketch", "sklearn_sparse_random_projection"],
+              ["5000x100000", "50000x2000"]]
+    param_names = ["transformer", "problem"]
+    timeout = 300
+
+    def setup(self, name, problem):
+        n, d = (int(v) for v in problem.split("x"))
+        density = 0.001 if d > 10_000 else 0.01
+        self.X = sp.random(n, d, density=density, random_state=0, format="csr")
+        if name == "sparselearn_countsketch":
+            self.tr = SketchTransformer(n_components=500, dense_output=True, random_state=0)
+        else:
+            self.tr = SparseRandomProjection(n_components=500, dense_output=True,
+                                             random_state=0)
+        self.tr.fit_transform(self.X[:100])
+
+    def time_fit_transform(self, name, problem):
+        self.tr.fit_transform(self.X)
+
+    def track_rms_distance_distortion(self, name, problem):
+        X = self.X[:300]
+        Z = self.tr.fit(self.X).transform(X)
+        iu = np.triu_indices(300, 1)
+        ratio = euclidean_distances(Z)[iu] / euclidean_distances(X)[iu]
+        return float(np.sqrt(np.mean((ratio - 1) ** 2)))
