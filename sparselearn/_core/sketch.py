@@ -14,9 +14,6 @@ Kernels
     ``nnz_per_col=1`` this is CountSketch (Clarkson & Woodruff).
 ``sparse_sign_coo``
     The nonzeros of that ``S`` (for materializing it as a scipy matrix).
-``csr_csr_dense``
-    ``X @ B`` for CSR ``X`` and ``B`` into a dense array (sketching the features of a sparse
-    ``X`` with a sparse ``S``, ``B = S^T``).
 ``gaussian_block``
     Columns ``row_offset .. row_offset + n_rows`` of a Gaussian ``S`` with N(0, 1/k) entries.
 ``srht_block``
@@ -185,23 +182,6 @@ def sparse_sign_coo(n_rows, row_offset, seed, k, nnz_per_col, rows, cols, vals):
             cols[pos] = i
             vals[pos] = v
             pos += 1
-
-
-@njit(cache=True)
-def csr_csr_dense(data, indices, indptr, b_data, b_indices, b_indptr, out):
-    """out += X @ B for X (n, m) and B (m, k) in CSR form, out dense (n, k), C-ordered.
-
-    Row ``i`` of ``out`` (in cache) gathers the rows of ``B`` picked by the nonzeros of row
-    ``i`` of ``X``: ``O(sum over nonzeros x_ij of nnz(B_j))``, no intermediate sparse product.
-    """
-    n_rows = indptr.shape[0] - 1
-    for i in range(n_rows):
-        o = out[i]
-        for p in range(indptr[i], indptr[i + 1]):
-            j = indices[p]
-            value = data[p]
-            for q in range(b_indptr[j], b_indptr[j + 1]):
-                o[b_indices[q]] += value * b_data[q]
 
 
 @njit(cache=True)

@@ -12,7 +12,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._core import sketch as _ks
 from ._operators import make_sketch
 from ._validation import is_dask_array, seed_from_random_state
 
@@ -190,14 +189,6 @@ class SketchTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         S = self.components_
         if S.dtype != X.dtype:
             S = S.astype(X.dtype)
-        if sp.issparse(X) and sp.issparse(S) and self.dense_output:
-            # sparse X, sparse S, dense result: rows of S^T gathered straight into the output
-            X = X.tocsr()
-            S_T = S.T.tocsr()
-            out = np.zeros((X.shape[0], self.n_components_), dtype=X.dtype)
-            _ks.csr_csr_dense(X.data, X.indices, X.indptr, S_T.data, S_T.indices, S_T.indptr,
-                              out)
-            return out
         return safe_sparse_dot(X, S.T, dense_output=self.dense_output)
 
     def _transform_dense_block(self, block):

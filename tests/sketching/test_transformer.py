@@ -83,8 +83,8 @@ def test_sklearn_compatible(estimator, check):
 
 @pytest.mark.parametrize("sketch", ["countsketch", "sparse_sign"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_sparse_dense_output_kernel_matches_product(sketch, dtype, global_random_seed):
-    """Sparse X, sparse S, dense output: the direct kernel equals X @ S^T, in X's dtype."""
+def test_sparse_dense_output_matches_product(sketch, dtype, global_random_seed):
+    """Sparse X, sparse S, dense output: X @ S^T as an ndarray, in X's dtype."""
     X = sp.random(30, 400, density=0.05, random_state=global_random_seed, format="csr",
                   dtype=dtype)
     tr = SketchTransformer(sketch=sketch, n_components=50, dense_output=True,
