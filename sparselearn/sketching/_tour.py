@@ -5,8 +5,10 @@ import numpy as np
 from .._tour import Result, timed
 
 LEGEND = [
-    ("sketch-and-precondition", "a random sketch of A gives a preconditioner; conjugate "
-                                "gradients on the full problem then converge in a few passes"),
+    ("sketch-and-precondition", "a random sketch of A gives a preconditioner; refinement on "
+                                "the full problem (a solve with the preconditioned Gram "
+                                "matrix, or conjugate gradients) then converges in a few "
+                                "passes"),
     ("cond", "condition number of A"),
     ("coordinated sampling", "each table sketched on its own with shared hashes "
                              "(Daliri et al.), so A^T B is estimated from the two sketches"),
