@@ -33,6 +33,7 @@ from . import datafit as _datafit
 from . import linalg as _linalg
 from . import group_prox as _gprox
 from .cd import _anderson, _model_value
+from .working_set import next_working_set
 from .linalg import (csc_col_axpy, csc_col_dot, csc_col_dot_weighted, dense_col_axpy,
                      dense_col_dot, dense_col_dot_weighted)
 
@@ -298,15 +299,7 @@ def group_working_set(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode,
             n_iter -= 1
             break
         support = _gprox.group_norms(gindptr, gindices, w) > 0.0
-        n_violators = int(np.count_nonzero(scores > tol))
-        ws_size = min(n_groups, max(p0, 2 * int(support.sum()), n_violators // 2))
-        ranked = scores.copy()
-        ranked[support] = np.inf
-        if ws_size < n_groups:
-            ws = np.argpartition(-ranked, ws_size - 1)[:ws_size]
-        else:
-            ws = np.arange(n_groups)
-        ws = np.sort(ws).astype(np.int64)
+        ws = next_working_set(scores, support, tol, p0)
         missing = ws[~known[ws]]
         if missing.size:
             group_lipschitz(*arrays, h, h_cols, fit_intercept, missing, gindptr, gindices, glip)

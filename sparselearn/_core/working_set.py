@@ -65,6 +65,25 @@ def _backtrack(objective, w, z, step_w, u, obj_old, max_halvings=30):
     return False, t, w_try, z_try
 
 
+def next_working_set(scores, support, tol, p0):
+    """Sorted indices of the next working set (of features or of groups).
+
+    At least ``p0``, twice the support (skglm, celer) and half the current violators (scores
+    above ``tol``): when many violate, one pass over more of them is cheaper than more full
+    gradients. The support always enters; the rest by decreasing score.
+    """
+    n = scores.shape[0]
+    n_violators = int(np.count_nonzero(scores > tol))
+    ws_size = min(n, max(p0, 2 * int(support.sum()), n_violators // 2))
+    ranked = scores.copy()
+    ranked[support] = np.inf
+    if ws_size < n:
+        ws = np.argpartition(-ranked, ws_size - 1)[:ws_size]
+    else:
+        ws = np.arange(n)
+    return np.sort(ws).astype(np.int64)
+
+
 def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, params, weights,
                    curvs, tol, max_iter, max_epochs, p0, n_anderson, verbose, cache, progress=None):
     """Minimize ``F(Xw + b) + pen(w)`` from ``(w, b)`` (copied); ``arrays`` is the design tuple.
@@ -143,18 +162,7 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
                 cache.update(w=w.copy(), b=float(b_arr[0]), z=z.copy(), d=d.copy(), h=h.copy(),
                              grad=grad, lipschitz=lipschitz, h_cols=h_cols)
             break
-        support = w != 0
-        # at least twice the support (skglm, celer) and half the current violators: when many
-        # features violate, one pass over more of them is cheaper than more full gradients
-        n_violators = int(np.count_nonzero(scores > tol))
-        ws_size = min(n_features, max(p0, 2 * int(support.sum()), n_violators // 2))
-        ranked = scores.copy()
-        ranked[support] = np.inf
-        if ws_size < n_features:
-            ws = np.argpartition(-ranked, ws_size - 1)[:ws_size]
-        else:
-            ws = np.arange(n_features)
-        ws = np.sort(ws).astype(np.int64)
+        ws = next_working_set(scores, w != 0, tol, p0)
         # forcing sequence: 0.3 for the exact quadratic model; min(0.3, sqrt(violation)) for
         # prox-Newton, which makes the outer convergence superlinear (Lee, Sun & Saunders 2014)
         eta = 0.3 if quadratic_model_exact else min(0.3, np.sqrt(stop_crit))
