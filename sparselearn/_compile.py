@@ -28,6 +28,15 @@ def _linear_model(rng):
             SparseRegressor(penalty="l1", solver=solver, max_iter=50).fit(Xf, y)
     SparseRegressorCV(n_alphas=3, cv=2).fit(X, y)
     penalized_path(X, y, n_alphas=3)
+    # batch coordinate descent (2-D y, 2-D sample_weight), dense and sparse, every datafit
+    Y = np.column_stack([y, -y])
+    counts = rng.integers(1, 3, size=(40, 2)).astype(float)
+    for Xf in (X, sp.csc_matrix(X)):
+        SparseRegressor(penalty="mcp").fit(Xf, Y)
+        for datafit in ("huber", "poisson"):
+            target = np.abs(np.round(y)) if datafit == "poisson" else y
+            SparseRegressor(penalty="l1", datafit=datafit).fit(Xf, target, sample_weight=counts)
+        SparseClassifier(penalty="l1").fit(Xf, y > 0, sample_weight=counts)
     _group_penalties(X, y)
 
 

@@ -183,6 +183,9 @@ def _baselines():
         return Baseline({"design": design, "y": y, "sw": sw, "datafit": quad, "penalty": l1,
                          "w": w, **kw}, short=[("y", 0), ("sw", 0), ("w", 0)])
 
+    from sparselearn.linear_model import SparseRegressor
+
+    regressor = SparseRegressor()
     lm = "sparselearn.linear_model."
     dec = "sparselearn.decomposition."
     bay = "sparselearn.bayes."
@@ -203,6 +206,14 @@ def _baselines():
             {"n_splits": 2}, [("split", {"X": X})],
             skip={("X", kind): "only the number of rows of X counts (as KFold.split)"
                   for kind in ("nan", "inf", "complex", "object", "1d")}),
+        lm + "bootstrap_fit": Baseline({"estimator": regressor, "X": X, "y": y,
+                                        "n_resamples": 3, "random_state": 0}, short=Xy_short),
+        lm + "permutation_test": Baseline({"estimator": regressor, "X": X, "y": y,
+                                           "n_permutations": 3, "random_state": 0},
+                                          short=Xy_short),
+        lm + "stability_selection": Baseline({"estimator": regressor, "X": X, "y": y,
+                                              "n_resamples": 3, "random_state": 0},
+                                             short=Xy_short),
         # decomposition
         dec + "sparse_encode": Baseline({"X": X, "dictionary": D, "n_nonzero_coefs": 2},
                                         short=[("dictionary", 1)]),

@@ -16,6 +16,7 @@ from .._progress import Progress
 from ..datafits import Datafit, Poisson, get_datafit
 from ..penalties import L1, PENALTIES, ElasticNet
 from ..solvers import SOLVERS, alpha_max, fit_path
+from . import _batch
 from ._validation import check_penalty, normalized_sample_weight, validate_regression
 
 __all__ = ["SparseRegressor", "SparseClassifier"]
@@ -121,7 +122,7 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         Coefficients, in the dtype of ``X``; one row per target for a 2-D ``y`` (as
-        scikit-learn's ``Lasso``).
+        scikit-learn's ``Lasso``), or per column of a 2-D ``sample_weight``.
     intercept_ : float or ndarray of shape (n_targets,)
         Intercept (0.0 when ``fit_intercept=False``), in the dtype of ``X``.
     n_iter_ : int or ndarray of shape (n_targets,)
@@ -186,9 +187,13 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
             datafit) is read in one pass that builds the weighted Gram of ``[X, y]``, from
             which the fit runs in memory; ``y`` and ``sample_weight`` may be dask arrays too.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
-            Target; each column of a 2-D ``y`` is an independent problem with the same penalty.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+            Target; each column of a 2-D ``y`` is an independent problem with the same penalty
+            (all solved together by batch coordinate descent).
+        sample_weight : array-like of shape (n_samples,) or (n_samples, n_replicates), \
+default=None
+            Sample weights; each column of a 2-D ``sample_weight`` (bootstrap counts,
+            subsample indicators) weights one fit of a 1-D ``y``: ``coef_`` then has one row
+            per column.
 
         Returns
         -------
@@ -198,9 +203,23 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
         if is_dask_collection(X):  # one pass over the chunks, then the in-memory solver
             from ._dask import fit_regressor
             return fit_regressor(self, X, y, sample_weight)
-        X, Y, sw, penalty, datafit = validate_regression(self, X, y, sample_weight,
-                                                         multi_output=True)
+        replicates = _batch.is_2d(sample_weight)
+        X, Y, sw, penalty, datafit = validate_regression(
+            self, X, y, None if replicates else sample_weight, multi_output=True)
         design = Design(X, check_finite=False)
+        if Y.ndim == 2 or replicates:  # a batch: one problem per target or weight column
+            Y_b, SW_b = _batch.problems(Y, sw, sample_weight, X.shape[0])
+            W0, B0 = self._initial_point((Y_b.shape[0],), X.shape[1])
+            coefs, intercepts, info, penalties = _batch.fit_problems(
+                design, Y_b, SW_b, datafit, penalty, L1() if self.penalty is None else None,
+                DEFAULT_ALPHA_RATIO["regression"], fit_intercept=self.fit_intercept,
+                solver=self.solver, tol=self.tol, max_iter=self.max_iter, coef_init=W0,
+                intercept_init=B0, verbose=self.verbose)
+            self.coef_ = coefs.astype(X.dtype, copy=False)
+            self.intercept_ = intercepts.astype(X.dtype, copy=False)
+            self.n_iter_, self.stop_crit_ = info["n_iter"], info["stop_crit"]
+            self.objective_, self.penalty_ = info["objective"], penalties
+            return self
         Y2 = Y[:, None] if Y.ndim == 1 else Y
         n_targets, n_features = Y2.shape[1], X.shape[1]
         W0, B0 = self._initial_point(Y.shape[1:], n_features)
@@ -331,6 +350,9 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         Intercepts, in the dtype of ``X`` (as ``coef_``).
     n_iter_ : ndarray of shape (1,) or (n_classes,)
         Solver iterations per fitted problem.
+    n_replicates_ : int
+        Number of columns of a 2-D ``sample_weight`` (one fit each; ``coef_`` and
+        ``intercept_`` then have one row per replicate); set only by such a fit.
     penalty_ : Penalty or list of Penalty
         The penalty fitted (one per class one-vs-rest for more than two classes): ``penalty``
         itself, or the data-relative default when ``penalty=None``.
@@ -380,8 +402,11 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
             them, default 50).
         y : array-like of shape (n_samples,)
             Class labels (at least two classes).
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights (multiplied by the class weights).
+        sample_weight : array-like of shape (n_samples,) or (n_samples, n_replicates), \
+default=None
+            Sample weights (multiplied by the class weights). Each column of a 2-D
+            ``sample_weight`` (bootstrap counts, subsample indicators) weights one binary fit,
+            all solved together: ``coef_`` then has one row per column.
 
         Returns
         -------
@@ -404,6 +429,8 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
             )
         penalty = check_penalty(self.penalty)
         datafit = get_datafit("logistic")
+        if _batch.is_2d(sample_weight):  # one binary fit per column of weights, as a batch
+            return self._fit_replicates(X, y_enc, classes, sample_weight, penalty, datafit)
         sw = normalized_sample_weight(sample_weight, X)
         if self.class_weight is not None:
             weights = compute_class_weight(self.class_weight, classes=classes, y=y)
@@ -438,8 +465,41 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         self.penalty_ = penalties[0] if n_problems == 1 else penalties
         return self
 
+    def _fit_replicates(self, X, y_enc, classes, sample_weight, penalty, datafit):
+        """Fit one binary problem per column of a 2-D ``sample_weight`` (batch solver)."""
+        if classes.size != 2:
+            raise ValueError(f"a 2-D sample_weight (one fit per column) needs a binary y, got "
+                             f"{classes.size} classes.")
+        SW = _batch.replicate_weights(sample_weight, X.shape[0]).T
+        if self.class_weight is not None:
+            weights = compute_class_weight(self.class_weight, classes=classes,
+                                           y=classes[y_enc])
+            SW = SW * weights[y_enc][:, None]
+        SW = _batch.replicate_weights(SW, X.shape[0])
+        y_pm = np.where(y_enc == 1, 1.0, -1.0)
+        Y = np.repeat(y_pm[None, :], SW.shape[0], axis=0)
+        n_problems = SW.shape[0]
+        warm = (self.warm_start and hasattr(self, "coef_")
+                and self.coef_.shape == (n_problems, X.shape[1]))
+        coefs, intercepts, info, penalties = _batch.fit_problems(
+            Design(X, check_finite=False), Y, SW, datafit, penalty,
+            ElasticNet(l1_ratio=0.5) if self.penalty is None else None,
+            DEFAULT_ALPHA_RATIO["classification"], fit_intercept=self.fit_intercept,
+            solver=self.solver, tol=self.tol, max_iter=self.max_iter,
+            coef_init=np.asarray(self.coef_, dtype=np.float64) if warm else None,
+            intercept_init=np.asarray(self.intercept_, dtype=np.float64) if warm else None,
+            verbose=self.verbose)
+        self.classes_ = classes
+        self.coef_ = coefs.astype(X.dtype, copy=False)
+        self.intercept_ = intercepts.astype(X.dtype, copy=False)
+        self.n_iter_ = info["n_iter"]
+        self.penalty_ = penalties
+        self.n_replicates_ = n_problems
+        return self
+
     def decision_function(self, X):
-        """Linear scores: shape (n_samples,) for two classes, else (n_samples, n_classes).
+        """Linear scores: shape (n_samples,) for two classes, else (n_samples, n_classes)
+        (or (n_samples, n_replicates) after a fit with a 2-D ``sample_weight``).
 
         Parameters
         ----------
@@ -467,6 +527,7 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            (n_samples, n_replicates, 2) after a fit with a 2-D ``sample_weight``.
         """
         if is_dask_collection(X):
             return _lazy(self, "predict_proba", X)
@@ -474,6 +535,9 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         if scores.ndim == 1:
             p1 = _sigmoid(scores)
             return np.column_stack([1.0 - p1, p1])
+        if self.classes_.size == 2:  # replicates: (n_samples, n_replicates, 2)
+            p1 = _sigmoid(scores)
+            return np.stack([1.0 - p1, p1], axis=-1)
         proba = _sigmoid(scores)
         return proba / proba.sum(axis=1, keepdims=True)
 
@@ -494,11 +558,12 @@ class SparseClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         labels : ndarray of shape (n_samples,)
+            (n_samples, n_replicates) after a fit with a 2-D ``sample_weight``.
         """
         if is_dask_collection(X):
             return _lazy(self, "predict", X)
         scores = self.decision_function(X)
-        if scores.ndim == 1:
+        if scores.ndim == 1 or self.classes_.size == 2:  # (n_samples, n_replicates) too
             return self.classes_[(scores > 0).astype(int)]
         return self.classes_[np.argmax(scores, axis=1)]
 

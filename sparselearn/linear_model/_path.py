@@ -6,12 +6,14 @@ import numpy as np
 from sklearn.utils import check_scalar
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 
+from .._checks import check_named_array
 from .._chunked import is_dask_collection
 from .._design import Design
 from ..datafits import Datafit, get_datafit
 from ..penalties import PENALTIES
 from ..solvers import SOLVERS, alpha_max, fit_path
-from ._validation import check_coef_init, check_penalty, check_Xy
+from . import _batch
+from ._validation import check_coef_init, check_penalty, check_Xy, normalized_sample_weight
 
 __all__ = ["penalized_path"]
 
@@ -71,8 +73,10 @@ def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
     X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
         Design matrix. A dask array (``datafit="quadratic"``) is read in one pass that builds
         the weighted Gram of ``[X, y]``; the path is then solved in memory.
-    y : array-like of shape (n_samples,)
-        Target; for ``datafit="logistic"``, labels in {-1, +1}.
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Target; for ``datafit="logistic"``, labels in {-1, +1}. Each column of a 2-D ``y`` is
+        an independent problem (in-memory ``X``); all are solved together (batch coordinate
+        descent) on one alpha grid.
     penalty : Penalty or str, default=None
         Penalty whose ``alpha`` is varied (its other parameters are kept), or its name
         (``"mcp"``). Default ``L1()``.
@@ -87,16 +91,19 @@ def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
         The loss.
     fit_intercept : bool, default=False
         Fit an unpenalized intercept (returned in ``info["intercepts"]``).
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights (normalized to sum to n_samples).
+    sample_weight : array-like of shape (n_samples,) or (n_samples, n_replicates), \
+default=None
+        Sample weights (normalized to sum to n_samples). Each column of a 2-D
+        ``sample_weight`` weights one path of a 1-D ``y`` (bootstrap replicates, subsamples),
+        solved together as for a 2-D ``y``.
     solver : {"auto", "cd", "agd", "fista"}, default="auto"
         See :class:`SparseRegressor`.
     tol : float, default=1e-6
         Relative optimality tolerance of each solve (see :class:`SparseRegressor`).
     max_iter : int, default=None
         Iterations per alpha (solver default when None).
-    coef_init : array-like of shape (n_features,), default=None
-        Warm start for the first alpha.
+    coef_init : array-like of shape (n_features,) or (n_problems, n_features), default=None
+        Warm start for the first alpha (one row per problem of a batch).
     verbose : int, default=0
         Print one line per alpha when > 0.
 
@@ -104,10 +111,12 @@ def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
     -------
     alphas : ndarray of shape (n_alphas,)
         The alphas, decreasing.
-    coefs : ndarray of shape (n_features, n_alphas)
-        Coefficients along the path.
+    coefs : ndarray of shape (n_features, n_alphas) or (n_problems, n_features, n_alphas)
+        Coefficients along the path; for a batch (2-D ``y`` or ``sample_weight``) one path per
+        problem, all on the grid from the largest ``alpha_max`` of the problems.
     info : dict
-        ``n_iter``, ``stop_crit``, ``converged``, ``objective`` (per alpha), ``intercepts``.
+        ``n_iter``, ``stop_crit``, ``converged``, ``objective`` (per alpha), ``intercepts``
+        (arrays of shape (n_problems, n_alphas) for a batch).
 
     Examples
     --------
@@ -126,6 +135,10 @@ def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
                                datafit=datafit, fit_intercept=fit_intercept,
                                sample_weight=sample_weight, solver=solver, tol=tol,
                                max_iter=max_iter, coef_init=coef_init, verbose=verbose)
+    if _batch.is_2d(y) and np.asarray(y).shape[1] != 1 or _batch.is_2d(sample_weight):
+        return _penalized_path_batch(X, y, penalty, alphas, n_alphas, eps, datafit,
+                                     fit_intercept, sample_weight, solver, tol, max_iter,
+                                     coef_init, verbose)
     X, y, sw = check_Xy(X, y, sample_weight)
     datafit = get_datafit(datafit)
     y = datafit.check_target(y)
@@ -144,3 +157,22 @@ def penalized_path(X, y, *, penalty=None, alphas=None, n_alphas=100, eps=1e-3,
         check_input=False)
     info["intercepts"] = intercepts
     return alphas, coefs, info
+
+
+def _penalized_path_batch(X, y, penalty, alphas, n_alphas, eps, datafit, fit_intercept,
+                          sample_weight, solver, tol, max_iter, coef_init, verbose):
+    """:func:`penalized_path` for a 2-D ``y`` or a 2-D ``sample_weight``."""
+    X = check_named_array(X, "X", ndim=2, accept_sparse=["csc", "csr"],
+                          dtype=[np.float64, np.float32])
+    Y = check_named_array(y, "y", ndim=(1, 2))
+    if Y.shape[0] != X.shape[0]:
+        raise ValueError(f"inconsistent numbers of samples: y has {Y.shape[0]} rows but X has "
+                         f"{X.shape[0]}.")
+    datafit = get_datafit(datafit)
+    Y = datafit.check_target(Y)
+    sw = None if _batch.is_2d(sample_weight) else normalized_sample_weight(sample_weight, X)
+    Y, SW = _batch.problems(Y, sw, sample_weight, X.shape[0])
+    return _batch.batch_path(X, Y, SW, datafit, check_penalty(penalty), alphas, n_alphas, eps,
+                             fit_intercept=fit_intercept, solver=solver, tol=tol,
+                             max_iter=max_iter, coef_init=coef_init, verbose=verbose,
+                             alpha_grid=_alpha_grid, check_alphas=check_alphas)

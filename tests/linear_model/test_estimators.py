@@ -15,6 +15,15 @@ from sparselearn.linear_model import SparseClassifier, SparseRegressor, SparseRe
 from sparselearn.penalties import L1, MCP, SCAD, Lq
 
 
+def _replicate_weights_allowed(estimator):
+    """scikit-learn's ``check_sample_weights_shape`` asserts that a 2-D ``sample_weight`` is
+    refused; these estimators fit one problem per column of it instead (batched fits, issue 19),
+    which ``tests/linear_model/test_batch.py`` tests."""
+    if isinstance(estimator, (SparseRegressor, SparseClassifier)):
+        return {"check_sample_weights_shape": "a 2-D sample_weight fits one problem per column"}
+    return {}
+
+
 # tight tol: the sample-weight equivalence checks compare fits at 1e-7
 @parametrize_with_checks([
     SparseRegressor(penalty=L1(alpha=0.01), tol=1e-10),
@@ -22,7 +31,7 @@ from sparselearn.penalties import L1, MCP, SCAD, Lq
     SparseRegressor(penalty=L1(alpha=0.01), datafit="huber", tol=1e-10),
     SparseClassifier(penalty=L1(alpha=0.01), tol=1e-12),
     SparseRegressorCV(n_alphas=5, cv=3, tol=1e-10),
-])
+], expected_failed_checks=_replicate_weights_allowed, xfail_strict=True)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 

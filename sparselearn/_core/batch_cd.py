@@ -1,0 +1,309 @@
+"""Batch working-set coordinate descent: ``B`` GLM problems on one design, advanced together.
+
+The problems share the design ``X`` and differ in their targets (the columns of a 2-D ``Y``:
+independent outputs, permuted responses), their sample weights (bootstrap replicates,
+subsamples, CV folds) and their penalty parameters (one ``alpha`` per problem). Following
+FaSTGLZ (Conroy, Walz, Cheung & Sajda, "Fast Simultaneous Training of Generalized Linear
+Models", JMLR 2016), the linear algebra that touches all of ``X`` is done once for the whole
+batch: each outer iteration forms the gradients of every unfinished problem with one
+matrix-matrix product ``D X`` (``D`` the ``B x n`` raw gradients; for the quadratic datafit at
+the start, ``X.T Y``), and the per-problem coordinate curvatures with ``H (X * X)`` and
+``H X``, where single fits make ``B`` separate passes over ``X``. FaSTGLZ shares a Cholesky
+factor between its ADMM subproblems; coordinate descent has no factor to share, and its inner
+loops (one residual of length ``n`` per problem, the columns of the working set read from
+cache) cost the same per problem, so they run one problem after the other in one compiled
+call, with :func:`sparselearn._core.cd.model_cd`, the loop body of the single-problem solver.
+
+Each problem keeps its own working set, tolerance, stopping test (the optimality scores of
+:func:`sparselearn._core.prox.optimality_scores`: distance to the subdifferential, or the prox
+fixed-point residual for L0 and Lq), prox-Newton line search and MM fallback, exactly as
+:func:`sparselearn._core.working_set.working_set_cd`; a problem that has converged leaves the
+batch, the others go on. The outer loop is a Python driver over whole-batch arrays: its cost
+does not grow with ``B`` beyond the compiled calls.
+"""
+
+import numpy as np
+from numba import njit
+
+from . import datafit as _datafit
+from . import prox as _prox
+from .cd import model_cd
+
+
+@njit(cache=True, nogil=True)
+def batch_raw_grad_hess(code, params, Y, Z, SW, active, D, H):
+    """:func:`sparselearn._core.datafit.raw_grad_hess` for the rows ``active`` of ``Y``, ``Z``,
+    ``SW``, written to the same rows of ``D`` and ``H``."""
+    for a in range(active.shape[0]):
+        k = active[a]
+        _datafit.raw_grad_hess(code, params, Y[k], Z[k], SW[k], D[k], H[k])
+
+
+@njit(cache=True, nogil=True)
+def batch_values(dcode, dparams, Y, Z, SW, pcode, PARAMS, weights, CURVS, W, active):
+    """Objective ``F_k(z_k) + pen_k(w_k)`` of the problems ``active``."""
+    out = np.empty(active.shape[0])
+    for a in range(active.shape[0]):
+        k = active[a]
+        out[a] = (_datafit.value(dcode, dparams, Y[k], Z[k], SW[k])
+                  + _prox.value(pcode, PARAMS[k], weights, CURVS[k], W[k]))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def batch_scores(pcode, PARAMS, weights, CURVS, W, GRAD, LIP, active, scores):
+    """Optimality scores of every feature of the problems ``active`` (rows of ``scores``)."""
+    for a in range(active.shape[0]):
+        k = active[a]
+        scores[k] = _prox.optimality_scores(pcode, PARAMS[k], weights, CURVS[k], W[k], GRAD[k],
+                                            LIP[k])
+
+
+@njit(cache=True, nogil=True)
+def batch_model_cd(X, data, indices, indptr, is_sparse, D, H, h_const, GRAD, grad_b, W, b,
+                   fit_intercept, ws, sizes, active, LIP, lip_b, HCOLS, pcode, PARAMS, weights,
+                   CURVS, max_epochs, inner_tol, n_anderson, U):
+    """:func:`sparselearn._core.cd.model_cd` on each problem ``active[a]`` (row ``k`` of every
+    per-problem array) over its working set ``ws[a, :sizes[a]]``; ``W`` and ``b`` are updated
+    in place, the change of each linear predictor goes to ``U[k]``. Returns the epochs run per
+    active problem."""
+    n_active = active.shape[0]
+    epochs = np.zeros(n_active, dtype=np.int64)
+    b_k = np.zeros(1)
+    for a in range(n_active):
+        k = active[a]
+        b_k[0] = b[k]
+        u, n_epochs = model_cd(X, data, indices, indptr, is_sparse, D[k], H[k], h_const[k],
+                               GRAD[k], grad_b[k], W[k], b_k, fit_intercept, ws[a, :sizes[a]],
+                               LIP[k], lip_b[k], HCOLS[k], pcode, PARAMS[k], weights, CURVS[k],
+                               max_epochs, inner_tol[k], n_anderson)
+        b[k] = b_k[0]
+        U[k] = u
+        epochs[a] = n_epochs
+    return epochs
+
+
+@njit(cache=True, nogil=True)
+def batch_backtrack(dcode, dparams, Y, SW, pcode, PARAMS, weights, CURVS, W_old, b_old, W, b, Z,
+                    U, obj_old, active, max_halvings):
+    """Prox-Newton line search of each problem ``active[a]``: the largest ``t`` in 1, 1/2, ...
+    with ``F(z + t u) + pen(w_old + t (w - w_old)) <= obj_old[a]``.
+
+    On acceptance ``W[k]``, ``b[k]`` and ``Z[k]`` hold the accepted point; otherwise ``W[k]``
+    and ``b[k]`` are reset to the old point. Returns the acceptance flags.
+    """
+    n_active = active.shape[0]
+    accepted = np.zeros(n_active, dtype=np.bool_)
+    n_features = W.shape[1]
+    n_samples = Z.shape[1]
+    w_try = np.empty(n_features)
+    z_try = np.empty(n_samples)
+    for a in range(n_active):
+        k = active[a]
+        t = 1.0
+        for _ in range(max_halvings):
+            for j in range(n_features):
+                w_try[j] = W_old[k, j] + t * (W[k, j] - W_old[k, j])
+            for i in range(n_samples):
+                z_try[i] = Z[k, i] + t * U[k, i]
+            obj = (_datafit.value(dcode, dparams, Y[k], z_try, SW[k])
+                   + _prox.value(pcode, PARAMS[k], weights, CURVS[k], w_try))
+            if obj <= obj_old[a]:
+                accepted[a] = True
+                break
+            t *= 0.5
+        if accepted[a]:
+            W[k] = w_try
+            Z[k] = z_try
+            b[k] = b_old[k] + t * (b[k] - b_old[k])
+        else:
+            W[k] = W_old[k]
+            b[k] = b_old[k]
+    return accepted
+
+
+def working_sets(scores, W, active, tol, p0):
+    """Working set of each problem ``active``: its support plus its highest-scoring features,
+    ``max(p0, 2 |support|, n_violators / 2)`` in all, chosen as the single-problem solver
+    chooses them (the same ``argpartition``, so ties resolve the same way and a nonconvex
+    problem reaches the same local minimum in a batch as alone).
+
+    Returns ``(ws, sizes)``: row ``a`` of ``ws`` holds the sorted working set of problem
+    ``active[a]`` in its first ``sizes[a]`` entries.
+    """
+    n_features = W.shape[1]
+    chosen = []
+    for k in active:
+        support = W[k] != 0
+        n_violators = int(np.count_nonzero(scores[k] > tol[k]))
+        ws_size = min(n_features, max(p0, 2 * int(support.sum()), n_violators // 2))
+        ranked = scores[k].copy()
+        ranked[support] = np.inf
+        if ws_size < n_features:
+            chosen.append(np.sort(np.argpartition(-ranked, ws_size - 1)[:ws_size]))
+        else:
+            chosen.append(np.arange(n_features))
+    sizes = np.array([c.size for c in chosen], dtype=np.int64)
+    ws = np.zeros((active.size, max(int(sizes.max()), 1)), dtype=np.int64)
+    for a, c in enumerate(chosen):
+        ws[a, :c.size] = c
+    return ws, sizes
+
+
+def batch_gradients(X_mat, D):
+    """``D @ X`` (one row per problem): the datafit gradients of a batch in one product."""
+    return np.asarray(D @ X_mat)
+
+
+def batch_curvatures(X_mat, X_sq, H, fit_intercept):
+    """Per-problem coordinate curvatures and ``X.T h`` (rows) from two products.
+
+    Without an intercept ``sum_i h_i X_ij^2``; with one, the curvature of the column centred at
+    its ``h``-weighted mean, ``sum_i h_i X_ij^2 - (sum_i h_i X_ij)^2 / sum_i h_i`` (see
+    :func:`sparselearn._core.working_set.coordinate_curvatures`).
+    """
+    lip = np.asarray(H @ X_sq)
+    if not fit_intercept:
+        return lip, np.zeros_like(lip)
+    h_cols = np.asarray(H @ X_mat)
+    total = H.sum(axis=1)[:, None]
+    lip = np.maximum(lip - h_cols * h_cols / np.where(total > 0, total, 1.0), 0.0)
+    return lip, h_cols
+
+
+def batch_working_set_cd(arrays, X_mat, X_sq, Y, SW, dcode, dparams, W, b, fit_intercept, pcode,
+                         PARAMS, weights, CURVS, tol, max_iter, max_epochs, p0, n_anderson,
+                         verbose, shared_quadratic_curvatures=None):
+    """Minimize ``F_k(X w_k + b_k) + pen_k(w_k)`` for every problem ``k`` of a batch.
+
+    Parameters
+    ----------
+    arrays : tuple
+        The design tuple ``(X, data, indices, indptr, is_sparse)`` of the kernels.
+    X_mat, X_sq : ndarray or sparse matrix of shape (n_samples, n_features)
+        ``X`` and ``X * X`` for the batch products.
+    Y, SW : ndarray of shape (n_problems, n_samples)
+        Targets and sample weights (each row summing to 1).
+    W, b : ndarray of shape (n_problems, n_features) and (n_problems,)
+        Starting points (copied).
+    PARAMS, CURVS : ndarray of shape (n_problems, 4) and (n_problems, n_features)
+        Penalty parameters and curvatures of each problem; ``weights`` are shared.
+    tol : ndarray of shape (n_problems,)
+        Absolute tolerance of each problem on its largest optimality score.
+    shared_quadratic_curvatures : tuple or None
+        ``(lipschitz, h_cols)`` of a quadratic datafit whose problems share their weights:
+        computed once instead of per problem.
+
+    Returns
+    -------
+    W, b, n_iter, stop_crit, n_epochs : per-problem arrays (as the single-problem solver).
+    """
+    n_problems, n_samples = Y.shape
+    n_features = W.shape[1]
+    W = np.array(W, dtype=np.float64, order="C", copy=True)
+    b = np.array(b, dtype=np.float64, copy=True)
+    quadratic = dcode == _datafit.QUAD
+    uniform = np.all(SW == SW[:, :1], axis=1)
+    Z = np.asarray(W @ X_mat.T).reshape(n_problems, n_samples) + b[:, None] if np.any(W) \
+        else np.repeat(b[:, None], n_samples, axis=1)
+    Z = np.ascontiguousarray(Z, dtype=np.float64)
+    D = np.zeros((n_problems, n_samples))
+    H = np.zeros((n_problems, n_samples))
+    GRAD = np.zeros((n_problems, n_features))
+    LIP = np.zeros((n_problems, n_features))
+    HCOLS = np.zeros((n_problems, n_features))
+    scores = np.zeros((n_problems, n_features))
+    U = np.zeros((n_problems, n_samples))
+    if shared_quadratic_curvatures is not None:
+        LIP[:] = shared_quadratic_curvatures[0]
+        HCOLS[:] = shared_quadratic_curvatures[1]
+    bound = _datafit.curvature_bound(dcode)
+    if quadratic:
+        concavity = np.zeros((n_problems, n_features))
+    else:
+        concavity = np.array([_prox.concavities(pcode, PARAMS[k], weights, CURVS[k])
+                              for k in range(n_problems)]).reshape(n_problems, n_features)
+    has_concavity = np.any(concavity > 0.0, axis=1)
+    convexify = np.zeros(n_problems, dtype=bool)
+    majorize = np.zeros(n_problems, dtype=bool)
+    done = np.zeros(n_problems, dtype=bool)
+    n_iter = np.full(n_problems, max_iter, dtype=np.int64)
+    stop_crit = np.full(n_problems, np.inf)
+    n_epochs = np.zeros(n_problems, dtype=np.int64)
+    lipschitz_known = np.zeros(n_problems, dtype=bool)
+    if shared_quadratic_curvatures is not None:
+        lipschitz_known[:] = True
+    for it in range(1, max_iter + 1):
+        active = np.flatnonzero(~done).astype(np.int64)
+        if active.size == 0:
+            break
+        batch_raw_grad_hess(dcode, dparams, Y, Z, SW, active, D, H)
+        maj = active[majorize[active]]
+        if maj.size:
+            H[maj] = bound * SW[maj]
+        need = active if not quadratic else active[~lipschitz_known[active]]
+        if need.size:
+            LIP[need], HCOLS[need] = batch_curvatures(X_mat, X_sq, H[need], fit_intercept)
+            lipschitz_known[need] = True
+        GRAD[active] = batch_gradients(X_mat, D[active])
+        lip_b = H.sum(axis=1)
+        grad_b = D.sum(axis=1)
+        if fit_intercept:
+            safe = np.where(lip_b[active] > 0, lip_b[active], 1.0)
+            grad_scores = GRAD[active] - (HCOLS[active] / safe[:, None]) * grad_b[active, None]
+        else:
+            grad_scores = GRAD[active]
+        scores_in = np.zeros((n_problems, n_features))
+        scores_in[active] = grad_scores
+        batch_scores(pcode, PARAMS, weights, CURVS, W, scores_in, LIP, active, scores)
+        crit = np.max(scores[active], axis=1, initial=0.0)
+        if fit_intercept:
+            crit = np.maximum(crit, np.abs(grad_b[active]))
+        stop_crit[active] = crit
+        if verbose:
+            print(f"  outer iter {it}: {active.size} problems left, largest violation "
+                  f"{np.max(crit):.3e}")
+        finished = crit <= tol[active]
+        n_iter[active[finished]] = it - 1
+        done[active[finished]] = True
+        active = active[~finished]
+        if active.size == 0:
+            break
+        ws, sizes = working_sets(scores, W, active, tol, p0)
+        eta = np.full(active.size, 0.3) if quadratic else np.minimum(0.3, np.sqrt(crit[~finished]))
+        inner_tol = np.zeros(n_problems)
+        inner_tol[active] = np.maximum(eta * crit[~finished], 0.3 * tol[active])
+        h_const = np.full(n_problems, -1.0)
+        if quadratic:
+            uni = active[uniform[active]]
+            h_const[uni] = H[uni, 0]
+        model_lip = LIP
+        if np.any(convexify[active]):
+            model_lip = LIP.copy()
+            conv = active[convexify[active]]
+            model_lip[conv] = np.maximum(LIP[conv], concavity[conv])
+        W_old = W.copy() if not quadratic else W
+        b_old = b.copy()
+        if not quadratic:
+            obj_old = batch_values(dcode, dparams, Y, Z, SW, pcode, PARAMS, weights, CURVS, W,
+                                   active)
+        epochs = batch_model_cd(*arrays, D, H, h_const, GRAD, grad_b, W, b, fit_intercept, ws,
+                                sizes, active, model_lip, lip_b, HCOLS, pcode, PARAMS, weights,
+                                CURVS, max_epochs, inner_tol, n_anderson, U)
+        n_epochs[active] += epochs
+        if quadratic:
+            Z[active] += U[active]
+            continue
+        accepted = batch_backtrack(dcode, dparams, Y, SW, pcode, PARAMS, weights, CURVS, W_old,
+                                   b_old, W, b, Z, U, obj_old, active, 30)
+        majorize[active[accepted]] = False
+        rejected = active[~accepted]
+        for k in rejected:
+            if not convexify[k] and has_concavity[k]:
+                convexify[k] = True
+            elif majorize[k] or not np.isfinite(bound):
+                done[k] = True  # numerically stationary: even the MM step does not descend
+                n_iter[k] = it
+            else:
+                majorize[k] = True
+    return W, b, n_iter, stop_crit, n_epochs
