@@ -8,7 +8,6 @@ with warm starts, as :func:`sparselearn.solvers.fit_path` does for one problem.
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from .._core import batch_cd as _batch
@@ -18,19 +17,9 @@ from .._core.working_set import coordinate_curvatures
 __all__ = ["batch_start", "batch_alpha_max", "fit_batch_path"]
 
 
-def _batch_matrices(design):
-    """``X`` and ``X * X`` in the form the batch products take (Fortran dense or CSC)."""
-    if design.is_sparse:
-        X = design.X
-        X_sq = sp.csc_matrix((X.data * X.data, X.indices, X.indptr), shape=X.shape)
-        return X, X_sq
-    X = design.arrays[0]
-    return X, np.asfortranarray(X * X)
-
-
-def batch_start(design, Y, SW, datafit, fit_intercept, matrices=None):
+def batch_start(design, Y, SW, datafit, fit_intercept):
     """Intercept-only start of every problem: ``(b0, grad0, h0)`` with one row per problem
-    (:func:`sparselearn.solvers.gradient_at_start` for a batch, the gradients in one product)."""
+    (:func:`sparselearn.solvers.gradient_at_start` for a batch, in one pass over ``X``)."""
     n_problems, n_samples = Y.shape
     if fit_intercept:
         b0 = np.array([datafit.intercept_only(Y[k], SW[k]) for k in range(n_problems)])
@@ -39,17 +28,17 @@ def batch_start(design, Y, SW, datafit, fit_intercept, matrices=None):
     D = np.empty((n_problems, n_samples))
     H = np.empty((n_problems, n_samples))
     Z = np.repeat(b0[:, None], n_samples, axis=1)
-    _batch.batch_raw_grad_hess(datafit._code, datafit._params(), Y, Z, SW,
-                               np.arange(n_problems, dtype=np.int64), D, H)
-    X, _ = _batch_matrices(design) if matrices is None else matrices
-    return b0, _batch.batch_gradients(X, D), H
+    everyone = np.arange(n_problems, dtype=np.int64)
+    _batch.batch_raw_grad_hess(datafit._code, datafit._params(), Y, Z, SW, everyone, D, H)
+    grad0 = np.empty((n_problems, design.n_features))
+    _batch.batch_rmatvec(*design.arrays, D, everyone, grad0)
+    return b0, grad0, H
 
 
-def _curvatures(penalty, datafit, SW, fit_intercept, matrices):
+def _curvatures(penalty, design, datafit, SW, fit_intercept):
     """Per-problem ``a_j^2`` of penalties that need them (CEL0), as
     :func:`sparselearn.solvers.penalty_curvatures`; zeros otherwise."""
-    n_problems = SW.shape[0]
-    n_features = matrices[0].shape[1]
+    n_problems, n_features = SW.shape[0], design.n_features
     if not penalty.needs_curvatures:
         return np.zeros((n_problems, n_features))
     bound = _datafit_kernels.curvature_bound(datafit._code)
@@ -58,7 +47,16 @@ def _curvatures(penalty, datafit, SW, fit_intercept, matrices):
             f"{type(penalty).__name__} needs a datafit with bounded curvature (quadratic, "
             f"logistic, huber), not {type(datafit).__name__}."
         )
-    return bound * _batch.batch_curvatures(matrices[0], matrices[1], SW, fit_intercept)[0]
+    return bound * _batch_curvatures(design, SW, fit_intercept)[0]
+
+
+def _batch_curvatures(design, H, fit_intercept):
+    """Coordinate curvatures and ``X.T h`` of every row of ``H``."""
+    shape = (H.shape[0], design.n_features)
+    lipschitz, h_cols = np.empty(shape), np.empty(shape)
+    _batch.batch_curvatures(*design.arrays, H, np.arange(H.shape[0], dtype=np.int64),
+                            fit_intercept, lipschitz, h_cols)
+    return lipschitz, h_cols
 
 
 def batch_alpha_max(design, Y, SW, datafit, penalty, fit_intercept, start=None):
@@ -67,10 +65,9 @@ def batch_alpha_max(design, Y, SW, datafit, penalty, fit_intercept, start=None):
     Returns ``(alpha_max, start)``, ``alpha_max`` of shape (n_problems,) and ``start`` the
     ``(b0, grad0)`` pair :func:`fit_batch_path` takes.
     """
-    matrices = _batch_matrices(design)
-    b0, grad0, H0 = batch_start(design, Y, SW, datafit, fit_intercept, matrices)
-    lipschitz = _batch.batch_curvatures(matrices[0], matrices[1], H0, fit_intercept)[0]
-    curvs = _curvatures(penalty, datafit, SW, fit_intercept, matrices)
+    b0, grad0, H0 = batch_start(design, Y, SW, datafit, fit_intercept)
+    lipschitz = _batch_curvatures(design, H0, fit_intercept)[0]
+    curvs = _curvatures(penalty, design, datafit, SW, fit_intercept)
     values = np.array([penalty.alpha_max(grad0[k], lipschitz[k], curvatures=curvs[k])
                        for k in range(Y.shape[0])])
     return values, (b0, grad0)
@@ -122,9 +119,8 @@ def fit_batch_path(design, Y, SW, datafit, penalty, alphas=None, *, fit_intercep
     """
     n_problems, n_samples = Y.shape
     n_features = design.n_features
-    matrices = _batch_matrices(design)
     if start is None:
-        start = batch_start(design, Y, SW, datafit, fit_intercept, matrices)[:2]
+        start = batch_start(design, Y, SW, datafit, fit_intercept)[:2]
     b0, grad0 = start
     if not (np.all(np.isfinite(grad0)) and np.all(np.isfinite(b0))):
         _non_finite()
@@ -139,7 +135,7 @@ def fit_batch_path(design, Y, SW, datafit, penalty, alphas=None, *, fit_intercep
     W = np.zeros((n_problems, n_features)) if coef_init is None else np.array(coef_init,
                                                                                dtype=np.float64)
     b = b0.copy() if intercept_init is None else np.array(intercept_init, dtype=np.float64)
-    curvs = _curvatures(penalty, datafit, SW, fit_intercept, matrices)
+    curvs = _curvatures(penalty, design, datafit, SW, fit_intercept)
     weights = penalty._weights(n_features)
     shared = None
     if datafit._code == _datafit_kernels.QUAD and np.all(SW == SW[:1]):
@@ -154,13 +150,14 @@ def fit_batch_path(design, Y, SW, datafit, penalty, alphas=None, *, fit_intercep
     for a in range(n_alphas):
         params[:, 0] = alphas[:, a]
         W, b, n_iter, stop_crit, _ = _batch.batch_working_set_cd(
-            design.arrays, matrices[0], matrices[1], Y, SW, datafit._code, datafit._params(), W,
-            b, fit_intercept, penalty._code, params, weights, curvs, tol_abs,
+            design.arrays, Y, SW, datafit._code, datafit._params(), W, b, fit_intercept,
+            penalty._code, params, weights, curvs, tol_abs,
             100 if max_iter is None else max_iter, max_epochs, p0, n_anderson,
             max(verbose - 1, 0), shared)
         if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
             _non_finite()
-        Z = np.ascontiguousarray(np.asarray(matrices[0] @ W.T).T) + b[:, None]
+        Z = np.array([design.matvec(W[k]) for k in range(n_problems)]).reshape(
+            n_problems, n_samples) + b[:, None]
         coefs[:, :, a] = W
         intercepts[:, a] = b
         info["n_iter"][:, a] = n_iter
