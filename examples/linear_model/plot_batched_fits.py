@@ -71,7 +71,7 @@ for B, s in zip(sizes, speedup):
 result = stability_selection(SparseRegressor(), X, y, n_resamples=100, random_state=0)
 truth = np.flatnonzero(coef)
 found = set(result.stable_set)
-print(f"stable set: {sorted(found)}; planted: {truth.tolist()}; "
+print(f"stable set: {sorted(int(j) for j in found)}; planted: {truth.tolist()}; "
       f"{len(found & set(truth))}/{truth.size} found, {len(found - set(truth))} false")
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
@@ -97,5 +97,7 @@ fig.savefig(Path(sys.argv[0]).with_suffix(".png"), dpi=100)
 
 ##############################################################################
 # Each problem of the batch is the single fit (to the tolerance): the batch only reorganizes
-# the computation. The planted features reach selection probability 1 at large alphas already,
-# while the others stay low until the smallest alphas of the grid.
+# the computation. Measured here: about 2x from 20 problems on (the inner coordinate descent,
+# about half the time on these noise responses, is each fit's own work). Along the stability
+# paths every planted feature crosses the threshold somewhere on the grid, the strongest at
+# large alphas already, while no other feature reaches it.
