@@ -7,7 +7,7 @@ from sklearn.base import clone
 
 from .._checks import check_named_array
 from .._design import Design
-from ..solvers import fit_path
+from ..solvers import alpha_max, fit_path
 from ..solvers._batch import batch_alpha_max, fit_batch_path
 
 __all__ = ["is_2d", "replicate_weights", "problems", "fit_problems", "batch_path"]
@@ -67,14 +67,15 @@ def fit_problems(design, Y, SW, datafit, penalty, default, ratio, *, fit_interce
     else:
         alphas = np.full(n_problems, float(penalty.alpha))
         penalties = [penalty] * n_problems
-    if solver in ("auto", "cd"):
+    if solver in ("auto", "cd") and not getattr(penalty, "grouped", False):
         coefs, intercepts, info = fit_batch_path(
             design, Y, SW, datafit, penalty, alphas[:, None], fit_intercept=fit_intercept,
             tol=tol, max_iter=max_iter, coef_init=coef_init, intercept_init=intercept_init,
             start=start, verbose=verbose)
         info = {key: info[key][:, 0] for key in ("n_iter", "stop_crit", "objective")}
         return coefs[:, :, 0], intercepts[:, 0], info, penalties
-    # the gradient methods have no batch form: one fit per problem
+    # the gradient methods and the group penalties (block coordinate descent) have no batch
+    # form: one fit per problem
     coefs = np.empty((n_problems, design.n_features))
     intercepts = np.empty(n_problems)
     info = {"n_iter": np.empty(n_problems, dtype=np.int64), "stop_crit": np.empty(n_problems),
@@ -112,11 +113,15 @@ def batch_path(X, Y, SW, datafit, penalty, alphas, n_alphas, eps, *, fit_interce
                              f"{n_features}).")
     start = None
     if alphas is None:
-        a_max, start = batch_alpha_max(design, Y, SW, datafit, penalty, fit_intercept)
+        if getattr(penalty, "grouped", False):
+            a_max = [alpha_max(design, Y[k], SW[k], datafit, penalty, fit_intercept,
+                               check_input=False)[0] for k in range(n_problems)]
+        else:
+            a_max, start = batch_alpha_max(design, Y, SW, datafit, penalty, fit_intercept)
         alphas = alpha_grid(float(np.max(a_max)), n_alphas, eps)
     else:
         alphas = check_alphas(alphas)
-    if solver in ("auto", "cd"):
+    if solver in ("auto", "cd") and not getattr(penalty, "grouped", False):
         coefs, intercepts, info = fit_batch_path(
             design, Y, SW, datafit, penalty, alphas, fit_intercept=fit_intercept, tol=tol,
             max_iter=max_iter, coef_init=coef_init, start=start, verbose=verbose)

@@ -11,7 +11,7 @@ from sklearn.linear_model import Lasso
 
 from sparselearn.linear_model import (SparseClassifier, SparseRegressor, bootstrap_fit,
                                       penalized_path, permutation_test, stability_selection)
-from sparselearn.penalties import L0, L1, MCP, SCAD, ElasticNet
+from sparselearn.penalties import L0, L1, MCP, SCAD, ElasticNet, GroupLasso
 
 
 def _planted(rng, n=50, p=80, k=3, noise=1.0):
@@ -230,3 +230,18 @@ def test_batch_bad_input(rng):
         permutation_test(SparseRegressor(), X, np.column_stack([y, y]), 5)
     with pytest.raises(ValueError, match="coef_init"):
         penalized_path(X, np.column_stack([y, y]), n_alphas=2, coef_init=np.zeros((3, 80)))
+
+
+def test_group_penalty_batch_equals_column_fits(rng):
+    X, y, _ = _planted(rng, n=50, p=30)
+    Y = np.column_stack([y, rng.permutation(y)])
+    est = SparseRegressor(penalty=GroupLasso(alpha=0.1, groups=3), tol=1e-10).fit(X, Y)
+    alphas, coefs, _ = penalized_path(X, Y, penalty=GroupLasso(groups=3), n_alphas=3,
+                                      tol=1e-10)
+    for k in range(2):
+        single = SparseRegressor(penalty=GroupLasso(alpha=0.1, groups=3), tol=1e-10).fit(
+            X, Y[:, k])
+        np.testing.assert_allclose(est.coef_[k], single.coef_, atol=1e-7)
+        _, path, _ = penalized_path(X, Y[:, k], penalty=GroupLasso(groups=3), alphas=alphas,
+                                    tol=1e-10)
+        np.testing.assert_allclose(coefs[k], path, atol=1e-7)
