@@ -32,6 +32,7 @@ from . import prox as _prox
 from .cd import model_cd
 from . import linalg as _linalg
 from .linalg import FASTMATH, dense_col_dot
+from .working_set import next_working_set
 
 
 @njit(cache=True, nogil=True)
@@ -150,25 +151,14 @@ def batch_backtrack(dcode, dparams, Y, SW, pcode, PARAMS, weights, CURVS, W_old,
 
 def working_sets(scores, W, active, tol, p0):
     """Working set of each problem ``active``: its support plus its highest-scoring features,
-    ``max(p0, 2 |support|, n_violators / 2)`` in all, chosen as the single-problem solver
-    chooses them (the same ``argpartition``, so ties resolve the same way and a nonconvex
-    problem reaches the same local minimum in a batch as alone).
+    ``max(p0, 2 |support|, n_violators / 2)`` in all, chosen by the single-problem solver's
+    :func:`sparselearn._core.working_set.next_working_set` (so ties resolve the same way and a
+    nonconvex problem reaches the same local minimum in a batch as alone).
 
     Returns ``(ws, sizes)``: row ``a`` of ``ws`` holds the sorted working set of problem
     ``active[a]`` in its first ``sizes[a]`` entries.
     """
-    n_features = W.shape[1]
-    chosen = []
-    for k in active:
-        support = W[k] != 0
-        n_violators = int(np.count_nonzero(scores[k] > tol[k]))
-        ws_size = min(n_features, max(p0, 2 * int(support.sum()), n_violators // 2))
-        ranked = scores[k].copy()
-        ranked[support] = np.inf
-        if ws_size < n_features:
-            chosen.append(np.sort(np.argpartition(-ranked, ws_size - 1)[:ws_size]))
-        else:
-            chosen.append(np.arange(n_features))
+    chosen = [next_working_set(scores[k], W[k] != 0, tol[k], p0) for k in active]
     sizes = np.array([c.size for c in chosen], dtype=np.int64)
     ws = np.zeros((active.size, max(int(sizes.max()), 1)), dtype=np.int64)
     for a, c in enumerate(chosen):
