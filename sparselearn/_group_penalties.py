@@ -5,9 +5,9 @@ They select groups of features (the dummy columns of one categorical variable, t
 spline, the weights of one neuron) instead of single features. Each is a small scikit-learn style
 object like the separable penalties of :mod:`sparselearn.penalties` (which exports them), with
 ``value``, ``prox``, ``subdiff_distance``, ``fixed_point_score``, ``generalized_support`` and
-``alpha_max``; the numerics are cached Numba kernels of :mod:`sparselearn._core.group_prox`.
+``alpha_max``; the numerics are cached Numba kernels of ``sparselearn._core.group_prox``.
 Solvers recognise them by ``grouped = True`` and run block coordinate descent over groups
-(:mod:`sparselearn._core.group_bcd`), or proximal gradient for the envelope, whose prox couples
+(``sparselearn._core.group_bcd``), or proximal gradient for the envelope, whose prox couples
 the groups (``block_separable = False``).
 
 ``groups`` is either
@@ -36,7 +36,7 @@ __all__ = ["GroupPenalty", "GroupLasso", "SparseGroupLasso", "GroupMCP", "GroupS
 class GroupPenalty(Penalty):
     """Base class of the group penalties: ``sum_g pen(w_g)`` over disjoint groups of features.
 
-    A subclass sets ``_gcode`` (its section of :mod:`sparselearn._core.group_prox`), ``convex``,
+    A subclass sets ``_gcode`` (its section of ``sparselearn._core.group_prox``), ``convex``,
     ``block_separable`` and, if it has one, ``_extra_param`` with its domain. Solvers read
     ``grouped = True`` (never the class) to take the group path: block coordinate descent with
     working sets over groups when ``block_separable``, proximal gradient otherwise.
