@@ -328,7 +328,7 @@ def test_user_guide_shows_figures_the_gallery_makes():
     examples = DOCS.parent / "examples"
     bad, bare = [], []
     for page in sorted((DOCS / "user_guide").glob("*.rst")):
-        if page.stem == "index":
+        if page.stem in ("index", "scaling"):  # not a capability page
             continue
         found = _FIGURE.findall(page.read_text())
         if not found:
