@@ -330,6 +330,8 @@ def _baselines():
         ds + "make_planted_dictionary": Baseline({"n_samples": 5, "n_components": 4,
                                                   "n_features": 3, "n_nonzero_coefs": 2,
                                                   "random_state": 0}),
+        ds + "make_least_squares": Baseline({"n_samples": 6, "n_features": 3, "cond": 10.0,
+                                             "random_state": 0}),
         ds + "make_sparse_regression": Baseline({"n_samples": 5, "n_features": 6,
                                                  "n_informative": 2, "random_state": 0}),
         ds + "load_breastcancer": Baseline({}),

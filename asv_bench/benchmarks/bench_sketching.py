@@ -23,6 +23,7 @@ from scipy.sparse.linalg import lsqr
 from sklearn.metrics import euclidean_distances
 from sklearn.random_projection import SparseRandomProjection
 
+from sparselearn.datasets import make_least_squares
 from sparselearn.sketching import (
     CoordinatedSampler,
     SketchedLeastSquares,
@@ -139,18 +140,9 @@ class SketchTime:
 
 
 def _orthogonal_problem(n, d, cond, noise, seed=0):
-    """A = U diag(s) V^T (orthonormal U, V), x of norm 1, b = A x + r with r orthogonal to
-    range(A), ||r|| = noise: x is the exact solution."""
-    rng = np.random.default_rng(seed)
-    U, _ = np.linalg.qr(rng.standard_normal((n, d)))
-    V, _ = np.linalg.qr(rng.standard_normal((d, d)))
-    A = (U * np.logspace(0, -np.log10(cond), d)) @ V.T
-    x = rng.standard_normal(d)
-    x /= np.linalg.norm(x)
-    r = rng.standard_normal(n)
-    r -= U @ (U.T @ r)
-    r *= noise / np.linalg.norm(r)
-    return A, A @ x + r, x
+    """``make_least_squares``: x of norm 1 is the exact solution, the optimal residual has norm
+    ``noise``."""
+    return make_least_squares(n, d, cond=cond, noise=noise, random_state=seed)
 
 
 class DenseLeastSquares100k:

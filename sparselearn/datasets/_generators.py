@@ -6,7 +6,8 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
-__all__ = ["make_correlated_design", "make_sparse_regression", "make_planted_dictionary"]
+__all__ = ["make_correlated_design", "make_sparse_regression", "make_planted_dictionary",
+           "make_least_squares"]
 
 
 _SIZE = [Interval(numbers.Integral, 1, None, closed="left")]
@@ -185,3 +186,64 @@ def make_planted_dictionary(n_samples, n_components, n_features, n_nonzero_coefs
     if noise:
         X = X + noise * rng.standard_normal(X.shape)
     return X, D, C
+
+
+@validate_params(
+    {"n_samples": _SIZE, "n_features": _SIZE,
+     "cond": [Interval(numbers.Real, 1, None, closed="left")],
+     "noise": [Interval(numbers.Real, 0, None, closed="left")],
+     "random_state": ["random_state"]},
+    prefer_skip_nested_validation=True,
+)
+def make_least_squares(n_samples, n_features, cond=1.0, noise=1e-3, random_state=None):
+    """A least-squares problem with a known solution and a chosen condition number.
+
+    ``A = U diag(s) V^T`` with orthonormal ``U`` (n_samples x n_features) and ``V``, singular
+    values ``s`` log-spaced from 1 down to ``1 / cond``; ``x`` is a random unit vector and
+    ``b = A x + r`` with ``r`` orthogonal to the range of ``A`` and ``||r|| = noise``, so ``x``
+    is the exact least-squares solution (up to the rounding of ``A``) and ``noise`` the optimal
+    residual norm. The forward error of a solver is then ``||x_hat - x||``.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of rows, at least ``n_features``.
+    n_features : int
+        Number of columns.
+    cond : float, default=1.0
+        Condition number of ``A``, >= 1.
+    noise : float, default=1e-3
+        Norm of the optimal residual ``r``, >= 0.
+    random_state : int, RandomState instance or None, default=None
+        Seed.
+
+    Returns
+    -------
+    A : ndarray of shape (n_samples, n_features)
+        The design.
+    b : ndarray of shape (n_samples,)
+        The right-hand side.
+    x : ndarray of shape (n_features,)
+        The exact least-squares solution.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparselearn.datasets import make_least_squares
+    >>> A, b, x = make_least_squares(50, 5, cond=1e3, noise=0.1, random_state=0)
+    >>> round(float(np.linalg.cond(A)), 6), round(float(np.linalg.norm(b - A @ x)), 6)
+    (1000.0, 0.1)
+    """
+    if n_samples < n_features:
+        raise ValueError(f"n_samples={n_samples} must be at least n_features={n_features}.")
+    rng = check_random_state(random_state)
+    U, _ = np.linalg.qr(rng.standard_normal((n_samples, n_features)))
+    V, _ = np.linalg.qr(rng.standard_normal((n_features, n_features)))
+    A = (U * np.logspace(0, -np.log10(cond), n_features)) @ V.T
+    x = rng.standard_normal(n_features)
+    x /= np.linalg.norm(x)
+    r = rng.standard_normal(n_samples)
+    r -= U @ (U.T @ r)
+    norm = np.linalg.norm(r)
+    r *= noise / norm if norm > 0 else 0.0
+    return A, A @ x + r, x

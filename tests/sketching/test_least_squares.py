@@ -5,24 +5,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from sparselearn.datasets import make_least_squares
 from sparselearn.sketching import SketchedLeastSquares
 
 
 def _problem(n, d, cond, seed, noise=1e-3):
-    """A with singular values logspace(0, -log10(cond)), b = A x + r, r orthogonal to range(A).
-
-    The exact least-squares solution is x (up to the rounding of A) and ||r|| = noise.
-    """
-    rng = np.random.default_rng(seed)
-    U, _ = np.linalg.qr(rng.standard_normal((n, d)))
-    V, _ = np.linalg.qr(rng.standard_normal((d, d)))
-    A = (U * np.logspace(0, -np.log10(cond), d)) @ V.T
-    x = rng.standard_normal(d)
-    x /= np.linalg.norm(x)
-    r = rng.standard_normal(n)
-    r -= U @ (U.T @ r)
-    r *= noise / np.linalg.norm(r)
-    return A, A @ x + r, x
+    """A with singular values from 1 to 1 / cond, b = A x + r with r orthogonal to range(A):
+    x is the exact least-squares solution and ||r|| = noise."""
+    return make_least_squares(n, d, cond=cond, noise=noise, random_state=seed)
 
 
 @pytest.mark.parametrize("cond", [1.0, 1e6, 1e8])
