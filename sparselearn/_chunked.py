@@ -79,7 +79,7 @@ def is_dask_collection(obj):
     return hasattr(obj, "__dask_graph__")
 
 
-def as_row_chunked(X, name="X"):
+def as_row_chunked(X, name="X", known_rows=True):
     """``X`` as a 2-D dask array with one column chunk and known row chunks.
 
     Parameters
@@ -88,6 +88,9 @@ def as_row_chunked(X, name="X"):
         The design; its columns are merged into one chunk (lazily, in the same graph).
     name : str, default="X"
         The argument's name in the errors.
+    known_rows : bool, default=True
+        Refuse unknown row chunk sizes (a fit aligns ``y`` with them); ``False`` accepts them
+        (a prediction maps each chunk on its own).
 
     Returns
     -------
@@ -102,7 +105,8 @@ def as_row_chunked(X, name="X"):
     if X.ndim != 2:
         raise ValueError(f"{name} must be 2-D (n_samples, n_features); got a dask array with "
                          f"{X.ndim} dimension(s).")
-    if any(np.isnan(c) for c in X.chunks[0]) or any(np.isnan(c) for c in X.chunks[1]):
+    if (known_rows and any(np.isnan(c) for c in X.chunks[0])) \
+            or any(np.isnan(c) for c in X.chunks[1]):
         raise ValueError(f"{name} has unknown chunk sizes (NaN in {name}.chunks); compute them "
                          f"first with {name}.compute_chunk_sizes().")
     _check_real(X.dtype, name)

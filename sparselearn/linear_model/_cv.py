@@ -36,6 +36,22 @@ def _fold_losses(X, y, sw, train, test, datafit, penalty, alphas, fit_intercept,
                      for k in range(len(alphas))])
 
 
+def store_cv_results(estimator, alphas, losses):
+    """Set ``mse_path_``, ``alphas_``, ``alpha_`` (the smallest mean held-out loss) and
+    ``cv_results_`` from one held-out loss array per fold (each of shape (n_alphas,)); returns
+    the index of ``alpha_`` in ``alphas``."""
+    estimator.mse_path_ = np.column_stack(losses)
+    mean = estimator.mse_path_.mean(axis=1)
+    best = int(np.argmin(mean))
+    estimator.alphas_ = alphas
+    estimator.alpha_ = float(alphas[best])
+    estimator.cv_results_ = {"alphas": alphas, "mean_test_loss": mean,
+                             "std_test_loss": estimator.mse_path_.std(axis=1)}
+    for k in range(len(losses)):
+        estimator.cv_results_[f"split{k}_test_loss"] = estimator.mse_path_[:, k]
+    return best
+
+
 class SparseRegressorCV(RegressorMixin, BaseEstimator):
     r"""Sparse regression with ``alpha`` chosen by k-fold cross-validation over a path.
 
@@ -198,16 +214,7 @@ class SparseRegressorCV(RegressorMixin, BaseEstimator):
                         state={"iteration": k + 1, "fold": k, "test_loss": fold_loss},
                         best_test_loss=best_loss):
                     break
-        folds = folds[:len(losses)]
-        self.mse_path_ = np.column_stack(losses)
-        mean = self.mse_path_.mean(axis=1)
-        best = int(np.argmin(mean))
-        self.alphas_ = alphas
-        self.alpha_ = float(alphas[best])
-        self.cv_results_ = {"alphas": alphas, "mean_test_loss": mean,
-                            "std_test_loss": self.mse_path_.std(axis=1)}
-        for k in range(len(folds)):
-            self.cv_results_[f"split{k}_test_loss"] = self.mse_path_[:, k]
+        best = store_cv_results(self, alphas, losses)
         # refit along the path down to alpha_ (warm starts keep nonconvex fits on the same branch)
         coefs, intercepts, info = fit_path(
             design, y64, sw, datafit, penalty, alphas[: best + 1], fit_intercept=self.fit_intercept,

@@ -27,6 +27,7 @@ from .. import _chunked
 from .._design import Design
 from ..datafits import Quadratic, get_datafit
 from ..solvers import alpha_max, fit_path
+from ._cv import store_cv_results
 from ._path import _alpha_grid, check_alphas
 from ._validation import check_coef_init, check_penalty
 
@@ -185,15 +186,7 @@ def fit_regressor_cv(estimator, X, y, sample_weight):
                               alphas, estimator.fit_intercept, estimator.solver, estimator.tol,
                               estimator.max_iter)
         for k in range(n_folds))
-    estimator.mse_path_ = np.column_stack(losses)
-    mean = estimator.mse_path_.mean(axis=1)
-    best = int(np.argmin(mean))
-    estimator.alphas_ = alphas
-    estimator.alpha_ = float(alphas[best])
-    estimator.cv_results_ = {"alphas": alphas, "mean_test_loss": mean,
-                             "std_test_loss": estimator.mse_path_.std(axis=1)}
-    for k in range(n_folds):
-        estimator.cv_results_[f"split{k}_test_loss"] = estimator.mse_path_[:, k]
+    best = store_cv_results(estimator, alphas, losses)
     # refit along the path down to alpha_ (warm starts keep nonconvex fits on the same branch)
     coefs, _, info = fit_path(design, t, sw_small, datafit, penalty, alphas[: best + 1],
                               fit_intercept=False, solver=estimator.solver, tol=estimator.tol,
@@ -246,21 +239,11 @@ def lazy_method(estimator, method, X):
     out : dask.array.Array
         Rows chunked as ``X``; the shape and dtype of the in-memory method's output.
     """
-    import dask.array as da
-
-    if not isinstance(X, da.Array):
-        raise TypeError(f"X must be a dask array (a dask DataFrame converts with "
-                        f"X.to_dask_array()); got {type(X).__name__}.")
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (n_samples, n_features); got a dask array with "
-                         f"{X.ndim} dimension(s).")
-    _chunked._check_real(X.dtype, "X")
+    X = _chunked.as_row_chunked(X, "X", known_rows=False)
     n_features = estimator.n_features_in_
     if X.shape[1] != n_features:
         raise ValueError(f"X has {X.shape[1]} features, but {type(estimator).__name__} is "
                          f"expecting {n_features} features as input.")
-    if len(X.chunks[1]) > 1:
-        X = X.rechunk({1: -1})
     probe_dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
     probe = np.asarray(getattr(estimator, method)(np.zeros((1, n_features), dtype=probe_dtype)))
     chunks = (X.chunks[0],) + tuple((size,) for size in probe.shape[1:])
