@@ -27,6 +27,7 @@ from numba import njit
 
 from .linalg import (col_axpy, csc_col_axpy, csc_col_dot, csc_col_dot_weighted, dense_col_axpy,
                      dense_col_dot, dense_col_dot_weighted, rmatvec)
+from .lapack import spd_solve
 from .prox import prox_1d, value_1d
 
 
@@ -61,10 +62,18 @@ def _ws_penalty(pcode, params, weights, curvs, w, ws):
 @njit(cache=True, nogil=True)
 def _anderson(buffer):
     """Extrapolate from the rows of ``buffer`` (successive iterates); returns (point, ok)."""
-    n_rows = buffer.shape[0]
+    n_rows, dim = buffer.shape
     K = n_rows - 1
-    U = buffer[1:] - buffer[:-1]
-    C = U @ U.T
+    # C = U U^T with U the successive differences of the rows (loops, not array expressions:
+    # they compile in a fraction of the time)
+    C = np.zeros((K, K))
+    for k in range(K):
+        for m in range(k + 1):
+            total = 0.0
+            for i in range(dim):
+                total += (buffer[k + 1, i] - buffer[k, i]) * (buffer[m + 1, i] - buffer[m, i])
+            C[k, m] = total
+            C[m, k] = total
     trace = 0.0
     for k in range(K):
         trace += C[k, k]
@@ -72,17 +81,17 @@ def _anderson(buffer):
         return buffer[K].copy(), False
     for k in range(K):
         C[k, k] += 1e-10 * trace
-    try:
-        z = np.linalg.solve(C, np.ones(K))
-    except Exception:  # noqa: BLE001 - numba only catches bare exceptions
-        return buffer[K].copy(), False
-    total = np.sum(z)
-    if total == 0.0 or not np.isfinite(total):
-        return buffer[K].copy(), False
-    c = z / total
-    point = np.zeros(buffer.shape[1])
+    z, ok = spd_solve(C, np.ones(K))
+    total = 0.0
     for k in range(K):
-        point += c[k] * buffer[k + 1]
+        total += z[k]
+    if not ok or total == 0.0 or not np.isfinite(total):
+        return buffer[K].copy(), False
+    point = np.zeros(dim)
+    for k in range(K):
+        c = z[k] / total
+        for i in range(dim):
+            point[i] += c * buffer[k + 1, i]
     return point, True
 
 
@@ -134,7 +143,8 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
         violation = 0.0
         h_u = 0.0  # sum_i h_i u_raw_i, kept up to date through the epoch
         if center:
-            h_u = h_const * np.sum(u) if h_const >= 0.0 else np.sum(h * u)
+            for i in range(n_samples):
+                h_u += (h_const if h_const >= 0.0 else h[i]) * u[i]
         for k in range(n_ws):
             j = ws[k]
             L = lipschitz[j]
@@ -190,7 +200,8 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
                 n_buffered = 0
                 point, ok = _anderson(buffer)
                 if ok:
-                    u += shift
+                    for i in range(n_samples):
+                        u[i] += shift
                     shift = 0.0
                     u_acc = u.copy()
                     for k in range(n_ws):
@@ -199,7 +210,8 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
                         if diff != 0.0:
                             col_axpy(X, data, indices, indptr, is_sparse, j, diff, u_acc)
                     b_acc = point[n_ws] if fit_intercept else b[0]
-                    u_acc += b_acc - b[0]
+                    for i in range(n_samples):
+                        u_acc[i] += b_acc - b[0]
                     w_acc = w.copy()
                     for k in range(n_ws):
                         w_acc[ws[k]] = point[k]
@@ -211,9 +223,11 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
                         for k in range(n_ws):
                             w[ws[k]] = point[k]
                         b[0] = b_acc
-                        u[:] = u_acc
+                        for i in range(n_samples):
+                            u[i] = u_acc[i]
     if shift != 0.0:
-        u += shift
+        for i in range(n_samples):
+            u[i] += shift
     return u, n_epochs
 
 

@@ -25,6 +25,8 @@ from math import asinh, exp, sqrt
 import numpy as np
 from numba import njit
 
+from .sort import argsort_stable
+
 L1 = 0
 STVS = 1
 SQ_K_OVERLAP = 2
@@ -33,6 +35,20 @@ SQ_K_OVERLAP = 2
 # ---------------------------------------------------------------------------------------------
 # squared k-overlap norm: value, gradient and prox through its variational form
 # ---------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _decreasing_magnitudes(w):
+    """``(order, a)``: ``a = |w|[order]`` in decreasing order."""
+    d = w.shape[0]
+    neg = np.empty(d)
+    for i in range(d):
+        neg[i] = -abs(w[i])
+    order = argsort_stable(neg)
+    a = np.empty(d)
+    for i in range(d):
+        a[i] = -neg[order[i]]
+    return order, a
 
 
 @njit(cache=True)
@@ -57,7 +73,7 @@ def _k_overlap_split(a_sorted, k):
 @njit(cache=True)
 def sq_k_overlap_norm(w, k):
     """``||w||_(k)^2``, the squared k-overlap norm (``1 <= k <= len(w)``)."""
-    a = np.sort(np.abs(w))[::-1]
+    a = _decreasing_magnitudes(w)[1]
     m, tail = _k_overlap_split(a, k)
     value = 0.0
     for i in range(m):
@@ -68,8 +84,7 @@ def sq_k_overlap_norm(w, k):
 @njit(cache=True)
 def _sq_k_overlap_gradient(w, k, gamma, out):
     """A subgradient of ``gamma / 2 ||w||_(k)^2`` (0 on zero entries of the tail)."""
-    order = np.argsort(-np.abs(w))
-    a = np.abs(w)[order]
+    order, a = _decreasing_magnitudes(w)
     m, tail = _k_overlap_split(a, k)
     level = gamma * tail / (k - m)
     for rank in range(w.shape[0]):
@@ -98,8 +113,7 @@ def _sq_k_overlap_prox(z, k, gamma, out):
     leave it undefined.
     """
     d = z.shape[0]
-    order = np.argsort(-np.abs(z))
-    a = np.abs(z)[order]
+    order, a = _decreasing_magnitudes(z)
     nnz = 0
     for i in range(d):
         if a[i] > 0.0:

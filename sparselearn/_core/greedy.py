@@ -26,6 +26,7 @@ from numba import njit, prange
 
 from .cholesky import chol_append, chol_backward, chol_forward
 from .prox import soft_threshold
+from .sort import argsort_stable
 
 _TINY = 1e-14
 
@@ -157,7 +158,7 @@ def _hard_threshold_k(v, n_nonzero, positive, out):
             key[j] = -max(v[j], 0.0)
         else:
             key[j] = -abs(v[j])
-    order = np.argsort(key, kind="mergesort")
+    order = argsort_stable(key)
     out[:] = 0.0
     for t in range(n_nonzero):
         j = order[t]

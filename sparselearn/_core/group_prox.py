@@ -28,6 +28,7 @@ import numpy as np
 from numba import njit
 
 from . import prox as _prox
+from .sort import argsort_stable, median_in_place
 
 GROUP_L2 = 0
 SPARSE_GROUP = 1
@@ -259,7 +260,7 @@ def envelope_threshold(a, c, k):
                 n_points += 1
         if n_points == 0:
             break
-        pivot = np.median(points[:n_points])
+        pivot = median_in_place(points[:n_points])
         # slope at the pivot: settled part + candidates
         slope = (n_big - k) * pivot + sum_mid_a - sum_mid_c * pivot
         for t in range(n_cand):
@@ -351,7 +352,10 @@ def sparse_envelope(t, k):
     kk = int(k)
     if m <= kk:
         return 0.5 * np.sum(t * t)
-    ts = -np.sort(-t)
+    ts = np.empty(m)
+    order = argsort_stable(-t)
+    for i in range(m):
+        ts[i] = t[order[i]]
     # tail[i] = sum_{j >= i} ts[j]
     tail = np.zeros(m + 1)
     for i in range(m - 1, -1, -1):

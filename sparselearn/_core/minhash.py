@@ -30,6 +30,7 @@ import numpy as np
 from numba import njit
 
 from .sketch import hash3
+from .sort import argsort_stable
 
 # raw-sketch marker of an empty bin: above every rank (< 2**32) and every rotation value
 EMPTY = np.iinfo(np.int64).max
@@ -228,11 +229,16 @@ def bucket_pairs(bands):
     """
     n_rows, n_bands = bands.shape
     orders = np.empty((n_bands, n_rows), dtype=np.int64)
+    column = np.empty(n_rows, dtype=np.int64)
     total = 0
     for b in range(n_bands):
-        order = np.argsort(bands[:, b], kind="mergesort")
+        for i in range(n_rows):
+            column[i] = bands[i, b]
+        order = argsort_stable(column)
         orders[b] = order
-        total += _count_bucket_pairs(bands[order, b])
+        for i in range(n_rows):
+            column[i] = bands[order[i], b]
+        total += _count_bucket_pairs(column)
     pairs = np.empty((total, 2), dtype=np.int64)
     q = 0
     for b in range(n_bands):

@@ -30,6 +30,8 @@ from math import sqrt
 import numpy as np
 from numba import njit
 
+from .sort import argsort_stable
+
 _BISECTION_STEPS = 100
 _TINY = 1e-300
 AUTO_WIDTH_FACTOR = 8.0  # kernel_width="auto": sigma^2 = this times the median residual energy
@@ -169,7 +171,7 @@ def ball_components(H, P, Q, d, nonneg, n_nonzero):
                     s -= Q[k, j] * H[j, f]
             c[f] = max(s, 0.0) if nonneg else s
         if 0 < n_nonzero < n_features:
-            order = np.argsort(np.abs(c))
+            order = argsort_stable(np.abs(c))
             for f in range(n_features - n_nonzero):
                 c[order[f]] = 0.0
         _ball_row(c, d, a, row)

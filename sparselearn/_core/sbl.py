@@ -19,6 +19,8 @@ Kernels take arrays that are already validated and contiguous; they never check 
 import numpy as np
 from numba import njit
 
+from .lapack import spd_inverse
+
 _LOG_2PI = np.log(2.0 * np.pi)
 
 # move codes reported by the selection step
@@ -37,11 +39,12 @@ def _active_posterior(gram_rows, phity, alpha, active, n_active, beta):
         for b in range(k):
             hessian[a, b] = beta * gram_rows[a, active[b]]
         hessian[a, a] += alpha[a]
-    chol = np.linalg.cholesky(hessian)
+    sigma, chol, ok = spd_inverse(hessian)
+    if not ok:
+        raise np.linalg.LinAlgError("the posterior precision is not positive definite")
     logdet_hessian = 0.0
     for a in range(k):
         logdet_hessian += 2.0 * np.log(chol[a, a])
-    sigma = np.linalg.inv(hessian)
     # symmetrize against round-off
     for a in range(k):
         for b in range(a + 1, k):

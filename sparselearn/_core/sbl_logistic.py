@@ -19,6 +19,7 @@ Kernels take validated, contiguous float64 arrays and never check input.
 import numpy as np
 from numba import njit
 
+from .lapack import spd_inverse, spd_solve
 from .sbl import MOVE_ADD, MOVE_NONE, apply_move, select_move
 
 
@@ -83,7 +84,9 @@ def posterior_mode(phi_active, t, w, alpha, max_newton, grad_tol):
         if gnorm <= grad_tol:
             ok = True
             break
-        step = np.linalg.solve(hessian, grad)
+        step, solved = spd_solve(hessian, grad)
+        if not solved:
+            raise np.linalg.LinAlgError("the Laplace precision is not positive definite")
         # backtracking: Newton's step on a concave objective, halved until it improves
         scale = 1.0
         improved = False
@@ -107,13 +110,14 @@ def posterior_mode(phi_active, t, w, alpha, max_newton, grad_tol):
     hessian[:, :] = phi_active.T @ weighted
     for a in range(k):
         hessian[a, a] += alpha[a]
-    chol = np.linalg.cholesky(hessian)
+    sigma, chol, solved = spd_inverse(hessian)
+    if not solved:
+        raise np.linalg.LinAlgError("the Laplace precision is not positive definite")
     logdet_hessian = 0.0
     log_alpha = 0.0
     for a in range(k):
         logdet_hessian += 2.0 * np.log(chol[a, a])
         log_alpha += np.log(alpha[a])
-    sigma = np.ascontiguousarray(np.linalg.inv(hessian))  # C, as the empty sigma it replaces
     for a in range(k):
         for b in range(a + 1, k):
             avg = 0.5 * (sigma[a, b] + sigma[b, a])

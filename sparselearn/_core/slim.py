@@ -22,6 +22,8 @@ feature's column is a contiguous row. They never validate their input.
 import numpy as np
 from numba import njit
 
+from .sort import argsort_stable
+
 _TOL = 1e-12
 
 
@@ -36,7 +38,7 @@ def best_intercept(scores, y, w, counts, b_lo, b_hi, max_pos_err, max_neg_err):
     t = np.empty(n)
     for i in range(n):
         t[i] = np.floor(-scores[i] + 1e-9)
-    order = np.argsort(t)
+    order = argsort_stable(t)
     # loss at b = b_lo: positives with t_i >= b_lo wrong, negatives with t_i < b_lo wrong
     loss = 0.0
     pos_err = 0.0

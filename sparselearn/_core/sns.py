@@ -17,6 +17,8 @@ import numpy as np
 from numba import njit
 
 from .cg import pcg_start, pcg_step
+from .lapack import solve, spd_solve
+from .sort import select_in_place
 from .sinkhorn import (
     dual_value, plan_from_potentials, row_col_vectors, scaling_iterations, sinkhorn_scaling,
 )
@@ -119,7 +121,7 @@ def _sparsify(K, u, v, density, sample, indptr, indices, data):
             j = flat - i * m
             sample[k] = u[i] * K[i, j] * v[j]
         position = n_sample - n_above
-        threshold = np.partition(sample, position)[position]
+        threshold = select_in_place(sample, position)
     nnz = 0
     indptr[0] = 0
     for i in range(n):
@@ -253,7 +255,9 @@ def _newton_direct(K, u, v, row_sum, col_sum, rhs):
             h = w * K[i, j] * v[j] * scale[n + j]
             H[i, n + j] = h
             H[n + j, i] = h
-    sol = np.linalg.solve(H, y)
+    sol, ok = spd_solve(H, y)  # D^-1/2 H D^-1/2 is [[I, B], [B^T, I]] with ||B|| <= 1, plus a ridge
+    if not ok:
+        sol, ok = solve(H, y)
     x = np.zeros(n + m)
     for k in range(size):
         x[k] = scale[k] * sol[k]
