@@ -13,6 +13,29 @@ def test_compile_runs_every_capability(capsys):
     rows = dict(re.split(r"\s{2,}", line.strip()) for line in out.splitlines()[2:])
     assert set(rows) == {capability for capability, _ in CAPABILITIES}
     assert all(value.endswith(" s") and float(value[:-2]) >= 0 for value in rows.values())
+    # each kernel compiled once per argument type, not once more per constant: a kernel called
+    # from another with a literal int or bool argument compiles a Literal[...] specialization
+    # (seconds on a fresh install); callers pass np.int64(...) / np.bool_(...) instead
+    assert _literal_specializations() == []
+
+
+def _literal_specializations():
+    import importlib
+    import pkgutil
+
+    from numba.core import types
+    from numba.core.registry import CPUDispatcher
+
+    import sparselearn._core as core
+
+    found = []
+    for info in pkgutil.iter_modules(core.__path__):
+        module = importlib.import_module(f"sparselearn._core.{info.name}")
+        for name, kernel in vars(module).items():
+            if isinstance(kernel, CPUDispatcher) and kernel.__module__ == module.__name__:
+                found += [f"{info.name}.{name}{signature}" for signature in kernel.signatures
+                          if any(isinstance(arg, types.Literal) for arg in signature)]
+    return found
 
 
 def test_unknown_arguments_are_refused(capsys):

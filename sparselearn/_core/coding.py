@@ -46,7 +46,7 @@ from .prox import ENET, L1, value_1d
 _PIVOT = 1e-10  # Cholesky pivots below this fraction of the diagonal: G_AA taken as singular
 _CHUNK = 16     # signals per work-buffer allocation in the parallel loops
 _WS_MIN = 8     # atoms let into the working set per outer iteration, at least
-_WS_SWEEPS = 1  # coordinate sweeps on the working set before the exact solve
+_WS_SWEEPS = np.int64(1)  # coordinate sweeps on the working set before the exact solve
 _LD_MIN = 64    # initial row stride of the Cholesky factor (doubled as the support grows)
 GAP_FACTOR = 1e-2  # L1 / elastic-net CD: duality gap <= GAP_FACTOR * tol * primal objective
 _TIGHTEN = 1e-2    # fixed-point threshold after a failed gap check, times the worst residual
@@ -75,7 +75,7 @@ def _cd_active(G, cov_row, residual, code, pen_code, params, weights, curvs, thr
     if n_active == 0:
         return
     gram_cd_sweeps(G, residual, code, active, n_active, pen_code, params, weights, curvs, threshold,
-           max_sweeps, False)
+           max_sweeps, np.bool_(False))
     for t in range(n):
         residual[t] = cov_row[t]
     for a in range(n_active):
@@ -293,7 +293,7 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
             ws[n_ws] = cand[b]
             n_ws += 1
         gram_cd_sweeps(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold, _WS_SWEEPS,
-               True)
+               np.bool_(True))
         n_added = 0
         n_waiting = 0
         if valid:
@@ -327,7 +327,7 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
                     ws[n_ws] = j
                     n_ws += 1
             gram_cd_sweeps(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold,
-                   100 * n, True)
+                   100 * n, np.bool_(True))
         _rebuild_residual(G, cov_row, code, residual)
     return max_iter, False
 
@@ -386,7 +386,7 @@ def cd_gram(G, cov, codes, pen_code, params, weights, curvs, max_iter, tol, norm
             for it in range(max_iter):
                 n_iters[i] = it + 1
                 worst = gram_cd_sweeps(G, residual, code, all_atoms, n_components, pen_code, params,
-                                       weights, curvs, 0.0, 1, True)
+                                       weights, curvs, 0.0, np.int64(1), np.bool_(True))
                 if worst <= threshold:
                     converged[i] = True
                     break

@@ -59,7 +59,7 @@ def _omp_one(G, cov, norm_sq, n_nonzero, tol, no_ridge, code):
     while n_active < n_nonzero:
         if tol >= 0.0 and residual_sq <= tol:
             break
-        lam, best = _argmax_abs(corr, False)
+        lam, best = _argmax_abs(corr, np.bool_(False))
         if best * best <= _TINY * max(norm_sq, _TINY) or lam < 0:
             break  # the residual is orthogonal to every atom: nothing left to explain
         if not chol_append(G, selected, n_active, lam, no_ridge, _TINY, chol, n_nonzero):

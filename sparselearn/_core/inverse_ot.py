@@ -38,7 +38,7 @@ SNS = 1
 _GROW = 2.0  # backtracking: Lipschitz estimate multiplied by this when the bound fails
 _SHRINK = 0.9  # and by this at the start of each iteration (lets the estimate adapt downwards)
 _MAX_LIPSCHITZ = 1e300
-_SNS_WARMUP = 10  # Sinkhorn iterations before the Newton steps of SNS
+_SNS_WARMUP = np.int64(10)  # Sinkhorn iterations before the Newton steps of SNS
 _SLACK = 1e-12  # relative rounding slack of the sufficient-decrease test
 
 
@@ -75,7 +75,7 @@ def smooth_value(X, Y, a, b, neg_entropy, C_hat, A, reg, f, g, M, P, grad, solve
     bilinear_cost(X, A, Y, M)
     if solver == SINKHORN:
         n_inner, err, _ = sinkhorn_scaling(M, a, b, reg, f, g, inner_tol, inner_max_iter,
-                                           err_hist, dual_hist, 0, P, parallel)
+                                           err_hist, dual_hist, np.int64(0), P, parallel)
     else:
         info[:] = 0
         n, m = M.shape
@@ -131,7 +131,8 @@ def _backtrack(point, value_p, grad_p, lipschitz, alpha, params, weights, curvs,
     n_inner = 0
     worst_err = 0.0
     while True:
-        prox_gradient_step(point, grad_p, 1.0 / lipschitz, L1, params, weights, curvs, trial)
+        prox_gradient_step(point, grad_p, 1.0 / lipschitz, np.int64(L1), params, weights, curvs,
+                           trial)
         value_t, k, err = smooth_value(X, Y, a, b, neg_entropy, C_hat, trial.reshape((d1, d2)),
                                        reg, f, g, M, P, grad_t.reshape((d1, d2)), solver,
                                        inner_tol, inner_max_iter, err_hist, dual_hist, info,

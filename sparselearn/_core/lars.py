@@ -46,7 +46,7 @@ def _direction(chol, ld, n_active, signs, scratch, work, ls):
     """Equiangular direction: ``ls = A * (L L^T)^{-1} s`` with ``A = (s^T (L L^T)^{-1} s)^{-1/2}``.
     Returns ``A``. When the factor is too ill-conditioned for a finite ``A``, its diagonal is
     raised by ``2^i eps`` until it is (as scikit-learn does)."""
-    chol_forward(chol, ld, n_active, 0, signs, work)
+    chol_forward(chol, ld, n_active, np.int64(0), signs, work)
     for t in range(n_active):
         ls[t] = work[t]
     chol_backward(chol, ld, n_active, ls)
@@ -64,7 +64,7 @@ def _direction(chol, ld, n_active, signs, scratch, work, ls):
         bump = (2.0 ** i) * _EPS
         for a in range(n_active):
             scratch[a * ld + a] += bump
-        chol_forward(scratch, ld, n_active, 0, signs, work)
+        chol_forward(scratch, ld, n_active, np.int64(0), signs, work)
         for t in range(n_active):
             ls[t] = work[t]
         chol_backward(scratch, ld, n_active, ls)
@@ -135,7 +135,7 @@ def _lars_one(G, cov0, alpha_min, eq_tol, max_iter, lasso, positive, code):
             # new Cholesky row: L^{-1} G[active, j], pivot sqrt(|G_jj - ||row||^2|)
             for a in range(n_active):
                 row[a] = G[active[a], c_idx]
-            chol_forward(chol, ld, n_active, 0, row, work)
+            chol_forward(chol, ld, n_active, np.int64(0), row, work)
             sq = 0.0
             for a in range(n_active):
                 sq += work[a] * work[a]

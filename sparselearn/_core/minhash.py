@@ -36,10 +36,10 @@ from .sort import argsort_stable
 EMPTY = np.iinfo(np.int64).max
 
 # hash streams, independent of the sketch kernels' streams
-STREAM_ELEMENT = 6_000_011
-STREAM_PROBE = 7_000_003
-STREAM_OFFER = 8_000_009
-STREAM_BAND = 9_000_011
+STREAM_ELEMENT = np.int64(6_000_011)
+STREAM_PROBE = np.int64(7_000_003)
+STREAM_OFFER = np.int64(8_000_009)
+STREAM_BAND = np.int64(9_000_011)
 
 _LOW32 = np.uint64(0xFFFFFFFF)
 _SHIFT32 = np.uint64(32)

@@ -730,7 +730,7 @@ def zero_threshold(code, params, curvature):
     """The correlation ``|r|`` below which a coordinate of curvature ``curvature`` stays at 0:
     ``curvature`` times the largest ``|v|`` with ``prox(v, 1 / curvature) = 0``."""
     return curvature * prox_zero_boundary(code, params, 1.0, curvature, 0.0, 1.0 / curvature,
-                                          False)
+                                          np.bool_(False))
 
 
 @njit(cache=True)
@@ -742,6 +742,7 @@ def alpha_max(code, params, weights, curvs, grad0, lipschitz):
     for j in range(grad0.shape[0]):
         g = fabs(grad0[j])
         if weights[j] > 0.0 and lipschitz[j] > 0.0 and g > 0.0:
-            best = max(best, prox_zero_boundary(code, params, weights[j], curvs[j],
-                                                g / lipschitz[j], 1.0 / lipschitz[j], True))
+            boundary = prox_zero_boundary(code, params, weights[j], curvs[j], g / lipschitz[j],
+                                          1.0 / lipschitz[j], np.bool_(True))
+            best = max(best, boundary)
     return best

@@ -216,7 +216,7 @@ def fast_laplace_classifier(phi, t, n_fixed, fixed_alpha, max_iter, tol, max_act
             q_factor[j, 0] = 0.0
         # with an intercept the last free column may leave; without, one column stays
         code, col, a_new, gain, max_dlog, any_structural = select_move(
-            s_factor, q_factor, alpha, position, n_active, 1, True)
+            s_factor, q_factor, alpha, position, n_active, np.int64(1), np.bool_(True))
         if code == MOVE_NONE or ((not any_structural) and max_dlog < tol):
             converged = True
             break

@@ -225,7 +225,7 @@ def absorb_rows(M, a, g, reg, f, K, parallel):
     if parallel:
         _absorb_rows_par(M, a, g, reg, f, K)
     else:
-        _absorb_row_block(M, a, g, reg, f, K, 0, M.shape[0])
+        _absorb_row_block(M, a, g, reg, f, K, np.int64(0), M.shape[0])
 
 
 @njit(cache=True)
@@ -236,7 +236,7 @@ def absorb_cols(M, b, f, reg, g, K, col_max, col_scale, parallel):
     if parallel:
         _absorb_cols_par(M, b, f, reg, g, K, col_max, col_scale)
     else:
-        _absorb_col_block(M, b, f, reg, g, K, col_max, col_scale, 0, M.shape[1])
+        _absorb_col_block(M, b, f, reg, g, K, col_max, col_scale, np.int64(0), M.shape[1])
 
 
 @njit(cache=True)
@@ -246,11 +246,11 @@ def col_sums(K, u, partial, out, parallel):
     nc = partial.shape[0]
     if parallel:
         _col_sums_par(K, u, partial)
-        _reduce_block(partial, out, 0, m)
+        _reduce_block(partial, out, np.int64(0), m)
     else:
         for c in range(nc):
             _col_sum_block(K, u, partial[c], c * n // nc, (c + 1) * n // nc)
-        _reduce_block(partial, out, 0, m)
+        _reduce_block(partial, out, np.int64(0), m)
 
 
 @njit(cache=True)
@@ -267,7 +267,7 @@ def fused_sweep(K, a, u, v, u_new, partial, col, chunk_err, chunk_mass, chunk_ba
     if parallel:
         # one parallel region per sweep: the reduction (n_chunks m adds) stays serial
         _sweep_par(K, a, u, v, u_new, partial, chunk_err, chunk_mass, chunk_bad)
-        _reduce_block(partial, col, 0, m)
+        _reduce_block(partial, col, np.int64(0), m)
     else:
         for c in range(nc):
             e, w, bad = _sweep_block(K, a, u, v, u_new, partial[c], c * n // nc,
@@ -275,7 +275,7 @@ def fused_sweep(K, a, u, v, u_new, partial, col, chunk_err, chunk_mass, chunk_ba
             chunk_err[c] = e
             chunk_mass[c] = w
             chunk_bad[c] = bad
-        _reduce_block(partial, col, 0, m)
+        _reduce_block(partial, col, np.int64(0), m)
     err = 0.0
     mass = 0.0
     ok = True

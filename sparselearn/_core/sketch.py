@@ -32,11 +32,11 @@ import numpy as np
 from numba import njit
 
 # stream identifiers, so that different uses of one seed draw independent hashes
-STREAM_SIGN = 1_000_003
-STREAM_BUCKET = 2_000_003
-STREAM_GAUSS = 3_000_017
-STREAM_SRHT = 4_000_037
-STREAM_SAMPLE = 5_000_011
+STREAM_SIGN = np.int64(1_000_003)
+STREAM_BUCKET = np.int64(2_000_003)
+STREAM_GAUSS = np.int64(3_000_017)
+STREAM_SRHT = np.int64(4_000_037)
+STREAM_SAMPLE = np.int64(5_000_011)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -272,5 +272,5 @@ def fwht_rows(X):
             half *= 2
     half = block
     while half < n_pad:
-        _butterflies(X, 0, n_pad, half)
+        _butterflies(X, np.int64(0), n_pad, half)
         half *= 2

@@ -311,8 +311,8 @@ def sinkhorn_newton_sparse(
     if n_sinkhorn_iter > 0:
         # the warm-up leaves its absorbed kernel as the Newton anchor: no exponential pass
         n_iter, err, _ = scaling_iterations(
-            M, a, b, reg, f, g, tol, min(n_sinkhorn_iter, max_iter), err_hist, dual_hist, 0, K,
-            parallel, inf, 0, u, v,
+            M, a, b, reg, f, g, tol, min(n_sinkhorn_iter, max_iter), err_hist, dual_hist,
+            np.int64(0), K, parallel, inf, np.int64(0), u, v,
         )
         f0[:] = f
         g0[:] = g
@@ -441,7 +441,7 @@ def sinkhorn_newton_sparse(
             # the exact Newton direction failed (round-off floor or bad curvature): one exact
             # Sinkhorn iteration, then a fresh anchor
             n_done, err, _ = sinkhorn_scaling(
-                M, a, b, reg, f, g, -1.0, 1, err_hist, dual_hist, n_iter, K, parallel
+                M, a, b, reg, f, g, -1.0, np.int64(1), err_hist, dual_hist, n_iter, K, parallel
             )
             n_iter += n_done
             info[INFO_N_FALLBACK] += 1

@@ -1,0 +1,124 @@
+"""What a fresh install pays on its first fit: import plus the first fit of each estimator at
+tour size, in a new Python process with an empty Numba cache (``NUMBA_CACHE_DIR`` pointed at a
+new directory), so the time includes every kernel's compilation. The reference is the same
+process start, import and fit with the peer library (scikit-learn, POT), which compiles
+nothing. ``track_first_fit_seconds`` reports the seconds of each; ``time_*`` would repeat the
+subprocess, so the figures are taken once per run in ``setup_cache``.
+
+The same snippets measure the issue-18 goal (import plus first fit under a few seconds) from a
+shell: ``python -m asv_bench.benchmarks.bench_compile`` prints the table.
+"""
+from . import _threads  # noqa: F401
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+_DATA = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.standard_normal((200, 500))
+y = X[:, :5] @ np.ones(5) + 0.1 * rng.standard_normal(200)
+"""
+
+# name -> (sparselearn snippet, reference snippet or None); each runs after _DATA
+FIRST_FITS = {
+    "lasso": ("from sparselearn.linear_model import SparseRegressor\n"
+              "SparseRegressor(penalty='l1').fit(X, y)",
+              "from sklearn.linear_model import Lasso\nLasso(alpha=0.1).fit(X, y)"),
+    "mcp_cv": ("from sparselearn.linear_model import SparseRegressorCV\n"
+               "SparseRegressorCV(penalty='mcp', cv=3).fit(X, y)",
+               "from sklearn.linear_model import LassoCV\nLassoCV(cv=3).fit(X, y)"),
+    "l1_logistic": ("from sparselearn.linear_model import SparseClassifier\n"
+                    "SparseClassifier().fit(X[:, :100], y > 0)",
+                    "from sklearn.linear_model import LogisticRegression\n"
+                    "LogisticRegression(penalty='l1', solver='liblinear').fit(X[:, :100], y > 0)"),
+    "omp": ("from sparselearn.decomposition import sparse_encode\n"
+            "sparse_encode(X[:, :100], X[:100, :100], algorithm='omp', n_nonzero_coefs=5)",
+            "from sklearn.decomposition import sparse_encode\n"
+            "sparse_encode(X[:, :100], X[:100, :100], algorithm='omp', n_nonzero_coefs=5)"),
+    "online_dictionary": ("from sparselearn.decomposition import MiniBatchDictionaryLearning\n"
+                          "MiniBatchDictionaryLearning(n_components=20, max_iter=2,"
+                          " random_state=0).fit(X[:, :32])",
+                          "from sklearn.decomposition import MiniBatchDictionaryLearning\n"
+                          "MiniBatchDictionaryLearning(n_components=20, max_iter=2,"
+                          " random_state=0).fit(X[:, :32])"),
+    "fast_sbl": ("from sparselearn.bayes import SparseBayesianRegression\n"
+                 "SparseBayesianRegression().fit(X[:100, :256], y[:100])",
+                 "from sklearn.linear_model import ARDRegression\n"
+                 "ARDRegression().fit(X[:100, :256], y[:100])"),
+    "rvc": ("from sparselearn.bayes import RelevanceVectorClassifier\n"
+            "RelevanceVectorClassifier().fit(X[:, :100], y > 0)", None),
+    "slim": ("from sparselearn.scoring import SLIMClassifier\n"
+             "SLIMClassifier(max_coef=3, time_limit=5, random_state=0)"
+             ".fit((X[:, :5] > 0).astype(float), y > 0)", None),
+    "sinkhorn": ("from sparselearn.ot import sinkhorn\n"
+                 "M = ((X[:, None, :2] - X[None, :, 2:4]) ** 2).sum(-1)\n"
+                 "sinkhorn(None, None, M / M.max(), 1e-2)",
+                 "import ot\nM = ((X[:, None, :2] - X[None, :, 2:4]) ** 2).sum(-1)\n"
+                 "ot.sinkhorn(np.full(200, 1 / 200), np.full(200, 1 / 200), M / M.max(), 1e-2)"),
+    "sinkhorn_newton_sparse": ("from sparselearn.ot import sinkhorn_newton_sparse\n"
+                               "M = ((X[:, None, :2] - X[None, :, 2:4]) ** 2).sum(-1)\n"
+                               "sinkhorn_newton_sparse(None, None, M / M.max(), 1e-2)", None),
+    "sketched_lstsq": ("from sparselearn.sketching import SketchedLeastSquares\n"
+                       "SketchedLeastSquares(random_state=0).fit(np.tile(X[:, :50], (50, 1)),"
+                       " np.tile(y, 50))",
+                       "np.linalg.lstsq(np.tile(X[:, :50], (50, 1)), np.tile(y, 50), rcond=None)"),
+}
+
+
+def first_fit_seconds(snippet):
+    """Seconds a new interpreter takes to import and run ``snippet`` with an empty Numba cache
+    (the data are made before the clock starts)."""
+    code = (f"{_DATA}\nimport time\nstart = time.perf_counter()\n{snippet}\n"
+            "print(time.perf_counter() - start)")
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                             capture_output=True, text=True).stdout
+    return float(out.split()[-1])
+
+
+class FirstFit:
+    """Import plus first fit on a fresh install (empty Numba cache), ours and the peer's."""
+
+    params = (list(FIRST_FITS), ["sparselearn", "reference"])
+    param_names = ["estimator", "library"]
+    timeout = 1800
+
+    def setup_cache(self):
+        return {(name, library): first_fit_seconds(snippet) if snippet else float("nan")
+                for name, pair in FIRST_FITS.items()
+                for library, snippet in zip(("sparselearn", "reference"), pair)}
+
+    def track_first_fit_seconds(self, cache, name, library):
+        return cache[(name, library)]
+
+    track_first_fit_seconds.unit = "seconds"
+
+
+class FirstTour:
+    """``python -m sparselearn`` on a fresh install: the whole tour, compilation included."""
+
+    timeout = 1800
+
+    def setup_cache(self):
+        with tempfile.TemporaryDirectory() as cache:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "sparselearn"], check=True, capture_output=True,
+                           env=dict(os.environ, NUMBA_CACHE_DIR=cache))
+            return time.perf_counter() - start
+
+    def track_tour_seconds(self, cache):
+        return cache
+
+    track_tour_seconds.unit = "seconds"
+
+
+if __name__ == "__main__":
+    for name, pair in FIRST_FITS.items():
+        ours = first_fit_seconds(pair[0])
+        peer = first_fit_seconds(pair[1]) if pair[1] else float("nan")
+        print(f"{name:24s} sparselearn {ours:6.2f} s   reference {peer:6.2f} s", flush=True)
