@@ -96,26 +96,27 @@ def smooth_value(X, Y, a, b, neg_entropy, C_hat, A, reg, f, g, M, P, grad, solve
 
 
 @njit(cache=True)
-def l1_norm(x):
-    """``sum |x_j|``."""
+def l1_norm(x, weights):
+    """``sum_j weights_j |x_j|``."""
     s = 0.0
     for j in range(x.shape[0]):
-        s += fabs(x[j])
+        s += weights[j] * fabs(x[j])
     return s
 
 
 @njit(cache=True)
-def l1_violation(x, grad, alpha):
-    """Optimality violation of ``x`` for ``f + alpha ||.||_1``: the largest distance of
-    ``-grad_j`` to ``alpha`` times the subdifferential of ``|x_j|``."""
+def l1_violation(x, grad, alpha, weights):
+    """Optimality violation of ``x`` for ``f + alpha sum_j weights_j |x_j|``: the largest
+    distance of ``-grad_j`` to ``alpha weights_j`` times the subdifferential of ``|x_j|``."""
     worst = 0.0
     for j in range(x.shape[0]):
+        level = alpha * weights[j]
         if x[j] > 0.0:
-            v = fabs(grad[j] + alpha)
+            v = fabs(grad[j] + level)
         elif x[j] < 0.0:
-            v = fabs(grad[j] - alpha)
+            v = fabs(grad[j] - level)
         else:
-            v = max(fabs(grad[j]) - alpha, 0.0)
+            v = max(fabs(grad[j]) - level, 0.0)
         worst = max(worst, v)
     return worst
 
@@ -152,9 +153,12 @@ def _backtrack(point, value_p, grad_p, lipschitz, alpha, params, weights, curvs,
 
 
 @njit(cache=True)
-def inverse_ot_fista(X, Y, a, b, C_hat, reg, alpha, A, f, g, lipschitz, max_iter, tol, solver,
-                     inner_tol, inner_max_iter, parallel):
+def inverse_ot_fista(X, Y, a, b, C_hat, reg, alpha, weights, A, f, g, lipschitz, max_iter, tol,
+                     solver, inner_tol, inner_max_iter, parallel):
     """FISTA with backtracking and restart on ``F`` (module docstring) from ``A`` (d1, d2).
+
+    The penalty is the weighted ``alpha sum_kl weights_kl |A_kl|`` (``weights`` of shape
+    (d1 * d2,), row-major; all ones for the plain l1 norm).
 
     ``A``, the potentials ``f`` (n) and ``g`` (m) are updated in place (the warm start of the
     next call). Stops when the optimality violation (:func:`l1_violation`) of the last
@@ -177,7 +181,6 @@ def inverse_ot_fista(X, Y, a, b, C_hat, reg, alpha, A, f, g, lipschitz, max_iter
     info = np.zeros(INFO_SIZE, dtype=np.int64)
     params = np.zeros(N_PARAMS)
     params[0] = alpha
-    weights = np.ones(p)
     curvs = np.zeros(p)
 
     x = A.ravel().copy()
@@ -191,8 +194,8 @@ def inverse_ot_fista(X, Y, a, b, C_hat, reg, alpha, A, f, g, lipschitz, max_iter
         X, Y, a, b, neg_entropy, C_hat, x.reshape((d1, d2)), reg, f, g, M, P,
         grad_x.reshape((d1, d2)), solver, inner_tol, inner_max_iter, err_hist, dual_hist, info,
         parallel)
-    F_x = value_x + alpha * l1_norm(x)
-    violation = l1_violation(x, grad_x, alpha)
+    F_x = value_x + alpha * l1_norm(x, weights)
+    violation = l1_violation(x, grad_x, alpha, weights)
     t = 1.0
     n_iter = 0
     while violation > tol and n_iter < max_iter:
@@ -217,7 +220,7 @@ def inverse_ot_fista(X, Y, a, b, C_hat, reg, alpha, A, f, g, lipschitz, max_iter
             err_hist, dual_hist, info, parallel)
         n_inner += k
         worst_err = max(worst_err, err)
-        F_t = value_t + alpha * l1_norm(trial)
+        F_t = value_t + alpha * l1_norm(trial, weights)
         if restart(F_t, F_x, beta):
             # momentum back to 1: a monotone proximal step from x instead
             t_next = 1.0
@@ -227,14 +230,14 @@ def inverse_ot_fista(X, Y, a, b, C_hat, reg, alpha, A, f, g, lipschitz, max_iter
                 inner_max_iter, err_hist, dual_hist, info, parallel)
             n_inner += k
             worst_err = max(worst_err, err)
-            F_t = value_t + alpha * l1_norm(trial)
+            F_t = value_t + alpha * l1_norm(trial, weights)
         x_prev[:] = x
         x[:] = trial
         grad_x[:] = grad_t
         value_x = value_t
         F_x = F_t
         t = t_next
-        violation = l1_violation(x, grad_x, alpha)
+        violation = l1_violation(x, grad_x, alpha, weights)
     A[:, :] = x.reshape((d1, d2))
     # the potentials of the returned A (the last evaluation may have been a rejected point)
     smooth_value(X, Y, a, b, neg_entropy, C_hat, A, reg, f, g, M, P, grad_t.reshape((d1, d2)),
@@ -243,8 +246,9 @@ def inverse_ot_fista(X, Y, a, b, C_hat, reg, alpha, A, f, g, lipschitz, max_iter
 
 
 @njit(cache=True)
-def inverse_ot_path(X, Y, a, b, C_hat, reg, alphas, A, f, g, lipschitz, max_iter, tol, solver,
-                    inner_tol, inner_max_iter, parallel, coefs, n_iters, objectives, violations):
+def inverse_ot_path(X, Y, a, b, C_hat, reg, alphas, weights, A, f, g, lipschitz, max_iter, tol,
+                    solver, inner_tol, inner_max_iter, parallel, coefs, n_iters, objectives,
+                    violations):
     """:func:`inverse_ot_fista` along ``alphas``, each solve warm-started from the previous
     ``A``, potentials and Lipschitz estimate. Fills ``coefs`` (d1, d2, n_alphas), ``n_iters``,
     ``objectives`` and ``violations``; returns ``(inner iterations, worst inner error)``."""
@@ -252,8 +256,8 @@ def inverse_ot_path(X, Y, a, b, C_hat, reg, alphas, A, f, g, lipschitz, max_iter
     worst_err = 0.0
     for k in range(alphas.shape[0]):
         n_it, obj, viol, lipschitz, k_inner, err = inverse_ot_fista(
-            X, Y, a, b, C_hat, reg, alphas[k], A, f, g, lipschitz, max_iter, tol, solver,
-            inner_tol, inner_max_iter, parallel)
+            X, Y, a, b, C_hat, reg, alphas[k], weights, A, f, g, lipschitz, max_iter, tol,
+            solver, inner_tol, inner_max_iter, parallel)
         coefs[:, :, k] = A
         n_iters[k] = n_it
         objectives[k] = obj

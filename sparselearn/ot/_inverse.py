@@ -31,13 +31,15 @@ _PATH_PARAMS = {
     "tol": [Interval(Real, 0, None, closed="left")],
     "solver": [StrOptions(set(_SOLVERS))],
     "max_inner_iter": [Interval(Integral, 1, None, closed="left")],
+    "adaptive": ["boolean"],
     "verbose": ["verbose"],
 }
 
 
 @validate_params(_PATH_PARAMS, prefer_skip_nested_validation=True)
 def inverse_ot_path(X, Y, coupling=None, *, reg=1.0, alphas=None, n_alphas=20, eps=1e-2,
-                    max_iter=1000, tol=1e-6, solver="sinkhorn", max_inner_iter=1000, verbose=0):
+                    max_iter=1000, tol=1e-6, solver="sinkhorn", max_inner_iter=1000,
+                    adaptive=True, verbose=0):
     r"""Sparse inverse optimal transport along a decreasing sequence of ``alpha``.
 
     Solves, for each ``alpha``, the l1-penalized inverse OT problem of :class:`InverseOT`
@@ -45,13 +47,15 @@ def inverse_ot_path(X, Y, coupling=None, *, reg=1.0, alphas=None, n_alphas=20, e
     .. math::
 
         \min_{A} \; -\langle A, X^\top \hat P Y \rangle + W_\varepsilon(A)
-        + \alpha \|A\|_1,
+        + \alpha \sum_{kl} w_{kl} |A_{kl}|,
         \qquad
         W_\varepsilon(A) = \max_{P \mathbf 1 = a,\, P^\top \mathbf 1 = b}
         \langle X A Y^\top, P \rangle - \varepsilon\, \mathrm{KL}(P \,|\, a b^\top),
 
     by FISTA with backtracking and restart, each ``alpha`` warm-started from the solution (and
-    the dual potentials) of the previous one.
+    the dual potentials) of the previous one. The weights are :math:`w_{kl} = 1 / |\hat A_{kl}|`
+    for the unpenalized maximum-likelihood estimate :math:`\hat A` (``adaptive=True``, solved
+    once first) or all ones (``adaptive=False``, the plain l1 penalty).
 
     Parameters
     ----------
@@ -83,6 +87,10 @@ def inverse_ot_path(X, Y, coupling=None, *, reg=1.0, alphas=None, n_alphas=20, e
         :func:`sinkhorn`, or :func:`sinkhorn_newton_sparse` (for small ``reg``).
     max_inner_iter : int, default=1000
         Iteration cap of each potentials solve.
+    adaptive : bool, default=True
+        Weigh the penalty by the inverse magnitudes of the maximum-likelihood estimate (the
+        adaptive Lasso; see :class:`InverseOT`); ``alpha_max`` is then that of the weighted
+        penalty.
     verbose : int, default=0
         Print one line per alpha.
 
@@ -120,14 +128,18 @@ def inverse_ot_path(X, Y, coupling=None, *, reg=1.0, alphas=None, n_alphas=20, e
     True
     """
     problem = _Problem(X, Y, coupling)
-    alpha_max = problem.alpha_max
+    weights = None
+    if adaptive:
+        weights, _, _ = problem.adaptive_weights(float(reg), int(max_iter), float(tol), solver,
+                                                 int(max_inner_iter))
+    alpha_max = problem.weighted_alpha_max(weights)
     if alphas is None:
         alphas = alpha_max * np.geomspace(1.0, eps, n_alphas)
     else:
         alphas = _check_alphas(alphas)
     A0 = np.zeros((problem.d1, problem.d2))
     A, info = problem.solve(float(reg), alphas, A0, None, int(max_iter), float(tol), solver,
-                            int(max_inner_iter), verbose)
+                            int(max_inner_iter), verbose, weights=weights)
     del info["potentials"]  # the warm start of the estimator, not part of the record
     return alphas, A.astype(problem.dtype, copy=False), info
 
@@ -144,7 +156,8 @@ class InverseOT(BaseEstimator):
     .. math::
 
         \min_{A \in \mathbb R^{d_1 \times d_2}}
-        -\langle A, X^\top \hat P Y \rangle + W_\varepsilon(A) + \alpha \|A\|_1,
+        -\langle A, X^\top \hat P Y \rangle + W_\varepsilon(A)
+        + \alpha \sum_{kl} w_{kl} |A_{kl}|,
 
     .. math::
 
@@ -156,7 +169,10 @@ class InverseOT(BaseEstimator):
     The smooth part is :math:`\varepsilon` times the mean negative log-likelihood of the
     observed pairs (relative to independent pairing); it is convex in ``A`` with gradient
     :math:`X^\top (P_A - \hat P) Y`, where :math:`P_A` is the entropic plan of the cost matrix
-    :math:`-X A Y^\top`.
+    :math:`-X A Y^\top`. The penalty weights are :math:`w_{kl} = 1 / |\hat A_{kl}|` for the
+    unpenalized maximum-likelihood estimate :math:`\hat A` (``adaptive=True``, the default: the
+    adaptive Lasso of Zou, 2006, two convex solves) or all ones (``adaptive=False``: the plain
+    l1 penalty of Andrade, Peyré & Poon).
 
     Parameters
     ----------
@@ -164,7 +180,9 @@ class InverseOT(BaseEstimator):
         Entropic regularization :math:`\varepsilon` of the model (POT's ``reg``).
     alpha : float, default=0.1
         l1 penalty strength. The paper's scaling is
-        :math:`\alpha = \lambda_0 \sqrt{\log(d_1 d_2) / N}` for ``N`` observed pairs.
+        :math:`\alpha = \lambda_0 \sqrt{\log(d_1 d_2) / N}` for ``N`` observed pairs
+        (:math:`\lambda_0 = 1` with ``adaptive=True``, about 2 with ``adaptive=False``; see
+        Notes).
     max_iter : int, default=1000
         FISTA iterations.
     tol : float, default=1e-6
@@ -177,7 +195,14 @@ class InverseOT(BaseEstimator):
     max_inner_iter : int, default=1000
         Iteration cap of each potentials solve.
     warm_start : bool, default=False
-        Start from the previous ``interaction_`` (same feature counts) instead of zero.
+        Start from the previous ``interaction_`` (same feature counts) instead of zero (or of
+        the maximum-likelihood estimate, with ``adaptive=True``).
+    adaptive : bool, default=True
+        Weigh the penalty of each entry by :math:`1 / |\hat A_{kl}|`, :math:`\hat A` the
+        unpenalized maximum-likelihood estimate (fitted first, to ``tol``). Entries the data
+        barely support are penalized hard, strong ones lightly, so the support is recovered
+        without the irrepresentability condition the plain l1 penalty needs, and the kept
+        entries are less shrunk. ``False`` gives the plain l1 penalty.
     verbose : int, default=0
         Print a summary of the fit.
 
@@ -191,7 +216,9 @@ class InverseOT(BaseEstimator):
         Penalized objective at ``interaction_`` (``0`` at ``A = 0``).
     alpha_max_ : float
         Smallest ``alpha`` for which ``A = 0`` is the solution:
-        :math:`\max_{kl} |(X_c^\top \hat P Y_c)_{kl}|` with centred points.
+        :math:`\max_{kl} |(X_c^\top \hat P Y_c)_{kl}| / w_{kl}` with centred points.
+    penalty_weights_ : ndarray of shape (d1, d2)
+        The weights :math:`w_{kl}` (all ones with ``adaptive=False``).
     n_iter_ : int
         FISTA iterations.
     n_features_in_ : int
@@ -218,12 +245,29 @@ class InverseOT(BaseEstimator):
     marginals of :math:`\hat P`; at ``reg -> infinity`` it tends to a Lasso and at
     ``reg -> 0`` to a graphical-Lasso-like problem (their Section 4).
 
+    Why adaptive weights by default. The plain l1 penalty recovers the support only under
+    their irrepresentability condition, :math:`\|H_{S^cS} H_{SS}^{-1}
+    \operatorname{sign}(A^*_S)\|_\infty < 1` for the Hessian :math:`H` of the smooth part at
+    :math:`A^*`. For the identity plus two off-diagonal entries of :math:`\pm 0.7` (5
+    features, 80 Gaussian points, ``reg = 1``) that constant is 0.64 to 0.93 over draws, and
+    it is attained at the transposes of the planted entries, which the plain penalty then
+    selects in a fixed share of draws for every ``N`` (the noise-to-threshold ratio stays
+    fixed under the :math:`1/\sqrt N` scaling), while a larger :math:`\lambda_0` loses the
+    planted entries at small ``N``: over 100 draws, exact support in 91 % (``N = 500``) and
+    94 % (``N = 5000``) of them at :math:`\lambda_0 = 2`, and at best 95 % and 89 % at
+    :math:`\lambda_0 = 1.5` or 59 % and 98 % at 3; the misses do not depend on the solver's
+    tolerance (the same supports at ``tol = 1e-10``). With the adaptive weights,
+    :math:`\lambda_0` from 0.5 to 1 gives the exact support in 99-100 % of the draws at both
+    ``N``.
+
     References
     ----------
     .. [1] F. Andrade, G. Peyré, C. Poon, "Sparsistency for inverse optimal transport",
        ICLR 2024, arXiv:2310.05461.
     .. [2] S. Ma, H. Sun, X. Ye, H. Zha, H. Zhou, "Learning cost functions for optimal
        transport", arXiv:2002.09650, 2020.
+    .. [3] H. Zou, "The adaptive Lasso and its oracle properties", Journal of the American
+       Statistical Association 101(476), 2006.
 
     Examples
     --------
@@ -247,13 +291,14 @@ class InverseOT(BaseEstimator):
         "solver": [StrOptions(set(_SOLVERS))],
         "max_inner_iter": [Interval(Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
+        "adaptive": ["boolean"],
         "verbose": ["verbose"],
     }
 
     path = staticmethod(inverse_ot_path)
 
     def __init__(self, reg=1.0, alpha=0.1, max_iter=1000, tol=1e-6, solver="sinkhorn",
-                 max_inner_iter=1000, warm_start=False, verbose=0):
+                 max_inner_iter=1000, warm_start=False, adaptive=True, verbose=0):
         self.reg = reg
         self.alpha = alpha
         self.max_iter = max_iter
@@ -261,6 +306,7 @@ class InverseOT(BaseEstimator):
         self.solver = solver
         self.max_inner_iter = max_inner_iter
         self.warm_start = warm_start
+        self.adaptive = adaptive
         self.verbose = verbose
 
     def __sklearn_tags__(self):
@@ -295,7 +341,11 @@ class InverseOT(BaseEstimator):
                              "None (Y holds the target points).")
         problem = _Problem(X, Y, coupling)
         A0 = np.zeros((problem.d1, problem.d2))
-        potentials = None
+        potentials = weights = None
+        if self.adaptive:
+            weights, A0, potentials = problem.adaptive_weights(
+                float(self.reg), int(self.max_iter), float(self.tol), self.solver,
+                int(self.max_inner_iter))
         if self.warm_start and hasattr(self, "interaction_") \
                 and self.interaction_.shape == A0.shape:
             A0[:] = self.interaction_
@@ -305,11 +355,12 @@ class InverseOT(BaseEstimator):
                 potentials = self._potentials
         A, info = problem.solve(float(self.reg), np.array([float(self.alpha)]), A0, potentials,
                                 int(self.max_iter), float(self.tol), self.solver,
-                                int(self.max_inner_iter), self.verbose)
+                                int(self.max_inner_iter), self.verbose, weights=weights)
         self.interaction_ = A[:, :, 0].astype(problem.dtype, copy=False)
         self.support_ = self.interaction_ != 0
         self.objective_ = float(info["objective"][0])
         self.alpha_max_ = float(info["alpha_max"])
+        self.penalty_weights_ = np.ones(A0.shape) if weights is None else weights
         self.n_iter_ = int(info["n_iter"][0])
         self._potentials = info["potentials"]
         return self
@@ -400,6 +451,30 @@ class _Problem:
         cov_y = np.linalg.eigvalsh((self.Y * self.b[:, None]).T @ self.Y)[-1]
         return max(cov_x * cov_y / reg, 1e-12)
 
+    def weighted_alpha_max(self, weights):
+        """``max |C_hat_kl| / weights_kl``: the smallest alpha with the solution ``0``."""
+        if weights is None:
+            return self.alpha_max
+        return float(np.max(np.abs(self.C_hat) / weights))
+
+    def adaptive_weights(self, reg, max_iter, tol, solver, max_inner_iter):
+        """Weights ``1 / |A_mle|`` of the adaptive penalty, with the unpenalized estimate
+        ``A_mle`` and its potentials (the start of the penalized solve). A zero entry of
+        ``A_mle`` gets the largest finite weight (that entry stays zero)."""
+        A0 = np.zeros((self.d1, self.d2))
+        A, info = self.solve(reg, np.zeros(1), A0, None, max_iter, tol, solver, max_inner_iter,
+                             0, warn_iterations=False)
+        if info["violation"][0] > tol * self.alpha_max:
+            warnings.warn(
+                f"InverseOT: the unpenalized estimate behind the adaptive weights did not "
+                f"converge in max_iter={max_iter} iterations (optimality violation "
+                f"{info['violation'][0]:.2e}): the likelihood may have no maximizer (a coupling "
+                "the model can fit exactly as A grows); the weights come from its last iterate. "
+                "Use adaptive=False, or more max_iter.", ConvergenceWarning, stacklevel=4)
+        A = A[:, :, 0]
+        weights = 1.0 / np.maximum(np.abs(A), 1.0 / np.finfo(np.float64).max)
+        return weights, A, info["potentials"]
+
     def smooth_value(self, reg, A, solver, max_inner_iter, tol):
         """``-<A, C_hat> + W(A)`` at one ``A``: the path kernel at ``alpha = 0`` with no
         iteration (one compiled kernel serves both); ``tol`` sets the potentials' accuracy."""
@@ -408,8 +483,11 @@ class _Problem:
         return float(info["objective"][0])
 
     def solve(self, reg, alphas, A0, potentials, max_iter, tol, solver, max_inner_iter,
-              verbose, warn_iterations=True):
-        """Run the compiled path; returns ``(interactions (d1, d2, k), info)``."""
+              verbose, warn_iterations=True, weights=None):
+        """Run the compiled path; returns ``(interactions (d1, d2, k), info)``. ``weights``
+        (d1, d2) weigh the l1 penalty (None: all ones)."""
+        weights = np.ones(self.d1 * self.d2) if weights is None else \
+            np.ascontiguousarray(weights, dtype=np.float64).ravel()
         tol_abs = tol * self.alpha_max
         inner_tol = self._inner_tol(tol_abs)
         n_alphas = alphas.shape[0]
@@ -423,8 +501,8 @@ class _Problem:
         objectives = np.zeros(n_alphas)
         violations = np.zeros(n_alphas)
         n_inner, worst_err = _core.inverse_ot_path(
-            self.X, self.Y, self.a, self.b, self.C_hat, reg, np.ascontiguousarray(alphas), A, f,
-            g, self._lipschitz(reg), max_iter, tol_abs, _SOLVERS[solver], inner_tol,
+            self.X, self.Y, self.a, self.b, self.C_hat, reg, np.ascontiguousarray(alphas), weights,
+            A, f, g, self._lipschitz(reg), max_iter, tol_abs, _SOLVERS[solver], inner_tol,
             max_inner_iter, self.parallel, coefs, n_iters, objectives, violations)
         if verbose:
             for k in range(n_alphas):
@@ -444,7 +522,8 @@ class _Problem:
         if not worst_err < inner_tol:
             _warn_inner(worst_err, max_inner_iter)
         info = {"n_iter": n_iters, "objective": objectives, "violation": violations,
-                "alpha_max": self.alpha_max, "potentials": (f, g)}
+                "alpha_max": self.weighted_alpha_max(weights.reshape(self.d1, self.d2)),
+                "potentials": (f, g)}
         return coefs, info
 
 

@@ -1,9 +1,11 @@
 """SparseMongeMap: entropic Monge maps with elastic costs, whose displacements are sparse."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
@@ -56,6 +58,17 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
     prox of a sparsity-inducing regularizer, hence sparse; both formulas are the plain entropic
     map (barycentric projection) when ``gamma = 0``.
 
+    Two corrections of the entropic estimate are on by default. ``center=True`` subtracts from
+    :math:`r(x)` the same residual of the self-transport of the source points (weights
+    :math:`q_k(x) \propto \exp((f^{s}_k - h(x - x_k)) / \mathrm{reg})` with the potential
+    :math:`f^{s}` of the entropic plan from the source to itself): the map of the
+    Sinkhorn-divergence potential :math:`f_{XY} - f_{XX}` [5]_, which cancels the blur of the
+    entropic plan (the pull of :math:`\sum_j p_j(x) y_j` towards the target mean).
+    ``refit=True`` keeps the features the prox selects but moves them by the (centred)
+    barycentric residual itself, not by its shrunk value: the l1 prox shortens every move by
+    ``gamma``, a bias that dominates the error once the plan is sharp (least squares on the
+    selected support, as after a Lasso).
+
     Parameters
     ----------
     cost : {"elastic_l1", "elastic_stvs", "elastic_sq_k_overlap", "sqeuclidean"}, \
@@ -94,7 +107,18 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
     tol : float, default=1e-9
         Marginal-error tolerance of the solver.
     max_iter : int, default=1000
-        Iteration cap of the solver.
+        Iteration cap of the solver (and of the self-transport solve).
+    center : bool, default=True
+        Centre the map by the self-transport of the source points (an extra ``n_source`` by
+        ``n_source`` entropic solve in ``fit``, to ``tol``; ``transform`` then weighs the source
+        points too). Set at ``fit``: ``transform`` centres when ``fit`` solved the
+        self-transport. It helps most where the plan is blurred (``reg`` not small against the
+        cost differences between neighbouring points); with sharp plans and independent source
+        and target samples it adds the noise of a second matching (see Notes).
+    refit : bool, default=True
+        Move the features the prox keeps by the barycentric residual (centred with ``center``)
+        instead of the prox's shrunk value; the zeros, hence the sparsity pattern, are the
+        prox's. With ``formula="gradient"`` the features are those of the gradient form.
     verbose : int, default=0
         Print a solver summary.
 
@@ -104,6 +128,10 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
         Entropic transport plan for the cost :math:`h(x_i - y_j)`.
     source_potential_, target_potential_ : ndarray of shape (n_source,), (n_target,)
         Dual potentials ``f``, ``g`` with ``P_ij = exp((f_i + g_j - C_ij) / reg)``.
+    self_potential_ : ndarray of shape (n_source,) or None
+        Potential ``f^s`` of the self-transport of the source,
+        ``P^s_ik = exp((f^s_i + f^s_k - h(x_i - x_k)) / reg)`` with both marginals ``a``;
+        ``None`` when fitted with ``center=False``.
     transport_cost_ : float
         ``<C, P>``.
     n_iter_ : int
@@ -112,8 +140,8 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
         Solver record (see :func:`sinkhorn`, ``return_log=True``).
     k_ : int
         The k-overlap size used (``k`` or its default; 0 for the other costs).
-    xt_ : ndarray of shape (n_target, n_features)
-        Target points (float64).
+    xs_, xt_ : ndarray of shape (n_source, n_features), (n_target, n_features)
+        Source and target points (float64).
     mu_s_, mu_t_ : ndarray of shape (n_source,), (n_target,)
         Source and target weights.
     n_features_in_ : int
@@ -149,6 +177,18 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
     is sparse by construction. The example ``plot_sparse_monge_map.py`` draws the
     sparsity-versus-``gamma`` curve of both on noiseless and noisy synthetic data.
 
+    Why the corrections. On the issue's problem (10 features, 400 points, a shift of 3 along
+    2 features, noise 0.3 on the targets, ``gamma = 0.5``, ``reg = 1``), a fitted point's plan
+    row puts three quarters of its mass on its own noisy image, so the plain barycentric map
+    there is nearly exact, while the l1 prox shortens both moves by ``gamma``: 0.5 of the
+    0.63 squared error of the uncorrected elastic map is that shrinkage (0.88 times the plain
+    map's error; refitted, 0.40). New points are instead blurred by the plan (the plain map's
+    error is 2.2), which centring removes. Measured over seeds 0-7: both corrections, 0.37x
+    (fitted) and 0.08x (new points) the plain entropic map's error; neither, 0.88x and 0.61x.
+    The centring has the pitfalls Pooladian, Cuturi and Niles-Weed describe [6]_: with
+    independent source and target samples and a sharp plan (``reg = 0.1`` there) the new
+    points' error grew from 0.62x to 1.5x the plain map's; use ``center=False`` there.
+
     Cost: ``fit`` evaluates :math:`h` on all ``n_source * n_target`` pairs, then solves the
     plan; ``transform`` evaluates :math:`h` on ``n_samples * n_target`` pairs (twice for
     ``"gradient"``) and one prox per point. The k-overlap norm costs a sort per pair.
@@ -164,6 +204,11 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
     .. [4] A. Schreck, G. Fort, S. Le Corff, E. Moulines, "A shrinkage-thresholding Metropolis
        adjusted Langevin algorithm for Bayesian variable selection", IEEE J. Sel. Topics Signal
        Process. 10(2), 2016 (the STVS operator).
+    .. [5] J. Feydy, T. Séjourné, F.-X. Vialard, S. Amari, A. Trouvé, G. Peyré,
+       "Interpolating between optimal transport and MMD using Sinkhorn divergences",
+       AISTATS 2019.
+    .. [6] A.-A. Pooladian, M. Cuturi, J. Niles-Weed, "Debiaser beware: pitfalls of centering
+       regularized transport maps", ICML 2022.
 
     Examples
     --------
@@ -173,9 +218,12 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
     >>> X = rng.normal(size=(100, 5))
     >>> Y = X + np.array([3.0, 0.0, 0.0, 0.0, 0.0]) + 0.1 * rng.normal(size=(100, 5))
     >>> est = SparseMongeMap(cost="elastic_l1", gamma=0.5, reg=1.0).fit(X, Y)
-    >>> moves = est.displacement(X)  # T(x) - x: the shift, soft-thresholded by gamma
+    >>> moves = est.displacement(X)  # T(x) - x: the shift along feature 0 only
     >>> round(float(moves[:, 0].mean()), 2), float(np.mean(moves[:, 1:] != 0))
-    (2.48, 0.0025)
+    (2.98, 0.0)
+    >>> raw = est.set_params(refit=False).displacement(X)  # soft-thresholded by gamma
+    >>> round(float(raw[:, 0].mean()), 2)
+    2.48
     """
 
     _parameter_constraints = {
@@ -187,6 +235,8 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
         "method": [StrOptions({"auto", "sns"} | set(_SINKHORN_METHODS))],
         "tol": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "center": ["boolean"],
+        "refit": ["boolean"],
         "verbose": ["verbose"],
     }
 
@@ -200,6 +250,8 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
         method="auto",
         tol=1e-9,
         max_iter=1000,
+        center=True,
+        refit=True,
         verbose=0,
     ):
         self.cost = cost
@@ -210,6 +262,8 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
         self.method = method
         self.tol = tol
         self.max_iter = max_iter
+        self.center = center
+        self.refit = refit
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -264,10 +318,13 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
         self.coupling_ = P
         self.source_potential_ = record["u"]
         self.target_potential_ = record["v"]
+        self.self_potential_ = self._self_potential(Xs, a, code, gamma, k) if self.center \
+            else None
         self.transport_cost_ = record["cost"]
         self.n_iter_ = record["n_iter"]
         self.log_ = record
         self.k_ = k if code == _elastic.SQ_K_OVERLAP else 0
+        self.xs_ = Xs
         self.xt_ = Xt
         self.mu_s_ = a
         self.mu_t_ = b
@@ -331,12 +388,30 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
         """``T(x) - x`` for the validated rows of ``X`` (float64)."""
         code, gamma, _ = self._regularizer(X.shape[1])
         moves = np.empty(X.shape)
+        center = self.self_potential_ is not None
+        X_source = self.xs_ if center else np.empty((0, X.shape[1]))
+        f_self = self.self_potential_ if center else np.empty(0)
         _elastic.entropic_displacement(
             np.ascontiguousarray(X, dtype=np.float64), self.xt_, self.target_potential_,
-            float(self.reg), code, gamma, self.k_ or 1,
-            self.formula == "gradient" and gamma > 0.0, moves,
+            X_source, f_self, float(self.reg), code, gamma, self.k_ or 1,
+            self.formula == "gradient" and gamma > 0.0, center, bool(self.refit), moves,
         )
         return moves
+
+    def _self_potential(self, Xs, a, code, gamma, k):
+        """Potential of the entropic self-transport of the source for the cost ``h``."""
+        C = np.empty((Xs.shape[0], Xs.shape[0]))
+        _elastic.elastic_cost_matrix(Xs, Xs, code, gamma, k, C)
+        f = np.zeros(Xs.shape[0])
+        n_iter, err = _elastic.self_transport_potential(
+            C, np.ascontiguousarray(a, dtype=np.float64), float(self.reg), f,
+            max(float(self.tol), 1e-14), int(self.max_iter))
+        if not err <= max(self.tol, 1e-14):
+            warnings.warn(
+                f"SparseMongeMap: the self-transport of the source (center=True) stopped at "
+                f"marginal error {err:.2e} > tol = {self.tol:.1e} after {n_iter} iterations; "
+                "increase max_iter or tol.", ConvergenceWarning, stacklevel=3)
+        return f
 
     def _regularizer(self, n_features):
         """``(code, gamma, k)`` for the kernels; ``gamma = 0`` for the plain cost."""

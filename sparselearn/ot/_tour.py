@@ -124,7 +124,7 @@ def _inverse_ot():
     P = sinkhorn(None, None, -X @ A_true @ Y.T, reg, tol=1e-12)
     cells = rng.choice(m * m, size=n_pairs, p=(P / P.sum()).ravel())
     counts = np.bincount(cells, minlength=m * m).reshape(m, m)
-    alpha = 2.0 * np.sqrt(np.log(d * d) / n_pairs)
+    alpha = np.sqrt(np.log(d * d) / n_pairs)  # lambda_0 = 1 with the adaptive weights
     with warnings.catch_warnings():  # compile the kernels, untimed (2 iterations warn)
         warnings.simplefilter("ignore")
         InverseOT(alpha=alpha, max_iter=2).fit(X[:5], Y[:5], counts[:5, :5] + 1)
@@ -139,7 +139,7 @@ def _inverse_ot():
         logits = (Xk @ A @ Yk.T - np.ones((Xk.shape[0], 1)) @ cp.reshape(g, (1, -1), order="C"))
         objective = (-cp.sum(cp.multiply(A, Xk.T @ P_hat[np.ix_(rows, cols)] @ Yk)) + bk @ g
                      + reg * (ak @ cp.log_sum_exp(logits / reg + np.log(bk), axis=1))
-                     + alpha * cp.sum(cp.abs(A)))
+                     + alpha * cp.sum(cp.multiply(est.penalty_weights_, cp.abs(A))))
         problem = cp.Problem(cp.Minimize(objective))
         with warnings.catch_warnings():  # Clarabel's "may be inaccurate" at its tolerances
             warnings.simplefilter("ignore")

