@@ -63,7 +63,7 @@ def accelerated_gradient(X, data, indices, indptr, is_sparse, y, sw, dcode, dpar
     ag_b = b[0]
     a = 1.0
     crit = np.inf
-    n_iter = 0
+    n_iter = np.int64(0)
     for k in range(1, max_iter + 1):
         n_iter = k
         if scheme == 0:
@@ -159,7 +159,7 @@ def fista(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b, fit_
     value = _objective(y, sw, dcode, dparams, z, pcode, params, weights, curvs, x)
     t_k = 1.0
     crit = np.inf
-    n_iter = 0
+    n_iter = np.int64(0)
     for k in range(1, max_iter + 1):
         n_iter = k
         t_next, beta = _fista.momentum(t_k)

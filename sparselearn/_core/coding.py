@@ -67,7 +67,7 @@ def _cd_active(G, cov_row, residual, code, pen_code, params, weights, curvs, thr
     (``n_active^2`` per sweep); the full residual is rebuilt at the end."""
     n = code.shape[0]
     active = np.empty(n, dtype=np.int64)
-    n_active = 0
+    n_active = np.int64(0)
     for j in range(n):
         if code[j] != 0.0:
             active[n_active] = j
@@ -239,7 +239,7 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
     level of the fixed-point residual. Returns (n_iter, converged)."""
     n = code.shape[0]
     ld = min(n, _LD_MIN)
-    k = 0
+    k = np.int64(0)
     valid = False
     for it in range(max_iter):
         worst = _l1_scores(G, residual, code, pen_code, params, weights, curvs, lam, shrink,
@@ -253,7 +253,7 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
         elif worst <= threshold:
             return it + 1, True
         if not valid:  # factor the current support
-            k = 0
+            k = np.int64(0)
             valid = True
             for j in range(n):
                 if code[j] != 0.0:
@@ -278,7 +278,7 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
                 if scores[cand[c]] > scores[cand[best]]:
                     best = c
             cand[b], cand[best] = cand[best], cand[b]
-        n_ws = 0
+        n_ws = np.int64(0)
         if valid:
             for a in range(k):
                 ws[n_ws] = active[a]
@@ -321,7 +321,7 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
             k = _support_solve(cov_row, code, lam, active, k, signs, rhs, fwd, sol, chol, ld)
         else:  # singular support: coordinate sweeps on the support and all violators
             valid = False
-            n_ws = 0
+            n_ws = np.int64(0)
             for j in range(n):
                 if code[j] != 0.0 or scores[j] > threshold:
                     ws[n_ws] = j

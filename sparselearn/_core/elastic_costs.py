@@ -247,7 +247,7 @@ def self_transport_potential(C, a, reg, f, tol, max_iter):
     update = np.empty(n)
     logits = np.empty(n)
     err = np.inf
-    n_iter = 0
+    n_iter = np.int64(0)
     while n_iter < max_iter:
         n_iter += 1
         for i in range(n):

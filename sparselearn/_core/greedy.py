@@ -53,7 +53,7 @@ def _omp_one(G, cov, norm_sq, n_nonzero, tol, no_ridge, code):
     rhs = np.empty(n_nonzero)
     fwd = np.empty(n_nonzero)
     gamma = np.empty(n_nonzero)
-    n_active = 0
+    n_active = np.int64(0)
     residual_sq = norm_sq
     status = 0
     while n_active < n_nonzero:

@@ -371,7 +371,7 @@ def group_fista(X, data, indices, indptr, is_sparse, y, sw, dcode, dparams, w, b
     obj_x = (_datafit.value(dcode, dparams, y, z_x, sw)
              + _gprox.value(pcode, params, gweights, gindptr, gindices, x))
     stop_crit = np.inf
-    n_iter = 0
+    n_iter = np.int64(0)
     for it in range(max_iter):
         n_iter = it + 1
         z_y = _linalg.matvec(X, data, indices, indptr, is_sparse, n_samples, yv) + yb

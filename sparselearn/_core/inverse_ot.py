@@ -197,7 +197,7 @@ def inverse_ot_fista(X, Y, a, b, C_hat, reg, alpha, weights, A, f, g, lipschitz,
     F_x = value_x + alpha * l1_norm(x, weights)
     violation = l1_violation(x, grad_x, alpha, weights)
     t = 1.0
-    n_iter = 0
+    n_iter = np.int64(0)
     while violation > tol and n_iter < max_iter:
         n_iter += 1
         t_next, beta = momentum(t)

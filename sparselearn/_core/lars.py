@@ -98,8 +98,8 @@ def _lars_one(G, cov0, alpha_min, eq_tol, max_iter, lasso, positive, code):
     scratch = np.zeros(ld * ld)
     for j in range(n_components):
         code[j] = 0.0
-    n_iter = 0
-    n_active = 0
+    n_iter = np.int64(0)
+    n_active = np.int64(0)
     drop = False
     status = 0
     prev_alpha = 0.0

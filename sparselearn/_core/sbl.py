@@ -417,7 +417,7 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
         excess = 1e-3 * best_proj
     if excess <= 0.0:
         excess = 1e-300
-    n_active = 1
+    n_active = np.int64(1)
     active[0] = best
     alpha[0] = col_norm2[best] / excess
     position[best] = 0
@@ -427,7 +427,7 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
         gram_rows, phity, col_norm2, y_norm2, alpha, active, n_active, beta, n_samples, n_targets)
     # scores of the last phase only (the adding phase's are at noises that are not the model's)
     scores[0] = score
-    n_scores = 1
+    n_scores = np.int64(1)
     converged = False
     adding = learn_noise
     descending = False
@@ -438,7 +438,7 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
     saved_noise = 0.0
     fresh = True  # S, Q, Sigma, Mu are exact (no rank-one update since the last refresh)
     allow_add = True
-    n_iter = 0
+    n_iter = np.int64(0)
     level_iter = 0  # iterations at the current adding noise, or in the last phase
     while True:
         if level_iter >= max_iter and not adding:
@@ -494,7 +494,7 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
                     # probe from the initial column, as a fresh run would
                     for a in range(n_active):
                         position[active[a]] = -1
-                    n_active = 1
+                    n_active = np.int64(1)
                     active[0] = best
                     position[best] = 0
                     gram_rows[0] = phi.T @ phi[:, best]
@@ -521,7 +521,7 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
                 # the adding noise has settled: the noise phase starts, and with it the scores
                 adding = False
                 scores[0] = score
-                n_scores = 1
+                n_scores = np.int64(1)
             if new_noise > 0.0:
                 beta = 1.0 / new_noise
                 sigma, mu, s_factor, q_factor, score, resid2 = _refresh(

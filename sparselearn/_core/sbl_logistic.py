@@ -186,7 +186,7 @@ def fast_laplace_classifier(phi, t, n_fixed, fixed_alpha, max_iter, tol, max_act
     w_all = np.zeros(max_active)
     position = -np.ones(n_features, dtype=np.int64)
     scores = np.empty(max_iter + 1)
-    n_active = 0
+    n_active = np.int64(0)
     for j in range(n_fixed):
         active[j] = j
         alpha[j] = fixed_alpha
@@ -204,9 +204,9 @@ def fast_laplace_classifier(phi, t, n_fixed, fixed_alpha, max_iter, tol, max_act
         curv = np.full(n_samples, 0.25)
         evidence = -n_samples * np.log(2.0)
     scores[0] = evidence
-    n_scores = 1
+    n_scores = np.int64(1)
     converged = False
-    n_iter = 0
+    n_iter = np.int64(0)
     for it in range(max_iter):
         n_iter = it + 1
         s_factor, q_factor = laplace_factors(phi, phi_sq, t, phi_active, sigma, curv, p)

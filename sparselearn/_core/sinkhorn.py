@@ -356,7 +356,7 @@ def scaling_iterations(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, s
         absorb_cols(M, b, f, reg, g, K, col_max, col_scale, parallel)
         n_absorb += 1
         v[:] = 1.0
-    n_iter = 1
+    n_iter = np.int64(1)
     err = inf
     while True:
         err, mass, ok = fused_sweep(K, a, u, v, u_new, partial, col, chunk_err, chunk_mass,
@@ -415,7 +415,7 @@ def sinkhorn_scaling(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, sta
     n, m = M.shape
     u, v = row_col_vectors(n, m)
     out = scaling_iterations(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, start, K,
-                             parallel, switch_cost, check_from, u, v)
+                             parallel, switch_cost, np.int64(check_from), u, v)
     for i in range(n):
         f[i] += reg * log(u[i])
     for j in range(m):

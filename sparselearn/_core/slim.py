@@ -55,7 +55,7 @@ def best_intercept(scores, y, w, counts, b_lo, b_hi, max_pos_err, max_neg_err):
     best_loss = np.inf
     best_b = 0.0
     b = b_lo
-    k = 0
+    k = np.int64(0)
     # skip samples whose breakpoint t_i + 1 <= b_lo (already accounted for)
     while k < n and t[order[k]] + 1.0 <= b_lo:
         k += 1

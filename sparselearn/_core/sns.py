@@ -301,7 +301,7 @@ def sinkhorn_newton_sparse(
     """
     n, m = M.shape
     K = np.empty((n, m))
-    n_iter = 0
+    n_iter = np.int64(0)
     err = inf
     inv_reg = 1.0 / reg
     f0, g0 = row_col_vectors(n, m)
