@@ -144,8 +144,9 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
     the worst represented residuals, as K-SVD implementations do, and the fit goes on (a
     stalled dictionary often has one atom mixing two planted ones next to a barely used
     one); at the next stall, if the lowest objective since that escape is not ``ESCAPE_GAIN``
-    below the one it left, the dictionary it left is restored (its objective appended to the
-    errors) and the fit stops, converged. It also stops when every code is zero twice in a row
+    below the lowest one before it (a cycling objective must beat its whole cycle), the
+    dictionary it left is restored (its objective appended to the errors) and the fit stops,
+    converged. It also stops when every code is zero twice in a row
     (the second time with the unused atoms replaced by data: the penalty is too strong for the
     data and nothing will change). Returns ``(errors, converged, failures, all_zero)``: the
     objective after each iteration, the coding failures of all steps, and whether it stopped
@@ -199,14 +200,14 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
             if saved is not None and best >= saved[0] * (1.0 - ESCAPE_GAIN):
                 # the last escape found nothing better: back to the dictionary it left
                 D[:] = saved[1]
-                errors.append(saved[0])
+                errors.append(saved[2])
                 converged = True
                 break
             weak = weak_atoms(D, codes)
             if not weak.size or it + 1 == max_iter:
                 converged = True
                 break
-            saved = (errors[-1], D.copy())
+            saved = (min(best, errors[-1]), D.copy(), errors[-1])
             best, n_flat = np.inf, 0
             replace_atoms(D, weak, X, rng, residual=X - codes @ D)
             if positive_dict:
