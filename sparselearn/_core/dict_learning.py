@@ -101,6 +101,33 @@ def replace_atoms(D, atoms, X, rng, residual=None):
 # batch
 # ---------------------------------------------------------------------------------------------
 
+# an escape from a stalled dictionary is kept when it lowers the objective by this fraction
+ESCAPE_GAIN = 1e-3
+# atoms whose squared codes sum to less than this fraction of the mean are weak
+WEAK_USAGE = 0.25
+# atoms closer than this |cosine| to a more used atom are weak
+WEAK_COHERENCE = 0.95
+# iterations without a new lowest objective that count as a stall (OMP / IHT codes can cycle)
+STALL_PATIENCE = 10
+
+
+def weak_atoms(D, codes):
+    """Atoms that contribute little at a stall: usage (sum of squared codes) under
+    ``WEAK_USAGE`` times the mean usage, or |cosine| above ``WEAK_COHERENCE`` with a more used
+    atom (the less used of the pair)."""
+    usage = np.einsum("ij,ij->j", codes, codes)
+    weak = usage < WEAK_USAGE * usage.mean()
+    norms = np.linalg.norm(D, axis=1)
+    norms[norms == 0] = 1.0
+    cos = np.abs(D @ D.T) / np.outer(norms, norms)
+    np.fill_diagonal(cos, 0.0)
+    close_i, close_j = np.nonzero(np.triu(cos > WEAK_COHERENCE))
+    for i, j in zip(close_i, close_j):
+        weak[i if usage[i] <= usage[j] else j] = True
+    if not weak.any():
+        weak[np.argmin(usage)] = True
+    return np.flatnonzero(weak)
+
 
 def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol, rng, progress=None,
                         codes=None):
@@ -108,10 +135,18 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
     ``B = C^T X``, or ``"ksvd"``), replacing unused and duplicated atoms by the worst represented
     residuals. ``"cd"`` / ``"fista"`` codes are warm-started (replaced atoms' codes set to 0).
 
-    Stops when the objective ``0.5 ||X - C D||^2 + pen(C)`` changes by at most ``tol`` times
-    its value in an iteration that replaced no atom, or in two iterations in a row that did
-    (replacements the codes do not take up, as with more atoms than the data can use, change
-    nothing), or when every code is zero twice in a row
+    The fit stalls when the objective ``0.5 ||X - C D||^2 + pen(C)`` changes by at most
+    ``tol`` times its value in an iteration that replaced no atom, or in two iterations in a
+    row that did (replacements the codes do not take up, as with more atoms than the data can
+    use, change nothing), or when it has not gone ``tol`` below its lowest value for
+    ``STALL_PATIENCE`` iterations (greedy codes can cycle). At a stall the weak atoms
+    (:func:`weak_atoms`: rarely used, near duplicates, else the least used one) restart from
+    the worst represented residuals, as K-SVD implementations do, and the fit goes on (a
+    stalled dictionary often has one atom mixing two planted ones next to a barely used
+    one); at the next stall, if the lowest objective since that escape is not ``ESCAPE_GAIN``
+    below the lowest one before it (a cycling objective must beat its whole cycle), the
+    dictionary it left is restored (its objective appended to the errors) and the fit stops,
+    converged. It also stops when every code is zero twice in a row
     (the second time with the unused atoms replaced by data: the penalty is too strong for the
     data and nothing will change). Returns ``(errors, converged, failures, all_zero)``: the
     objective after each iteration, the coding failures of all steps, and whether it stopped
@@ -128,6 +163,8 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
     converged = False
     n_all_zero = 0
     small_before = False
+    saved = None
+    best, n_flat = np.inf, 0
     start = time.perf_counter()
     for it in range(max_iter):
         codes, _, failed = encode_signals(X, D, coding, init=codes if warm else None,
@@ -155,9 +192,29 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
                 state={"dictionary": D, "code": codes, "errors": errors}, objective=errors[-1]):
             break
         small = it > 0 and abs(errors[-2] - errors[-1]) <= tol * abs(errors[-1])
-        if small and (not stale.size or small_before):
-            converged = True
-            break
+        if errors[-1] < best * (1.0 - tol):
+            best, n_flat = errors[-1], 0
+        else:
+            n_flat += 1
+        if (small and (not stale.size or small_before)) or n_flat >= STALL_PATIENCE:
+            if saved is not None and best >= saved[0] * (1.0 - ESCAPE_GAIN):
+                # the last escape found nothing better: back to the dictionary it left
+                D[:] = saved[1]
+                errors.append(saved[2])
+                converged = True
+                break
+            weak = weak_atoms(D, codes)
+            if not weak.size or it + 1 == max_iter:
+                converged = True
+                break
+            saved = (min(best, errors[-1]), D.copy(), errors[-1])
+            best, n_flat = np.inf, 0
+            replace_atoms(D, weak, X, rng, residual=X - codes @ D)
+            if positive_dict:
+                D[weak] = np.abs(D[weak])
+            if warm:
+                codes[:, weak] = 0.0
+            small = False
         small_before = small
     return np.asarray(errors), converged, failures, n_all_zero == 2
 

@@ -78,7 +78,9 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
     ``"cd"``/``"fista"``) and a dictionary step: one block coordinate descent sweep on the atoms
     (``dict_update="bcd"``, Mairal et al. 2010) or one K-SVD sweep (``"ksvd"``, Aharon et al.
     2006; unit-norm atoms, codes refitted on their support; pair it with ``"omp"``). Atoms that go
-    unused or duplicate another (``|cosine| > 0.99``) are replaced by the worst represented residuals.
+    unused or duplicate another (``|cosine| > 0.99``) are replaced by the worst represented
+    residuals, and so are the weakest atoms when the objective stalls (see ``tol``): from any
+    initialization this escapes the local minima where one atom mixes two planted ones.
 
     Parameters
     ----------
@@ -90,7 +92,12 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
         Maximum number of alternations (epochs over the data). ``0`` fits nothing:
         ``components_`` is the initial dictionary (``dict_init`` as given).
     tol : float, default=1e-8
-        Stop when the objective changes by less than ``tol`` times its value.
+        The fit stalls when the objective changes by less than ``tol`` times its value (or
+        has not gone ``tol`` below its lowest value for 10 iterations, as greedy codes can
+        cycle). At a stall the weakest atoms (rarely used, ``|cosine| > 0.95`` with a more
+        used one, else the least used one) restart from the worst represented residuals;
+        the fit stops at the first stall where such an escape did not lower the objective by
+        0.1 %, with the dictionary from before that escape.
     fit_algorithm : {"cd", "fista", "omp", "iht", "mp", "lars"}, default="cd"
         Coding algorithm of the learning steps (see :func:`sparse_encode`); ``"lars"`` is, as in
         scikit-learn, the LARS-Lasso homotopy (:func:`sparse_encode`'s ``"lasso_lars"``) on the

@@ -54,12 +54,11 @@ def test_dictionary_learning_recovers_planted_atoms(global_random_seed):
             dl.fit(X)
         return dictionary_recovery_score(D, dl.components_)
 
-    # the bar, >= 95 % of the planted atoms, on this seeded instance; over the
-    # initializations of seeds 0-9 the score is 0.84-1.0 (mean 0.94): alternating minimization
-    # can stop where one learned atom mixes two planted ones (replacing rarely used atoms, tried
-    # at 0.1-0.3 of the mean usage, did not remove those minima)
+    # the bar, >= 95 % of the planted atoms; alternating minimization used to stop
+    # where one learned atom mixes two planted ones (0.84-1.0 over seeds 0-9 at 80
+    # iterations); the weak atoms now restart at a stall (see test_recovery.py for every init)
     assert bcd_score(0) >= 0.95
-    assert bcd_score(global_random_seed) >= 0.8
+    assert bcd_score(global_random_seed) >= 0.9
     ksvd = DictionaryLearning(50, fit_algorithm="omp", n_nonzero_coefs=3, dict_update="ksvd",
                               max_iter=40, random_state=global_random_seed)
     with warnings.catch_warnings():
