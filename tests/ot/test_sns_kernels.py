@@ -57,3 +57,65 @@ def test_plan_from_potentials_is_the_gibbs_plan(rng):
     ref = np.exp((f[:, None] + g[None] - M) * (1.0 / reg))
     assert np.any(ref == 0.0) and np.any(ref > 1.0)  # underflow and large entries both occur
     assert np.all(np.abs(P - ref) <= np.maximum(np.spacing(ref), 5e-324))
+
+
+def _scaled_plan(rng, n=23, m=17):
+    K = rng.random((n, m)) ** 4  # a few large entries per row, many small ones
+    u = rng.uniform(0.5, 2.0, n)
+    v = rng.uniform(0.5, 2.0, m)
+    return K, u, v, u[:, None] * K * v[None]
+
+
+def _dense_hessian(P):
+    n, m = P.shape
+    H = np.zeros((n + m, n + m))
+    H[:n, :n] = np.diag(P.sum(1))
+    H[n:, n:] = np.diag(P.sum(0))
+    H[:n, n:] = P
+    H[n:, :n] = P.T
+    return H
+
+
+def test_hessian_products_against_dense_matrix(rng):
+    from sparselearn._core.sns import _hess_dense, _hess_sparse, _sparsify
+
+    K, u, v, P = _scaled_plan(rng)
+    n, m = P.shape
+    row, col = P.sum(1), P.sum(0)
+    x = rng.normal(size=n + m)
+    out = np.empty(n + m)
+    _hess_dense(row, col, K, u, v, x[:n], x[n:], np.empty(m), out)
+    np.testing.assert_allclose(out, _dense_hessian(P) @ x, rtol=1e-13)
+    # the sparsified Hessian keeps the exact diagonal and the kept plan entries off it
+    indptr = np.empty(n + 1, dtype=np.int64)
+    indices, data = np.empty(n * m, dtype=np.int64), np.empty(n * m)
+    nnz = _sparsify(K, u, v, 0.2, np.empty(n * m), indptr, indices, data)
+    Ps = np.zeros_like(P)
+    for i in range(n):
+        Ps[i, indices[indptr[i]:indptr[i + 1]]] = data[indptr[i]:indptr[i + 1]]
+    assert nnz == np.count_nonzero(Ps)
+    _hess_sparse(row, col, indptr, indices, data, x[:n], x[n:], out)
+    H = _dense_hessian(P)
+    H[:n, n:], H[n:, :n] = Ps, Ps.T
+    np.testing.assert_allclose(out, H @ x, rtol=1e-13)
+
+
+def test_sparsify_keeps_the_largest_entries(rng):
+    from sparselearn._core.sns import _sparsify
+
+    K, u, v, P = _scaled_plan(rng, 300, 250)
+    n, m = P.shape
+    indptr = np.empty(n + 1, dtype=np.int64)
+    indices, data = np.empty(n * m, dtype=np.int64), np.empty(n * m)
+    for n_sample, density in [(n * m, 0.05), (4096, 0.05), (4096, 2.0 / m)]:
+        nnz = _sparsify(K, u, v, density, np.empty(n_sample), indptr, indices, data)
+        kept = np.zeros(P.shape, dtype=bool)
+        for i in range(n):
+            kept[i, indices[indptr[i]:indptr[i + 1]]] = True
+        np.testing.assert_array_equal(P[kept], data[:nnz])
+        # every kept entry is at least every dropped one (a threshold rule)
+        assert P[kept].min() >= P[~kept].max()
+        if n_sample == n * m:  # the exact order statistic: ceil(density n m) entries
+            assert nnz == int(np.ceil(density * n * m))
+        else:  # the windowed sample's quantile: near the target count
+            assert 0.7 * density * n * m <= nnz <= 1.3 * density * n * m
