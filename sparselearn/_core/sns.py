@@ -300,8 +300,8 @@ def sinkhorn_newton_sparse(
     Stage 1: ``n_sinkhorn_iter`` stabilized Sinkhorn iterations. Stage 2: Newton steps on the dual
     ``D``: the Hessian keeps its exact diagonal and the ``ceil(density n m)`` largest plan entries
     off the diagonal; the Newton system is solved by Jacobi-preconditioned CG (forcing term
-    ``min(0.1, max(1e-2, sqrt(err)))``), then a backtracking line search accepts the first step that lowers
-    the marginal error without lowering ``D``. A rejected direction quadruples the density (at
+    ``min(0.1, max(1e-2, sqrt(err)))``), then a backtracking line search accepts the first step
+    that lowers the marginal error without lowering ``D``. A rejected direction quadruples the density (at
     density >= 1/4 the exact Hessian is applied matrix-free); a rejected exact-Hessian direction
     falls back to one Sinkhorn iteration. Right-hand side and directions are projected off the
     null direction ``(1, -1)``. When CG does not reach its tolerance in ``max_cg_iter`` steps
