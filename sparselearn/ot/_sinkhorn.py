@@ -468,7 +468,8 @@ def sinkhorn_newton_sparse(
     pass over the plan per line-search trial. The plan is kept as
     :math:`\operatorname{diag}(e^{(u - u_0)/\mathrm{reg}}) K \operatorname{diag}(e^{(v - v_0)/
     \mathrm{reg}})` around an anchor :math:`K` that is re-exponentiated only when a scaling
-    exceeds :math:`e^{100}`. CG stops at relative residual ``min(0.1, sqrt(err))``; the
+    exceeds :math:`e^{100}`. CG stops at relative residual ``min(0.1, max(1e-2, sqrt(err)))``
+    (the sparsified Hessian limits a step to a linear error reduction anyway); the
     right-hand side and the direction are projected off the Hessian's null direction
     ``(1, -1)`` (a constant moved from ``u`` to ``v``). On near-degenerate problems (e.g.
     random assignment costs at small ``reg``: the plan is close to a permutation, its support
