@@ -85,9 +85,11 @@ def fit_regressor(estimator, X, y, sample_weight):
 
     if not isinstance(get_datafit(estimator.datafit), Quadratic):
         return fit_glm_regressor(estimator, X, y, sample_weight)
-    check_penalty(estimator.penalty)
+    penalty = check_penalty(estimator.penalty)
     X, Y, sw, one_target = _chunked_problem(X, y, sample_weight, multi_output=True)
     n_features = X.shape[1]
+    if n_features > _GRAM_MAX_FEATURES and not getattr(penalty, "grouped", False):
+        return _fit_regressor_working_sets(estimator, X, Y, sw, penalty, one_target)
     factor, _, _ = _chunked.gram_factors(X, Y, sw)
     Z, T = _small_design(factor, n_features, estimator.fit_intercept)
     inner = SparseRegressor(penalty=estimator.penalty, datafit="quadratic", fit_intercept=False,
@@ -109,6 +111,134 @@ def fit_regressor(estimator, X, y, sample_weight):
     estimator.intercept_ = intercepts[0] if one_target else intercepts
     for name in ("n_iter_", "stop_crit_", "objective_", "penalty_"):
         setattr(estimator, name, getattr(inner, name))
+    estimator.n_features_in_ = n_features
+    if hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
+    return estimator
+
+
+#: Above this many features ``SparseRegressor.fit`` (quadratic datafit, separable penalty) does
+#: not build the ``p x p`` Gram: working-set passes (:func:`_working_set_solve`) build the full
+#: gradient and the Gram of the working set only, itself at most this many features.
+_GRAM_MAX_FEATURES = 4096
+
+
+def _working_set_solve(X, y, sw, penalty, *, default_ratio, fit_intercept, start, tol, max_iter,
+                       solver):
+    """Least squares plus a separable penalty by working-set passes over the chunks.
+
+    Pass ``k`` is at ``w_k`` (supported in the working set ``ws_k``): it returns the centred
+    cross-moments of every feature with the residual ``y - X w_k`` (the full gradient, and the
+    intercept ``ybar - xbar^T w_k``) and the Gram of ``[X[:, ws_k], y]``. The client checks the
+    optimality scores of the in-memory solvers on the full gradient; when they exceed ``tol``
+    it solves the problem restricted to ``ws_k`` exactly as the one-pass path does (the in-memory
+    solver on a small design with that Gram; a TSQR pass when it is ill-conditioned), and
+    picks ``ws_{k + 1}`` with the in-memory rule (:func:`~sparselearn._core.working_set.
+    next_working_set`: the new support plus the features that violated most at ``w_k``, outside
+    ``ws_k``), capped at :data:`_GRAM_MAX_FEATURES`. The first pass (``w = 0``) gives the
+    tolerance's scale and the default alpha, as in memory.
+
+    Returns ``(w, b, info)`` with ``info`` holding ``n_iter`` (solves), ``stop_crit``,
+    ``objective`` and ``penalty``.
+    """
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from .._core.working_set import next_working_set
+    from ..solvers import absolute_tol, solve
+
+    n_features = X.shape[1]
+    w = np.zeros(n_features)
+    ws = np.flatnonzero(start) if start is not None else np.zeros(0, dtype=np.int64)
+    violation, n_iter, max_outer = np.inf, 0, 100 if max_iter is None else max_iter
+    for n_iter in range(max_outer + 1):
+        gram, residual = _chunked.working_set_pass(X, y, sw, w, ws)
+        weight = residual.weight
+        if not weight > 0:
+            raise ValueError("sample_weight must have a positive sum.")
+        x_mean, e_mean = residual.mean[:n_features], residual.mean[n_features]
+        grad = -residual.m2[:n_features, 0] / weight
+        lipschitz = residual.diag[:n_features] / weight
+        if not fit_intercept:  # uncentred moments
+            grad = grad - x_mean * e_mean
+            lipschitz = lipschitz + x_mean**2
+        if n_iter == 0:  # w = 0: the in-memory start
+            curvs = lipschitz if penalty.needs_curvatures else np.zeros(n_features)
+            if default_ratio is not None:
+                a_max = penalty.alpha_max(grad, lipschitz, curvatures=curvs)
+                penalty = clone(penalty).set_params(alpha=float(default_ratio * a_max))
+            tol = absolute_tol(tol, grad)
+            weights = penalty._weights(n_features)
+        scores = _optimality_scores(penalty, w, grad, lipschitz, curvs)
+        violation = float(np.max(scores, initial=0.0))
+        if violation <= tol or n_iter == max_outer:
+            break
+        w_new = w.copy()
+        if ws.size:
+            factor = _chunked.GramFactor.from_moments(gram, ws.size)
+            if factor is None:  # too ill-conditioned for Cholesky: TSQR of the working set
+                factor = _chunked.GramFactor.from_qr(_chunked.qr_pass(X[:, ws], y, sw)[0])
+            Z, T = _small_design(factor, ws.size, fit_intercept)
+            w_init = start[ws] if (n_iter == 0 and start is not None) else w[ws]
+            w_new[ws], _, _ = solve(Z, T[:, 0], None, Quadratic(),
+                                    clone(penalty).set_params(weights=weights[ws]), w_init,
+                                    tol=0.1 * tol, max_iter=max_iter, solver=solver, warn=False)
+        ranked = scores.copy()
+        ranked[ws] = 0.0  # solved on: optimal at w_new up to the inner tolerance
+        support = w_new != 0
+        ws = next_working_set(ranked, support, tol, 10)
+        # the cap; a support beyond it grows the set by half the cap per pass
+        size = max(_GRAM_MAX_FEATURES, int(support.sum()) + _GRAM_MAX_FEATURES // 2)
+        if ws.size > size:
+            keep = np.argpartition(-np.where(support, np.inf, ranked), size - 1)[:size]
+            ws = np.sort(keep).astype(np.int64)
+        w = w_new
+    if violation > tol:
+        warnings.warn(
+            f"Objective did not converge. You might want to increase the number of iterations "
+            f"(max_iter) or tol: working-set passes on dask input stopped at optimality "
+            f"violation {violation:.3e} > tol={tol:.1e} after {n_iter} solves.",
+            ConvergenceWarning, stacklevel=4)
+    e_var = residual.m2[n_features, 0] / weight
+    objective = 0.5 * (e_var if fit_intercept else e_var + e_mean**2) + penalty.value(w)
+    b = e_mean if fit_intercept else 0.0
+    return w, b, {"n_iter": n_iter, "stop_crit": violation, "objective": objective,
+                  "penalty": penalty}
+
+
+def _fit_regressor_working_sets(estimator, X, Y, sw, penalty, one_target):
+    """``SparseRegressor.fit`` above :data:`_GRAM_MAX_FEATURES` features: working-set passes,
+    one target at a time."""
+    from ._estimators import DEFAULT_ALPHA_RATIO
+
+    n_targets, n_features = Y.shape[1], X.shape[1]
+    starts = [None] * n_targets
+    if estimator.warm_start and hasattr(estimator, "coef_"):
+        previous = np.asarray(estimator.coef_, dtype=np.float64).reshape(-1, n_features)
+        if previous.shape[0] == n_targets:
+            starts = list(previous)
+    ratio = DEFAULT_ALPHA_RATIO["regression"] if estimator.penalty is None else None
+    fits = [_working_set_solve(X, Y[:, k], sw, penalty, default_ratio=ratio,
+                               fit_intercept=estimator.fit_intercept, start=starts[k],
+                               tol=estimator.tol, max_iter=estimator.max_iter,
+                               solver=estimator.solver)
+            for k in range(n_targets)]
+    dtype = _output_dtype(X)
+    coefs = np.array([w for w, _, _ in fits], dtype=dtype)
+    intercepts = np.array([b for _, b, _ in fits], dtype=dtype)
+    infos = {key: [info[key] for _, _, info in fits]
+             for key in ("n_iter", "stop_crit", "objective", "penalty")}
+    estimator.coef_ = coefs[0] if one_target else coefs
+    estimator.intercept_ = intercepts[0] if one_target else intercepts
+    if one_target:
+        estimator.n_iter_, estimator.stop_crit_ = int(infos["n_iter"][0]), infos["stop_crit"][0]
+        estimator.objective_, estimator.penalty_ = infos["objective"][0], infos["penalty"][0]
+    else:
+        estimator.n_iter_ = np.array(infos["n_iter"])
+        estimator.stop_crit_ = np.array(infos["stop_crit"])
+        estimator.objective_ = np.array(infos["objective"])
+        estimator.penalty_ = infos["penalty"]
     estimator.n_features_in_ = n_features
     if hasattr(estimator, "feature_names_in_"):
         del estimator.feature_names_in_

@@ -301,6 +301,47 @@ def test_glm_without_intercept_and_warm_start(client, rng):
     assert n_passes == 2 and est.n_iter_ == 0
 
 
+def test_working_set_passes_above_the_gram_limit(threads, rng, monkeypatch):
+    """Above the Gram limit (lowered from 4096 to 64 features here) each pass builds the full
+    gradient and the Gram of the working set only: the in-memory coefficients to 1e-8 in a few
+    passes, no working set above the limit while the support is below it."""
+    from sparselearn.linear_model import _dask
+
+    monkeypatch.setattr(_dask, "_GRAM_MAX_FEATURES", 64)
+    sizes = []
+    working_set_pass = _chunked.working_set_pass
+
+    def recorded(X, y, sw, w, ws):
+        sizes.append(len(ws))
+        return working_set_pass(X, y, sw, w, ws)
+
+    monkeypatch.setattr(_chunked, "working_set_pass", recorded)
+    n_features = 200
+    X = rng.standard_normal((N_SAMPLES, n_features)) + 3.0
+    coef = np.zeros(n_features)
+    coef[[3, 50, 97, 120, 160, 199]] = [2.0, -1.5, 1.0, 0.5, -3.0, 0.8]
+    y = X @ coef + rng.standard_normal(N_SAMPLES)
+    sw = rng.random(N_SAMPLES)
+    X_centred = X - X.mean(axis=0)
+    for penalty, X_fit, params, weights, max_passes in [
+            (L1(alpha=0.02), X, {}, None, 6), (MCP(alpha=0.05), X, {}, sw, 6),
+            (ElasticNet(alpha=0.05), X_centred, dict(fit_intercept=False), None, 6),
+            (L1(alpha=0.001), X, {}, None, 10)]:  # a support above the limit
+        sizes.clear()
+        est, n_passes = _counted(SparseRegressor(penalty=penalty, tol=1e-12, **params).fit,
+                                 _lazy(X_fit, (CHUNK, n_features)), y, sample_weight=weights)
+        ref = SparseRegressor(penalty=penalty, tol=1e-12, **params).fit(X_fit, y,
+                                                                        sample_weight=weights)
+        assert n_passes == len(sizes) <= max_passes, sizes
+        np.testing.assert_allclose(est.coef_, ref.coef_, rtol=0, atol=1e-8)
+        assert abs(est.intercept_ - ref.intercept_) <= 1e-8
+        assert est.objective_ == pytest.approx(ref.objective_, rel=1e-12)
+        if np.count_nonzero(ref.coef_) < 32:
+            assert max(sizes) <= 64
+        else:
+            assert np.count_nonzero(ref.coef_) > 64
+
+
 def test_hash_folds_partition_reproducibly(rng):
     X = np.zeros((1000, 2))
     folds = [test for _, test in HashFolds(4, random_state=3).split(X)]
