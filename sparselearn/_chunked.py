@@ -406,10 +406,13 @@ class Moments:
         mean = (s @ A) / weight
         centred = A - mean
         correction = (s @ centred) / weight
-        weighted = centred * s[:, None]
         if columns is None:
-            m2 = weighted.T @ centred - weight * np.outer(correction, correction)
+            # one operand transposed against itself: NumPy's symmetric rank-k product, twice
+            # as fast as a general product of two arrays
+            rooted = centred * np.sqrt(s)[:, None]
+            m2 = rooted.T @ rooted - weight * np.outer(correction, correction)
             return cls(weight, mean + correction, 0.5 * (m2 + m2.T), n_rows)
+        weighted = centred * s[:, None]
         m2 = weighted.T @ centred[:, columns] - weight * np.outer(correction,
                                                                   correction[columns])
         diag = np.einsum("ij,ij->j", weighted, centred) - weight * correction**2
