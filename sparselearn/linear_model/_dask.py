@@ -15,8 +15,11 @@ row ``sqrt(m) [xbar, ybar]`` is added so that the design has the uncentred Gram.
 small design takes the iterates of the in-memory fit: coordinate descent sees the data only
 through Gram entries, which are the same.
 
-Cross-validation builds the statistics of every hash fold in the same pass; predictions on dask
-input are lazy (``map_blocks`` over the row chunks).
+Above :data:`_GRAM_MAX_FEATURES` features the ``p x p`` Gram is not built: working-set passes
+return the full gradient and the Gram of the working set only (:func:`_working_set_solve`).
+The logistic, Poisson and Huber datafits run prox-Newton, one pass per outer iteration
+(:func:`_prox_newton`). Cross-validation builds the statistics of every hash fold in the same
+pass; predictions on dask input are lazy (``map_blocks`` over the row chunks).
 """
 
 import numpy as np
