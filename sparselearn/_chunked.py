@@ -555,13 +555,17 @@ def _rows(X_block, Y_block, sw_block):
         raise ValueError("X contains NaN or infinity.")
     if not np.all(np.isfinite(Y_block)):
         raise ValueError("y contains NaN or infinity.")
+    return np.hstack([X_block, Y_block]), _row_weights(sw_block, X_block.shape[0])
+
+
+def _row_weights(sw_block, n_rows):
+    """The float64 weights of a chunk's rows (ones for None); refuses negative or non-finite."""
     if sw_block is None:
-        s = np.ones(X_block.shape[0])
-    else:
-        s = np.asarray(sw_block, dtype=np.float64)
-        if not np.all(np.isfinite(s)) or np.any(s < 0):
-            raise ValueError("sample_weight must hold finite non-negative weights.")
-    return np.hstack([X_block, Y_block]), s
+        return np.ones(n_rows)
+    s = np.asarray(sw_block, dtype=np.float64)
+    if not np.all(np.isfinite(s)) or np.any(s < 0):
+        raise ValueError("sample_weight must hold finite non-negative weights.")
+    return s
 
 
 def _fold_split(A, s, start, n_folds, seed):
@@ -790,12 +794,7 @@ def _chunk_target(y_block, sw_block, datafit, points):
     if not np.all(np.isfinite(y)):
         raise ValueError("y contains NaN or infinity.")
     y = datafit.check_target(y)
-    if sw_block is None:
-        s = np.ones(y.shape[0])
-    else:
-        s = np.asarray(sw_block, dtype=np.float64)
-        if not np.all(np.isfinite(s)) or np.any(s < 0):
-            raise ValueError("sample_weight must hold finite non-negative weights.")
+    s = _row_weights(sw_block, y.shape[0])
     grad, hess = np.empty_like(y), np.empty_like(y)
     grad_sums = np.empty(len(points))
     for k, b in enumerate(points):
