@@ -39,7 +39,8 @@ from sklearn.utils import check_scalar
 
 __all__ = ["passes", "is_dask_collection", "as_row_chunked", "align_rows", "single_threaded",
            "tree_reduce", "fold_of", "HashFolds", "Moments", "GramFactor", "moments_pass", "qr_pass",
-           "gram_factors", "newton_pass", "RCOND_MIN", "SPLIT_EVERY"]
+           "gram_factors", "newton_pass", "target_pass", "working_set_pass", "RCOND_MIN",
+           "SPLIT_EVERY"]
 
 #: Below this reciprocal condition number of the diagonally scaled Gram of the centred design,
 #: the Cholesky factor of the Gram loses too many digits and a QR pass replaces it.
@@ -368,34 +369,54 @@ class Moments:
         Sum of the row weights ``W``.
     mean : ndarray of shape (n_columns,)
         Weighted mean of the rows (zeros when ``weight`` is 0).
-    m2 : ndarray of shape (n_columns, n_columns)
-        ``sum_i s_i (a_i - mean)(a_i - mean)^T``.
+    m2 : ndarray of shape (n_columns, n_columns) or (n_columns, len(columns))
+        ``sum_i s_i (a_i - mean)(a_i - mean)^T``, or its columns ``columns`` only.
     n_rows : int
         Number of rows.
+    columns : ndarray of int or None, default=None
+        The columns of the second-moment matrix kept in ``m2`` (None: all, ``m2`` square).
+    diag : ndarray of shape (n_columns,) or None, default=None
+        The diagonal of the full centred second-moment matrix (kept with ``columns``, whose
+        ``m2`` does not hold it).
     """
 
-    def __init__(self, weight, mean, m2, n_rows):
+    def __init__(self, weight, mean, m2, n_rows, columns=None, diag=None):
         self.weight = float(weight)
         self.mean = mean
         self.m2 = m2
         self.n_rows = int(n_rows)
+        self.columns = columns
+        self.diag = np.diag(m2).copy() if columns is None else diag
 
     @classmethod
-    def of_rows(cls, A, s):
+    def of_rows(cls, A, s, columns=None):
         """The moments of the rows of ``A`` (float64) with weights ``s``.
 
         The rows are centred on their weighted mean before the cross-products are formed,
-        and the mean's rounding error is removed by a second (cheap) correction pass.
+        and the mean's rounding error is removed by a second (cheap) correction pass. With
+        ``columns`` only the cross-products of every column with those columns are formed
+        (``n_columns x len(columns)``), with the diagonal of the whole matrix.
         """
         n_rows, n_columns = A.shape
+        n_kept = n_columns if columns is None else len(columns)
         weight = float(s.sum())
         if not weight > 0:
-            return cls(0.0, np.zeros(n_columns), np.zeros((n_columns, n_columns)), n_rows)
+            return cls(0.0, np.zeros(n_columns), np.zeros((n_columns, n_kept)), n_rows, columns,
+                       None if columns is None else np.zeros(n_columns))
         mean = (s @ A) / weight
         centred = A - mean
         correction = (s @ centred) / weight
-        m2 = (centred * s[:, None]).T @ centred - weight * np.outer(correction, correction)
-        return cls(weight, mean + correction, 0.5 * (m2 + m2.T), n_rows)
+        if columns is None:
+            # one operand transposed against itself: NumPy's symmetric rank-k product, twice
+            # as fast as a general product of two arrays
+            rooted = centred * np.sqrt(s)[:, None]
+            m2 = rooted.T @ rooted - weight * np.outer(correction, correction)
+            return cls(weight, mean + correction, 0.5 * (m2 + m2.T), n_rows)
+        weighted = centred * s[:, None]
+        m2 = weighted.T @ centred[:, columns] - weight * np.outer(correction,
+                                                                  correction[columns])
+        diag = np.einsum("ij,ij->j", weighted, centred) - weight * correction**2
+        return cls(weight, mean + correction, m2, n_rows, columns, diag)
 
     @staticmethod
     def merge(*parts):
@@ -406,15 +427,21 @@ class Moments:
         return total
 
     def _merged(self, other):
+        n_rows = self.n_rows + other.n_rows
         if other.weight == 0:
-            return Moments(self.weight, self.mean, self.m2, self.n_rows + other.n_rows)
+            return Moments(self.weight, self.mean, self.m2, n_rows, self.columns, self.diag)
         if self.weight == 0:
-            return Moments(other.weight, other.mean, other.m2, self.n_rows + other.n_rows)
+            return Moments(other.weight, other.mean, other.m2, n_rows, other.columns, other.diag)
         weight = self.weight + other.weight
         delta = other.mean - self.mean
+        factor = self.weight * other.weight / weight
         mean = self.mean + delta * (other.weight / weight)
-        m2 = self.m2 + other.m2 + np.outer(delta, delta) * (self.weight * other.weight / weight)
-        return Moments(weight, mean, m2, self.n_rows + other.n_rows)
+        if self.columns is None:
+            m2 = self.m2 + other.m2 + np.outer(delta, delta) * factor
+            return Moments(weight, mean, m2, n_rows)
+        m2 = self.m2 + other.m2 + np.outer(delta, delta[self.columns]) * factor
+        diag = self.diag + other.diag + delta**2 * factor
+        return Moments(weight, mean, m2, n_rows, self.columns, diag)
 
     def mean_loss(self, n_x, coefs, intercepts):
         """Weighted mean of ``(y - x^T w - b)^2`` over the rows, for each column of ``coefs``.
@@ -528,13 +555,17 @@ def _rows(X_block, Y_block, sw_block):
         raise ValueError("X contains NaN or infinity.")
     if not np.all(np.isfinite(Y_block)):
         raise ValueError("y contains NaN or infinity.")
+    return np.hstack([X_block, Y_block]), _row_weights(sw_block, X_block.shape[0])
+
+
+def _row_weights(sw_block, n_rows):
+    """The float64 weights of a chunk's rows (ones for None); refuses negative or non-finite."""
     if sw_block is None:
-        s = np.ones(X_block.shape[0])
-    else:
-        s = np.asarray(sw_block, dtype=np.float64)
-        if not np.all(np.isfinite(s)) or np.any(s < 0):
-            raise ValueError("sample_weight must hold finite non-negative weights.")
-    return np.hstack([X_block, Y_block]), s
+        return np.ones(n_rows)
+    s = np.asarray(sw_block, dtype=np.float64)
+    if not np.all(np.isfinite(s)) or np.any(s < 0):
+        raise ValueError("sample_weight must hold finite non-negative weights.")
+    return s
 
 
 def _fold_split(A, s, start, n_folds, seed):
@@ -573,16 +604,24 @@ def _merge_r_lists(*lists):
         return [_stacked_r(parts) for parts in zip(*lists)]
 
 
-def _chunk_tasks(chunk_function, X, Y, sw, n_folds, seed):
+def _block_tasks(chunk_function, X, Y, sw, *args, starts=False):
+    """One delayed ``chunk_function(X_block, Y_block, sw_block[, start], *args)`` per row
+    chunk (``start``, the chunk's first global row index, with ``starts``)."""
     import dask
 
     x_blocks = X.to_delayed().ravel()
     y_blocks = Y.to_delayed().ravel()
     w_blocks = [None] * len(x_blocks) if sw is None else sw.to_delayed().ravel()
-    starts = np.concatenate([[0], np.cumsum(X.chunks[0])[:-1]]).astype(int)
     task = dask.delayed(chunk_function, pure=True)
-    return [task(xb, yb, wb, int(start), n_folds, seed)
-            for xb, yb, wb, start in zip(x_blocks, y_blocks, w_blocks, starts)]
+    if not starts:
+        return [task(xb, yb, wb, *args) for xb, yb, wb in zip(x_blocks, y_blocks, w_blocks)]
+    first_rows = np.concatenate([[0], np.cumsum(X.chunks[0])[:-1]]).astype(int)
+    return [task(xb, yb, wb, int(start), *args)
+            for xb, yb, wb, start in zip(x_blocks, y_blocks, w_blocks, first_rows)]
+
+
+def _chunk_tasks(chunk_function, X, Y, sw, n_folds, seed):
+    return _block_tasks(chunk_function, X, Y, sw, n_folds, seed, starts=True)
 
 
 def _compute_pass(root):
@@ -675,10 +714,11 @@ def gram_factors(X, Y, sw=None, n_folds=None, seed=0, split_every=SPLIT_EVERY):
     return full, train, test
 
 
-def _chunk_newton(X_block, y_block, sw_block, code, params, w, b, dw, db, steps):
+def _chunk_newton(X_block, y_block, sw_block, code, params, w, b, dw, db, steps, curvature):
     """One chunk's share of a prox-Newton outer iteration of a GLM datafit (code, params):
     the datafit sums at ``(w, b) + t (dw, db)`` for every ``t`` of ``steps``, and at
-    ``t = steps[0]`` the gradient sums and the moments of ``X`` weighted by the curvatures."""
+    ``t = steps[0]`` the gradient sums and (with ``curvature``) the moments of ``X`` weighted by
+    the curvatures."""
     from ._core import datafit as datafit_kernels
 
     with single_threaded():
@@ -691,17 +731,20 @@ def _chunk_newton(X_block, y_block, sw_block, code, params, w, b, dw, db, steps)
         grad, hess = np.empty_like(y), np.empty_like(y)
         datafit_kernels.raw_grad_hess(code, params, y, z, s, grad, hess)
         return {"losses": losses, "grad_x": X_rows.T @ grad, "grad_b": grad.sum(),
-                "weight": s.sum(), "curvature": Moments.of_rows(X_rows, hess),
+                "weight": s.sum(),
+                "curvature": Moments.of_rows(X_rows, hess) if curvature else None,
                 "weighted_y": s @ y, "weighted_x": X_rows.T @ s, "weighted_xy": X_rows.T @ (s * y)}
 
 
 def _merge_newton(*parts):
     merged = {key: sum(part[key] for part in parts) for key in parts[0] if key != "curvature"}
-    merged["curvature"] = Moments.merge(*(part["curvature"] for part in parts))
+    merged["curvature"] = (None if parts[0]["curvature"] is None
+                           else Moments.merge(*(part["curvature"] for part in parts)))
     return merged
 
 
-def newton_pass(X, y, sw, datafit, w, b, dw, db, steps, split_every=SPLIT_EVERY):
+def newton_pass(X, y, sw, datafit, w, b, dw, db, steps, split_every=SPLIT_EVERY,
+                curvature=True):
     """One pass: the sums a prox-Newton outer iteration needs (unnormalized by the weights).
 
     Parameters
@@ -723,23 +766,126 @@ def newton_pass(X, y, sw, datafit, w, b, dw, db, steps, split_every=SPLIT_EVERY)
         ``(w, b) + steps[0] (dw, db)``.
     split_every : int, default=SPLIT_EVERY
         Fan-in of the merge tree.
+    curvature : bool, default=True
+        Build the curvature-weighted moments (``n_features^2`` per row: the pass's main cost);
+        False when the caller already holds them (a datafit whose curvatures do not depend on
+        the point, as Huber's bound).
 
     Returns
     -------
     sums : dict
         ``losses`` (``sum_i s_i f(y_i, z_i)`` per step), ``grad_x`` and ``grad_b`` (``X^T d``,
         ``sum d`` with ``d_i = s_i f'(z_i)``), ``curvature`` (:class:`Moments` of ``X`` with
-        weights ``s_i f''(z_i)``), ``weight`` (``sum s``), ``weighted_y`` (``s^T y``),
-        ``weighted_x`` (``X^T s``) and ``weighted_xy`` (``X^T (s y)``).
+        weights ``s_i f''(z_i)``, None without ``curvature``), ``weight`` (``sum s``),
+        ``weighted_y`` (``s^T y``), ``weighted_x`` (``X^T s``) and ``weighted_xy``
+        (``X^T (s y)``).
+    """
+    tasks = _block_tasks(_chunk_newton, X, y, sw, datafit._code, datafit._params(),
+                         np.asarray(w, dtype=np.float64), float(b),
+                         np.asarray(dw, dtype=np.float64), float(db),
+                         np.asarray(steps, dtype=np.float64), bool(curvature))
+    return _compute_pass(tree_reduce(tasks, _merge_newton, split_every))
+
+
+def _chunk_target(y_block, sw_block, datafit, points):
+    from ._core import datafit as datafit_kernels
+
+    y = np.ascontiguousarray(np.asarray(y_block, dtype=np.float64).ravel())
+    if not np.all(np.isfinite(y)):
+        raise ValueError("y contains NaN or infinity.")
+    y = datafit.check_target(y)
+    s = _row_weights(sw_block, y.shape[0])
+    grad, hess = np.empty_like(y), np.empty_like(y)
+    grad_sums = np.empty(len(points))
+    for k, b in enumerate(points):
+        datafit_kernels.raw_grad_hess(datafit._code, datafit._params(), y, np.full_like(y, b), s,
+                                      grad, hess)
+        grad_sums[k] = grad.sum()
+    return {"weight": s.sum(), "weighted_y": s @ y, "grad_b": grad_sums,
+            "min": y.min(initial=np.inf), "max": y.max(initial=-np.inf)}
+
+
+def _merge_target(*parts):
+    merged = {key: sum(part[key] for part in parts) for key in ("weight", "weighted_y", "grad_b")}
+    merged["min"] = min(part["min"] for part in parts)
+    merged["max"] = max(part["max"] for part in parts)
+    return merged
+
+
+def target_pass(y, sw, datafit, points=(), split_every=SPLIT_EVERY):
+    """One pass over the target alone (not counted in :data:`passes`, which counts passes
+    over ``X``): its checks, weighted sums and range, and the datafit's intercept gradient at
+    given intercepts.
+
+    Parameters
+    ----------
+    y : dask.array.Array of shape (n_samples,)
+        Target in the datafit's domain (:func:`align_rows`); checked against the datafit.
+    sw : dask.array.Array of shape (n_samples,) or None
+        Sample weights aligned with ``y``; None: unit weights.
+    datafit : Datafit
+        The loss.
+    points : sequence of float, default=()
+        Intercepts ``b`` at which to sum ``s_i f'(y_i, b)`` (the model ``w = 0``).
+    split_every : int, default=SPLIT_EVERY
+        Fan-in of the merge tree.
+
+    Returns
+    -------
+    sums : dict
+        ``weight`` (``sum s``), ``weighted_y`` (``s^T y``), ``min`` and ``max`` (of ``y``) and
+        ``grad_b`` (one sum per point).
     """
     import dask
 
-    code, params = datafit._code, datafit._params()
-    x_blocks = X.to_delayed().ravel()
     y_blocks = y.to_delayed().ravel()
-    w_blocks = [None] * len(x_blocks) if sw is None else sw.to_delayed().ravel()
-    task = dask.delayed(_chunk_newton, pure=True)
-    args = (code, params, np.asarray(w, dtype=np.float64), float(b),
-            np.asarray(dw, dtype=np.float64), float(db), np.asarray(steps, dtype=np.float64))
-    tasks = [task(xb, yb, wb, *args) for xb, yb, wb in zip(x_blocks, y_blocks, w_blocks)]
-    return _compute_pass(tree_reduce(tasks, _merge_newton, split_every))
+    w_blocks = [None] * len(y_blocks) if sw is None else sw.to_delayed().ravel()
+    task = dask.delayed(_chunk_target, pure=True)
+    points = np.asarray(points, dtype=np.float64)
+    tasks = [task(yb, wb, datafit, points) for yb, wb in zip(y_blocks, w_blocks)]
+    (result,) = dask.compute(tree_reduce(tasks, _merge_target, split_every))
+    return result
+
+
+def _chunk_working_set(X_block, y_block, sw_block, w, ws):
+    with single_threaded():
+        A, s = _rows(X_block, y_block, sw_block)
+        n_x = A.shape[1] - 1
+        residual = A[:, n_x] - A[:, :n_x] @ w
+        kept = np.append(ws, n_x)
+        gram = Moments.of_rows(np.ascontiguousarray(A[:, kept]), s)
+        A[:, n_x] = residual  # the rows are this task's own float64 copy
+        return [gram, Moments.of_rows(A, s, columns=np.array([n_x]))]
+
+
+def working_set_pass(X, y, sw, w, ws, split_every=SPLIT_EVERY):
+    """One pass of a working-set least-squares solver: the residual's cross-moments with every
+    feature (the full gradient) and the moments of ``[X[:, ws], y]`` (the working set's Gram).
+
+    Parameters
+    ----------
+    X : dask.array.Array of shape (n_samples, n_features)
+        From :func:`as_row_chunked`.
+    y : dask.array.Array of shape (n_samples,) or (n_samples, 1)
+        Target aligned with ``X``.
+    sw : dask.array.Array of shape (n_samples,) or None
+        Sample weights aligned with ``X``; None: unit weights.
+    w : ndarray of shape (n_features,)
+        The current coefficients.
+    ws : ndarray of int
+        The working set: the features whose Gram (with ``y``) the pass builds.
+    split_every : int, default=SPLIT_EVERY
+        Fan-in of the merge tree.
+
+    Returns
+    -------
+    gram : Moments
+        Of ``[X[:, ws], y]`` (square).
+    residual : Moments
+        Of ``[X, y - X w]`` with ``columns=[n_features]``: ``m2[:, 0]`` holds the centred
+        cross-moments of every feature with the residual, ``diag`` the centred second
+        moment of every feature.
+    """
+    tasks = _block_tasks(_chunk_working_set, X, y, sw, np.asarray(w, dtype=np.float64),
+                         np.asarray(ws, dtype=np.int64))
+    return _compute_pass(tree_reduce(tasks, _merge_moment_lists, split_every))

@@ -17,6 +17,20 @@ else:
     _SEEDS = [int(s) for s in _seed_spec.split(",")]
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: minutes and gigabytes (the acceptance-size runs); "
+                                       "skipped unless SPARSELEARN_SLOW=1")
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("SPARSELEARN_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: set SPARSELEARN_SLOW=1 to run it")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(params=_SEEDS)
 def global_random_seed(request):
     """Seed fixture, as scikit-learn's: seeded tests must pass for any seed."""

@@ -19,6 +19,13 @@ Each contender runs once in ``setup_cache`` (dask-ml's solvers take minutes here
 figures are its wall-clock seconds and its relative objective gap to the in-memory optimum
 (``SparseRegressor`` on the NumPy array at ``tol = 1e-10``). dask-ml is optional (the ``bench``
 extra): without it its rows are NaN.
+
+``DaskStreaming`` is the issue's streaming acceptance run: ``STREAM_ROWS x STREAM_FEATURES``
+float64 (3.2 GB) drawn on the workers by ``dask.array.random`` (seeded, never persisted) on a
+``LocalCluster`` of two single-threaded worker processes with a 1 GiB memory limit each; the
+Lasso fit's client memory growth, the workers' peak memory, the seconds, and the largest
+coefficient error against the in-memory fit on the Gram of the same chunks accumulated one
+chunk at a time on the client.
 """
 
 from . import _threads  # noqa: F401
@@ -112,3 +119,116 @@ class DaskLasso:
         return results[contender][1]
 
     track_relative_objective_gap.unit = "relative"
+
+
+STREAM_ROWS = 2_000_000
+STREAM_FEATURES = 200
+STREAM_CHUNK = 50_000
+STREAM_ALPHA = 0.01
+
+
+def _stream():
+    """The streaming problem as lazy dask arrays: seeded chunks, drawn where they are used."""
+    import dask.array as da
+
+    state = da.random.default_rng(7)
+    X = 3.0 + state.standard_normal((STREAM_ROWS, STREAM_FEATURES),
+                                    chunks=(STREAM_CHUNK, STREAM_FEATURES))
+    coef = np.zeros(STREAM_FEATURES)
+    coef[::20] = np.linspace(-2.0, 2.0, 10)
+    y = X @ coef + state.standard_normal(STREAM_ROWS, chunks=STREAM_CHUNK) + 1.0
+    return X, y
+
+
+def _chunkwise_reference(X, y):
+    """The in-memory fit on the same chunks, one chunk on the client at a time: their centred
+    Gram (shifted by the first chunk's mean), then ``SparseRegressor`` on a square factor of it
+    with the same least-squares objective."""
+    import dask
+
+    from sparselearn.linear_model import SparseRegressor
+    from sparselearn.penalties import L1
+
+    shift, total = None, 0.0
+    products = 0.0
+    for X_block, y_block in zip(X.blocks, y.blocks):
+        X_chunk, y_chunk = dask.compute(X_block, y_block)
+        rows = np.column_stack([X_chunk, y_chunk])
+        shift = rows[0].copy() if shift is None else shift
+        rows -= shift
+        total = total + rows.sum(axis=0)
+        products = products + rows.T @ rows
+    mean = total / STREAM_ROWS
+    cov = products / STREAM_ROWS - np.outer(mean, mean)
+    factor = np.linalg.cholesky(cov[:-1, :-1])
+    scale = np.sqrt(STREAM_FEATURES)
+    target = scale * np.linalg.solve(factor, cov[:-1, -1])
+    return SparseRegressor(penalty=L1(alpha=STREAM_ALPHA), tol=1e-12, fit_intercept=False).fit(
+        scale * factor.T, target).coef_
+
+
+class DaskStreaming:
+    """A Lasso on 3.2 GB drawn on the workers: memory on the client and the workers, accuracy."""
+
+    timeout = 3600
+
+    def setup_cache(self):
+        import resource
+        import threading
+
+        import psutil
+        from dask.distributed import Client, LocalCluster
+
+        from sparselearn.linear_model import SparseRegressor
+        from sparselearn.penalties import L1
+
+        X, y = _stream()
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                          memory_limit="1GiB") as cluster, Client(cluster) as client:
+            SparseRegressor(penalty=L1(alpha=STREAM_ALPHA)).fit(X[:STREAM_CHUNK],
+                                                               y[:STREAM_CHUNK])  # warm-up
+            process = psutil.Process()
+            baseline = peak = process.memory_info().rss
+            done = threading.Event()
+
+            def sample():
+                nonlocal peak
+                while not done.wait(0.02):
+                    peak = max(peak, process.memory_info().rss)
+
+            sampler = threading.Thread(target=sample)
+            sampler.start()
+            start = time.perf_counter()
+            try:
+                model = SparseRegressor(penalty=L1(alpha=STREAM_ALPHA), tol=1e-12).fit(X, y)
+            finally:
+                seconds = time.perf_counter() - start
+                done.set()
+                sampler.join()
+            worker_peaks = client.run(
+                lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+            reference = _chunkwise_reference(X, y)
+        return {"client_growth_mb": (peak - baseline) / 2**20,
+                "worker_peak_mb": max(worker_peaks.values()) / 2**20,
+                "seconds": seconds,
+                "max_coef_error": float(np.max(np.abs(model.coef_ - reference)))}
+
+    def track_client_memory_growth(self, results):
+        return results["client_growth_mb"]
+
+    track_client_memory_growth.unit = "MB"
+
+    def track_worker_peak_memory(self, results):
+        return results["worker_peak_mb"]
+
+    track_worker_peak_memory.unit = "MB"
+
+    def track_seconds(self, results):
+        return results["seconds"]
+
+    track_seconds.unit = "seconds"
+
+    def track_max_coef_error(self, results):
+        return results["max_coef_error"]
+
+    track_max_coef_error.unit = "absolute"
