@@ -167,20 +167,76 @@ def batch_backtrack(dcode, dparams, Y, SW, pcode, PARAMS, weights, CURVS, W_old,
     return accepted
 
 
-def working_sets(scores, W, active, tol, p0):
+def working_sets(scores, W, active, tol, p0, convex):
     """Working set of each problem ``active``: its support plus its highest-scoring features,
-    ``max(p0, 2 |support|, n_violators / 2)`` in all, chosen by the single-problem solver's
-    :func:`sparselearn._core.working_set.next_working_set` (so ties resolve the same way and a
-    nonconvex problem reaches the same local minimum in a batch as alone).
+    ``max(p0, 2 |support|, n_violators / 2)`` in all. For a nonconvex penalty each is chosen
+    by the single-problem solver's :func:`sparselearn._core.working_set.next_working_set`, so
+    that ties resolve the same way and a nonconvex problem reaches the same local minimum in a
+    batch as alone; for a convex one (whose minimum does not depend on the ties) by
+    :func:`batch_top_scores`, in one compiled call.
 
     Returns ``(ws, sizes)``: row ``a`` of ``ws`` holds the sorted working set of problem
     ``active[a]`` in its first ``sizes[a]`` entries.
     """
+    if convex:
+        return batch_top_scores(scores, W, active, tol, p0)
     chosen = [next_working_set(scores[k], W[k] != 0, tol[k], p0) for k in active]
     sizes = np.array([c.size for c in chosen], dtype=np.int64)
     ws = np.zeros((active.size, max(int(sizes.max()), 1)), dtype=np.int64)
     for a, c in enumerate(chosen):
         ws[a, :c.size] = c
+    return ws, sizes
+
+
+@njit(cache=True, nogil=True)
+def batch_top_scores(scores, W, active, tol, p0):
+    """The working sets of :func:`working_sets` with ties broken by index: the support and
+    the non-support features scoring above the ``m``-th largest non-support score, then
+    those equal to it from the lowest index until ``m`` are in (the scores are >= 0)."""
+    n_active = active.shape[0]
+    n_features = W.shape[1]
+    sizes = np.empty(n_active, dtype=np.int64)
+    n_support = np.zeros(n_active, dtype=np.int64)
+    for a in range(n_active):
+        k = active[a]
+        n_violators = 0
+        for j in range(n_features):
+            if W[k, j] != 0.0:
+                n_support[a] += 1
+            if scores[k, j] > tol[k]:
+                n_violators += 1
+        sizes[a] = min(n_features, max(p0, 2 * n_support[a], n_violators // 2))
+    ws = np.zeros((n_active, max(np.max(sizes), 1)), dtype=np.int64)
+    positive = np.empty(n_features)
+    for a in range(n_active):
+        k = active[a]
+        wanted = sizes[a] - n_support[a]
+        # the scores are >= 0 and most are 0: the m-th largest comes from the positive ones
+        n_positive = 0
+        for j in range(n_features):
+            if W[k, j] == 0.0 and scores[k, j] > 0.0:
+                positive[n_positive] = scores[k, j]
+                n_positive += 1
+        if wanted == 0:
+            threshold = np.inf
+        elif wanted <= n_positive:
+            threshold = np.partition(positive[:n_positive], n_positive - wanted)[
+                n_positive - wanted]
+        else:
+            threshold = 0.0
+        n_ties = wanted  # features at the threshold taken, by index, after those above it
+        for j in range(n_features):
+            if W[k, j] == 0.0 and scores[k, j] > threshold:
+                n_ties -= 1
+        filled = 0
+        for j in range(n_features):
+            if W[k, j] != 0.0 or scores[k, j] > threshold:
+                ws[a, filled] = j
+                filled += 1
+            elif scores[k, j] == threshold and n_ties > 0:
+                ws[a, filled] = j
+                filled += 1
+                n_ties -= 1
     return ws, sizes
 
 
@@ -374,6 +430,37 @@ def polish_on_support(arrays, D, H, U, Z, W, b, k, fit_intercept, pcode, params,
     return status
 
 
+@njit(cache=True, nogil=True)
+def batch_signs(W, active):
+    """Signs of the rows ``active`` of ``W`` (int8, one row per active problem)."""
+    out = np.zeros((active.shape[0], W.shape[1]), dtype=np.int8)
+    for a in range(active.shape[0]):
+        for j in range(W.shape[1]):
+            x = W[active[a], j]
+            if x > 0.0:
+                out[a, j] = 1
+            elif x < 0.0:
+                out[a, j] = -1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def batch_sign_changes(W, active, signs_before):
+    """Per active problem: how many coefficients changed sign (or left or joined the support)
+    since ``signs_before`` (from :func:`batch_signs`), and the support size."""
+    moved = np.zeros(active.shape[0], dtype=np.int64)
+    n_support = np.zeros(active.shape[0], dtype=np.int64)
+    for a in range(active.shape[0]):
+        for j in range(W.shape[1]):
+            x = W[active[a], j]
+            sign = 1 if x > 0.0 else (-1 if x < 0.0 else 0)
+            if sign != 0:
+                n_support[a] += 1
+            if sign != signs_before[a, j]:
+                moved[a] += 1
+    return moved, n_support
+
+
 def _polish_stable(arrays, D, H, U, Z, W, b, active, signs_before, sizes, epochs, n_support_max,
                    fit_intercept, pcode, PARAMS, weights):
     """:func:`polish_on_support` on the problems ``active`` whose support the last inner solve
@@ -382,9 +469,7 @@ def _polish_stable(arrays, D, H, U, Z, W, b, active, signs_before, sizes, epochs
     less than the coordinate descent spent on them so far (``|S|^2 <= 4 epochs (|ws| + |S|)``,
     BLAS-3 running several times faster per operation than the inner loops). Returns the
     number of steps taken."""
-    signs = np.sign(W[active])
-    moved = np.count_nonzero(signs != signs_before, axis=1)
-    n_support = np.count_nonzero(signs, axis=1)
+    moved, n_support = batch_sign_changes(W, active, signs_before)
     chosen = np.flatnonzero((moved <= 2) & (n_support > 0)
                             & (n_support < n_support_max[active])
                             & (n_support ** 2 <= 4 * epochs * (sizes + n_support)))
@@ -448,7 +533,8 @@ def batch_working_set_cd(arrays, Y, SW, dcode, dparams, W, b, fit_intercept, pco
                               for k in range(n_problems)]).reshape(n_problems, n_features)
     has_concavity = np.any(concavity > 0.0, axis=1)
     slopes = batch_slopes(pcode, PARAMS, weights, CURVS)
-    polish = quadratic and pcode in (_prox.L1, _prox.ENET)
+    convex = pcode in (_prox.L1, _prox.ENET)
+    polish = quadratic and convex
     if polish:  # a larger support makes the system of polish_on_support singular
         n_support_max = np.count_nonzero(SW > 0.0, axis=1) - int(fit_intercept)
     convexify = np.zeros(n_problems, dtype=bool)
@@ -487,7 +573,7 @@ def batch_working_set_cd(arrays, Y, SW, dcode, dparams, W, b, fit_intercept, pco
         active = active[~finished]
         if active.size == 0:
             break
-        ws, sizes = working_sets(scores, W, active, tol, p0)
+        ws, sizes = working_sets(scores, W, active, tol, p0, convex)
         eta = np.full(active.size, 0.3) if quadratic else np.minimum(0.3, np.sqrt(crit[~finished]))
         inner_tol = np.zeros(n_problems)
         inner_tol[active] = np.maximum(eta * crit[~finished], 0.3 * tol[active])
@@ -502,7 +588,7 @@ def batch_working_set_cd(arrays, Y, SW, dcode, dparams, W, b, fit_intercept, pco
             model_lip[conv] = np.maximum(LIP[conv], concavity[conv])
         W_old = W.copy() if not quadratic else W
         if polish:
-            signs_before = np.sign(W[active])
+            signs_before = batch_signs(W, active)
         b_old = b.copy()
         if not quadratic:
             obj_old = batch_values(dcode, dparams, Y, Z, SW, pcode, PARAMS, weights, CURVS, W,
