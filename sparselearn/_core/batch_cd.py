@@ -5,23 +5,31 @@ independent outputs, permuted responses), their sample weights (bootstrap replic
 subsamples, CV folds) and their penalty parameters (one ``alpha`` per problem). Following
 FaSTGLZ (Conroy, Walz, Cheung & Sajda, "Fast Simultaneous Training of Generalized Linear
 Models", JMLR 2016), the passes over all of ``X`` are made once for the whole batch: each outer
-iteration forms the gradients ``X.T d_k`` of every unfinished problem, and (for the datafits
-whose curvatures change: logistic, Poisson) their coordinate curvatures, reading each column of
-``X`` once for all problems (:func:`batch_rmatvec`, :func:`batch_curvatures`), where single fits
-make ``B`` separate passes. FaSTGLZ shares a Cholesky factor between its ADMM subproblems;
-coordinate descent has no factor to share, and its inner loops (one residual of length ``n`` per
-problem, the columns of the working set read from cache) cost the same per problem, so they run
-one problem after the other in one compiled call, with :func:`sparselearn._core.cd.model_cd`,
-the loop body of the single-problem solver. (Numpy's matrix products for these passes were
-measured slower here than the column-wise kernels: 0.3 to 9 ms of CPU for a 10 x 200 by
-200 x 2000 product, against 8 ms for all of a 10-problem outer iteration's kernels.)
+iteration forms the gradients ``X.T d_k`` of every unfinished problem as one matrix product
+(BLAS-3 for a dense ``X``; for a CSC one each column read once for all problems,
+:func:`batch_gradients`) and, for the datafits whose curvatures change (logistic, Poisson),
+their coordinate curvatures in one pass (:func:`batch_curvatures`), where single fits make
+``B`` separate passes. The inner loops (one residual of length ``n`` per problem, the columns
+of the working set read from cache) cost the same per problem, so they run one problem after
+the other in one compiled call, with :func:`sparselearn._core.cd.model_cd`, the loop body of
+the single-problem solver.
+
+FaSTGLZ shares a Cholesky factor between its ADMM subproblems; here each least-squares problem
+with a convex sign-determined penalty (L1, elastic net) gets its own small factor instead, once
+its support settles: on a fixed support and signs the problem is a linear system, solved by
+:func:`polish_on_support` (a Newton step with feature-sign drops). Coordinate descent finds
+supports fast but converges slowly on them when the support is large and ill-conditioned (a
+support of 150 of n = 200 samples: about 10x per 7 epochs); the exact step ends those
+problems at the next optimality check. (Measured on 200 permuted responses, n = 200,
+p = 2000: outer iterations 9-14 down to 6-9, inner epochs per problem 85 down to 52.)
 
 Each problem keeps its own working set, tolerance, stopping test (the optimality scores of
 :func:`sparselearn._core.prox.optimality_scores`: distance to the subdifferential, or the prox
 fixed-point residual for L0 and Lq), prox-Newton line search and MM fallback, exactly as
 :func:`sparselearn._core.working_set.working_set_cd`; a problem that has converged leaves the
 batch, the others go on. The outer loop is a Python driver over whole-batch arrays: its cost
-does not grow with ``B`` beyond the compiled calls and one working-set selection per problem.
+does not grow with ``B`` beyond the compiled calls, one small factorization per polished
+problem and, for nonconvex penalties, one working-set selection per problem.
 """
 
 import numpy as np
