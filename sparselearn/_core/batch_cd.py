@@ -41,6 +41,7 @@ from . import prox as _prox
 from .cd import model_cd
 from . import linalg as _linalg
 from .linalg import FASTMATH, dense_col_dot
+from .sort import select_in_place
 from .working_set import next_working_set
 
 
@@ -228,8 +229,7 @@ def batch_top_scores(scores, W, active, tol, p0):
         if wanted == 0:
             threshold = np.inf
         elif wanted <= n_positive:
-            threshold = np.partition(positive[:n_positive], n_positive - wanted)[
-                n_positive - wanted]
+            threshold = select_in_place(positive[:n_positive], n_positive - wanted)
         else:
             threshold = 0.0
         n_ties = wanted  # features at the threshold taken, by index, after those above it

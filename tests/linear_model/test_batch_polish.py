@@ -144,3 +144,24 @@ def test_polish_on_support_descends_and_solves_the_face(rng, fit_intercept):
             if fit_intercept:
                 assert abs(resid.sum()) <= 1e-10
     assert 2 in statuses
+
+
+def test_compiled_working_sets_match_the_single_solver_selection(rng):
+    """The compiled selection of convex problems takes the support and the same scores as
+    :func:`next_working_set` (ties, many at 0, may pick other features of equal score)."""
+    W = np.where(rng.random((30, 200)) < 0.05, 1.0, 0.0)
+    scores = np.where(W != 0, 0.0, np.maximum(rng.standard_normal((30, 200)) - 1.0, 0.0))
+    scores[:, 5:9] = scores[:, 4:5]  # ties above 0
+    scores[:3] = np.where(W[:3] != 0, 0.0, 0.0)  # nothing violates: filled with zero scores
+    active = np.arange(30, dtype=np.int64)
+    tol = np.full(30, 1e-8)
+    for p0 in (1, 10, 250):
+        compiled, sizes = batch_cd.working_sets(scores, W, active, tol, p0, True)
+        reference, ref_sizes = batch_cd.working_sets(scores, W, active, tol, p0, False)
+        np.testing.assert_array_equal(sizes, ref_sizes)
+        for a in range(30):
+            chosen = compiled[a, :sizes[a]]
+            assert np.all(np.diff(chosen) > 0)
+            assert set(np.flatnonzero(W[a])) <= set(chosen)
+            np.testing.assert_array_equal(np.sort(scores[a, chosen]),
+                                          np.sort(scores[a, reference[a, :sizes[a]]]))
