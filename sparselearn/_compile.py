@@ -33,6 +33,7 @@ def _linear_model(rng):
     counts = rng.integers(1, 3, size=(40, 2)).astype(float)
     for Xf in (X, sp.csc_matrix(X)):
         SparseRegressor(penalty="mcp").fit(Xf, Y)
+        SparseRegressor(penalty="l1").fit(Xf, Y)  # the exact polish on the support
         for datafit in ("huber", "poisson"):
             target = np.abs(np.round(y)) if datafit == "poisson" else y
             SparseRegressor(penalty="l1", datafit=datafit).fit(Xf, target, sample_weight=counts)

@@ -31,7 +31,7 @@ def batch_start(design, Y, SW, datafit, fit_intercept):
     everyone = np.arange(n_problems, dtype=np.int64)
     _batch.batch_raw_grad_hess(datafit._code, datafit._params(), Y, Z, SW, everyone, D, H)
     grad0 = np.empty((n_problems, design.n_features))
-    _batch.batch_rmatvec(*design.arrays, D, everyone, grad0)
+    _batch.batch_gradients(design.arrays, D, everyone, grad0)
     return b0, grad0, H
 
 
