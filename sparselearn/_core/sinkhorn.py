@@ -117,7 +117,7 @@ def plan_from_potentials(M, f, g, reg, P):
         fi = f[i]
         for j in range(m):
             P[i, j] = (fi + g[j] - M[i, j]) * inv_reg
-        exp_segment(P, i, 0, m, low_bits, high_bits)
+        exp_segment(P, i, np.int64(0), m, low_bits, high_bits)
 
 
 @njit(cache=True)
@@ -150,7 +150,7 @@ def _absorb_row_block(M, a, g, reg, f, K, i0, i1):
                 row_max = t
         for j in range(m):
             K[i, j] = (g[j] - M[i, j] - row_max) * inv_reg
-        exp_segment(K, i, 0, m, low_bits, high_bits)
+        exp_segment(K, i, np.int64(0), m, low_bits, high_bits)
         s = 0.0
         for j in range(m):
             s += K[i, j]
