@@ -113,7 +113,7 @@ def _support_solve(cov_row, code, lam, active, k, signs, rhs, fwd, sol, chol, ld
             s = 1.0 if code[j] > 0.0 else -1.0
         signs[a] = s
         rhs[a] = cov_row[j] - lam[j] * s
-    start = 0
+    start = np.int64(0)
     while k > 0:
         chol_forward(chol, ld, k, start, rhs, fwd)
         for a in range(k):

@@ -437,7 +437,7 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
     saved_alpha = alpha[:0].copy()
     saved_noise = 0.0
     fresh = True  # S, Q, Sigma, Mu are exact (no rank-one update since the last refresh)
-    allow_add = True
+    allow_add = np.bool_(True)
     n_iter = np.int64(0)
     level_iter = 0  # iterations at the current adding noise, or in the last phase
     while True:
