@@ -431,8 +431,9 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
+        X : array-like or dask array of shape (n_samples, n_features)
+            Training data; a dask array is read in one pass, which builds the Gram statistics
+            the fit runs on (see :ref:`scaling`).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Targets; several columns share the support (M-SBL).
 
@@ -495,14 +496,14 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
+        X : array-like or dask array of shape (n_samples, n_features)
+            Samples; a dask array gives lazy dask arrays.
         return_std : bool, default=False
             Also return ``sqrt(1 / alpha_ + x_A^T sigma_ x_A)`` (on centered features).
 
         Returns
         -------
-        y_mean : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        y_mean : ndarray or dask array of shape (n_samples,) or (n_samples, n_targets)
             Predictive mean.
         y_std : ndarray of the same shape as ``y_mean``
             Predictive standard deviation, returned when ``return_std=True``.

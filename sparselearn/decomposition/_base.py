@@ -57,12 +57,12 @@ class _BaseSparseCoding(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Signals to encode.
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Signals to encode; a dask array gives a lazy dask array of codes.
 
         Returns
         -------
-        X_new : ndarray of shape (n_samples, n_components)
+        X_new : ndarray or dask array of shape (n_samples, n_components)
             Sparse codes (``transform_algorithm`` and its ``transform_*`` parameters); with
             ``split_sign=True`` their positive and negative parts side by side, shape
             (n_samples, 2 n_components).
@@ -125,8 +125,10 @@ class _BaseDictionaryLearner(_BaseSparseCoding):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training signals (sparse input is densified).
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Training signals (sparse input is densified). ``DictionaryLearning`` (BCD) and
+            ``MiniBatchDictionaryLearning`` fit a dask array chunk by chunk (see
+            :ref:`scaling`).
         y : Ignored
             Not used, present for API consistency.
 

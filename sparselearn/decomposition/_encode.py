@@ -66,8 +66,9 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
 
     Parameters
     ----------
-    X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        Signals, one per row.
+    X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+        Signals, one per row. A dask array gives a dask array of codes, each row chunk coded
+        on its worker (``cov`` must then be None; ``init`` may be a dask array).
     dictionary : array-like of shape (n_components, n_features)
         Atoms, one per row; no atom may be zero. The greedy algorithms assume unit-norm atoms
         (OMP chooses by raw correlation, as scikit-learn does).
@@ -145,8 +146,8 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
 
     Returns
     -------
-    code : ndarray of shape (n_samples, n_components)
-        Sparse codes, in the dtype of ``X`` (float32 kept).
+    code : ndarray or dask array of shape (n_samples, n_components)
+        Sparse codes, in the dtype of ``X`` (float32 kept); lazy for a dask ``X``.
 
     See Also
     --------
