@@ -125,7 +125,9 @@ def _coding_pass(X, codes, D, coding, warm):
                                 for part, rows in zip(parts, X.chunks[0])])
     root = _chunked.tree_reduce([part[1] for part in parts], _merge_sums)
     _chunked.passes.add()
-    new_codes, root = dask.persist(new_codes, root)
+    # unoptimized: the array optimizations would fuse the chunk tasks into the codes' blocks
+    # (new keys), and the sums would code every chunk a second time
+    new_codes, root = dask.persist(new_codes, root, optimize_graph=False)
     return new_codes, root.compute()
 
 

@@ -8,6 +8,7 @@ da = pytest.importorskip("dask.array")
 pytest.importorskip("distributed")
 
 from sparselearn import _chunked  # noqa: E402
+from sparselearn._core import dict_learning as _dict_learning  # noqa: E402
 from sparselearn.decomposition import (DictionaryLearning, MaskedDictionaryLearning,  # noqa: E402
                                        MiniBatchDictionaryLearning, sparse_encode)
 from sparselearn.decomposition._synthetic import planted_dictionary_data  # noqa: E402
@@ -63,12 +64,20 @@ def test_batch_atom_replacement_and_convergence(threads, rng):
         np.testing.assert_allclose(est.components_, ref.components_, rtol=0, atol=1e-10)
 
 
-def test_batch_code_init_float32_and_callback(threads, rng):
+def test_batch_code_init_float32_and_callback(threads, rng, monkeypatch):
     X = _signals(rng).astype(np.float32)
     code_init = rng.standard_normal((N_SAMPLES, N_ATOMS)) * 0.1
-    states = []
+    states, coded = [], []
+    encode_signals = _dict_learning.encode_signals
+
+    def counted_encode(X_block, *args, **kwargs):
+        coded.append(X_block.shape[0])
+        return encode_signals(X_block, *args, **kwargs)
+
+    monkeypatch.setattr(_dict_learning, "encode_signals", counted_encode)
     est = DictionaryLearning(N_ATOMS, alpha=0.1, max_iter=3, tol=0, random_state=0,
                              code_init=code_init, callback=states.append).fit(_lazy(X))
+    assert sum(coded) == 3 * N_SAMPLES  # every signal coded once per pass
     ref = DictionaryLearning(N_ATOMS, alpha=0.1, max_iter=3, tol=0, random_state=0,
                              code_init=code_init).fit(X)
     assert est.components_.dtype == np.float32
