@@ -89,6 +89,10 @@ def _bayes(rng):
     y = X[:, 0] + 0.1 * rng.standard_normal(30)
     SparseBayesianRegression().fit(X, y)
     SparseBayesianRegression(method="em", max_iter=5).fit(X, y)
+    # the Gram entry of the fast kernel (what a fit on dask arrays runs)
+    from .bayes._regression import _sparse_bayesian_learning_gram
+    _sparse_bayesian_learning_gram(X.T @ X, X.T @ y[:, None], np.array([[y @ y]]), 30, "fast",
+                                   None, 1000, 1e-3, 1e6)
     RelevanceVectorClassifier().fit(X, y > 0)
     KroneckerSBL(max_iter=3).fit([rng.standard_normal((4, 3)), rng.standard_normal((5, 3))],
                                  rng.standard_normal(20))

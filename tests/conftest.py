@@ -40,3 +40,24 @@ def global_random_seed(request):
 @pytest.fixture
 def rng(global_random_seed):
     return np.random.default_rng(global_random_seed)
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A dask.distributed client of two in-process workers with one thread each (issue 17's
+    LocalCluster setting), shared by the tests of a module; it is the default scheduler while
+    it exists."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                       dashboard_address=":0")
+    with distributed.Client(cluster) as dask_client:
+        yield dask_client
+    cluster.close()
+
+
+@pytest.fixture
+def threads():
+    """dask's threaded scheduler, even while a module's client exists."""
+    dask = pytest.importorskip("dask")
+    with dask.config.set(scheduler="threads"):
+        yield

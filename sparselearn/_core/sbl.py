@@ -323,8 +323,60 @@ def _mackay_noise(alpha, sigma, n_active, resid2, n_samples, n_targets):
 
 
 @njit(cache=True)
+def _gram_row(phi, gram, col):
+    """Row ``col`` of ``Phi^T Phi``: read from ``gram`` when it is given (not empty), else
+    computed from the columns ``phi``."""
+    if gram.shape[0] > 0:
+        return gram[col].copy()
+    return phi.T @ phi[:, col]
+
+
+@njit(cache=True)
 def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol, max_active,
                              add_ratio, level_gain, cold_probes):
+    """Tipping & Faul sequential sparse Bayesian learning on the columns ``phi``: the
+    statistics ``Phi^T Y``, ``||phi_m||^2`` and ``||Y||^2``, then :func:`_fast_loop` (the
+    Gram rows of the columns that enter are computed from ``phi``).
+
+    Parameters and returns are those of :func:`_fast_loop`, with ``phi`` of shape
+    (n_samples, n_features), Fortran-ordered, and ``y`` of shape (n_samples, n_targets).
+    """
+    n_samples, n_features = phi.shape
+    phity = phi.T @ y
+    col_norm2 = np.empty(n_features)
+    for m in range(n_features):
+        col_norm2[m] = np.dot(phi[:, m], phi[:, m])
+    y_norm2 = 0.0
+    for i in range(n_samples):
+        for t in range(y.shape[1]):
+            y_norm2 += y[i, t] * y[i, t]
+    return _fast_loop(phi, np.empty((0, 0)), phity, col_norm2, y_norm2, n_samples, beta,
+                      learn_noise, beta_max, max_iter, tol, max_active, add_ratio, level_gain,
+                      cold_probes)
+
+
+@njit(cache=True)
+def fast_marginal_likelihood_gram(gram, phity, y_norm2, n_samples, beta, learn_noise, beta_max,
+                                  max_iter, tol, max_active, add_ratio, level_gain, cold_probes):
+    """:func:`fast_marginal_likelihood` on the sufficient statistics of the data: the Gram
+    ``gram = Phi^T Phi`` (C-ordered, (n_features, n_features)), ``phity = Phi^T Y``
+    ((n_features, n_targets)), ``y_norm2 = ||Y||_F^2`` and the number of samples (the rows of
+    ``Phi``, which the marginal likelihood and the noise estimate count). The same loop, which
+    reads the Gram rows instead of computing them; parameters and returns otherwise those of
+    :func:`_fast_loop`.
+    """
+    n_features = gram.shape[0]
+    col_norm2 = np.empty(n_features)
+    for m in range(n_features):
+        col_norm2[m] = gram[m, m]
+    return _fast_loop(np.empty((0, 0)).T, gram, phity, col_norm2, y_norm2, n_samples, beta,
+                      learn_noise, beta_max, max_iter, tol, max_active, add_ratio, level_gain,
+                      cold_probes)
+
+
+@njit(cache=True)
+def _fast_loop(phi, gram, phity, col_norm2, y_norm2, n_samples, beta, learn_noise, beta_max,
+               max_iter, tol, max_active, add_ratio, level_gain, cold_probes):
     """Tipping & Faul sequential sparse Bayesian learning, in one run.
 
     Every iteration applies the add / re-estimate / delete move with the largest gain in log
@@ -362,8 +414,12 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
 
     Parameters
     ----------
-    phi : (n_samples, n_features) Fortran-ordered float64
-    y : (n_samples, n_targets) float64
+    phi : (n_samples, n_features) Fortran-ordered float64, the columns (empty with ``gram``)
+    gram : (n_features, n_features) float64 ``Phi^T Phi``, or empty: rows computed from ``phi``
+    phity : (n_features, n_targets) float64 ``Phi^T Y``
+    col_norm2 : (n_features,) float64 squared column norms
+    y_norm2 : ``||Y||_F^2``
+    n_samples : number of samples
     beta : noise precision (fixed noise), or the inverse of the initial adding noise
     learn_noise : whether the noise is learned (two phases) or fixed
     beta_max : cap on the noise precision
@@ -383,13 +439,7 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
         (the adding phase's are at noises that are not the model's); ``n_iter`` counts the
         iterations of both phases.
     """
-    n_samples, n_features = phi.shape
-    n_targets = y.shape[1]
-    phity = phi.T @ y
-    col_norm2 = np.empty(n_features)
-    for m in range(n_features):
-        col_norm2[m] = np.dot(phi[:, m], phi[:, m])
-    y_norm2 = np.sum(y * y)
+    n_features, n_targets = phity.shape
 
     gram_rows = np.zeros((max_active, n_features))
     alpha = np.empty(max_active)
@@ -421,7 +471,7 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
     active[0] = best
     alpha[0] = col_norm2[best] / excess
     position[best] = 0
-    gram_rows[0] = phi.T @ phi[:, best]
+    gram_rows[0] = _gram_row(phi, gram, best)
 
     sigma, mu, s_factor, q_factor, score, resid2 = _refresh(
         gram_rows, phity, col_norm2, y_norm2, alpha, active, n_active, beta, n_samples, n_targets)
@@ -497,7 +547,7 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
                     n_active = np.int64(1)
                     active[0] = best
                     position[best] = 0
-                    gram_rows[0] = phi.T @ phi[:, best]
+                    gram_rows[0] = _gram_row(phi, gram, best)
                     excess = best_proj - new_noise
                     if excess < 1e-3 * best_proj:
                         excess = 1e-3 * best_proj
@@ -511,7 +561,7 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
                     active[a] = saved_active[a]
                     alpha[a] = saved_alpha[a]
                     position[saved_active[a]] = a
-                    gram_rows[a] = phi.T @ phi[:, saved_active[a]]
+                    gram_rows[a] = _gram_row(phi, gram, saved_active[a])
                 descending = True
                 new_noise = saved_noise
             elif level_tol > tol:
@@ -576,7 +626,7 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
             if n_active >= max_active:
                 converged = True
                 break
-            gram_rows[n_active] = phi.T @ phi[:, col]
+            gram_rows[n_active] = _gram_row(phi, gram, col)
             sigma, mu = _rank_one_add(col, a_new, gram_rows[n_active], gram_rows, n_active,
                                       sigma, mu, s_factor, q_factor, beta)
         elif code == MOVE_REESTIMATE:

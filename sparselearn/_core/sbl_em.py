@@ -15,7 +15,7 @@ from scipy.linalg import cho_factor, cho_solve
 _LOG_2PI = np.log(2.0 * np.pi)
 
 
-def e_step(phi_active, y, gamma, noise_var):
+def e_step(phi_active, y, gamma, noise_var, n_samples=None):
     """Posterior of the weights on the active columns, and the log marginal likelihood.
 
     The model is ``Y = Phi W + E`` with rows ``W_i ~ N(0, gamma_i I)`` and
@@ -31,6 +31,9 @@ def e_step(phi_active, y, gamma, noise_var):
         Prior variances, all positive.
     noise_var : float
         Noise variance.
+    n_samples : int or None, default=None
+        Number of samples the likelihood counts; None: the rows of ``phi_active`` (another
+        value when the rows are a square root of the data's Gram, of the same inner products).
 
     Returns
     -------
@@ -43,13 +46,14 @@ def e_step(phi_active, y, gamma, noise_var):
     score : float
         ``log N(Y | 0, noise_var I + Phi Gamma Phi^T)``, summed over the targets.
     """
-    n_samples, n_active = phi_active.shape
+    n_rows, n_active = phi_active.shape
+    n_samples = n_rows if n_samples is None else n_samples
     n_targets = y.shape[1]
     if n_active == 0:
         resid2 = np.sum(y * y)
         score = -0.5 * (n_targets * n_samples * (_LOG_2PI + np.log(noise_var)) + resid2 / noise_var)
         return np.zeros((0, n_targets)), np.zeros(0), np.zeros((0, 0)), score
-    if n_active <= n_samples:
+    if n_active <= n_rows:
         hessian = phi_active.T @ phi_active / noise_var
         hessian[np.diag_indices(n_active)] += 1.0 / gamma
         chol = cho_factor(hessian, lower=True)
@@ -63,7 +67,7 @@ def e_step(phi_active, y, gamma, noise_var):
         diag_sigma = np.diag(sigma).copy()
     else:
         cov = (phi_active * gamma) @ phi_active.T
-        cov[np.diag_indices(n_samples)] += noise_var
+        cov[np.diag_indices(n_rows)] += noise_var
         chol = cho_factor(cov, lower=True)
         cinv_y = cho_solve(chol, y)
         cinv_phi = cho_solve(chol, phi_active)
@@ -100,7 +104,7 @@ def infinite_optimum(phi_active, y, gamma, noise_var):
     return small_q2 <= small_s
 
 
-def em_sbl(phi, y, noise_var, learn_noise, max_iter, tol, prune_gamma):
+def em_sbl(phi, y, noise_var, learn_noise, max_iter, tol, prune_gamma, n_samples=None):
     """EM-SBL / M-SBL on columns ``phi`` and targets ``y`` of shape (n_samples, n_targets).
 
     Rows of the weight matrix share one variance ``gamma_i`` (M-SBL when ``n_targets > 1``):
@@ -116,11 +120,16 @@ def em_sbl(phi, y, noise_var, learn_noise, max_iter, tol, prune_gamma):
     Stops when ``max |d gamma| <= tol * max gamma`` and, when the noise is learned, its relative
     change is below ``tol``. Every step is an EM step, so the marginal likelihood never decreases.
 
+    ``n_samples`` (None: the rows of ``phi``) is the number of samples the likelihood and the
+    noise update count: the rows may be a square root of the data's Gram (the same inner
+    products, :func:`e_step`).
+
     Returns
     -------
     active, gamma_active, sigma_active, mu_active, noise_var, n_iter, scores, converged
     """
-    n_samples, n_features = phi.shape
+    n_rows, n_features = phi.shape
+    n_samples = n_rows if n_samples is None else n_samples
     n_targets = y.shape[1]
     gamma = np.ones(n_features)
     gamma[np.sum(phi * phi, axis=0) == 0.0] = 0.0
@@ -132,7 +141,7 @@ def em_sbl(phi, y, noise_var, learn_noise, max_iter, tol, prune_gamma):
         active = np.flatnonzero(gamma > prune_gamma)
         gamma_active = gamma[active]
         phi_active = phi[:, active]
-        mu, diag_sigma, _, score = e_step(phi_active, y, gamma_active, noise_var)
+        mu, diag_sigma, _, score = e_step(phi_active, y, gamma_active, noise_var, n_samples)
         scores.append(score)
         new_gamma = np.sum(mu * mu, axis=1) / n_targets + diag_sigma
         change = np.max(np.abs(new_gamma - gamma_active), initial=0.0)
@@ -160,7 +169,8 @@ def em_sbl(phi, y, noise_var, learn_noise, max_iter, tol, prune_gamma):
             converged = True
             break
     active = np.flatnonzero(gamma > prune_gamma)
-    mu, diag_sigma, sigma, score = e_step(phi[:, active], y, gamma[active], noise_var)
+    mu, diag_sigma, sigma, score = e_step(phi[:, active], y, gamma[active], noise_var,
+                                           n_samples)
     if sigma is None:  # Woodbury branch: full covariance of a large active set
         phi_active = phi[:, active]
         hessian = phi_active.T @ phi_active / noise_var

@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import Hidden, Interval, StrOptions, valida
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._checks import check_named_Xy
+from .._chunked import is_dask_collection
 from .._core import sbl as _sbl
 from .._core.sbl_em import em_sbl
 
@@ -132,17 +133,60 @@ def sparse_bayesian_learning(X, y, *, method="fast", noise_var=None, max_iter=10
     return _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold)
 
 
-def _fast_fit(phi, y_unit, noise_unit, learn_noise, max_iter, tol, restart=False):
+class _Columns:
+    """The unit-scaled problem as its columns ``phi`` and targets ``y`` (in memory)."""
+
+    def __init__(self, phi, y):
+        self.phi, self.y = phi, y
+        self.n_samples, self.n_features = phi.shape
+
+    def fast(self, *args):
+        return _sbl.fast_marginal_likelihood(self.phi, self.y, *args)
+
+    def em(self, *args):
+        return em_sbl(self.phi, self.y, *args)
+
+
+class _Statistics:
+    """The unit-scaled problem as its sufficient statistics: ``gram = Phi^T Phi``,
+    ``phity = Phi^T Y``, ``yty = Y^T Y`` and the number of samples (a one-pass summary of data
+    that stay out of memory).
+
+    EM-SBL runs on a square root of the statistics: ``n_features + n_targets`` rows ``[Z, T]``
+    with ``[Z, T]^T [Z, T] = [Phi, Y]^T [Phi, Y]``, which give every inner product of its E- and
+    M-steps, with the number of samples passed on.
+    """
+
+    def __init__(self, gram, phity, yty, n_samples):
+        self.gram = np.ascontiguousarray(gram, dtype=np.float64)
+        self.phity = np.ascontiguousarray(phity, dtype=np.float64)
+        self.yty = np.asarray(yty, dtype=np.float64)
+        self.n_samples = int(n_samples)
+        self.n_features = self.gram.shape[0]
+
+    def fast(self, *args):
+        return _sbl.fast_marginal_likelihood_gram(self.gram, self.phity, float(np.trace(self.yty)),
+                                                  self.n_samples, *args)
+
+    def em(self, *args):
+        full = np.block([[self.gram, self.phity], [self.phity.T, self.yty]])
+        eigvals, eigvecs = np.linalg.eigh(0.5 * (full + full.T))
+        root = np.sqrt(np.maximum(eigvals, 0.0))[:, None] * eigvecs.T
+        return em_sbl(np.asfortranarray(root[:, :self.n_features]),
+                      np.ascontiguousarray(root[:, self.n_features:]), *args,
+                      n_samples=self.n_samples)
+
+
+def _fast_fit(problem, noise_unit, learn_noise, max_iter, tol, restart=False):
     """One run of :func:`sparselearn._core.sbl.fast_marginal_likelihood` (with a learned noise,
-    the first run or the restart's search); returns its tuple."""
-    n_samples, n_features = phi.shape
-    max_active = max(1, min(n_features, n_samples))
+    the first run or the restart's search) on a :class:`_Columns` or :class:`_Statistics`
+    problem; returns its tuple."""
+    max_active = max(1, min(problem.n_features, problem.n_samples))
     if learn_noise:
         noise_unit = _START_NOISE
     ratio, level_gain = (_RESTART_ADD_RATIO, 0.0) if restart else (_ADD_RATIO, _LEVEL_GAIN)
-    return _sbl.fast_marginal_likelihood(
-        phi, y_unit, 1.0 / noise_unit, learn_noise, 1e6, int(max_iter), float(tol), max_active,
-        ratio, level_gain, restart)
+    return problem.fast(1.0 / noise_unit, learn_noise, 1e6, int(max_iter), float(tol), max_active,
+                        ratio, level_gain, restart)
 
 
 def _final_score(fit):
@@ -150,24 +194,51 @@ def _final_score(fit):
     return scores[-1] if len(scores) else -np.inf
 
 
+def _unit_scales(col_norm2, y_mean_square):
+    """The column norms (1 for zero columns) and the root mean square of ``y`` (1 when zero)
+    that scale the problem to unit-norm columns and unit-variance targets."""
+    col_norm = np.sqrt(col_norm2)
+    scale_cols = np.where(col_norm > 0, col_norm, 1.0)
+    y_scale = float(np.sqrt(y_mean_square))
+    if not np.isfinite(y_scale) or y_scale <= 0.0:
+        y_scale = 1.0
+    return scale_cols, y_scale
+
+
 def _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold_lambda):
     """:func:`sparse_bayesian_learning` on validated float64 arrays."""
     y2 = y.reshape(y.shape[0], -1)
-    n_samples, n_features = X.shape
-    n_targets = y2.shape[1]
-    col_norm = np.sqrt(np.einsum("ij,ij->j", X, X))
-    scale_cols = np.where(col_norm > 0, col_norm, 1.0)
-    y_scale = float(np.sqrt(np.mean(y2 * y2)))
-    if not np.isfinite(y_scale) or y_scale <= 0.0:
-        y_scale = 1.0
-    phi = np.asfortranarray(X / scale_cols, dtype=np.float64)
-    y_unit = np.ascontiguousarray(y2 / y_scale, dtype=np.float64)
+    scale_cols, y_scale = _unit_scales(np.einsum("ij,ij->j", X, X), float(np.mean(y2 * y2)))
+    problem = _Columns(np.asfortranarray(X / scale_cols, dtype=np.float64),
+                       np.ascontiguousarray(y2 / y_scale, dtype=np.float64))
+    return _unit_fit(problem, scale_cols, y_scale, y2.shape[1], method, noise_var, max_iter, tol,
+                     threshold_lambda)
+
+
+def _sparse_bayesian_learning_gram(gram, xty, yty, n_samples, method, noise_var, max_iter, tol,
+                                   threshold_lambda):
+    """:func:`sparse_bayesian_learning` on the statistics of data ``X``, ``Y`` (2-D): the Gram
+    ``X^T X``, ``X^T Y``, ``Y^T Y`` and the number of samples (float64). The same scaling and
+    kernels as in memory; ``"fast"`` runs the kernel's Gram entry."""
+    n_targets = xty.shape[1]
+    scale_cols, y_scale = _unit_scales(np.diag(gram).copy(),
+                                       np.trace(yty) / (n_samples * n_targets))
+    problem = _Statistics(gram / np.outer(scale_cols, scale_cols),
+                          xty / scale_cols[:, None] / y_scale, yty / y_scale**2, n_samples)
+    return _unit_fit(problem, scale_cols, y_scale, n_targets, method, noise_var, max_iter, tol,
+                     threshold_lambda)
+
+
+def _unit_fit(problem, scale_cols, y_scale, n_targets, method, noise_var, max_iter, tol,
+              threshold_lambda):
+    """The fit of the unit-scaled ``problem``, mapped back to the units of the data."""
+    n_samples, n_features = problem.n_samples, problem.n_features
     learn_noise = noise_var is None
     noise_unit = 0.1 if learn_noise else float(noise_var) / y_scale ** 2
     if method == "fast":
-        fit = _fast_fit(phi, y_unit, noise_unit, learn_noise, max_iter, tol)
+        fit = _fast_fit(problem, noise_unit, learn_noise, max_iter, tol)
         if learn_noise and 1.0 / fit[4] > _RESTART_NOISE_FRACTION:
-            again = _fast_fit(phi, y_unit, noise_unit, learn_noise, max_iter, tol, restart=True)
+            again = _fast_fit(problem, noise_unit, learn_noise, max_iter, tol, restart=True)
             if _final_score(again) > _final_score(fit):
                 fit = again
         active, alpha, sigma, mu, beta, n_iter, scores, converged = fit
@@ -176,8 +247,8 @@ def _sparse_bayesian_learning(X, y, method, noise_var, max_iter, tol, threshold_
         active, alpha, mu = active[order], alpha[order], mu[order]
         sigma = sigma[np.ix_(order, order)]
     else:
-        active, gamma, sigma, mu, noise_unit, n_iter, scores, converged = em_sbl(
-            phi, y_unit, noise_unit, learn_noise, int(max_iter), float(tol), 1.0 / threshold_lambda)
+        active, gamma, sigma, mu, noise_unit, n_iter, scores, converged = problem.em(
+            noise_unit, learn_noise, int(max_iter), float(tol), 1.0 / threshold_lambda)
         alpha = 1.0 / gamma
     # back to the original units: w_j = w_unit_j * y_scale / ||x_j||
     unit = y_scale / scale_cols[active]
@@ -360,8 +431,9 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
+        X : array-like or dask array of shape (n_samples, n_features)
+            Training data; a dask array is read in one pass, which builds the Gram statistics
+            the fit runs on (see :ref:`scaling`).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Targets; several columns share the support (M-SBL).
 
@@ -371,9 +443,11 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
             Fitted estimator.
         """
         threshold = _resolve_threshold(self.threshold_lambda, self.threshold_alpha)
+        if is_dask_collection(X):  # one pass builds the Gram statistics, then the same kernels
+            from ._dask import fit_regression
+            return fit_regression(self, X, y, threshold)
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], multi_output=True,
                              y_numeric=True)
-        dtype = X.dtype
         X64 = X.astype(np.float64, copy=False)
         y64 = np.asarray(y, dtype=np.float64)
         if self.fit_intercept:
@@ -385,15 +459,20 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
         result = _sparse_bayesian_learning(
             X64 - X_offset, y64 - y_offset, self.method, self.noise_var, self.max_iter, self.tol,
             threshold)
+        return self._store(result, X_offset, y_offset, y64.ndim, X.dtype)
+
+    def _store(self, result, X_offset, y_offset, y_ndim, dtype):
+        """Set the fitted attributes from the result of the unit-scaled fit of the centred data
+        (``X_offset``, ``y_offset`` the means, zeros without intercept); returns ``self``."""
         if not result["converged"]:
             warnings.warn(
                 f"SparseBayesianRegression(method={self.method!r}) did not converge in "
                 f"max_iter={self.max_iter} iterations; increase max_iter or tol.",
                 ConvergenceWarning)
         coef = result["coef"]
-        self.coef_ = (coef[0] if y64.ndim == 1 else coef).astype(dtype, copy=False)
+        self.coef_ = (coef[0] if y_ndim == 1 else coef).astype(dtype, copy=False)
         intercept = y_offset - coef @ X_offset
-        if y64.ndim == 1:
+        if y_ndim == 1:
             self.intercept_ = float(intercept[0]) if self.fit_intercept else 0.0
         else:
             self.intercept_ = intercept if self.fit_intercept else np.zeros(coef.shape[0])
@@ -417,19 +496,22 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
+        X : array-like or dask array of shape (n_samples, n_features)
+            Samples; a dask array gives lazy dask arrays.
         return_std : bool, default=False
             Also return ``sqrt(1 / alpha_ + x_A^T sigma_ x_A)`` (on centered features).
 
         Returns
         -------
-        y_mean : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        y_mean : ndarray or dask array of shape (n_samples,) or (n_samples, n_targets)
             Predictive mean.
         y_std : ndarray of the same shape as ``y_mean``
             Predictive standard deviation, returned when ``return_std=True``.
         """
         check_is_fitted(self)
+        if is_dask_collection(X):  # lazy: map_blocks over the row chunks
+            from ._dask import predict_lazy
+            return predict_lazy(self, X, return_std)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         y_mean = X @ self.coef_.T + self.intercept_
         if not return_std:

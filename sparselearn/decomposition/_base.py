@@ -11,6 +11,7 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._chunked import is_dask_collection
 from ..penalties import Penalty
 from ._encode import ALGORITHMS, PENALTIES, _sparse_encode
 
@@ -56,17 +57,20 @@ class _BaseSparseCoding(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Signals to encode.
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Signals to encode; a dask array gives a lazy dask array of codes.
 
         Returns
         -------
-        X_new : ndarray of shape (n_samples, n_components)
+        X_new : ndarray or dask array of shape (n_samples, n_components)
             Sparse codes (``transform_algorithm`` and its ``transform_*`` parameters); with
             ``split_sign=True`` their positive and negative parts side by side, shape
             (n_samples, 2 n_components).
         """
         check_is_fitted(self)
+        if is_dask_collection(X):  # lazy: the in-memory transform mapped over the row chunks
+            from ..linear_model._dask import lazy_method
+            return lazy_method(self, "transform", X)
         X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"],
                           dtype=[np.float64, np.float32])
         return self._encode(X, self._dictionary(X))
@@ -121,8 +125,10 @@ class _BaseDictionaryLearner(_BaseSparseCoding):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training signals (sparse input is densified).
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Training signals (sparse input is densified). ``DictionaryLearning`` (BCD) and
+            ``MiniBatchDictionaryLearning`` fit a dask array chunk by chunk (see
+            :ref:`scaling`).
         y : Ignored
             Not used, present for API consistency.
 
@@ -131,6 +137,9 @@ class _BaseDictionaryLearner(_BaseSparseCoding):
         self : object
             The fitted learner.
         """
+        if is_dask_collection(X):  # passes over the row chunks (DictionaryLearning, MiniBatch)
+            from ._dask import fit_learner
+            return fit_learner(self, X)
         X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
         with single_thread_blas():
             self._fit(np.ascontiguousarray(dense(X), dtype=np.float64))

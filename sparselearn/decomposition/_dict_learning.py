@@ -244,16 +244,20 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
             errors, converged, failures, all_zero = _dict_learning.batch_dict_learning(
                 Xd, D, coding, self.dict_update, self.positive_dict, self.max_iter, self.tol, rng,
                 progress=progress, codes=codes)
-        _warn_failures(failures, _CODING_MAX_ITER, stacklevel=3)
+        return self._finish(D, errors, converged, failures, all_zero, progress.stopped)
+
+    def _finish(self, D, errors, converged, failures, all_zero, stopped):
+        """Warnings and fitted attributes of a fit (in memory, or on dask chunks)."""
+        _warn_failures(failures, _CODING_MAX_ITER, stacklevel=4)
         if all_zero:
             warnings.warn(
                 f"DictionaryLearning stopped after {len(errors)} iterations: every code is zero, "
                 f"also with atoms drawn from the data, so alpha={self.alpha!r} is too large for "
                 f"this data (no signal correlates with an atom by more than the penalty's "
-                f"threshold). Lower alpha.", UserWarning, stacklevel=2)
-        elif not converged and not progress.stopped and self.tol > 0 and self.max_iter > 0:
+                f"threshold). Lower alpha.", UserWarning, stacklevel=3)
+        elif not converged and not stopped and self.tol > 0 and self.max_iter > 0:
             warnings.warn(f"DictionaryLearning did not converge in max_iter={self.max_iter} "
-                          "iterations; increase max_iter or tol.", ConvergenceWarning, stacklevel=2)
+                          "iterations; increase max_iter or tol.", ConvergenceWarning, stacklevel=3)
         self.components_ = D
         self.error_ = errors
         self.n_iter_ = len(errors)
@@ -443,7 +447,8 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
 
     # -- public API ----------------------------------------------------------------------------
 
-    def _fit(self, Xd):
+    def _fit(self, Xd, batches=None):
+        # batches: the mini-batch rows of a dask Xd by position, shuffled per epoch by itself
         self._init_state(Xd)
         coding = self._fit_coding(Xd.shape[1], self.components_.shape[0])
         batch_size = min(self.batch_size, Xd.shape[0])
@@ -451,8 +456,9 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
         with numba_threads(self.n_jobs), Progress("MiniBatchDictionaryLearning", self.verbose,
                                                   total, self.callback, "step") as progress:
             self.n_iter_, self.n_steps_, stopped, failures = _dict_learning.online_dict_learning(
-                Xd, self.components_, self._A, self._B, coding, batch_size, self.max_iter,
-                self.shuffle, self.positive_dict, self.replace_atoms, self.tol,
+                Xd if batches is None else batches, self.components_, self._A, self._B, coding,
+                batch_size, self.max_iter, self.shuffle and batches is None, self.positive_dict,
+                self.replace_atoms, self.tol,
                 self.max_no_improvement, self._rng, n_steps=self.n_steps_, progress=progress,
                 forget_rate=self.forget_rate)
         stopped = stopped or progress.stopped

@@ -18,6 +18,7 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .._checks import check_named_array
+from .._chunked import is_dask_collection
 from .._core import encode as _encode
 from ..penalties import PENALTIES, Penalty
 
@@ -65,8 +66,9 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
 
     Parameters
     ----------
-    X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        Signals, one per row.
+    X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+        Signals, one per row. A dask array gives a dask array of codes, each row chunk coded
+        on its worker (``cov`` must then be None; ``init`` may be a dask array).
     dictionary : array-like of shape (n_components, n_features)
         Atoms, one per row; no atom may be zero. The greedy algorithms assume unit-norm atoms
         (OMP chooses by raw correlation, as scikit-learn does).
@@ -144,8 +146,8 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
 
     Returns
     -------
-    code : ndarray of shape (n_samples, n_components)
-        Sparse codes, in the dtype of ``X`` (float32 kept).
+    code : ndarray or dask array of shape (n_samples, n_components)
+        Sparse codes, in the dtype of ``X`` (float32 kept); lazy for a dask ``X``.
 
     See Also
     --------
@@ -173,6 +175,11 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
     >>> np.round(code, 6)
     array([[ 0. ,  2. ,  0. ,  0. ,  0. ,  0. , -1.5,  0. ]])
     """
+    if is_dask_collection(X):  # lazy: the codes of each row chunk, computed on its worker
+        from ._dask import encode_lazy
+        return encode_lazy(X, dictionary, gram=gram, cov=cov, algorithm=algorithm,
+                           penalty=penalty, alpha=alpha, n_nonzero_coefs=n_nonzero_coefs,
+                           positive=positive, init=init, max_iter=max_iter, tol=tol)
     if check_input:
         X, dictionary = _check_X_dictionary(X, dictionary)
     code, _ = _sparse_encode(X, dictionary, gram=gram, cov=cov, algorithm=algorithm,

@@ -27,23 +27,6 @@ from sparselearn.penalties import (CEL0, L0, L1, MCP, SCAD, ElasticNet, GroupLas
 N_SAMPLES, N_FEATURES, CHUNK = 20_000, 50, 5_000
 
 
-@pytest.fixture(scope="module")
-def client():
-    """Two in-process workers with one thread each (the issue's LocalCluster setting)."""
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                       dashboard_address=":0")
-    with distributed.Client(cluster) as dask_client:
-        yield dask_client
-    cluster.close()
-
-
-@pytest.fixture
-def threads():
-    """The default threaded scheduler, even while the module's client exists."""
-    with dask.config.set(scheduler="threads"):
-        yield
-
-
 def _problem(rng, offset=3.0):
     """Features with means around ``offset``, a sparse truth, noise and an intercept."""
     X = rng.standard_normal((N_SAMPLES, N_FEATURES)) + offset * (1 + 0.1 * rng.random(N_FEATURES))
