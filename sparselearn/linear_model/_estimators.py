@@ -183,9 +183,10 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
-            Training data (float64 or float32; CSC and CSR accepted). A dask array (quadratic
-            datafit) is read in one pass that builds the weighted Gram of ``[X, y]``, from
-            which the fit runs in memory; ``y`` and ``sample_weight`` may be dask arrays too.
+            Training data (float64 or float32; CSC and CSR accepted). A dask array is read
+            in one pass that builds the weighted Gram of ``[X, y]`` for the quadratic datafit
+            (working-set passes above 4096 features), or one pass per prox-Newton step for
+            Poisson and Huber; ``y`` and ``sample_weight`` may be dask arrays too.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Target; each column of a 2-D ``y`` is an independent problem with the same penalty
             (all solved together by batch coordinate descent).
