@@ -44,6 +44,9 @@ from .linalg import FASTMATH, dense_col_dot
 from .sort import select_in_place
 from .working_set import next_working_set
 
+# batches of fewer problems are not polished (see batch_working_set_cd)
+POLISH_MIN_PROBLEMS = 4
+
 
 @njit(cache=True, nogil=True)
 def batch_raw_grad_hess(code, params, Y, Z, SW, active, D, H):
@@ -542,7 +545,9 @@ def batch_working_set_cd(arrays, Y, SW, dcode, dparams, W, b, fit_intercept, pco
     has_concavity = np.any(concavity > 0.0, axis=1)
     slopes = batch_slopes(pcode, PARAMS, weights, CURVS)
     convex = pcode in (_prox.L1, _prox.ENET)
-    polish = quadratic and convex
+    # small batches (a few targets of one multi-output fit) skip the polish, so that each
+    # problem's coefficients equal its own single fit's, as scikit-learn's multi-target fits
+    polish = quadratic and convex and n_problems >= POLISH_MIN_PROBLEMS
     if polish:  # a larger support makes the system of polish_on_support singular
         n_support_max = np.count_nonzero(SW > 0.0, axis=1) - int(fit_intercept)
     convexify = np.zeros(n_problems, dtype=bool)

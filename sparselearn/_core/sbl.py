@@ -448,7 +448,7 @@ def _fast_loop(phi, gram, phity, col_norm2, y_norm2, n_samples, beta, learn_nois
     scores = np.empty(max_iter + 2)
 
     # initial basis: the column best aligned with the targets
-    best = -1
+    best = np.int64(-1)
     best_proj = -1.0
     for m in range(n_features):
         if col_norm2[m] > 0.0:

@@ -266,7 +266,7 @@ def fwht_rows(X):
     while block < n_pad and 2 * block * d * 8 <= 2**18:
         block *= 2
     for lo in range(0, n_pad, block):
-        half = 1
+        half = np.int64(1)
         while half < block:
             _butterflies(X, lo, lo + block, half)
             half *= 2
