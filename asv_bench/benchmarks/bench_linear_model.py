@@ -168,6 +168,7 @@ class CrossValidation:
 _COLD_START = """
 import time
 start = time.perf_counter()
+import numpy as np
 {imports}
 rng = np.random.default_rng(0)
 X = rng.standard_normal((200, 500)); y = X[:, :5].sum(1) + rng.standard_normal(200)

@@ -16,10 +16,12 @@ is also the gradient of the convex conjugate ``h*`` of ``h``:
 The entropic map of a fitted plan with target points ``Y`` and target potential ``g`` weighs
 target ``j`` by ``p_j(x) ∝ exp((g_j - h(x - y_j)) / reg)`` (log-sum-exp, one row at a time) and
 moves ``x`` by ``-prox_R(r(x))``, with ``r(x) = x - sum_j p_j(x) y_j`` (barycentric form)
-or ``r(x) = sum_j p_j(x) grad h(x - y_j)`` (gradient form, the paper's map). Centred, the same
-residual of the source's self-transport is subtracted (the Sinkhorn-divergence potential
-``f_XY - f_XX``); refitted, the features the prox keeps move by the barycentric residual
-itself, not its shrunk value. Kernels never validate their input; arrays are float64.
+or ``r(x) = sum_j p_j(x) grad h(x - y_j)`` (gradient form, the paper's map). Centred
+pointwise, the same residual of the source's self-transport is subtracted (the
+Sinkhorn-divergence potential ``f_XY - f_XX``); centred affinely, an affine model of that
+residual at new points (fitted on the self-transport's leave-one-out residuals); refitted, the
+prox's relative shrinkage of each kept feature is squared (the non-negative garrote for l1).
+Kernels never validate their input; arrays are float64.
 """
 
 from math import asinh, exp, log, sqrt
@@ -307,27 +309,116 @@ def _add_residuals(x, Y, g, inv_reg, code, gamma, k, sign, gradient_form, z, gra
 
 
 @njit(cache=True)
-def entropic_displacement(X, Y, g, X_source, f_self, reg, code, gamma, k, gradient_form,
-                          center, refit, out):
+def _self_logits(x, X_source, f_self, inv_reg, code, gamma, k, z, logits, same):
+    """Logits ``(f_k - h(x - x_k)) / reg`` of ``x`` on the source points into ``logits``, and
+    ``same[k]`` true where ``x_k == x`` (``h(0) = 0``: a fitted point's own atom)."""
+    n, d = X_source.shape
+    for j in range(n):
+        sq = 0.0
+        for t in range(d):
+            z[t] = x[t] - X_source[j, t]
+            sq += z[t] * z[t]
+        same[j] = sq == 0.0
+        logits[j] = (f_self[j] - 0.5 * sq - regularizer_value(code, gamma, k, z)) * inv_reg
+
+
+@njit(cache=True)
+def _log_sum_exp(logits, same, keep_same):
+    """``log sum exp(logits[j])`` over the ``j`` with ``same[j] == keep_same`` (``-inf`` if
+    none)."""
+    top = -np.inf
+    for j in range(logits.shape[0]):
+        if same[j] == keep_same and logits[j] > top:
+            top = logits[j]
+    if top == -np.inf:
+        return top
+    total = 0.0
+    for j in range(logits.shape[0]):
+        if same[j] == keep_same:
+            total += exp(logits[j] - top)
+    return top + log(total)
+
+
+@njit(cache=True)
+def _own_mass(logits, same):
+    """``(mass, lse_other)``: the softmax weight of ``logits`` on the entries with ``same``
+    true, and the log-sum-exp of the others (``-inf`` if none)."""
+    own = _log_sum_exp(logits, same, np.bool_(True))
+    other = _log_sum_exp(logits, same, np.bool_(False))
+    if own == -np.inf:
+        return 0.0, other
+    if other == -np.inf:
+        return 1.0, other
+    total = max(own, other) + log(1.0 + exp(-abs(own - other)))
+    return exp(own - total), other
+
+
+@njit(cache=True)
+def self_transport_blur(X, f_self, reg, code, gamma, k, residual, self_mass):
+    """Leave-one-out residuals of the source's entropic self-transport, and each point's mass
+    on itself.
+
+    Row ``i`` of the self-transport weighs ``x_k`` by ``q_k ∝ exp((f_k - h(x_i - x_k)) / reg)``.
+    ``self_mass[i]`` gets the weight of the points equal to ``x_i`` (its own atom) and
+    ``residual[i]`` gets ``x_i - sum_k q'_k x_k`` for the weights ``q'`` renormalized over the
+    other points: the residual a new point at ``x_i`` would have (0 when no other point exists).
+    """
+    n, d = X.shape
+    z = np.empty(d)
+    logits = np.empty(n)
+    same = np.empty(n, dtype=np.bool_)
+    inv_reg = 1.0 / reg
+    for i in range(n):
+        _self_logits(X[i], X, f_self, inv_reg, code, gamma, k, z, logits, same)
+        self_mass[i], other = _own_mass(logits, same)
+        for t in range(d):
+            residual[i, t] = 0.0
+        if other == -np.inf:
+            continue
+        for t in range(d):
+            residual[i, t] = X[i, t]
+        for j in range(n):
+            if same[j]:
+                continue
+            q = exp(logits[j] - other)
+            for t in range(d):
+                residual[i, t] -= q * X[j, t]
+
+
+NO_CENTER = 0
+POINTWISE = 1
+AFFINE = 2
+
+
+@njit(cache=True)
+def entropic_displacement(X, Y, g, X_source, f_self, blur_coef, reg, code, gamma, k,
+                          gradient_form, center, refit, out):
     """Displacement ``T(x) - x`` of the entropic Monge map, row by row.
 
     The weights of ``x`` on the targets are
     ``p_j(x) = exp((g_j - h(x - y_j)) / reg) / sum_l exp((g_l - h(x - y_l)) / reg)``. The
     residual is ``r = x - sum_j p_j y_j`` (``gradient_form`` false) or
-    ``r = sum_j p_j grad h(x - y_j)`` (true; ``grad h(z) = z + grad R(z)``). With ``center``,
-    the same residual of the self-transport of the source (points ``X_source``, potential
-    ``f_self``) is subtracted. ``out`` gets ``-prox_R(r)``, whose zeros are exact; with
-    ``refit``, the nonzero entries of the prox are replaced by those of the (centred)
-    barycentric residual.
+    ``r = sum_j p_j grad h(x - y_j)`` (true; ``grad h(z) = z + grad R(z)``). ``center``:
+    ``NO_CENTER``; ``POINTWISE`` subtracts the same residual of the self-transport of the
+    source (points ``X_source``, potential ``f_self``); ``AFFINE`` subtracts
+    ``(1 - w(x)) ([x, 1] @ blur_coef)``, the affine model of the self-transport's leave-one-out
+    residual, with ``w(x)`` the self-transport weight of ``x`` on source points equal to it.
+    ``out`` gets ``-prox_R(r)``, whose zeros are exact; with ``refit``, a nonzero entry
+    ``s = prox_R(r)_t`` becomes ``b (1 - (1 - s / r_t)^2)`` with ``b`` the (centred)
+    barycentric residual: the prox's relative shrinkage squared (the non-negative garrote
+    ``r - gamma^2 / r`` for the l1 prox).
     """
     n, d = X.shape
-    m = max(Y.shape[0], X_source.shape[0])
+    n_source = X_source.shape[0]
+    m = max(Y.shape[0], n_source)
     z = np.empty(d)
     grad = np.empty(d)
     barycentric = np.empty(d)
     gradient = np.empty(d)
     shrunk = np.empty(d)
     logits = np.empty(m)
+    self_logits = np.empty(n_source)
+    same = np.empty(n_source, dtype=np.bool_)
     inv_reg = 1.0 / reg
     for i in range(n):
         x = X[i]
@@ -336,12 +427,23 @@ def entropic_displacement(X, Y, g, X_source, f_self, reg, code, gamma, k, gradie
             gradient[t] = 0.0
         _add_residuals(x, Y, g, inv_reg, code, gamma, k, 1.0, gradient_form, z, grad, logits,
                        barycentric, gradient)
-        if center:
+        if center == POINTWISE:
             _add_residuals(x, X_source, f_self, inv_reg, code, gamma, k, -1.0, gradient_form,
                            z, grad, logits, barycentric, gradient)
-        regularizer_prox(code, gamma, k, gradient if gradient_form else barycentric, shrunk)
+        elif center == AFFINE:
+            _self_logits(x, X_source, f_self, inv_reg, code, gamma, k, z, self_logits, same)
+            weight = 1.0 - _own_mass(self_logits, same)[0]
+            for t in range(d):
+                blur = blur_coef[d, t]
+                for s in range(d):
+                    blur += x[s] * blur_coef[s, t]
+                barycentric[t] -= weight * blur
+                gradient[t] -= weight * blur
+        source = gradient if gradient_form else barycentric
+        regularizer_prox(code, gamma, k, source, shrunk)
         for t in range(d):
             if refit and shrunk[t] != 0.0:
-                out[i, t] = -barycentric[t]
+                kept = shrunk[t] / source[t]
+                out[i, t] = -barycentric[t] * (1.0 - (1.0 - kept) * (1.0 - kept))
             else:
                 out[i, t] = -shrunk[t]

@@ -235,7 +235,7 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
         "method": [StrOptions({"auto", "sns"} | set(_SINKHORN_METHODS))],
         "tol": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "center": ["boolean"],
+        "center": [StrOptions({"affine", "pointwise", "none"})],
         "refit": ["boolean"],
         "verbose": ["verbose"],
     }
@@ -250,7 +250,7 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
         method="auto",
         tol=1e-9,
         max_iter=1000,
-        center=True,
+        center="affine",
         refit=True,
         verbose=0,
     ):
@@ -318,8 +318,12 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
         self.coupling_ = P
         self.source_potential_ = record["u"]
         self.target_potential_ = record["v"]
-        self.self_potential_ = self._self_potential(Xs, a, code, gamma, k) if self.center \
-            else None
+        self.self_potential_ = None
+        self.blur_coef_ = None
+        if self.center != "none":
+            self.self_potential_ = self._self_potential(Xs, a, code, gamma, k)
+        if self.center == "affine":
+            self.blur_coef_ = self._blur_model(Xs, a, code, gamma, k)
         self.transport_cost_ = record["cost"]
         self.n_iter_ = record["n_iter"]
         self.log_ = record
@@ -388,15 +392,31 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
         """``T(x) - x`` for the validated rows of ``X`` (float64)."""
         code, gamma, _ = self._regularizer(X.shape[1])
         moves = np.empty(X.shape)
-        center = self.self_potential_ is not None
-        X_source = self.xs_ if center else np.empty((0, X.shape[1]))
-        f_self = self.self_potential_ if center else np.empty(0)
+        d = X.shape[1]
+        if self.self_potential_ is None:
+            center = _elastic.NO_CENTER
+            X_source, f_self = np.empty((0, d)), np.empty(0)
+        else:
+            center = _elastic.POINTWISE if self.blur_coef_ is None else _elastic.AFFINE
+            X_source, f_self = self.xs_, self.self_potential_
+        blur_coef = np.zeros((d + 1, d)) if self.blur_coef_ is None else self.blur_coef_
         _elastic.entropic_displacement(
             np.ascontiguousarray(X, dtype=np.float64), self.xt_, self.target_potential_,
-            X_source, f_self, float(self.reg), code, gamma, self.k_ or 1,
+            X_source, f_self, blur_coef, float(self.reg), code, gamma, self.k_ or 1,
             self.formula == "gradient" and gamma > 0.0, center, bool(self.refit), moves,
         )
         return moves
+
+    def _blur_model(self, Xs, a, code, gamma, k):
+        """Affine least-squares model ``[x, 1] @ coef`` (weights ``a``) of the self-transport's
+        leave-one-out residuals at the source points."""
+        residual = np.empty(Xs.shape)
+        self_mass = np.empty(Xs.shape[0])
+        _elastic.self_transport_blur(Xs, self.self_potential_, float(self.reg), code, gamma, k,
+                                     residual, self_mass)
+        root = np.sqrt(a / a.sum())[:, None]
+        design = np.hstack([Xs, np.ones((Xs.shape[0], 1))]) * root
+        return np.linalg.lstsq(design, residual * root, rcond=None)[0]
 
     def _self_potential(self, Xs, a, code, gamma, k):
         """Potential of the entropic self-transport of the source for the cost ``h``."""
