@@ -111,11 +111,10 @@ WEAK_COHERENCE = 0.95
 STALL_PATIENCE = 10
 
 
-def weak_atoms(D, codes):
-    """Atoms that contribute little at a stall: usage (sum of squared codes) under
-    ``WEAK_USAGE`` times the mean usage, or |cosine| above ``WEAK_COHERENCE`` with a more used
-    atom (the less used of the pair)."""
-    usage = np.einsum("ij,ij->j", codes, codes)
+def weak_atoms(D, usage):
+    """Atoms that contribute little at a stall: usage (sum of squared codes, the diagonal of
+    ``C^T C``) under ``WEAK_USAGE`` times the mean usage, or |cosine| above ``WEAK_COHERENCE``
+    with a more used atom (the less used of the pair)."""
     weak = usage < WEAK_USAGE * usage.mean()
     norms = np.linalg.norm(D, axis=1)
     norms[norms == 0] = 1.0
@@ -129,24 +128,95 @@ def weak_atoms(D, codes):
     return np.flatnonzero(weak)
 
 
+class StallEscape:
+    """The stopping rule of batch dictionary learning and its escapes from stalls, shared by the
+    in-memory fit (:func:`batch_dict_learning`) and the dask fit
+    (:func:`sparselearn.decomposition._dask.fit_batch`), so that both take the same iterates.
+
+    After every iteration :meth:`check` is given the objectives so far. The fit stalls when
+    the objective changes by at most ``tol`` times its value in an iteration that replaced no
+    atom, or in two iterations in a row that did (replacements the codes do not take up, as
+    with more atoms than the data can use, change nothing), or when it has not gone ``tol``
+    below its lowest value for ``STALL_PATIENCE`` iterations (greedy codes can cycle). At a
+    stall the weak atoms (:func:`weak_atoms`) are to restart from the worst represented
+    residuals (the caller replaces them); at the next stall, if the lowest objective since that
+    escape is not ``ESCAPE_GAIN`` below the lowest one before it (a cycling objective must beat
+    its whole cycle), the dictionary it left is restored in place, its objective appended to
+    the errors, and the fit stops.
+
+    Parameters
+    ----------
+    tol : float
+        Relative change of the objective that counts as a stall.
+    max_iter : int
+        Iterations of the fit (no escape is started at the last one).
+    """
+
+    def __init__(self, tol, max_iter):
+        self.tol = tol
+        self.max_iter = max_iter
+        self.best = np.inf
+        self.n_flat = 0
+        self.small_before = False
+        self.saved = None
+
+    def check(self, it, errors, replaced, D, usage):
+        """The rule after iteration ``it`` (from 0).
+
+        Parameters
+        ----------
+        it : int
+            The iteration just done.
+        errors : list of float
+            Objectives so far (the restored dictionary's is appended at a failed escape).
+        replaced : bool
+            Whether the iteration replaced unused or duplicated atoms.
+        D : ndarray of shape (n_components, n_features)
+            The dictionary (restored in place at a failed escape).
+        usage : ndarray of shape (n_components,)
+            Sum of the squared codes of each atom in this iteration.
+
+        Returns
+        -------
+        stop : bool
+            Whether the fit has converged (with the restored dictionary, if any, in ``D``).
+        weak : ndarray of int or None
+            The atoms to restart from the worst represented residuals now, or None.
+        """
+        tol = self.tol
+        small = it > 0 and abs(errors[-2] - errors[-1]) <= tol * abs(errors[-1])
+        if errors[-1] < self.best * (1.0 - tol):
+            self.best, self.n_flat = errors[-1], 0
+        else:
+            self.n_flat += 1
+        self.small_before, small_before = small, self.small_before
+        if not ((small and (not replaced or small_before)) or self.n_flat >= STALL_PATIENCE):
+            return False, None
+        if self.saved is not None and self.best >= self.saved[0] * (1.0 - ESCAPE_GAIN):
+            # the last escape found nothing better: back to the dictionary it left
+            D[:] = self.saved[1]
+            errors.append(self.saved[2])
+            return True, None
+        weak = weak_atoms(D, usage)
+        if not weak.size or it + 1 == self.max_iter:
+            return True, None
+        self.saved = (min(self.best, errors[-1]), D.copy(), errors[-1])
+        self.best, self.n_flat, self.small_before = np.inf, 0, False
+        return False, weak
+
+
 def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol, rng, progress=None,
                         codes=None):
     """Alternate coding all signals and one dictionary sweep (``"bcd"`` on ``A = C^T C``,
     ``B = C^T X``, or ``"ksvd"``), replacing unused and duplicated atoms by the worst represented
     residuals. ``"cd"`` / ``"fista"`` codes are warm-started (replaced atoms' codes set to 0).
 
-    The fit stalls when the objective ``0.5 ||X - C D||^2 + pen(C)`` changes by at most
-    ``tol`` times its value in an iteration that replaced no atom, or in two iterations in a
-    row that did (replacements the codes do not take up, as with more atoms than the data can
-    use, change nothing), or when it has not gone ``tol`` below its lowest value for
-    ``STALL_PATIENCE`` iterations (greedy codes can cycle). At a stall the weak atoms
-    (:func:`weak_atoms`: rarely used, near duplicates, else the least used one) restart from
-    the worst represented residuals, as K-SVD implementations do, and the fit goes on (a
-    stalled dictionary often has one atom mixing two planted ones next to a barely used
-    one); at the next stall, if the lowest objective since that escape is not ``ESCAPE_GAIN``
-    below the lowest one before it (a cycling objective must beat its whole cycle), the
-    dictionary it left is restored (its objective appended to the errors) and the fit stops,
-    converged. It also stops when every code is zero twice in a row
+    The fit stops, converged, on the rule of :class:`StallEscape` on the objective
+    ``0.5 ||X - C D||^2 + pen(C)``: at a stall the weak atoms restart from the worst
+    represented residuals, as K-SVD implementations do, and the fit goes on (a stalled
+    dictionary often has one atom mixing two planted ones next to a barely used one), until an
+    escape does not lower the objective and the dictionary it left is restored (its objective
+    appended to the errors). It also stops when every code is zero twice in a row
     (the second time with the unused atoms replaced by data: the penalty is too strong for the
     data and nothing will change). Returns ``(errors, converged, failures, all_zero)``: the
     objective after each iteration, the coding failures of all steps, and whether it stopped
@@ -162,9 +232,7 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
     failures = []
     converged = False
     n_all_zero = 0
-    small_before = False
-    saved = None
-    best, n_flat = np.inf, 0
+    stall = StallEscape(tol, max_iter)
     start = time.perf_counter()
     for it in range(max_iter):
         codes, _, failed = encode_signals(X, D, coding, init=codes if warm else None,
@@ -191,31 +259,17 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
                      f"({time.perf_counter() - start:.1f} s)",
                 state={"dictionary": D, "code": codes, "errors": errors}, objective=errors[-1]):
             break
-        small = it > 0 and abs(errors[-2] - errors[-1]) <= tol * abs(errors[-1])
-        if errors[-1] < best * (1.0 - tol):
-            best, n_flat = errors[-1], 0
-        else:
-            n_flat += 1
-        if (small and (not stale.size or small_before)) or n_flat >= STALL_PATIENCE:
-            if saved is not None and best >= saved[0] * (1.0 - ESCAPE_GAIN):
-                # the last escape found nothing better: back to the dictionary it left
-                D[:] = saved[1]
-                errors.append(saved[2])
-                converged = True
-                break
-            weak = weak_atoms(D, codes)
-            if not weak.size or it + 1 == max_iter:
-                converged = True
-                break
-            saved = (min(best, errors[-1]), D.copy(), errors[-1])
-            best, n_flat = np.inf, 0
+        stop, weak = stall.check(it, errors, stale.size > 0, D,
+                                 np.einsum("ij,ij->j", codes, codes))
+        if stop:
+            converged = True
+            break
+        if weak is not None:
             replace_atoms(D, weak, X, rng, residual=X - codes @ D)
             if positive_dict:
                 D[weak] = np.abs(D[weak])
             if warm:
                 codes[:, weak] = 0.0
-            small = False
-        small_before = small
     return np.asarray(errors), converged, failures, n_all_zero == 2
 
 

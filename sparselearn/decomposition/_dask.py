@@ -8,8 +8,10 @@ dictionary on the client.
   penalty of each code column and ``||X||^2``, summed in a tree. The client takes the
   in-memory BCD sweep on them and evaluates the objective
   ``0.5 (||X||^2 - 2 <C^T X, D> + <C^T C, D D^T>) + pen(C)`` from the same sums. Atoms to
-  replace (unused or duplicated) cost one more pass, which returns the worst represented
-  residuals of every chunk.
+  replace (unused or duplicated, or the weak atoms restarted at a stall by the in-memory rule,
+  :class:`sparselearn._core.dict_learning.StallEscape`) cost one more pass, which returns the
+  worst represented residuals of every chunk: the fit takes the in-memory iterates and stops
+  at the same iteration.
 - ``MiniBatchDictionaryLearning``: the in-memory online loop runs on the client, its mini-batches
   gathered from the chunks in synchronous rounds (:class:`RoundRows`).
 - ``transform`` and ``sparse_encode``: lazy, the in-memory coder mapped over the row chunks.
@@ -205,7 +207,8 @@ def fit_batch(estimator, X):
                              f"{codes.shape}.")
         codes = codes.astype(np.float64)
     errors, failures = [], []
-    converged, n_all_zero, small_before = False, 0, False
+    converged, n_all_zero = False, 0
+    stall = _dict_learning.StallEscape(estimator.tol, estimator.max_iter)
     progress = Progress("DictionaryLearning", estimator.verbose, estimator.max_iter,
                         estimator.callback)
     with progress:
@@ -234,11 +237,17 @@ def fit_batch(estimator, X):
                                state={"dictionary": D, "code": codes, "errors": errors},
                                objective=errors[-1]):
                 break
-            small = it > 0 and abs(errors[-2] - errors[-1]) <= estimator.tol * abs(errors[-1])
-            if small and (not stale.size or small_before):
+            stop, weak = stall.check(it, errors, stale.size > 0, D, np.diag(A).copy())
+            if stop:
                 converged = True
                 break
-            small_before = small
+            if weak is not None:  # the in-memory escape from a stall, one more pass
+                residual = _worst_residuals(X, codes, D, weak.size)
+                _dict_learning.replace_atoms(D, weak, residual, rng, residual=residual)
+                if estimator.positive_dict:
+                    D[weak] = np.abs(D[weak])
+                if warm:
+                    codes = codes.map_blocks(_zero_columns, weak, dtype=np.float64)
     return estimator._finish(D, np.asarray(errors), converged, failures, n_all_zero == 2,
                              progress.stopped)
 

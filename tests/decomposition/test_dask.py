@@ -50,9 +50,7 @@ def test_batch_matches_in_memory_one_pass_per_iteration(client, rng, params):
 @pytest.mark.filterwarnings("ignore:sparse_encode:sklearn.exceptions.ConvergenceWarning")
 def test_batch_atom_replacement_and_convergence(threads, rng):
     """A duplicated initial atom is replaced by the worst represented residual (one more pass),
-    as in memory; the default tolerance stops the fit before ``max_iter``. (In memory, a stall
-    then restarts the weak atoms, which the dask fit does not do yet, so the two stop at
-    different iterations.)"""
+    as in memory."""
     X = _signals(rng)
     dict_init = X[rng.choice(N_SAMPLES, 20, replace=False)]
     dict_init[1] = dict_init[0]
@@ -62,10 +60,34 @@ def test_batch_atom_replacement_and_convergence(threads, rng):
     ref = DictionaryLearning(alpha=0.1, random_state=1, **params).fit(X)
     assert est.n_iter_ == ref.n_iter_ and n_passes > est.n_iter_
     np.testing.assert_allclose(est.components_, ref.components_, rtol=0, atol=1e-10)
-    est, n_passes = _counted(DictionaryLearning(alpha=0.1, random_state=1, n_components=N_ATOMS,
-                                                max_iter=200, tol=1e-4).fit,
-                             da.from_array(X, chunks=(700, 4)))
-    assert est.n_iter_ < 200 and n_passes >= est.n_iter_
+
+
+@pytest.mark.filterwarnings("ignore:sparse_encode:sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("params", [{"alpha": 0.1, "tol": 1e-4},
+                                    {"fit_algorithm": "omp", "n_nonzero_coefs": 2, "tol": 1e-6}],
+                         ids=["cd", "omp"])
+def test_batch_escapes_stalls_as_in_memory(threads, rng, params, monkeypatch):
+    """At a stall the in-memory fit restarts its weak atoms from the worst represented
+    residuals and stops when an escape does not pay (issue 15): the dask fit follows the same
+    rule (:class:`StallEscape`, shared), so it stops at the same iteration with the same
+    dictionary (before, it stopped at the first stall)."""
+    X = _signals(rng)[:600]
+    escapes = []
+    weak_atoms = _dict_learning.weak_atoms
+
+    def counted_weak_atoms(D, usage):
+        escapes.append(usage.size)
+        return weak_atoms(D, usage)
+
+    monkeypatch.setattr(_dict_learning, "weak_atoms", counted_weak_atoms)
+    kw = dict(n_components=N_ATOMS, max_iter=200, random_state=1, **params)
+    ref = DictionaryLearning(**kw).fit(X)
+    n_escapes = len(escapes)
+    est = DictionaryLearning(**kw).fit(da.from_array(X, chunks=(200, 5)))
+    assert n_escapes >= 1 and len(escapes) == 2 * n_escapes  # the run has escapes, both take them
+    assert est.n_iter_ == ref.n_iter_ < 200
+    np.testing.assert_allclose(est.components_, ref.components_, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(est.error_, ref.error_, rtol=1e-8)
 
 
 def test_batch_code_init_float32_and_callback(threads, rng, monkeypatch):
