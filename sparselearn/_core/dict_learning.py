@@ -278,7 +278,8 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
 # ---------------------------------------------------------------------------------------------
 
 
-def minibatch_step(D, A, B, Xb, step, coding, positive_dict, replace, rng, forget_rate=1.0):
+def minibatch_step(D, A, B, Xb, step, coding, positive_dict, replace, rng, forget_rate=1.0,
+                   n_passes=1):
     """One step of the online algorithm on the batch ``Xb`` (step ``step``, from 0): code it,
     update the statistics ``A <- beta A + C^T C / b``, ``B <- beta B + C^T X / b`` with the
     forgetting factor ``beta = (1 - 1 / (step + 1)) ** forget_rate`` (0 at the first step), one
@@ -292,16 +293,33 @@ def minibatch_step(D, A, B, Xb, step, coding, positive_dict, replace, rng, forge
     to scikit-learn's rule (sec. 3.4.3 with ``step < batch_size``); larger exponents forget the
     codes computed with the early, poor dictionaries faster, while the memory, about the last
     ``t / (forget_rate + 1)`` steps, still grows without bound.
+
+    With ``n_passes > 1`` the batch takes that many alternations: it is coded again over the
+    swept atoms (``"cd"`` / ``"fista"`` warm-started from its previous codes), its codes replace
+    its previous ones in ``A`` and ``B`` (``A = beta A_past + C^T C / b``), and the atoms take
+    another sweep. The codes the statistics keep are then those of the step's final atoms but
+    one sweep, not of the atoms the step started from, which matters most while the atoms still
+    move a lot: with 2 passes planted atoms are found in far fewer steps.
     """
     batch_size = Xb.shape[0]
-    codes, _, failures = encode_signals(Xb, D, coding)
+    warm = coding["algorithm"] in ("cd", "fista")
+    norms_sq = np.einsum("ij,ij->i", Xb, Xb) if _needs_norms(coding) else None
+    codes, _, failures = encode_signals(Xb, D, coding, norms_sq=norms_sq)
     cost = penalized_cost(Xb, codes, D, coding.get("penalty")) / batch_size
     beta = (step / (step + 1.0)) ** forget_rate
     A *= beta
-    A += codes.T @ codes / batch_size
     B *= beta
-    B += codes.T @ Xb / batch_size
-    unused = bcd_sweep(D, A, B, positive_dict)
+    past = (A.copy(), B.copy()) if n_passes > 1 else None
+    for k in range(n_passes):
+        if k:
+            codes, _, failed = encode_signals(Xb, D, coding, init=codes if warm else None,
+                                              norms_sq=norms_sq)
+            failures.extend(failed)
+            A[:] = past[0]
+            B[:] = past[1]
+        A += codes.T @ codes / batch_size
+        B += codes.T @ Xb / batch_size
+        unused = bcd_sweep(D, A, B, positive_dict)
     if replace:
         stale = np.union1d(np.flatnonzero(unused), duplicate_atoms(D))
         if stale.size:
@@ -315,9 +333,10 @@ def minibatch_step(D, A, B, Xb, step, coding, positive_dict, replace, rng, forge
 
 
 def online_dict_learning(X, D, A, B, coding, batch_size, max_iter, shuffle, positive_dict, replace,
-                         tol, max_no_improvement, rng, n_steps=0, progress=None, forget_rate=1.0):
+                         tol, max_no_improvement, rng, n_steps=0, progress=None, forget_rate=1.0,
+                         n_passes=1):
     """Epochs of :func:`minibatch_step` over ``X`` (shuffled each epoch if ``shuffle``), with the
-    forgetting exponent ``forget_rate``.
+    forgetting exponent ``forget_rate`` and ``n_passes`` alternations per batch.
 
     Stops, after the second step at least, when the dictionary moves by at most ``tol`` (``||D_new
     - D_old||_F / n_components``, ``tol > 0``) or when the exponentially weighted average of the
@@ -343,7 +362,7 @@ def online_dict_learning(X, D, A, B, coding, batch_size, max_iter, shuffle, posi
             Xb = X[order[b * batch_size:(b + 1) * batch_size]]
             old = D.copy()
             cost, failed = minibatch_step(D, A, B, Xb, n_steps, coding, positive_dict, replace, rng,
-                                          forget_rate)
+                                          forget_rate, n_passes)
             failures.extend(failed)
             n_steps += 1
             weight = min(Xb.shape[0] / (n_samples + 1), 1.0)

@@ -22,13 +22,16 @@ def _planted_30db(n_samples, n_components, n_nonzero_coefs, seed):
     return X + sigma * np.random.default_rng(seed).standard_normal(X.shape), D
 
 
-@pytest.mark.parametrize("n_components, n_nonzero_coefs", [(50, 3), (50, 5), (100, 3)])
+@pytest.mark.parametrize("n_components, n_nonzero_coefs, floor",
+                         [(50, 3, 0.85), (50, 5, 0.85), (100, 3, 0.85), (100, 5, 0.75)])
 def test_minibatch_recovers_planted_atoms_in_120_steps(global_random_seed, n_components,
-                                                        n_nonzero_coefs):
+                                                        n_nonzero_coefs, floor):
     # 120 steps of 256 signals, alpha = 0.5 (issue 15 item 3). With the old rule (forget_rate=1,
     # close to scikit-learn's) 0.0-0.78 of the atoms were found on such problems (scikit-learn
-    # 0.0-0.90, SPAMS 0.04-0.98). Forgetting the early codes faster: >= 0.85 (the issue's goal)
-    # on 57 of the 60 runs of seeds 0-19, the others 0.80-0.84; the floor leaves that margin
+    # 0.0-0.86, SPAMS 0.0-0.96). Forgetting the early codes faster and three alternations per
+    # batch (n_batch_iter=3): over seeds 0-7, 0.92-1.0 (K = 50, K = 100 with s = 3); at K = 100,
+    # s = 5 0.77-0.96 over seeds 0-15 (mean 0.88), where one alternation found 0.57-0.82 over
+    # seeds 0-7 (mean 0.69: 6 of them under this floor); scikit-learn and SPAMS find none there
     batch_size, n_steps = 256, 120
     X, D = _planted_30db(batch_size * n_steps, n_components, n_nonzero_coefs, global_random_seed)
     kw = dict(alpha=0.5, batch_size=batch_size, max_iter=1, shuffle=False, tol=0,
@@ -37,29 +40,36 @@ def test_minibatch_recovers_planted_atoms_in_120_steps(global_random_seed, n_com
         warnings.simplefilter("ignore", ConvergenceWarning)
         dl = MiniBatchDictionaryLearning(n_components, **kw).fit(X)
     assert dl.n_steps_ == n_steps
-    assert dictionary_recovery_score(D, dl.components_) >= 0.78
+    assert dictionary_recovery_score(D, dl.components_) >= floor
 
 
-@pytest.mark.parametrize("forget_rate", [0.0, 1.0, 8.0])
-def test_minibatch_statistics_follow_the_forgetting_rule(global_random_seed, forget_rate):
+@pytest.mark.parametrize("forget_rate, n_batch_iter", [(0.0, 1), (1.0, 1), (8.0, 1), (8.0, 2)])
+def test_minibatch_statistics_follow_the_forgetting_rule(global_random_seed, forget_rate,
+                                                         n_batch_iter):
     # A_t = beta_t A_{t-1} + C_t^T C_t / b, B likewise, with beta_t = (1 - 1/t)^rho at step t
-    # (from 1): rho = 0 weighs every batch alike
+    # (from 1): rho = 0 weighs every batch alike. With two alternations per batch, C_t are the
+    # codes over the atoms after the step's first sweep (warm-started from the first codes)
     X, _ = _planted_30db(5 * 32, 16, 2, global_random_seed)
     dict_init = X[:16] / np.linalg.norm(X[:16], axis=1, keepdims=True)
     dl = MiniBatchDictionaryLearning(16, alpha=0.1, batch_size=32, forget_rate=forget_rate,
-                                     dict_init=dict_init, replace_atoms=False,
-                                     random_state=global_random_seed)
+                                     n_batch_iter=n_batch_iter, dict_init=dict_init,
+                                     replace_atoms=False, random_state=global_random_seed)
     coding = dl._fit_coding(20, 16)
     expected_A = np.zeros((16, 16))
     expected_B = np.zeros((16, 20))
     all_codes = []
     for step in range(5):
         batch = X[32 * step:32 * (step + 1)]
-        D = dict_init if step == 0 else dl.components_
+        D = (dict_init if step == 0 else dl.components_).copy()
+        beta = (step / (step + 1)) ** forget_rate if step else 0.0
         codes, _, _ = _dict_learning.encode_signals(batch, D, coding)
+        if n_batch_iter == 2:
+            first_A = beta * expected_A + codes.T @ codes / 32
+            first_B = beta * expected_B + codes.T @ batch / 32
+            _dict_learning.bcd_sweep(D, first_A, first_B, False)
+            codes, _, _ = _dict_learning.encode_signals(batch, D, coding, init=codes)
         all_codes.append(codes)
         dl.partial_fit(batch)
-        beta = (step / (step + 1)) ** forget_rate if step else 0.0
         expected_A = beta * expected_A + codes.T @ codes / 32
         expected_B = beta * expected_B + codes.T @ batch / 32
     np.testing.assert_allclose(dl._A, expected_A, rtol=1e-10, atol=1e-12)
@@ -69,6 +79,8 @@ def test_minibatch_statistics_follow_the_forgetting_rule(global_random_seed, for
         np.testing.assert_allclose(dl._A, codes.T @ codes / 32, rtol=1e-10, atol=1e-12)
     with pytest.raises(ValueError, match="forget_rate"):
         MiniBatchDictionaryLearning(16, forget_rate=-1.0).fit(X)
+    with pytest.raises(ValueError, match="n_batch_iter"):
+        MiniBatchDictionaryLearning(16, n_batch_iter=0).fit(X)
 
 
 @pytest.mark.parametrize("init", ["data", "random", "dict_init"])
