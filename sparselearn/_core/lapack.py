@@ -86,10 +86,9 @@ def spd_inverse(A):
     returns ``(inverse, L, ok)``. ``A`` is not modified."""
     n = A.shape[0]
     L = A.copy()
-    inverse = A.copy()
     if not cholesky_in_place(L):
-        return inverse, L, False
-    inverse[:, :] = L
+        return A.copy(), L, False
+    inverse = L.copy()
     ints = np.empty(2, np.int32)
     ints[0] = n
     uplo = np.empty(1, np.uint8)

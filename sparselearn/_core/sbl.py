@@ -19,6 +19,7 @@ Kernels take arrays that are already validated and contiguous; they never check 
 import numpy as np
 from numba import njit
 
+from .blas import gemm, gemv
 from .lapack import spd_inverse
 
 _LOG_2PI = np.log(2.0 * np.pi)
@@ -30,7 +31,7 @@ MOVE_REESTIMATE = 2
 MOVE_DELETE = 3
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _active_posterior(gram_rows, phity, alpha, active, n_active, beta):
     """Posterior of the active weights: Sigma, Mu and log|Sigma^-1|."""
     k = n_active
@@ -51,30 +52,40 @@ def _active_posterior(gram_rows, phity, alpha, active, n_active, beta):
             avg = 0.5 * (sigma[a, b] + sigma[b, a])
             sigma[a, b] = avg
             sigma[b, a] = avg
-    phity_active = np.empty((k, phity.shape[1]))
+    n_targets = phity.shape[1]
+    phity_active = np.empty((k, n_targets))
     for a in range(k):
-        phity_active[a] = phity[active[a]]
-    mu = beta * (sigma @ phity_active)
-    return sigma, mu, logdet_hessian, phity_active
+        for t in range(n_targets):
+            phity_active[a, t] = phity[active[a], t]
+    mu = gemm(sigma, phity_active, np.empty((k, n_targets)), np.bool_(False))
+    for a in range(k):
+        for t in range(n_targets):
+            mu[a, t] *= beta
+    return sigma, mu, logdet_hessian
 
 
 @njit(cache=True)
-def _residual_norm2(y_norm2, mu, phity_active, gram_rows, active, n_active):
+def _residual_norm2(y_norm2, mu, phity, gram_rows, active, n_active):
     """||Y - Phi_A Mu||_F^2 from cached inner products (clipped at zero)."""
     k = n_active
     gram_aa = np.empty((k, k))
     for a in range(k):
         for b in range(k):
             gram_aa[a, b] = gram_rows[a, active[b]]
-    fit2 = np.sum(mu * (gram_aa @ mu))
-    cross = np.sum(mu * phity_active)
+    gram_mu = gemm(gram_aa, mu, np.empty(mu.shape), np.bool_(False))
+    fit2 = 0.0
+    cross = 0.0
+    for a in range(k):
+        for t in range(mu.shape[1]):
+            fit2 += mu[a, t] * gram_mu[a, t]
+            cross += mu[a, t] * phity[active[a], t]
     value = y_norm2 - 2.0 * cross + fit2
     if value < 1e-300:
         value = 1e-300
     return value
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _log_marginal(n_samples, n_targets, beta, alpha, n_active, logdet_hessian, resid2, mu):
     """log p(Y | alpha, beta) summed over the columns of Y."""
     penalty = 0.0
@@ -92,7 +103,7 @@ def _log_marginal(n_samples, n_targets, beta, alpha, n_active, logdet_hessian, r
     )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def sparsity_quality(gram_rows, n_active, sigma, mu, phity, col_norm2, beta):
     """Sparsity ``S`` and quality ``mean_l Q^2`` factors of every column (Woodbury form).
 
@@ -103,10 +114,10 @@ def sparsity_quality(gram_rows, n_active, sigma, mu, phity, col_norm2, beta):
     n_features = phity.shape[0]
     n_targets = phity.shape[1]
     g = gram_rows[:n_active]
-    sigma_g = sigma @ g
+    sigma_g = gemm(sigma, g, np.empty((n_active, n_features)), np.bool_(False))
     s_factor = np.empty(n_features)
     q_factor = np.empty((n_features, n_targets))
-    fitted = g.T @ mu
+    fitted = gemm(g, mu, np.empty((n_features, n_targets)), np.bool_(True))
     for m in range(n_features):
         acc = 0.0
         for a in range(n_active):
@@ -204,7 +215,8 @@ def apply_move(code, col, a_new, active, alpha, position, n_active, slot_rows):
     if pos != last:
         active[pos] = active[last]
         alpha[pos] = alpha[last]
-        slot_rows[pos] = slot_rows[last]
+        for j in range(slot_rows.shape[1]):
+            slot_rows[pos, j] = slot_rows[last, j]
         position[active[pos]] = pos
     position[col] = -1
     return n_active - 1
@@ -218,9 +230,8 @@ def _refresh(gram_rows, phity, col_norm2, y_norm2, alpha, active, n_active, beta
 
     Returns sigma, mu, s_factor, q_factor, score, resid2.
     """
-    sigma, mu, logdet_h, phity_act = _active_posterior(gram_rows, phity, alpha, active,
-                                                       n_active, beta)
-    resid2 = _residual_norm2(y_norm2, mu, phity_act, gram_rows, active, n_active)
+    sigma, mu, logdet_h = _active_posterior(gram_rows, phity, alpha, active, n_active, beta)
+    resid2 = _residual_norm2(y_norm2, mu, phity, gram_rows, active, n_active)
     score = _log_marginal(n_samples, n_targets, beta, alpha, n_active, logdet_h, resid2, mu)
     s_factor, q_factor = sparsity_quality(gram_rows, n_active, sigma, mu, phity, col_norm2, beta)
     return sigma, mu, s_factor, q_factor, score, resid2
@@ -240,11 +251,12 @@ def _rank_one_reestimate(slot, a_new, alpha, gram_rows, n_active, sigma, mu, s_f
             sigma[a, b] -= kappa * sigma_j[a] * sigma_j[b]
         for t in range(mu.shape[1]):
             mu[a, t] -= kappa * sigma_j[a] * mu_j[t]
-    proj = beta * (sigma_j @ gram_rows[:k])
+    proj = gemv(gram_rows[:k], sigma_j, np.empty(s_factor.shape[0]), np.bool_(True))
     for m in range(s_factor.shape[0]):
-        s_factor[m] += kappa * proj[m] * proj[m]
+        proj_m = beta * proj[m]
+        s_factor[m] += kappa * proj_m * proj_m
         for t in range(mu.shape[1]):
-            q_factor[m, t] += kappa * proj[m] * mu_j[t]
+            q_factor[m, t] += kappa * proj_m * mu_j[t]
     alpha[slot] = a_new
 
 
@@ -256,7 +268,9 @@ def _rank_one_add(col, a_new, gram_row, gram_rows, n_active, sigma, mu, s_factor
     k = n_active
     n_targets = mu.shape[1]
     sigma_ii = 1.0 / (a_new + s_factor[col])
-    mu_i = sigma_ii * q_factor[col]
+    mu_i = np.empty(n_targets)
+    for t in range(n_targets):
+        mu_i[t] = sigma_ii * q_factor[col, t]
     comm = np.empty(k)
     for a in range(k):
         acc = 0.0
@@ -273,12 +287,14 @@ def _rank_one_add(col, a_new, gram_row, gram_rows, n_active, sigma, mu, s_factor
         for t in range(n_targets):
             grown_mu[a, t] = mu[a, t] - beta * comm[a] * mu_i[t]
     grown[k, k] = sigma_ii
-    grown_mu[k] = mu_i
-    proj = beta * gram_row - beta * beta * (comm @ gram_rows[:k])
+    for t in range(n_targets):
+        grown_mu[k, t] = mu_i[t]
+    proj = gemv(gram_rows[:k], comm, np.empty(s_factor.shape[0]), np.bool_(True))
     for m in range(s_factor.shape[0]):
-        s_factor[m] -= sigma_ii * proj[m] * proj[m]
+        proj_m = beta * gram_row[m] - beta * beta * proj[m]
+        s_factor[m] -= sigma_ii * proj_m * proj_m
         for t in range(n_targets):
-            q_factor[m, t] -= mu_i[t] * proj[m]
+            q_factor[m, t] -= mu_i[t] * proj_m
     return grown, grown_mu
 
 
@@ -291,14 +307,15 @@ def _rank_one_delete(slot, gram_rows, n_active, sigma, mu, s_factor, q_factor, b
     sigma_j = sigma[:, slot].copy()
     mu_j = mu[slot].copy()
     sigma_jj = sigma_j[slot]
-    proj = beta * (sigma_j @ gram_rows[:k])
+    proj = gemv(gram_rows[:k], sigma_j, np.empty(s_factor.shape[0]), np.bool_(True))
     for m in range(s_factor.shape[0]):
-        s_factor[m] += proj[m] * proj[m] / sigma_jj
+        proj_m = beta * proj[m]
+        s_factor[m] += proj_m * proj_m / sigma_jj
         for t in range(n_targets):
-            q_factor[m, t] += proj[m] * mu_j[t] / sigma_jj
-    order = np.arange(k - 1)
-    if slot != k - 1:
-        order[slot] = k - 1
+            q_factor[m, t] += proj_m * mu_j[t] / sigma_jj
+    order = np.empty(k - 1, np.int64)  # the last slot moves into the freed one
+    for a in range(k - 1):
+        order[a] = k - 1 if a == slot else a
     shrunk = np.empty((k - 1, k - 1))
     shrunk_mu = np.empty((k - 1, n_targets))
     for a in range(k - 1):
@@ -311,7 +328,7 @@ def _rank_one_delete(slot, gram_rows, n_active, sigma, mu, s_factor, q_factor, b
     return shrunk, shrunk_mu
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _mackay_noise(alpha, sigma, n_active, resid2, n_samples, n_targets):
     """MacKay residual noise ``||Y - Phi_A Mu||^2 / (L (n - sum_a (1 - alpha_a Sigma_aa)))``."""
     dof = float(n_samples)
@@ -323,15 +340,16 @@ def _mackay_noise(alpha, sigma, n_active, resid2, n_samples, n_targets):
 
 
 @njit(cache=True)
-def _gram_row(phi, gram, col):
-    """Row ``col`` of ``Phi^T Phi``: read from ``gram`` when it is given (not empty), else
-    computed from the columns ``phi``."""
+def _gram_row(phit, gram, col, out):
+    """Write row ``col`` of ``Phi^T Phi`` into ``out``: read from ``gram`` when it is given
+    (not empty), else computed from ``phit = Phi^T``."""
     if gram.shape[0] > 0:
-        return gram[col].copy()
-    return phi.T @ phi[:, col]
+        for m in range(out.shape[0]):
+            out[m] = gram[col, m]
+    else:
+        gemv(phit, phit[col], out, np.bool_(False))
 
 
-@njit(cache=True)
 def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol, max_active,
                              add_ratio, level_gain, cold_probes):
     """Tipping & Faul sequential sparse Bayesian learning on the columns ``phi``: the
@@ -339,43 +357,45 @@ def fast_marginal_likelihood(phi, y, beta, learn_noise, beta_max, max_iter, tol,
     Gram rows of the columns that enter are computed from ``phi``).
 
     Parameters and returns are those of :func:`_fast_loop`, with ``phi`` of shape
-    (n_samples, n_features), Fortran-ordered, and ``y`` of shape (n_samples, n_targets).
+    (n_samples, n_features) (Fortran-ordered: its transpose is passed on without a copy) and
+    ``y`` of shape (n_samples, n_targets).
     """
-    n_samples, n_features = phi.shape
-    phity = phi.T @ y
-    col_norm2 = np.empty(n_features)
-    for m in range(n_features):
-        col_norm2[m] = np.dot(phi[:, m], phi[:, m])
-    y_norm2 = 0.0
-    for i in range(n_samples):
-        for t in range(y.shape[1]):
-            y_norm2 += y[i, t] * y[i, t]
-    return _fast_loop(phi, np.empty((0, 0)), phity, col_norm2, y_norm2, n_samples, beta,
-                      learn_noise, beta_max, max_iter, tol, max_active, add_ratio, level_gain,
-                      cold_probes)
+    phit = np.ascontiguousarray(phi.T, dtype=np.float64)
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    phity = phit @ y
+    col_norm2 = np.einsum("ij,ij->i", phit, phit)
+    y_norm2 = float(np.einsum("ij,ij->", y, y))
+    return _fast_loop(phit, np.empty((0, 0)), phity, col_norm2, y_norm2, phit.shape[1],
+                      *_loop_options(beta, learn_noise, beta_max, max_iter, tol, max_active,
+                                     add_ratio, level_gain, cold_probes))
 
 
-@njit(cache=True)
 def fast_marginal_likelihood_gram(gram, phity, y_norm2, n_samples, beta, learn_noise, beta_max,
                                   max_iter, tol, max_active, add_ratio, level_gain, cold_probes):
     """:func:`fast_marginal_likelihood` on the sufficient statistics of the data: the Gram
-    ``gram = Phi^T Phi`` (C-ordered, (n_features, n_features)), ``phity = Phi^T Y``
+    ``gram = Phi^T Phi`` ((n_features, n_features)), ``phity = Phi^T Y``
     ((n_features, n_targets)), ``y_norm2 = ||Y||_F^2`` and the number of samples (the rows of
     ``Phi``, which the marginal likelihood and the noise estimate count). The same loop, which
     reads the Gram rows instead of computing them; parameters and returns otherwise those of
     :func:`_fast_loop`.
     """
-    n_features = gram.shape[0]
-    col_norm2 = np.empty(n_features)
-    for m in range(n_features):
-        col_norm2[m] = gram[m, m]
-    return _fast_loop(np.empty((0, 0)).T, gram, phity, col_norm2, y_norm2, n_samples, beta,
-                      learn_noise, beta_max, max_iter, tol, max_active, add_ratio, level_gain,
-                      cold_probes)
+    gram = np.ascontiguousarray(gram, dtype=np.float64)
+    col_norm2 = np.diag(gram).copy()
+    return _fast_loop(np.empty((0, 0)), gram, np.ascontiguousarray(phity, dtype=np.float64),
+                      col_norm2, float(y_norm2), int(n_samples),
+                      *_loop_options(beta, learn_noise, beta_max, max_iter, tol, max_active,
+                                     add_ratio, level_gain, cold_probes))
+
+
+def _loop_options(beta, learn_noise, beta_max, max_iter, tol, max_active, add_ratio,
+                  level_gain, cold_probes):
+    """The scalar arguments of :func:`_fast_loop` as the types of its one signature."""
+    return (float(beta), bool(learn_noise), float(beta_max), int(max_iter), float(tol),
+            int(max_active), float(add_ratio), float(level_gain), bool(cold_probes))
 
 
 @njit(cache=True)
-def _fast_loop(phi, gram, phity, col_norm2, y_norm2, n_samples, beta, learn_noise, beta_max,
+def _fast_loop(phit, gram, phity, col_norm2, y_norm2, n_samples, beta, learn_noise, beta_max,
                max_iter, tol, max_active, add_ratio, level_gain, cold_probes):
     """Tipping & Faul sequential sparse Bayesian learning, in one run.
 
@@ -414,8 +434,10 @@ def _fast_loop(phi, gram, phity, col_norm2, y_norm2, n_samples, beta, learn_nois
 
     Parameters
     ----------
-    phi : (n_samples, n_features) Fortran-ordered float64, the columns (empty with ``gram``)
-    gram : (n_features, n_features) float64 ``Phi^T Phi``, or empty: rows computed from ``phi``
+    phit : (n_features, n_samples) C-ordered float64 ``Phi^T``, the columns as rows (empty
+        with ``gram``)
+    gram : (n_features, n_features) C-ordered float64 ``Phi^T Phi``, or empty: rows computed
+        from ``phit``
     phity : (n_features, n_targets) float64 ``Phi^T Y``
     col_norm2 : (n_features,) float64 squared column norms
     y_norm2 : ``||Y||_F^2``
@@ -471,7 +493,7 @@ def _fast_loop(phi, gram, phity, col_norm2, y_norm2, n_samples, beta, learn_nois
     active[0] = best
     alpha[0] = col_norm2[best] / excess
     position[best] = 0
-    gram_rows[0] = _gram_row(phi, gram, best)
+    _gram_row(phit, gram, best, gram_rows[0])
 
     sigma, mu, s_factor, q_factor, score, resid2 = _refresh(
         gram_rows, phity, col_norm2, y_norm2, alpha, active, n_active, beta, n_samples, n_targets)
@@ -508,10 +530,7 @@ def _fast_loop(phi, gram, phity, col_norm2, y_norm2, n_samples, beta, learn_nois
         if settled and not fresh and adding and level_tol > tol and not capped:
             # an intermediate adding level: the noise estimate needs only the residual of
             # the updated posterior, O(k^2); the new level refreshes everything
-            phity_act = np.empty((n_active, n_targets))
-            for a in range(n_active):
-                phity_act[a] = phity[active[a]]
-            resid2 = _residual_norm2(y_norm2, mu, phity_act, gram_rows, active, n_active)
+            resid2 = _residual_norm2(y_norm2, mu, phity, gram_rows, active, n_active)
         elif settled and not fresh:
             # confirm on exact statistics
             sigma, mu, s_factor, q_factor, score, resid2 = _refresh(
@@ -547,7 +566,7 @@ def _fast_loop(phi, gram, phity, col_norm2, y_norm2, n_samples, beta, learn_nois
                     n_active = np.int64(1)
                     active[0] = best
                     position[best] = 0
-                    gram_rows[0] = _gram_row(phi, gram, best)
+                    _gram_row(phit, gram, best, gram_rows[0])
                     excess = best_proj - new_noise
                     if excess < 1e-3 * best_proj:
                         excess = 1e-3 * best_proj
@@ -561,7 +580,7 @@ def _fast_loop(phi, gram, phity, col_norm2, y_norm2, n_samples, beta, learn_nois
                     active[a] = saved_active[a]
                     alpha[a] = saved_alpha[a]
                     position[saved_active[a]] = a
-                    gram_rows[a] = _gram_row(phi, gram, saved_active[a])
+                    _gram_row(phit, gram, saved_active[a], gram_rows[a])
                 descending = True
                 new_noise = saved_noise
             elif level_tol > tol:
@@ -626,7 +645,7 @@ def _fast_loop(phi, gram, phity, col_norm2, y_norm2, n_samples, beta, learn_nois
             if n_active >= max_active:
                 converged = True
                 break
-            gram_rows[n_active] = _gram_row(phi, gram, col)
+            _gram_row(phit, gram, col, gram_rows[n_active])
             sigma, mu = _rank_one_add(col, a_new, gram_rows[n_active], gram_rows, n_active,
                                       sigma, mu, s_factor, q_factor, beta)
         elif code == MOVE_REESTIMATE:

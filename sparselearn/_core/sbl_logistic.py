@@ -19,18 +19,19 @@ Kernels take validated, contiguous float64 arrays and never check input.
 import numpy as np
 from numba import njit
 
+from .blas import gemm, gemv
 from .lapack import spd_inverse, spd_solve
 from .sbl import MOVE_ADD, MOVE_NONE, apply_move, select_move
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _softplus(z):
     if z > 0.0:
         return z + np.log1p(np.exp(-z))
     return np.log1p(np.exp(z))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _sigmoid(z):
     if z >= 0.0:
         return 1.0 / (1.0 + np.exp(-z))
@@ -38,10 +39,10 @@ def _sigmoid(z):
     return ez / (1.0 + ez)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _penalized_loglik(phi_active, t, w, alpha):
     """``sum_i [t_i z_i - log(1 + e^{z_i})] - 0.5 sum_a alpha_a w_a^2`` with ``z = Phi_A w``."""
-    z = phi_active @ w
+    z = gemv(phi_active, w, np.empty(t.shape[0]), np.bool_(False))
     value = 0.0
     for i in range(t.shape[0]):
         value += t[i] * z[i] - _softplus(z[i])
@@ -63,21 +64,24 @@ def posterior_mode(phi_active, t, w, alpha, max_newton, grad_tol):
     w = w.copy()
     p = np.empty(n_samples)
     curv = np.empty(n_samples)
+    z = np.empty(n_samples)
+    resid = np.empty(n_samples)
+    grad = np.empty(k)
+    weighted = np.empty((n_samples, k))
+    trial = np.empty(k)
     objective = _penalized_loglik(phi_active, t, w, alpha)
     hessian = np.empty((k, k))
     ok = False
     for _ in range(max_newton):
-        z = phi_active @ w
+        gemv(phi_active, w, z, np.bool_(False))
         for i in range(n_samples):
             p[i] = _sigmoid(z[i])
             curv[i] = max(p[i] * (1.0 - p[i]), 1e-12)
-        grad = phi_active.T @ (t - p)
+            resid[i] = t[i] - p[i]
+        gemv(phi_active, resid, grad, np.bool_(True))
         for a in range(k):
             grad[a] -= alpha[a] * w[a]
-        weighted = phi_active * curv.reshape(-1, 1)
-        hessian[:, :] = phi_active.T @ weighted
-        for a in range(k):
-            hessian[a, a] += alpha[a]
+        _weighted_hessian(phi_active, curv, alpha, weighted, hessian)
         gnorm = 0.0
         for a in range(k):
             gnorm = max(gnorm, abs(grad[a]))
@@ -91,10 +95,12 @@ def posterior_mode(phi_active, t, w, alpha, max_newton, grad_tol):
         scale = 1.0
         improved = False
         for _ls in range(30):
-            trial = w + scale * step
+            for a in range(k):
+                trial[a] = w[a] + scale * step[a]
             value = _penalized_loglik(phi_active, t, trial, alpha)
             if value >= objective:
-                w = trial
+                for a in range(k):
+                    w[a] = trial[a]
                 objective = value
                 improved = True
                 break
@@ -102,14 +108,11 @@ def posterior_mode(phi_active, t, w, alpha, max_newton, grad_tol):
         if not improved:
             ok = True  # at the mode up to round-off
             break
-    z = phi_active @ w
+    gemv(phi_active, w, z, np.bool_(False))
     for i in range(n_samples):
         p[i] = _sigmoid(z[i])
         curv[i] = max(p[i] * (1.0 - p[i]), 1e-12)
-    weighted = phi_active * curv.reshape(-1, 1)
-    hessian[:, :] = phi_active.T @ weighted
-    for a in range(k):
-        hessian[a, a] += alpha[a]
+    _weighted_hessian(phi_active, curv, alpha, weighted, hessian)
     sigma, chol, solved = spd_inverse(hessian)
     if not solved:
         raise np.linalg.LinAlgError("the Laplace precision is not positive definite")
@@ -127,27 +130,44 @@ def posterior_mode(phi_active, t, w, alpha, max_newton, grad_tol):
     return w, sigma, curv, p, evidence, ok
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
+def _weighted_hessian(phi_active, curv, alpha, weighted, hessian):
+    """``hessian = Phi_A^T B Phi_A + diag(alpha)`` with ``B = diag(curv)``, in place
+    (``weighted`` receives ``B Phi_A``)."""
+    for i in range(phi_active.shape[0]):
+        for a in range(phi_active.shape[1]):
+            weighted[i, a] = phi_active[i, a] * curv[i]
+    gemm(phi_active, weighted, hessian, np.bool_(True))
+    for a in range(alpha.shape[0]):
+        hessian[a, a] += alpha[a]
+
+
+@njit(cache=True, inline="always")
 def _gather(phi, active, n_active):
     out = np.empty((phi.shape[0], n_active))
-    for a in range(n_active):
-        out[:, a] = phi[:, active[a]]
+    for i in range(phi.shape[0]):
+        for a in range(n_active):
+            out[i, a] = phi[i, active[a]]
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def laplace_factors(phi, phi_sq, t, phi_active, sigma, curv, p):
     """Sparsity ``S`` and quality ``Q`` (shape (n_features, 1)) of every column at the mode."""
-    n_features = phi.shape[1]
-    weighted = phi_active * curv.reshape(-1, 1)
-    cross = weighted.T @ phi  # Phi_A^T B Phi, (k, n_features)
-    sigma_cross = sigma @ cross
-    diag_b = curv @ phi_sq
-    resid = t - p
-    q_lin = phi.T @ resid
+    n_samples, n_features = phi.shape
+    k = phi_active.shape[1]
+    weighted = np.empty((n_samples, k))
+    resid = np.empty(n_samples)
+    for i in range(n_samples):
+        resid[i] = t[i] - p[i]
+        for a in range(k):
+            weighted[i, a] = phi_active[i, a] * curv[i]
+    cross = gemm(weighted, phi, np.empty((k, n_features)), np.bool_(True))  # Phi_A^T B Phi
+    sigma_cross = gemm(sigma, cross, np.empty((k, n_features)), np.bool_(False))
+    diag_b = gemv(phi_sq, curv, np.empty(n_features), np.bool_(True))
+    q_lin = gemv(phi, resid, np.empty(n_features), np.bool_(True))
     s_factor = np.empty(n_features)
     q_factor = np.empty((n_features, 1))
-    k = phi_active.shape[1]
     for m in range(n_features):
         acc = 0.0
         for a in range(k):
@@ -180,7 +200,10 @@ def fast_laplace_classifier(phi, t, n_fixed, fixed_alpha, max_iter, tol, max_act
         ``sigma`` the Laplace covariance, ``scores`` the Laplace log evidence per iteration.
     """
     n_samples, n_features = phi.shape
-    phi_sq = phi * phi
+    phi_sq = np.empty((n_samples, n_features))
+    for i in range(n_samples):
+        for j in range(n_features):
+            phi_sq[i, j] = phi[i, j] * phi[i, j]
     alpha = np.empty(max_active)
     active = np.empty(max_active, dtype=np.int64)
     w_all = np.zeros(max_active)
