@@ -32,6 +32,7 @@ from numba import njit
 from . import datafit as _datafit
 from . import linalg as _linalg
 from . import group_prox as _gprox
+from . import lapack as _lapack
 from .cd import _anderson, _model_value
 from .working_set import next_working_set
 from .linalg import (csc_col_axpy, csc_col_dot, csc_col_dot_weighted, dense_col_axpy,
@@ -72,7 +73,14 @@ def group_lipschitz(X, data, indices, indptr, is_sparse, h, h_cols, center, grou
         if size == 1:
             out[g] = max(gram[0, 0], 0.0)
         else:
-            out[g] = max(np.linalg.eigvalsh(gram)[size - 1], 0.0)
+            eigenvalues, ok = _lapack.symmetric_eigenvalues(gram)
+            if ok:
+                out[g] = max(eigenvalues[size - 1], 0.0)
+            else:  # the trace bounds the largest eigenvalue of the PSD Gram from above
+                trace = 0.0
+                for a in range(size):
+                    trace += gram[a, a]
+                out[g] = max(trace, 0.0)
 
 
 @njit(cache=True, nogil=True)

@@ -22,7 +22,7 @@ from numba import njit, types
 from numba.core.extending import get_cython_function_address
 
 _ROUTINES = {  # LAPACK name -> number of pointer arguments
-    "dpotrf": 5, "dpotrs": 8, "dpotri": 5, "dgetrf": 6, "dgetrs": 9,
+    "dpotrf": 5, "dpotrs": 8, "dpotri": 5, "dgetrf": 6, "dgetrs": 9, "dsyev": 9,
 }
 
 
@@ -32,10 +32,12 @@ def _bind(name, n_args):
     return types.ExternalFunction(symbol, types.void(*([types.voidptr] * n_args)))
 
 
-_dpotrf, _dpotrs, _dpotri, _dgetrf, _dgetrs = (_bind(name, n) for name, n in _ROUTINES.items())
+_dpotrf, _dpotrs, _dpotri, _dgetrf, _dgetrs, _dsyev = (_bind(name, n)
+                                                       for name, n in _ROUTINES.items())
 
 _UPPER = 85  # 'U': the column-major upper triangle is the row-major lower one
 _TRANSPOSE = 84  # 'T'
+_NO_VECTORS = 78  # 'N'
 
 
 @njit(cache=True)
@@ -121,3 +123,26 @@ def solve(A, b):
     _dgetrs(trans.ctypes, ints[0:].ctypes, ints[1:].ctypes, LU.ctypes, ints[0:].ctypes,
             pivots.ctypes, x.ctypes, ints[0:].ctypes, ints[2:].ctypes)
     return x, True
+
+
+@njit(cache=True)
+def symmetric_eigenvalues(A):
+    """The eigenvalues of the symmetric ``A`` (n x n, C order; its lower triangle is read), in
+    ascending order; returns ``(eigenvalues, ok)``, ``ok`` False when the QR iteration did not
+    converge. ``A`` is not modified."""
+    n = A.shape[0]
+    work_a = A.copy()
+    eigenvalues = np.zeros(n)
+    lwork = max(1, 3 * n - 1)
+    work = np.empty(lwork)
+    ints = np.empty(3, np.int32)  # n, lwork, info
+    ints[0] = n
+    ints[1] = lwork
+    flags = np.empty(2, np.uint8)
+    flags[0] = _NO_VECTORS
+    flags[1] = _UPPER
+    if n == 0:
+        return eigenvalues, True
+    _dsyev(flags[0:].ctypes, flags[1:].ctypes, ints[0:].ctypes, work_a.ctypes, ints[0:].ctypes,
+           eigenvalues.ctypes, work.ctypes, ints[1:].ctypes, ints[2:].ctypes)
+    return eigenvalues, ints[2] == 0

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from sparselearn._core.lapack import cholesky_in_place, solve, spd_inverse, spd_solve
+from sparselearn._core.lapack import (cholesky_in_place, solve, spd_inverse, spd_solve,
+                                     symmetric_eigenvalues)
 
 
 @pytest.mark.parametrize("n", [1, 2, 7, 40])
@@ -31,3 +32,12 @@ def test_failures_are_reported_not_raised():
     assert not spd_inverse(indefinite)[2]
     assert not cholesky_in_place(indefinite.copy())
     assert not solve(np.zeros((2, 2)), np.ones(2))[1]
+
+
+@pytest.mark.parametrize("n", [1, 2, 9])
+def test_symmetric_eigenvalues_match_numpy(rng, n):
+    M = rng.standard_normal((n, n))
+    A = M + M.T
+    eigenvalues, ok = symmetric_eigenvalues(A)
+    assert ok
+    np.testing.assert_allclose(eigenvalues, np.linalg.eigvalsh(A), rtol=1e-10, atol=1e-12)
