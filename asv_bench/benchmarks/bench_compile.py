@@ -51,6 +51,9 @@ FIRST_FITS = {
                  "ARDRegression().fit(X[:100, :256], y[:100])"),
     "rvc": ("from sparselearn.bayes import RelevanceVectorClassifier\n"
             "RelevanceVectorClassifier().fit(X[:, :100], y > 0)", None),
+    "kronecker_sbl": ("from sparselearn.bayes import KroneckerSBL\n"
+                      "factors = [rng.standard_normal((m, 12)) for m in (6, 8, 8)]\n"
+                      "KroneckerSBL(method='svd').fit(factors, rng.standard_normal(384))", None),
     "slim": ("from sparselearn.scoring import SLIMClassifier\n"
              "SLIMClassifier(max_coef=3, time_limit=5, random_state=0)"
              ".fit((X[:, :5] > 0).astype(float), y > 0)", None),
