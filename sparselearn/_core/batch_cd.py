@@ -40,7 +40,7 @@ from . import prox as _prox
 from .cd import model_cd
 from . import linalg as _linalg
 from .linalg import FASTMATH, dense_col_dot
-from .polish import changed, polish_on_support, polishable
+from .polish import affordable, changed, polish_on_support, polishable
 from .sort import select_in_place
 from .working_set import next_working_set
 
@@ -386,6 +386,7 @@ def _polish_stable(arrays, D, H, U, Z, W, b, active, signs_before, sizes, epochs
     moved, n_support = batch_sign_changes(W, active, signs_before)
     chosen = np.flatnonzero((moved <= 2) & (n_support > 0)
                             & (n_support < n_support_max[active])
+                            & affordable(arrays, D.shape[1], n_support)
                             & (n_support ** 2 <= 4 * epochs * (sizes + n_support)))
     taken = 0
     for a in chosen:
@@ -405,8 +406,9 @@ def _final_polish(arrays, D, H, U, Z, W, b, active, finished, exact, tried, unco
     or in a batch). Returns the flags (over ``active``) of the problems it moved, which stay
     in the batch for that check; ``uncounted`` marks the moves that changed nothing beyond
     rounding (not counted as an outer iteration)."""
-    chosen = np.flatnonzero(finished & ~exact[active] & ~tried[active]
-                            & np.any(W[active] != 0.0, axis=1))
+    n_support = np.count_nonzero(W[active], axis=1)
+    chosen = np.flatnonzero(finished & ~exact[active] & ~tried[active] & (n_support > 0)
+                            & affordable(arrays, D.shape[1], n_support))
     polishing = np.zeros(active.size, dtype=bool)
     if chosen.size == 0:
         return polishing

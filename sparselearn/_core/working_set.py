@@ -31,7 +31,7 @@ from . import datafit as _datafit
 from . import linalg as _linalg
 from . import prox as _prox
 from .cd import full_gradient, model_cd
-from .polish import changed, polish_on_support, polishable
+from .polish import affordable, changed, polish_on_support, polishable
 
 
 def coordinate_curvatures(arrays, h, n_features, fit_intercept):
@@ -165,7 +165,8 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
             if polish and n_iter < max_iter:
                 polish = False  # once
                 w_before = w.copy()
-                if np.any(w != 0.0) and polish_on_support(
+                n_support = np.count_nonzero(w)
+                if n_support and affordable(arrays, n_samples, n_support) and polish_on_support(
                         arrays, d[None], h[None], np.zeros((1, n_samples)), z[None], w[None],
                         b_arr, 0, fit_intercept, pcode, params, weights) > 0:
                     polish_uncounted = not changed(w_before, w)

@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sklearn.linear_model import Lasso
 
 from sparselearn._core import batch_cd
+from sparselearn._core.polish import POLISH_BUDGET
 from sparselearn.linear_model import SparseRegressor
 from sparselearn.penalties import L1, ElasticNet
 
@@ -209,10 +210,12 @@ def test_single_fit_ends_at_the_exact_minimizer(rng, sparse, fit_intercept, l1_r
 def test_batch_equals_single_fits_to_1e_12(rng, n_problems, penalty):
     """A problem ends at the same point alone and in a batch of any size (both solvers end
     with the exact polish): multi-output fits and bootstrap weights."""
-    X, Y = _permuted(rng, n=40, p=60, n_problems=n_problems)
+    X, Y = _permuted(rng, n=40, p=150, n_problems=n_problems)
     penalty = penalty.set_params(alpha=_alpha(X, Y[:, :1], 0.1))
     make = lambda: SparseRegressor(penalty=penalty, tol=1e-6)  # noqa: E731
     batch = make().fit(X, Y)
+    # supports the polish affords (Gram at most POLISH_BUDGET passes over X)
+    assert np.all(np.count_nonzero(batch.coef_, axis=1) ** 2 <= POLISH_BUDGET * X.shape[1])
     counts = rng.multinomial(40, np.full(40, 1 / 40), size=n_problems).T.astype(float)
     weighted = make().fit(X, Y[:, 0], sample_weight=counts)
     for k in range(n_problems):
