@@ -72,6 +72,9 @@ def _decomposition(rng):
     for algorithm in ("cd", "fista"):
         for penalty in ("l1", "mcp"):
             sparse_encode(X, D, algorithm=algorithm, penalty=penalty, alpha=0.1)
+    for algorithm in ("omp", "mp", "iht", "lars", "lasso_lars", "cd", "fista"):
+        # the threaded twins, which coders take with n_jobs > 1 (more than 16 signals)
+        sparse_encode(X, D, algorithm=algorithm, n_nonzero_coefs=2, alpha=0.1, n_jobs=-1)
     DictionaryLearning(n_components=4, max_iter=2, random_state=0).fit(X)
     MiniBatchDictionaryLearning(n_components=4, max_iter=1, batch_size=10, random_state=0).fit(X)
     MaskedDictionaryLearning(n_components=4, n_nonzero_coefs=2, mask_size=6, max_iter=1,

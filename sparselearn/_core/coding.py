@@ -5,8 +5,10 @@ Per signal ``x`` (row ``i``), with ``G = D D^T`` and ``cov_i = D x``, both kerne
     F(c) = 0.5 c^T G c - c^T cov_i + sum_j pen(c_j)     (= 0.5 ||x - c D||^2 + pen(c) + const)
 
 for any penalty of :mod:`sparselearn._core.prox` (``code``, ``params``, per-atom ``weights`` and
-curvatures ``curvs``; CEL0 takes ``curvs = diag(G)``, the squared atom norms). Signals are solved in
-parallel (``numba.prange``); ``codes`` holds the starting point and is overwritten.
+curvatures ``curvs``; CEL0 takes ``curvs = diag(G)``, the squared atom norms). ``codes`` holds the
+starting point and is overwritten. ``cd_gram`` and ``fista_gram`` solve the signals serially;
+their ``*_parallel`` twins split them over threads (``numba.prange`` over chunks of ``CHUNK``
+signals, same codes) and compile for longer, for problems large enough to pay that back.
 
 Stopping rule (both kernels): the largest prox fixed-point residual ``L_j |c_j - prox(c_j - g_j /
 L_j, 1 / L_j)|`` is ``<= tol * max_j |cov_ij|`` (``L_j = G_jj`` for CD, ``L = ||G||_2`` for FISTA).
@@ -41,10 +43,10 @@ from numba import njit, prange
 from .cholesky import chol_append, chol_backward, chol_delete, chol_forward, chol_restride
 from .cd import coordinate_update, gram_cd_sweeps
 from .fista import extrapolate, momentum, prox_gradient_step, restart
+from .greedy import CHUNK
 from .prox import ENET, L1, value_1d
 
 _PIVOT = 1e-10  # Cholesky pivots below this fraction of the diagonal: G_AA taken as singular
-_CHUNK = 16     # signals per work-buffer allocation in the parallel loops
 _WS_MIN = 8     # atoms let into the working set per outer iteration, at least
 _WS_SWEEPS = np.int64(1)  # coordinate sweeps on the working set before the exact solve
 _LD_MIN = 64    # initial row stride of the Cholesky factor (doubled as the support grows)
@@ -332,18 +334,50 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
     return max_iter, False
 
 
-@njit(parallel=True, cache=True)
-def cd_gram(G, cov, codes, pen_code, params, weights, curvs, max_iter, tol, norms_sq):
-    """Coordinate descent per signal. L1 / elastic net: working-set sweeps and exact support
-    solves (:func:`_cd_exact_one`), ``max_iter`` counting the outer iterations; other penalties:
-    cyclic full sweeps with sweeps restricted to the support in between, ``max_iter`` counting
-    full sweeps. ``norms_sq``: the squared signal norms ``||x_i||^2``, which add the duality-gap
-    certificate of L1 / elastic net (shape (n_samples,)), or shape (0,) for the fixed-point rule
-    only. Returns (n_iter, converged) per signal.
-    """
-    n_samples, n_components = cov.shape
-    n_iters = np.zeros(n_samples, dtype=np.int64)
-    converged = np.zeros(n_samples, dtype=np.bool_)
+@njit(cache=True)
+def _cd_rows(G, cov, codes, pen_code, params, weights, curvs, max_iter, tol, norms_sq, lam, ridge,
+             shrink, exact, certify, n_iters, converged, start, stop):
+    """Coordinate descent of the signals ``start`` to ``stop - 1`` (see :func:`cd_gram`)."""
+    n_components = cov.shape[1]
+    gap_tol = GAP_FACTOR * tol
+    residual = np.empty(n_components)
+    scores = np.empty(n_components)
+    ws = np.empty(n_components, dtype=np.int64)
+    cand = np.empty(n_components, dtype=np.int64)
+    active = np.empty(n_components, dtype=np.int64)
+    signs = np.empty(n_components)
+    rhs = np.empty(n_components)
+    fwd = np.empty(n_components)
+    sol = np.empty(n_components)
+    chol = np.empty(n_components * n_components if exact else 1)
+    all_atoms = np.arange(n_components)
+    for i in range(start, stop):
+        code = codes[i]
+        _rebuild_residual(G, cov[i], code, residual)
+        scale = _scale(cov[i])
+        threshold = tol * scale
+        if exact:
+            n_iters[i], converged[i] = _cd_exact_one(
+                G, cov[i], residual, code, pen_code, params, weights, curvs, lam, ridge, shrink,
+                threshold, max_iter, scores, ws, cand, active, signs, rhs, fwd, sol, chol,
+                norms_sq[i] if certify else -1.0, gap_tol, _ROUNDING * scale)
+            continue
+        for it in range(max_iter):
+            n_iters[i] = it + 1
+            worst = gram_cd_sweeps(G, residual, code, all_atoms, n_components, pen_code, params,
+                                   weights, curvs, 0.0, np.int64(1), np.bool_(True))
+            if worst <= threshold:
+                converged[i] = True
+                break
+            _cd_active(G, cov[i], residual, code, pen_code, params, weights, curvs, threshold,
+                       10 * n_components)
+
+
+@njit(cache=True)
+def _cd_setup(G, pen_code, params, weights, norms_sq, n_samples):
+    """Per-atom L1 level ``lam``, ridge and exact-solve shrink factor of :func:`cd_gram`, and
+    whether the exact path and the duality-gap certificate apply."""
+    n_components = G.shape[0]
     exact = pen_code == L1 or pen_code == ENET
     certify = exact and norms_sq.shape[0] == n_samples
     lam = np.zeros(n_components)
@@ -358,40 +392,40 @@ def cd_gram(G, cov, codes, pen_code, params, weights, curvs, max_iter, tol, norm
                 shrink[j] = G[j, j] / (G[j, j] + ridge[j])
             if lam[j] <= 0.0:  # unpenalized atom: no bounded dual, fixed-point rule only
                 certify = False
-    gap_tol = GAP_FACTOR * tol
-    n_chunks = (n_samples + _CHUNK - 1) // _CHUNK
-    for chunk in prange(n_chunks):
-        residual = np.empty(n_components)
-        scores = np.empty(n_components)
-        ws = np.empty(n_components, dtype=np.int64)
-        cand = np.empty(n_components, dtype=np.int64)
-        active = np.empty(n_components, dtype=np.int64)
-        signs = np.empty(n_components)
-        rhs = np.empty(n_components)
-        fwd = np.empty(n_components)
-        sol = np.empty(n_components)
-        chol = np.empty(n_components * n_components if exact else 1)
-        all_atoms = np.arange(n_components)
-        for i in range(chunk * _CHUNK, min((chunk + 1) * _CHUNK, n_samples)):
-            code = codes[i]
-            _rebuild_residual(G, cov[i], code, residual)
-            scale = _scale(cov[i])
-            threshold = tol * scale
-            if exact:
-                n_iters[i], converged[i] = _cd_exact_one(
-                    G, cov[i], residual, code, pen_code, params, weights, curvs, lam, ridge, shrink,
-                    threshold, max_iter, scores, ws, cand, active, signs, rhs, fwd, sol, chol,
-                    norms_sq[i] if certify else -1.0, gap_tol, _ROUNDING * scale)
-                continue
-            for it in range(max_iter):
-                n_iters[i] = it + 1
-                worst = gram_cd_sweeps(G, residual, code, all_atoms, n_components, pen_code, params,
-                                       weights, curvs, 0.0, np.int64(1), np.bool_(True))
-                if worst <= threshold:
-                    converged[i] = True
-                    break
-                _cd_active(G, cov[i], residual, code, pen_code, params, weights, curvs, threshold,
-                           10 * n_components)
+    return lam, ridge, shrink, exact, certify
+
+
+@njit(cache=True)
+def cd_gram(G, cov, codes, pen_code, params, weights, curvs, max_iter, tol, norms_sq):
+    """Coordinate descent per signal. L1 / elastic net: working-set sweeps and exact support
+    solves (:func:`_cd_exact_one`), ``max_iter`` counting the outer iterations; other penalties:
+    cyclic full sweeps with sweeps restricted to the support in between, ``max_iter`` counting
+    full sweeps. ``norms_sq``: the squared signal norms ``||x_i||^2``, which add the duality-gap
+    certificate of L1 / elastic net (shape (n_samples,)), or shape (0,) for the fixed-point rule
+    only. Returns (n_iter, converged) per signal.
+    """
+    n_samples = cov.shape[0]
+    n_iters = np.zeros(n_samples, dtype=np.int64)
+    converged = np.zeros(n_samples, dtype=np.bool_)
+    lam, ridge, shrink, exact, certify = _cd_setup(G, pen_code, params, weights, norms_sq,
+                                                   n_samples)
+    _cd_rows(G, cov, codes, pen_code, params, weights, curvs, max_iter, tol, norms_sq, lam, ridge,
+             shrink, exact, certify, n_iters, converged, np.int64(0), n_samples)
+    return n_iters, converged
+
+
+@njit(parallel=True, cache=True)
+def cd_gram_parallel(G, cov, codes, pen_code, params, weights, curvs, max_iter, tol, norms_sq):
+    """:func:`cd_gram` in parallel over chunks of ``CHUNK`` signals."""
+    n_samples = cov.shape[0]
+    n_iters = np.zeros(n_samples, dtype=np.int64)
+    converged = np.zeros(n_samples, dtype=np.bool_)
+    lam, ridge, shrink, exact, certify = _cd_setup(G, pen_code, params, weights, norms_sq,
+                                                   n_samples)
+    for chunk in prange((n_samples + CHUNK - 1) // CHUNK):
+        _cd_rows(G, cov, codes, pen_code, params, weights, curvs, max_iter, tol, norms_sq, lam,
+                 ridge, shrink, exact, certify, n_iters, converged, chunk * CHUNK,
+                 min((chunk + 1) * CHUNK, n_samples))
     return n_iters, converged
 
 
@@ -422,23 +456,20 @@ def _gram_gradient(g_point, cov_row, out):
         out[j] = g_point[j] - cov_row[j]
 
 
-@njit(parallel=True, cache=True)
-def fista_gram(G, cov, codes, lipschitz, pen_code, params, weights, curvs, max_iter, tol):
-    """FISTA per signal (the iteration and restart rule of :mod:`sparselearn._core.fista`), with
-    ``G p`` kept up to date by linearity. Returns (n_iter, converged) per signal.
-    """
-    n_samples, n_components = cov.shape
-    n_iters = np.zeros(n_samples, dtype=np.int64)
-    converged = np.zeros(n_samples, dtype=np.bool_)
-    step = 1.0 / lipschitz
-    for i in prange(n_samples):
+@njit(cache=True)
+def _fista_rows(G, cov, codes, step, pen_code, params, weights, curvs, max_iter, tol, n_iters,
+                converged, start, stop):
+    """FISTA of the signals ``start`` to ``stop - 1`` (see :func:`fista_gram`)."""
+    n_components = cov.shape[1]
+    for i in range(start, stop):
         cov_row = cov[i]
         code = codes[i]
         prev = code.copy()
         g_code = np.empty(n_components)
         g_prev = np.empty(n_components)
         _sparse_gram_product(G, code, g_code)
-        g_prev[:] = g_code
+        for j in range(n_components):
+            g_prev[j] = g_code[j]
         point = np.empty(n_components)
         g_point = np.empty(n_components)
         grad = np.empty(n_components)
@@ -464,13 +495,39 @@ def fista_gram(G, cov, codes, lipschitz, pen_code, params, weights, curvs, max_i
                                               trial)
                 _sparse_gram_product(G, trial, g_trial)
                 trial_value = _objective(trial, g_trial, cov_row, pen_code, params, weights, curvs)
-            prev[:] = code
-            g_prev[:] = g_code
-            code[:] = trial
-            g_code[:] = g_trial
+            for j in range(n_components):
+                prev[j] = code[j]
+                g_prev[j] = g_code[j]
+                code[j] = trial[j]
+                g_code[j] = g_trial[j]
             value = trial_value
             t_k = t_next
             if residual <= threshold:
                 converged[i] = True
                 break
+
+
+@njit(cache=True)
+def fista_gram(G, cov, codes, lipschitz, pen_code, params, weights, curvs, max_iter, tol):
+    """FISTA per signal (the iteration and restart rule of :mod:`sparselearn._core.fista`), with
+    ``G p`` kept up to date by linearity. Returns (n_iter, converged) per signal.
+    """
+    n_samples = cov.shape[0]
+    n_iters = np.zeros(n_samples, dtype=np.int64)
+    converged = np.zeros(n_samples, dtype=np.bool_)
+    _fista_rows(G, cov, codes, 1.0 / lipschitz, pen_code, params, weights, curvs, max_iter, tol,
+                n_iters, converged, np.int64(0), n_samples)
+    return n_iters, converged
+
+
+@njit(parallel=True, cache=True)
+def fista_gram_parallel(G, cov, codes, lipschitz, pen_code, params, weights, curvs, max_iter,
+                        tol):
+    """:func:`fista_gram` in parallel over chunks of ``CHUNK`` signals."""
+    n_samples = cov.shape[0]
+    n_iters = np.zeros(n_samples, dtype=np.int64)
+    converged = np.zeros(n_samples, dtype=np.bool_)
+    for chunk in prange((n_samples + CHUNK - 1) // CHUNK):
+        _fista_rows(G, cov, codes, 1.0 / lipschitz, pen_code, params, weights, curvs, max_iter,
+                    tol, n_iters, converged, chunk * CHUNK, min((chunk + 1) * CHUNK, n_samples))
     return n_iters, converged

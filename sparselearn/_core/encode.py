@@ -17,6 +17,7 @@ number of atoms, the residual target of OMP / MP, the threshold) and the penalty
 could not finish are reported, not warned about: the caller turns ``failures`` into warnings.
 """
 
+import numba
 import numpy as np
 from scipy.linalg import eigh
 
@@ -42,9 +43,19 @@ def l1_start_alpha(pen_code, params, curvature):
     return zero_threshold(pen_code, params, curvature)
 
 
+def use_parallel(cov, parallel=None):
+    """Whether to code the rows of ``cov`` with the threaded kernels: ``parallel`` if given, else
+    when more than one Numba thread is set (the estimators' ``n_jobs``; default one) and there
+    is more than one chunk of ``CHUNK`` signals. A serial fit, the default, never compiles a
+    parallel kernel (seconds more on a fresh install)."""
+    if parallel is not None:
+        return bool(parallel)
+    return numba.get_num_threads() > 1 and cov.shape[0] > _greedy.CHUNK
+
+
 def encode(gram, cov, algorithm, *, norms_sq=None, n_nonzero_coefs=1, tol_residual=-1.0,
            threshold=1.0, positive=False, penalty=None, init=None, max_iter=1000, tol=1e-4,
-           lars_alpha=0.0, lars_tol=0.0):
+           lars_alpha=0.0, lars_tol=0.0, parallel=None):
     """Codes of the signals with correlations ``cov`` over atoms with Gram matrix ``gram``.
 
     Parameters
@@ -82,6 +93,9 @@ def encode(gram, cov, algorithm, *, norms_sq=None, n_nonzero_coefs=1, tol_residu
         (``max_iter`` also caps the steps of ``"lasso_lars"``).
     lars_alpha, lars_tol : float
         Correlation level where the LARS path stops, and its absolute tolerance.
+    parallel : bool or None, default=None
+        Run the threaded twin of the kernel (same codes); ``None``: by :func:`use_parallel`.
+        ``"topk"`` and ``"threshold"`` always run serially.
 
     Returns
     -------
@@ -96,21 +110,25 @@ def encode(gram, cov, algorithm, *, norms_sq=None, n_nonzero_coefs=1, tol_residu
     """
     n_iter = 1
     failures = []
+    par = use_parallel(cov, parallel)
     if algorithm in ("omp", "mp"):
         if algorithm == "omp":
-            codes, status = _greedy.omp_gram(gram, cov, norms_sq, int(n_nonzero_coefs),
+            omp = _greedy.omp_gram_parallel if par else _greedy.omp_gram
+            codes, status = omp(gram, cov, norms_sq, int(n_nonzero_coefs),
                                              tol_residual)
             _failed(failures, "omp", status == 1)
             n_iter = int(n_nonzero_coefs)
         else:
-            codes, status = _greedy.mp_gram(gram, cov, norms_sq, int(n_nonzero_coefs), tol_residual,
+            mp = _greedy.mp_gram_parallel if par else _greedy.mp_gram
+            codes, status = mp(gram, cov, norms_sq, int(n_nonzero_coefs), tol_residual,
                                             int(max_iter), bool(positive))
             _failed(failures, "mp", status == 2)
             n_iter = int(max_iter)
     elif algorithm in LARS:
         lasso = algorithm == "lasso_lars"
         steps = int(max_iter) if lasso else int(n_nonzero_coefs)
-        codes, n_iters, status = _lars.lars_gram(gram, cov, float(lars_alpha), float(lars_tol),
+        lars = _lars.lars_gram_parallel if par else _lars.lars_gram
+        codes, n_iters, status = lars(gram, cov, float(lars_alpha), float(lars_tol),
                                                  steps, lasso, bool(positive))
         _failed(failures, algorithm, (status & 1) == 1)
         _failed(failures, "lasso_lars early", (status & 2) == 2)
@@ -120,13 +138,14 @@ def encode(gram, cov, algorithm, *, norms_sq=None, n_nonzero_coefs=1, tol_residu
     elif algorithm == "threshold":
         codes = _greedy.soft_threshold_codes(cov, float(threshold), bool(positive))
     elif algorithm == "iht":
-        codes, n_iters, status = _greedy.niht_gram(gram, cov, int(n_nonzero_coefs), int(max_iter),
+        niht = _greedy.niht_gram_parallel if par else _greedy.niht_gram
+        codes, n_iters, status = niht(gram, cov, int(n_nonzero_coefs), int(max_iter),
                                                    float(tol), bool(positive))
         _failed(failures, "iht", status == 2)
         n_iter = int(n_iters.max(initial=0))
     else:
         codes, n_iter = _penalized(gram, cov, algorithm, penalty, init, max_iter, tol, failures,
-                                   norms_sq)
+                                   norms_sq, par)
     return codes, n_iter, failures
 
 
@@ -136,7 +155,8 @@ def _failed(failures, algorithm, mask):
         failures.append((algorithm, n_failed, mask.size))
 
 
-def _penalized(gram, cov, algorithm, penalty, init, max_iter, tol, failures, norms_sq=None):
+def _penalized(gram, cov, algorithm, penalty, init, max_iter, tol, failures, norms_sq=None,
+               par=False):
     pen_code, params, weights, convex = penalty
     n_samples, n_components = cov.shape
     curvs = np.ascontiguousarray(np.diag(gram), dtype=np.float64)
@@ -147,16 +167,19 @@ def _penalized(gram, cov, algorithm, penalty, init, max_iter, tol, failures, nor
         if init == "l1" and not convex:
             alpha = l1_start_alpha(pen_code, params, float(np.median(curvs)))
             l1 = (L1, np.array([float(alpha), 0.0, 0.0, params[3]]), weights, True)
-            codes, _ = _penalized(gram, cov, algorithm, l1, "zeros", max_iter, tol, failures)
+            codes, _ = _penalized(gram, cov, algorithm, l1, "zeros", max_iter, tol, failures,
+                                  par=par)
     else:
         codes = init
     if algorithm == "cd":
         norms_sq = np.zeros(0) if norms_sq is None else np.ascontiguousarray(norms_sq,
                                                                                dtype=np.float64)
-        n_iters, converged = _coding.cd_gram(gram, cov, codes, pen_code, params, weights, curvs,
+        cd = _coding.cd_gram_parallel if par else _coding.cd_gram
+        n_iters, converged = cd(gram, cov, codes, pen_code, params, weights, curvs,
                                              int(max_iter), float(tol), norms_sq)
     else:
-        n_iters, converged = _coding.fista_gram(gram, cov, codes, lipschitz(gram), pen_code, params,
+        fista = _coding.fista_gram_parallel if par else _coding.fista_gram
+        n_iters, converged = fista(gram, cov, codes, lipschitz(gram), pen_code, params,
                                                 weights, curvs, int(max_iter), float(tol))
     _failed(failures, algorithm, ~converged)
     return codes, int(n_iters.max(initial=0))

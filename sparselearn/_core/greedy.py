@@ -1,7 +1,10 @@
 """Greedy and thresholding sparse coders on a precomputed Gram matrix.
 
-Every kernel codes many signals at once, in parallel over signals (``numba.prange``). The
-dictionary ``D`` (``n_components x n_features``) enters only through its Gram matrix
+Every kernel codes many signals at once. ``omp_gram``, ``mp_gram`` and ``niht_gram`` run
+serially and have ``*_parallel`` twins that split the signals over threads (``numba.prange``
+over chunks of ``CHUNK`` signals, same codes): a parallel kernel compiles for seconds, so the
+caller (:func:`sparselearn._core.encode.encode`) takes it only for problems large enough to
+pay it back. The dictionary ``D`` (``n_components x n_features``) enters only through its Gram matrix
 ``G = D D^T`` and the correlations ``cov = X D^T`` (``n_samples x n_components``, C order), so
 the per-signal cost does not depend on ``n_features``.
 
@@ -29,6 +32,7 @@ from .prox import soft_threshold
 from .sort import argsort_stable
 
 _TINY = 1e-14
+CHUNK = 16  # signals per task of the parallel kernels
 
 
 @njit(cache=True)
@@ -70,7 +74,8 @@ def _omp_one(G, cov, norm_sq, n_nonzero, tol, no_ridge, code):
         n_active += 1
         # gamma = G[sel, sel]^{-1} cov[sel]: one new row of L^{-1} rhs, then the back solve
         chol_forward(chol, n_nonzero, n_active, n_active - 1, rhs, fwd)
-        gamma[:n_active] = fwd[:n_active]
+        for t in range(n_active):
+            gamma[t] = fwd[t]
         chol_backward(chol, n_nonzero, n_active, gamma)
         # correlations of the new residual: cov - G[:, sel] gamma (G symmetric: contiguous rows)
         for j in range(n_components):
@@ -90,7 +95,15 @@ def _omp_one(G, cov, norm_sq, n_nonzero, tol, no_ridge, code):
     return n_active, status
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True)
+def _omp_rows(G, cov, norms_sq, n_nonzero, tol, codes, status, start, stop):
+    """OMP of the signals ``start`` to ``stop - 1`` into ``codes`` and ``status``."""
+    no_ridge = np.zeros(G.shape[0])
+    for i in range(start, stop):
+        _, status[i] = _omp_one(G, cov[i], norms_sq[i], n_nonzero, tol, no_ridge, codes[i])
+
+
+@njit(cache=True)
 def omp_gram(G, cov, norms_sq, n_nonzero, tol):
     """Batch OMP: codes of shape (n_samples, n_components) and a status per signal.
 
@@ -100,25 +113,31 @@ def omp_gram(G, cov, norms_sq, n_nonzero, tol):
     n_samples, n_components = cov.shape
     codes = np.zeros((n_samples, n_components))
     status = np.zeros(n_samples, dtype=np.int64)
-    no_ridge = np.zeros(n_components)
-    for i in prange(n_samples):
-        _, status[i] = _omp_one(G, cov[i], norms_sq[i], n_nonzero, tol, no_ridge, codes[i])
+    _omp_rows(G, cov, norms_sq, n_nonzero, tol, codes, status, np.int64(0), n_samples)
     return codes, status
 
 
 @njit(parallel=True, cache=True)
-def mp_gram(G, cov, norms_sq, n_nonzero, tol, max_iter, positive):
-    """Matching pursuit: repeatedly add to the code the projection of the residual on the atom of
-    largest normalized correlation, until ``n_nonzero`` distinct atoms are used (the next pick
-    would be a new one), the squared residual is ``<= tol``, or ``max_iter`` steps."""
+def omp_gram_parallel(G, cov, norms_sq, n_nonzero, tol):
+    """:func:`omp_gram` in parallel over chunks of signals."""
     n_samples, n_components = cov.shape
     codes = np.zeros((n_samples, n_components))
     status = np.zeros(n_samples, dtype=np.int64)
+    for chunk in prange((n_samples + CHUNK - 1) // CHUNK):
+        _omp_rows(G, cov, norms_sq, n_nonzero, tol, codes, status, chunk * CHUNK,
+                  min((chunk + 1) * CHUNK, n_samples))
+    return codes, status
+
+
+@njit(cache=True)
+def _mp_rows(G, cov, norms_sq, n_nonzero, tol, max_iter, positive, codes, status, start, stop):
+    """Matching pursuit of the signals ``start`` to ``stop - 1`` into ``codes`` and ``status``."""
+    n_components = cov.shape[1]
     inv_norms = np.zeros(n_components)
     for j in range(n_components):
         if G[j, j] > 0.0:
             inv_norms[j] = 1.0 / sqrt(G[j, j])
-    for i in prange(n_samples):
+    for i in range(start, stop):
         corr = cov[i].copy()
         scaled = np.empty(n_components)
         code = codes[i]
@@ -145,6 +164,30 @@ def mp_gram(G, cov, norms_sq, n_nonzero, tol, max_iter, positive):
             residual_sq -= delta * corr[lam]
             for j in range(n_components):
                 corr[j] -= delta * G[lam, j]
+
+
+@njit(cache=True)
+def mp_gram(G, cov, norms_sq, n_nonzero, tol, max_iter, positive):
+    """Matching pursuit: repeatedly add to the code the projection of the residual on the atom of
+    largest normalized correlation, until ``n_nonzero`` distinct atoms are used (the next pick
+    would be a new one), the squared residual is ``<= tol``, or ``max_iter`` steps."""
+    n_samples, n_components = cov.shape
+    codes = np.zeros((n_samples, n_components))
+    status = np.zeros(n_samples, dtype=np.int64)
+    _mp_rows(G, cov, norms_sq, n_nonzero, tol, max_iter, positive, codes, status, np.int64(0),
+             n_samples)
+    return codes, status
+
+
+@njit(parallel=True, cache=True)
+def mp_gram_parallel(G, cov, norms_sq, n_nonzero, tol, max_iter, positive):
+    """:func:`mp_gram` in parallel over chunks of signals."""
+    n_samples, n_components = cov.shape
+    codes = np.zeros((n_samples, n_components))
+    status = np.zeros(n_samples, dtype=np.int64)
+    for chunk in prange((n_samples + CHUNK - 1) // CHUNK):
+        _mp_rows(G, cov, norms_sq, n_nonzero, tol, max_iter, positive, codes, status,
+                 chunk * CHUNK, min((chunk + 1) * CHUNK, n_samples))
     return codes, status
 
 
@@ -166,22 +209,22 @@ def _hard_threshold_k(v, n_nonzero, positive, out):
             out[j] = v[j]
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True)
 def topk_gram(cov, n_nonzero, positive):
     """Keep, per signal, the ``n_nonzero`` largest correlations ``|cov|`` (others set to 0)."""
     n_samples, n_components = cov.shape
     codes = np.zeros((n_samples, n_components))
-    for i in prange(n_samples):
+    for i in range(n_samples):
         _hard_threshold_k(cov[i], n_nonzero, positive, codes[i])
     return codes
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True)
 def soft_threshold_codes(cov, alpha, positive):
     """``sign(cov) max(|cov| - alpha, 0)`` (only the positive part if ``positive``)."""
     n_samples, n_components = cov.shape
     codes = np.empty((n_samples, n_components))
-    for i in prange(n_samples):
+    for i in range(n_samples):
         for j in range(n_components):
             c = soft_threshold(cov[i, j], alpha)
             codes[i, j] = max(c, 0.0) if positive else c
@@ -203,22 +246,13 @@ def _quad_form_sparse(G, v):
     return total
 
 
-@njit(parallel=True, cache=True)
-def niht_gram(G, cov, n_nonzero, max_iter, tol, positive):
-    """Normalized IHT (Blumensath & Davies, 2010) on ``0.5 ||x - c D||^2`` s.t. ``||c||_0 <= k``.
-
-    Step ``mu = ||g_S||^2 / (g_S^T G g_S)`` on the current support ``S``; when the support changes
-    the step is shrunk until ``mu <= (1 - c) ||dc||^2 / (dc^T G dc)`` (``c = 0.01``,
-    shrink factor ``kappa (1 - c)``, ``kappa = 2``), which makes the objective decrease.
-    A signal stops when ``||dc|| <= tol ||c||``. Returns codes, iterations and status per signal.
-    """
-    n_samples, n_components = cov.shape
-    codes = np.zeros((n_samples, n_components))
-    n_iters = np.zeros(n_samples, dtype=np.int64)
-    status = np.zeros(n_samples, dtype=np.int64)
+@njit(cache=True)
+def _niht_rows(G, cov, n_nonzero, max_iter, tol, positive, codes, n_iters, status, start, stop):
+    """Normalized IHT of the signals ``start`` to ``stop - 1`` (see :func:`niht_gram`)."""
+    n_components = cov.shape[1]
     shrink_c = 0.01
     kappa = 2.0
-    for i in prange(n_samples):
+    for i in range(start, stop):
         code = codes[i]
         grad = cov[i].copy()  # negative gradient cov - G c
         trial = np.zeros(n_components)
@@ -276,4 +310,34 @@ def niht_gram(G, cov, n_nonzero, max_iter, tol, positive):
                 status[i] = 0
                 break
         n_iters[i] = it + 1
+
+
+@njit(cache=True)
+def niht_gram(G, cov, n_nonzero, max_iter, tol, positive):
+    """Normalized IHT (Blumensath & Davies, 2010) on ``0.5 ||x - c D||^2`` s.t. ``||c||_0 <= k``.
+
+    Step ``mu = ||g_S||^2 / (g_S^T G g_S)`` on the current support ``S``; when the support changes
+    the step is shrunk until ``mu <= (1 - c) ||dc||^2 / (dc^T G dc)`` (``c = 0.01``,
+    shrink factor ``kappa (1 - c)``, ``kappa = 2``), which makes the objective decrease.
+    A signal stops when ``||dc|| <= tol ||c||``. Returns codes, iterations and status per signal.
+    """
+    n_samples, n_components = cov.shape
+    codes = np.zeros((n_samples, n_components))
+    n_iters = np.zeros(n_samples, dtype=np.int64)
+    status = np.zeros(n_samples, dtype=np.int64)
+    _niht_rows(G, cov, n_nonzero, max_iter, tol, positive, codes, n_iters, status, np.int64(0),
+               n_samples)
+    return codes, n_iters, status
+
+
+@njit(parallel=True, cache=True)
+def niht_gram_parallel(G, cov, n_nonzero, max_iter, tol, positive):
+    """:func:`niht_gram` in parallel over chunks of signals."""
+    n_samples, n_components = cov.shape
+    codes = np.zeros((n_samples, n_components))
+    n_iters = np.zeros(n_samples, dtype=np.int64)
+    status = np.zeros(n_samples, dtype=np.int64)
+    for chunk in prange((n_samples + CHUNK - 1) // CHUNK):
+        _niht_rows(G, cov, n_nonzero, max_iter, tol, positive, codes, n_iters, status,
+                   chunk * CHUNK, min((chunk + 1) * CHUNK, n_samples))
     return codes, n_iters, status

@@ -1,6 +1,8 @@
 """Least angle regression on a precomputed Gram matrix, batched over signals.
 
-``lars_gram`` codes many signals at once (``numba.prange`` over signals). The atoms enter only
+``lars_gram`` codes many signals at once, serially; ``lars_gram_parallel`` splits them over
+threads (``numba.prange`` over chunks of ``CHUNK`` signals), for problems large enough to pay
+its longer compilation back. The atoms enter only
 through their Gram matrix ``G = D D^T`` and the correlations ``cov = X D^T`` (one row per
 signal), so the cost per signal does not depend on ``n_features``. Two modes:
 
@@ -34,6 +36,7 @@ import numpy as np
 from numba import njit, prange
 
 from .cholesky import chol_backward, chol_delete, chol_forward
+from .greedy import CHUNK
 
 _TINY32 = float(np.finfo(np.float32).tiny)
 _EPS = float(np.finfo(np.float64).eps)
@@ -229,7 +232,17 @@ def _lars_one(G, cov0, alpha_min, eq_tol, max_iter, lasso, positive, code):
     return n_iter, status
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True)
+def _lars_rows(G, cov, alpha_min, eq_tol, max_iter, lasso, positive, codes, n_iter, status, start,
+               stop):
+    """LAR / LARS-Lasso of the signals ``start`` to ``stop - 1`` (see :func:`lars_gram`)."""
+    for i in range(start, stop):
+        it, st = _lars_one(G, cov[i], alpha_min, eq_tol, max_iter, lasso, positive, codes[i])
+        n_iter[i] = it
+        status[i] = st
+
+
+@njit(cache=True)
 def lars_gram(G, cov, alpha_min, eq_tol, max_iter, lasso, positive):
     """LAR (``lasso=False``) or LARS-Lasso (``lasso=True``) codes of every signal.
 
@@ -260,8 +273,19 @@ def lars_gram(G, cov, alpha_min, eq_tol, max_iter, lasso, positive):
     codes = np.zeros((n_samples, n_components))
     n_iter = np.zeros(n_samples, dtype=np.int64)
     status = np.zeros(n_samples, dtype=np.int64)
-    for i in prange(n_samples):
-        it, st = _lars_one(G, cov[i], alpha_min, eq_tol, max_iter, lasso, positive, codes[i])
-        n_iter[i] = it
-        status[i] = st
+    _lars_rows(G, cov, alpha_min, eq_tol, max_iter, lasso, positive, codes, n_iter, status,
+               np.int64(0), n_samples)
+    return codes, n_iter, status
+
+
+@njit(parallel=True, cache=True)
+def lars_gram_parallel(G, cov, alpha_min, eq_tol, max_iter, lasso, positive):
+    """:func:`lars_gram` in parallel over chunks of ``CHUNK`` signals."""
+    n_samples, n_components = cov.shape
+    codes = np.zeros((n_samples, n_components))
+    n_iter = np.zeros(n_samples, dtype=np.int64)
+    status = np.zeros(n_samples, dtype=np.int64)
+    for chunk in prange((n_samples + CHUNK - 1) // CHUNK):
+        _lars_rows(G, cov, alpha_min, eq_tol, max_iter, lasso, positive, codes, n_iter, status,
+                   chunk * CHUNK, min((chunk + 1) * CHUNK, n_samples))
     return codes, n_iter, status

@@ -74,7 +74,10 @@ def hals_codes(W, P, Q, alpha, n_sweeps, tol):
                     worst = max(worst, abs(step) * q)
             if worst <= tol * scale:
                 break
-    return sweeps.max() if n_samples > 0 else 0
+    most = np.int64(0)
+    for i in range(n_samples):
+        most = max(most, sweeps[i])
+    return most
 
 
 @njit(cache=True)
@@ -99,7 +102,9 @@ def mu_codes(W, P, Q, alpha, eps):
                 else:
                     num -= W[i, m] * q
             out[i, j] = W[i, j] * sqrt(num / (den + eps))
-    W[:] = out
+    for i in range(n_samples):
+        for j in range(n_components):
+            W[i, j] = out[i, j]
 
 
 @njit(cache=True)
@@ -160,6 +165,7 @@ def ball_components(H, P, Q, d, nonneg, n_nonzero):
     n_components, n_features = H.shape
     c = np.empty(n_features)
     row = np.empty(n_features)
+    magnitude = np.empty(n_features)
     for k in range(n_components):
         a = Q[k, k]
         if a <= 0.0:
@@ -171,7 +177,9 @@ def ball_components(H, P, Q, d, nonneg, n_nonzero):
                     s -= Q[k, j] * H[j, f]
             c[f] = max(s, 0.0) if nonneg else s
         if 0 < n_nonzero < n_features:
-            order = argsort_stable(np.abs(c))
+            for f in range(n_features):
+                magnitude[f] = abs(c[f])
+            order = argsort_stable(magnitude)
             for f in range(n_features - n_nonzero):
                 c[order[f]] = 0.0
         _ball_row(c, d, a, row)
