@@ -91,14 +91,26 @@ def _reanchor(M, a, b, reg, f, g, K, f0, g0, log_u, log_v, u, v, row_sum, col_su
     Returns the marginal error and the dual value there.
     """
     plan_from_potentials(M, f, g, reg, K)
-    f0[:] = f
-    g0[:] = g
-    log_u[:] = 0.0
-    log_v[:] = 0.0
-    u[:] = 1.0
-    v[:] = 1.0
+    for i in range(f.shape[0]):
+        f0[i] = f[i]
+        log_u[i] = 0.0
+        u[i] = 1.0
+    for j in range(g.shape[0]):
+        g0[j] = g[j]
+        log_v[j] = 0.0
+        v[j] = 1.0
     _scaled_marginals(K, u, v, row_sum, col_sum)
-    return _marginal_error(a, b, row_sum, col_sum), dual_value(a, b, f, g, reg, row_sum.sum())
+    return (_marginal_error(a, b, row_sum, col_sum),
+            dual_value(a, b, f, g, reg, _total(row_sum)))
+
+
+@njit(cache=True)
+def _total(x):
+    """``x.sum()`` as a loop (no array-method overload to compile)."""
+    s = 0.0
+    for k in range(x.shape[0]):
+        s += x[k]
+    return s
 
 
 @njit(cache=True)
@@ -200,13 +212,17 @@ def _newton_cg(row_sum, col_sum, rhs, rel_tol, max_cg_iter, dense, K, u, v, indp
         diag[n + j] = max(col_sum[j], 1e-300)
     no_factor = np.empty((0, 0))
     x = np.zeros(size)
-    res = rhs.copy()
+    res = np.empty(size)
+    rhs_sq = 0.0
+    for k in range(size):
+        res[k] = rhs[k]
+        rhs_sq += rhs[k] * rhs[k]
     z = np.empty(size)
     p = np.empty(size)
     hp = np.empty(size)
     vy = np.empty(m)
     rz = pcg_start(res, diag, no_factor, z, p)
-    rhs_norm = sqrt(np.dot(rhs, rhs))
+    rhs_norm = sqrt(rhs_sq)
     n_cg = 0
     converged = rhs_norm == 0.0
     while not converged and n_cg < max_cg_iter:
@@ -215,7 +231,10 @@ def _newton_cg(row_sum, col_sum, rhs, rel_tol, max_cg_iter, dense, K, u, v, indp
         else:
             _hess_sparse(row_sum, col_sum, indptr, indices, data, p[:n], p[n:], hp)
         n_cg += 1
-        ok, rz, res_sq = pcg_step(x, res, p, hp, np.dot(p, hp), rz, diag, no_factor, z)
+        curvature = 0.0
+        for k in range(size):
+            curvature += p[k] * hp[k]
+        ok, rz, res_sq = pcg_step(x, res, p, hp, curvature, rz, diag, no_factor, z)
         if not ok:
             break
         converged = sqrt(res_sq) <= rel_tol * rhs_norm
@@ -306,7 +325,8 @@ def sinkhorn_newton_sparse(
     falls back to one Sinkhorn iteration. Right-hand side and directions are projected off the
     null direction ``(1, -1)``. When CG does not reach its tolerance in ``max_cg_iter`` steps
     (near-singular Hessian) and ``n + m <= _DIRECT_MAX``, all later directions come from the
-    dense solve ``_newton_direct``. ``parallel`` selects the threaded Sinkhorn passes.
+    dense solve ``_newton_direct``. ``parallel`` is accepted for the callers' signature and
+    unused (:func:`sparselearn._core.sinkhorn.use_parallel`).
 
     ``info`` (int64, size ``INFO_SIZE``) receives the iteration counters. Returns the final
     marginal error (computed from the anchored plan) and the final density.
@@ -324,14 +344,14 @@ def sinkhorn_newton_sparse(
         # the warm-up leaves its absorbed kernel as the Newton anchor: no exponential pass
         n_iter, err, _ = scaling_iterations(
             M, a, b, reg, f, g, tol, min(n_sinkhorn_iter, max_iter), err_hist, dual_hist,
-            np.int64(0), K, parallel, inf, np.int64(0), u, v,
+            np.int64(0), K, inf, np.int64(0), u, v,
         )
-        f0[:] = f
-        g0[:] = g
         for i in range(n):
+            f0[i] = f[i]
             log_u[i] = log(u[i])
             f[i] = f0[i] + reg * log_u[i]
         for j in range(m):
+            g0[j] = g[j]
             log_v[j] = log(v[j])
             g[j] = g0[j] + reg * log_v[j]
     info[INFO_N_SINKHORN] = n_iter
@@ -342,7 +362,7 @@ def sinkhorn_newton_sparse(
     if n_sinkhorn_iter > 0:
         _scaled_marginals(K, u, v, row_sum, col_sum)
         err = _marginal_error(a, b, row_sum, col_sum)
-        dual = dual_value(a, b, f, g, reg, row_sum.sum())
+        dual = dual_value(a, b, f, g, reg, _total(row_sum))
     else:
         err, dual = _reanchor(M, a, b, reg, f, g, K, f0, g0, log_u, log_v, u, v, row_sum,
                               col_sum)
@@ -358,7 +378,7 @@ def sinkhorn_newton_sparse(
     trial_f, trial_g = row_col_vectors(n, m)
     size = n * m
     info[INFO_NNZ] = 0
-    mass = a.sum()
+    mass = _total(a)
     ill_conditioned = False
 
     while n_iter < max_iter and err >= tol:
@@ -415,7 +435,7 @@ def sinkhorn_newton_sparse(
                 trial_f[i] = f0[i] + reg * trial_log_u[i]
             for j in range(m):
                 trial_g[j] = g0[j] + reg * trial_log_v[j]
-            trial_dual = dual_value(a, b, trial_f, trial_g, reg, trial_row.sum())
+            trial_dual = dual_value(a, b, trial_f, trial_g, reg, _total(trial_row))
             armijo = trial_dual >= dual + 1e-4 * step * slope
             if trial_err < err and (trial_dual >= dual - dual_slack or armijo):
                 accepted = True
@@ -430,8 +450,10 @@ def sinkhorn_newton_sparse(
             v, trial_v = trial_v, v
             row_sum, trial_row = trial_row, row_sum
             col_sum, trial_col = trial_col, col_sum
-            f[:] = trial_f
-            g[:] = trial_g
+            for i in range(n):
+                f[i] = trial_f[i]
+            for j in range(m):
+                g[j] = trial_g[j]
             if step == 1.0 and trial_err > _SLOW_RATIO * err and not dense:
                 # a full step that barely helps: the sparsified Hessian misses too much mass
                 density = min(1.0, 2.0 * density)
@@ -442,7 +464,12 @@ def sinkhorn_newton_sparse(
             info[INFO_N_NEWTON] += 1
             err_hist[n_iter - 1] = err
             dual_hist[n_iter - 1] = dual
-            if np.max(np.abs(log_u)) > _ABSORB or np.max(np.abs(log_v)) > _ABSORB:
+            largest = 0.0
+            for i in range(n):
+                largest = max(largest, abs(log_u[i]))
+            for j in range(m):
+                largest = max(largest, abs(log_v[j]))
+            if largest > _ABSORB:
                 info[INFO_N_REANCHOR] += 1
                 err, dual = _reanchor(M, a, b, reg, f, g, K, f0, g0, log_u, log_v, u, v,
                                       row_sum, col_sum)
@@ -464,7 +491,7 @@ def sinkhorn_newton_sparse(
 
 
 def annealed_sns(M, a, b, regs, f, g, tol, stage_tol, max_iter, n_sinkhorn_iter,
-                 stage_sinkhorn, density0, cg_cap, err_hist, dual_hist, parallel, progress=None):
+                 stage_sinkhorn, density0, cg_cap, err_hist, dual_hist, progress=None):
     """SNS along decreasing regularizations ``regs`` (epsilon scaling), each stage warm-started
     from the previous potentials ``f``, ``g`` (updated in place); stages before the last stop at
     marginal error ``stage_tol`` and open with at most ``stage_sinkhorn`` Sinkhorn iterations.
@@ -485,7 +512,7 @@ def annealed_sns(M, a, b, regs, f, g, tol, stage_tol, max_iter, n_sinkhorn_iter,
         n_warm = n_sinkhorn_iter if k == 0 else min(stage_sinkhorn, n_sinkhorn_iter)
         err, density = sinkhorn_newton_sparse(
             M, a, b, reg_k, f, g, tol if last else stage_tol, max_iter - n_iter, n_warm, density0,
-            cg_cap, err_hist[n_iter:], dual_hist[n_iter:], stage_info, parallel)
+            cg_cap, err_hist[n_iter:], dual_hist[n_iter:], stage_info, False)
         info += stage_info
         info[INFO_NNZ] = stage_info[INFO_NNZ]
         n_iter += int(stage_info[INFO_N_ITER])

@@ -194,9 +194,9 @@ def sinkhorn(
     error, obtained in the same pass. When a scaling leaves :math:`[e^{-100}, e^{100}]` (or a
     row or column of :math:`K` underflows), the scalings are absorbed into ``u0, v0`` and the failed
     half-update is done in the log domain, fused with the re-exponentiation of ``K`` (one
-    exponential per entry); the iterates are those of log-domain Sinkhorn. On problems of at
-    least ``2^22`` entries the passes run in parallel over fixed row or column blocks (numba
-    threads; the result does not depend on the thread count).
+    exponential per entry); the iterates are those of log-domain Sinkhorn. The passes run on
+    one thread (memory-bound passes over the plan; the result does not depend on the number
+    of threads).
 
     ``method="auto"``: when ``reg < 2e-3 (max(M) - min(M))`` Sinkhorn would need thousands of
     iterations and SNS runs at once (with its reg annealing). Otherwise Sinkhorn runs, and
@@ -731,7 +731,6 @@ def _solve(
     err_hist = np.empty(max_iter + 2)
     dual_hist = np.empty(max_iter + 2)
     info = np.zeros(_sns_core.INFO_SIZE, dtype=np.int64)
-    parallel = _sinkhorn_core.use_parallel(n_sub, m_sub)
     n_pre = 0  # Sinkhorn iterations of the auto method before it switched to SNS
     switch_cost = np.inf
     if method == "auto":
@@ -742,7 +741,7 @@ def _solve(
         u_scale, v_scale = np.empty(n_sub), np.empty(m_sub)
         n_iter, err, n_absorb = _sinkhorn_core.scaling_iterations(
             M_sub, a_sub, b_sub, float(reg), f, g, float(tol), int(max_iter), err_hist,
-            dual_hist, 0, workspace, parallel, switch_cost, _AUTO_CHECK_FROM, u_scale, v_scale,
+            dual_hist, 0, workspace, switch_cost, _AUTO_CHECK_FROM, u_scale, v_scale,
         )
         f += reg * np.log(u_scale)
         g += reg * np.log(v_scale)
@@ -771,7 +770,7 @@ def _solve(
             err, density, info, stage_iter = _sns_core.annealed_sns(
                 M_sub, a_sub, b_sub, regs, f, g, float(tol), _STAGE_TOL * float(a_sub.sum()),
                 int(max_iter) - n_pre, int(n_sinkhorn_iter), _STAGE_SINKHORN, density0, cg_cap,
-                err_hist[n_pre:], dual_hist[n_pre:], parallel, progress)
+                err_hist[n_pre:], dual_hist[n_pre:], progress)
         info[_sns_core.INFO_N_SINKHORN] += n_pre
         n_iter = n_pre + int(sum(stage_iter))
         regs = regs[: len(stage_iter)]

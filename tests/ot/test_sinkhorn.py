@@ -300,27 +300,6 @@ def test_sinkhorn_dual_monotone_and_absorbs_at_tiny_reg(rng):
     )
 
 
-def test_scaling_kernel_parallel_equals_serial(rng):
-    from sparselearn._core.sinkhorn import n_chunks, sinkhorn_scaling
-
-    n, m = 300, 260
-    assert n_chunks(n) > 1 and n_chunks(m) > 1  # several blocks on both paths
-    M = rng.random((n, m))
-    a = np.full(n, 1.0 / n)
-    b = np.full(m, 1.0 / m)
-    results = []
-    for parallel in (False, True):
-        f, g = np.zeros(n), np.zeros(m)
-        hist = np.empty(60), np.empty(60)
-        out = sinkhorn_scaling(M, a, b, 1e-4, f, g, 0.0, 50, *hist, 0, np.empty((n, m)), parallel)
-        results.append((out, f, g, hist[0][:50]))
-    (out0, f0, g0, e0), (out1, f1, g1, e1) = results
-    assert out0 == out1 and out0[2] > 1
-    np.testing.assert_array_equal(f0, f1)
-    np.testing.assert_array_equal(g0, g1)
-    np.testing.assert_array_equal(e0, e1)
-
-
 # ---------------------------------------------------------------------------------------------
 # SNS on near-degenerate problems (random assignment costs)
 # ---------------------------------------------------------------------------------------------
