@@ -102,7 +102,8 @@ def _skip_member(app, what, name, obj, skip, options):
 
 # -- sphinx-gallery -------------------------------------------------------------------------
 # The gallery is built from ``examples/``, one section per capability, in the user guide's order.
-# Each example saves its figures next to itself (``Path(__file__)``), which is ``examples/``.
+# Each example saves its figures next to itself (``Path(sys.argv[0])``: sphinx-gallery sets
+# ``sys.argv[0]`` to the script and defines no ``__file__``), in its ``examples/<topic>/``.
 GALLERY_SECTIONS = ["linear_model", "decomposition", "bayes", "scoring", "ot", "sketching"]
 
 sphinx_gallery_conf = {

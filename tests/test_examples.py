@@ -60,3 +60,43 @@ def test_title_rules_match_the_title(path):
     else:  # title, underline
         title, under = lines[:2]
     assert set(under) == {"="} and len(under) >= len(title.rstrip()), lines[:3]
+
+
+def _calls(tree):
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_written_as_a_user_would_write_it(path):
+    """Public names only, no backend forcing, no blanket warning filter (a filter names the
+    warning category it silences, inside ``warnings.catch_warnings``)."""
+    source = path.read_text()
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for name in names:
+            if name.split(".")[0] == "sparselearn":
+                assert not any(part.startswith("_") for part in name.split(".")), name
+    for call in _calls(tree):
+        func = ast.unparse(call.func)
+        assert func not in ("matplotlib.use", "mpl.use", "plt.switch_backend"), func
+        if func in ("warnings.filterwarnings", "warnings.simplefilter"):
+            keywords = {keyword.arg for keyword in call.keywords}
+            assert "category" in keywords or len(call.args) >= 2, ast.unparse(call)
+    assert "# noqa: E402" not in source
+
+
+@pytest.mark.parametrize("path", [p for p in EXAMPLES if "perf_counter" in p.read_text()],
+                         ids=lambda p: p.name)
+def test_timed_examples_compile_before_timing(path):
+    """A time shown to a reader is that of compiled code: an example that times anything runs
+    it once first and says so (the first call of a Numba kernel includes its compilation,
+    seconds against milliseconds)."""
+    comments = [line.split("#", 1)[1].lower() for line in path.read_text().splitlines()
+                if "#" in line]
+    assert any("compil" in comment for comment in comments), path.name

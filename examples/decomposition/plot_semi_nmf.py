@@ -41,6 +41,23 @@ for name, _, err in rows:
     print(f"{name:>14}: reconstruction error {err:.1f}")
 
 ####################################################################################################
+# The components (red: positive, blue: negative pixels), one row per factorization, with its
+# reconstruction error
+
+fig, axes = plt.subplots(3, 10, figsize=(10, 3.6))
+for row, (name, components, err) in zip(axes, rows):
+    for j, ax in enumerate(row):
+        image = components[j].reshape(8, 8)
+        vmax = np.abs(image).max()
+        ax.imshow(image, cmap="RdBu_r", vmin=-vmax, vmax=vmax)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    row[0].set_ylabel(f"{name}\nerror {err:.0f}", fontsize="small")
+fig.suptitle("Rank-10 components of the 8x8 digits")
+fig.tight_layout()
+fig.savefig(Path(sys.argv[0]).with_name("plot_semi_nmf_components.png"))
+
+####################################################################################################
 # Planted unmixing problem with 5 of 50 bands corrupted
 rng = np.random.default_rng(0)
 n_pixels, n_bands, n_materials = 300, 50, 4
@@ -70,30 +87,20 @@ for loss in ("frobenius", "correntropy"):
     print(f"{loss:>14}: abundance error {fits[loss][0]:.3f}")
 
 ####################################################################################################
-# Components (red: positive, blue: negative pixels) and the unmixing results
-fig = plt.figure(figsize=(11, 7))
-grid = fig.add_gridspec(4, 10, height_ratios=[1, 1, 1, 1.6])
-for r, (name, components, err) in enumerate(rows):
-    for j in range(10):
-        ax = fig.add_subplot(grid[r, j])
-        image = components[j].reshape(8, 8)
-        vmax = np.abs(image).max()
-        ax.imshow(image, cmap="RdBu_r", vmin=-vmax, vmax=vmax)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if j == 0:
-            ax.set_ylabel(f"{name}\n{err:.0f}", fontsize="small")
-ax = fig.add_subplot(grid[3, :6])
+# Left: the feature weights of each fit (the squared loss weighs every band equally, the
+# correntropy loss drives the corrupted ones to near zero); right: the error of the recovered
+# abundances.
+
+fig, (ax_weights, ax_error) = plt.subplots(1, 2, figsize=(10, 3.6),
+                                           gridspec_kw={"width_ratios": [2.2, 1]})
 for loss, (_, weights) in fits.items():
-    ax.semilogy(np.arange(n_bands), np.maximum(weights, 1e-20), marker=".", label=loss)
-ax.plot(bad, np.full(bad.size, 1e-20), "kx", label="corrupted bands")
-ax.set_xlabel("band (feature)")
-ax.set_ylabel("feature weight")
-ax.legend(fontsize="small")
-ax = fig.add_subplot(grid[3, 7:])
-ax.bar(list(fits), [err for err, _ in fits.values()], color=["C0", "C1"])
-ax.set_ylabel("abundance error")
-fig.suptitle("Rank-10 components of the digits (row label: reconstruction error), and sparse NMF "
-             "with 10 % corrupted bands")
+    ax_weights.semilogy(np.arange(n_bands), np.maximum(weights, 1e-20), marker=".", label=loss)
+ax_weights.plot(bad, np.full(bad.size, 1e-20), "kx", label="corrupted bands")
+ax_weights.set_xlabel("band (feature)")
+ax_weights.set_ylabel("feature weight")
+ax_weights.legend(fontsize="small", loc="center left")
+ax_error.bar(list(fits), [err for err, _ in fits.values()], color=["C0", "C1"])
+ax_error.set_ylabel("abundance error")
+fig.suptitle("Sparse NMF with 5 of 50 bands corrupted")
 fig.tight_layout()
 fig.savefig(Path(sys.argv[0]).with_suffix(".png"))

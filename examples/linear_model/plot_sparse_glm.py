@@ -61,23 +61,28 @@ fig.savefig(Path(sys.argv[0]).with_name("plot_sparse_glm_paths.png"), dpi=80)
 # selected outside the planted support, the right one compares the MCP estimate with the truth.
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+false_counts = []
 for k, (name, pen) in enumerate(penalties.items()):
     est = SparseRegressorCV(penalty=pen, n_alphas=30, eps=1e-2, cv=5).fit(X, y)
     found = np.flatnonzero(est.coef_)
     false_pos = np.setdiff1d(found, support).size
+    false_counts.append(false_pos)
     axes[0].bar(k, false_pos, color="C3")
     axes[0].text(k, false_pos + 0.5, f"{np.intersect1d(found, support).size}/10 found",
                  ha="center")
     if name == "MCP":
         mcp = est
 axes[0].set_xticks(range(3), list(penalties))
+axes[0].set_ylim(0, 1.15 * max(false_counts) + 1)  # room for the labels above the bars
 axes[0].set_ylabel("false positives at the CV alpha")
 axes[1].stem(support, coef[support], linefmt="C0-", markerfmt="C0o", basefmt="k-",
              label="planted")
 selected = np.flatnonzero(mcp.coef_)
 axes[1].plot(selected, mcp.coef_[selected], "C3x", ms=7, label="MCP (CV), nonzeros")
 axes[1].set_xlim(0, X.shape[1])
-axes[1].legend()
+top = 1.6 * np.abs(coef).max()  # room above the stems for the legend
+axes[1].set_ylim(-top / 1.6 * 1.15, top)
+axes[1].legend(loc="upper center", ncol=2)
 axes[1].set_xlabel("feature")
 axes[1].set_title("planted vs estimated coefficients")
 fig.tight_layout()

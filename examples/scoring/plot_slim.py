@@ -93,6 +93,7 @@ for k in sizes:
 fig, ax = plt.subplots(figsize=(5, 3.5))
 ax.plot(sizes, 100 * np.array(slim_err), "o-", label="SLIM (HiGHS, 1 s)")
 ax.plot(sizes, 100 * np.array(lr_err), "s--", label="rounded L1-logistic")
+ax.set_xticks(list(sizes))  # sizes are whole numbers of risk factors
 ax.set_xlabel("model size (nonzero points)")
 ax.set_ylabel("test error (%)")
 ax.set_title("Breast cancer: integer score cards")
