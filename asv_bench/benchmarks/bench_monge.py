@@ -7,14 +7,14 @@ plus ``N(0, 0.3^2)`` noise; 400 new source points to map; cost
 us; OTT-JAX: the l1 error of the target marginal, checked every 10 iterations) within
 ``MAX_ITER`` iterations, then maps the new points.
 
-Solvers: ``barycentric`` is ``SparseMongeMap`` with its defaults (barycentric formula, centred
-by the source's self-transport and refitted on the prox's support; auto Sinkhorn / SNS);
+Solvers: ``barycentric`` is ``SparseMongeMap`` with its defaults (barycentric formula, affine
+blur correction from the source's self-transport, garrote refit; auto Sinkhorn / SNS);
 ``gradient`` is its gradient formula without the corrections, the map OTT-JAX computes;
 ``ott_gradient`` is OTT-JAX's ``DualPotentials.transport`` (the paper's gradient formula),
 float64 (``jax_enable_x64``), CPU; ``plain`` is the uncorrected squared-Euclidean entropic map
-(``gamma = 0``, ``center=False``). OTT-JAX is optional (the ``bench`` extra): without it its rows are
-skipped. ``time_fit_map`` is the wall time of fit plus map, after a warm-up that compiles both
-sides; the tracked figures come from one run per solver in ``setup_cache``.
+(``gamma = 0``, ``center="none"``). OTT-JAX is optional (the ``bench`` extra): without it its
+rows are skipped. ``time_fit_map`` is the wall time of fit plus map, after a warm-up that
+compiles both sides; the tracked figures come from one run per solver in ``setup_cache``.
 """
 
 from . import _threads  # noqa: F401

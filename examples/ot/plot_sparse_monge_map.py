@@ -61,7 +61,7 @@ for data_name, Y in targets.items():
         curves[data_name, formula] = ([], [])
     for gamma in gammas:
         start = time.perf_counter()
-        est = SparseMongeMap(cost="elastic_l1", gamma=gamma, reg=1.0, tol=1e-8, center=False,
+        est = SparseMongeMap(cost="elastic_l1", gamma=gamma, reg=1.0, tol=1e-8, center="none",
                              refit=False).fit(X, Y)
         seconds = time.perf_counter() - start
         for formula in ("barycentric", "gradient"):
@@ -96,16 +96,17 @@ fig.savefig(Path(sys.argv[0]).with_name("plot_sparse_monge_map_sparsity.png"), d
 # data, for the plain entropic map, the elastic l1 map without and with the default
 # corrections, and the other two elastic costs. Uncorrected, the l1 prox soft-thresholds, so
 # the moves along the shifted features are ``gamma`` short of 3, and the plan's blur pulls
-# every new point towards the target mean. ``refit=True`` lets the prox only select the
-# features and moves them by the barycentric residual; ``center=True`` subtracts the same
-# residual of the source's self-transport, which cancels the blur (the Sinkhorn-divergence
-# map). STVS thresholds with vanishing shrinkage (``z - gamma^2 / z``); the squared k-overlap
-# norm with ``k = 2`` keeps about two entries.
+# every new point towards the target mean. ``refit=True`` lets the prox select the features
+# and moves them by the non-negative garrote ``r - gamma^2 / r`` of the barycentric residual
+# instead of ``r - gamma``; ``center="affine"`` subtracts an affine model of the blur
+# measured on the source's entropic self-transport (whose exact map is the identity). STVS
+# thresholds with vanishing shrinkage (``z - gamma^2 / z``); the squared k-overlap norm with
+# ``k = 2`` keeps about two entries.
 
 Y = targets["shifted source plus noise"]
 models = {
-    "plain entropic map": SparseMongeMap(cost="sqeuclidean", center=False),
-    "elastic l1, uncorrected": SparseMongeMap(cost="elastic_l1", gamma=0.5, center=False,
+    "plain entropic map": SparseMongeMap(cost="sqeuclidean", center="none"),
+    "elastic l1, uncorrected": SparseMongeMap(cost="elastic_l1", gamma=0.5, center="none",
                                               refit=False),
     "elastic l1, gamma = 0.5": SparseMongeMap(cost="elastic_l1", gamma=0.5),
     "STVS, gamma = 0.5": SparseMongeMap(cost="elastic_stvs", gamma=0.5),
