@@ -14,6 +14,10 @@ Two steps, one command each::
     # results-<machine>-<date>.json, then the figures and tables
     python asv_bench/plot_results.py --results asv_bench/results --machine devbox
 
+    # asv run --python=same saves no results without --set-commit-hash: the tables it printed
+    # can stand in for them (3 significant digits), from its output saved to a file
+    python asv_bench/plot_results.py --results asv_bench/results --log asv.log --machine devbox
+
     # from that copy alone (no asv needed): the figures and tables again
     python asv_bench/plot_results.py --from-json docs/_static/benchmarks/results-devbox-<date>.json
 
@@ -788,6 +792,8 @@ def write_table(rows, path):
                 ref += f"; no result: {', '.join(r.missing)}"
             ours = fmt(r.ours) + (f" {r.comparison.unit}" if r.comparison.metric != "time" else "")
             writer.writerow([r.comparison.label, ours, ref, _ratio(r.ratio)])
+        if not rows:  # a csv-table needs a body
+            writer.writerow(["no results in this run", "-", "-", "-"])
 
 
 def curve_points(record):

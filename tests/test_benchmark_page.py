@@ -69,6 +69,8 @@ def test_script_redraws_the_page_from_the_committed_results(plot_results, tmp_pa
     for name in sorted(shown):
         if name.endswith((".csv", ".inc")):
             assert (tmp_path / name).read_text() == (STATIC / name).read_text(), name
+        if name.endswith(".csv"):  # a csv-table needs a header and a body
+            assert len((tmp_path / name).read_text().splitlines()) >= 2, name
     committed = {path.name for path in STATIC.glob("*.png")}
     assert committed == {name for name in drawn if name.endswith(".png")}
 
