@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import warnings
 
 import numpy as np
 
@@ -319,3 +320,75 @@ class RawFeatures:
                   for lib in ("sparselearn", "sklearn")}
         best = min(values.values())
         return (values[library] - best) / best
+
+
+class SuboptimalityCurve:
+    """Suboptimality against time, as benchopt and skglm plot it: the Lasso and L1-logistic
+    regression at alpha_max / 20 (the problems of ``LassoSingleAlpha`` and
+    ``L1LogisticSingleAlpha``) on the ``dense`` and ``sparse`` data, every library at each
+    tolerance of the ladder 1e-2 ... 1e-10, one point per (library, tolerance).
+
+    ``track_seconds`` is the median process CPU time of up to ``n_repeat`` solves at that
+    tolerance (fewer once they add up to ``repeat_budget`` seconds; single-threaded BLAS,
+    kernels compiled first, the objective evaluated outside the timing);
+    ``track_suboptimality`` is the relative excess of the objective reached over the best
+    objective any library reaches on that problem. A library's ladder stops after the first
+    tolerance whose solve takes more than ``rung_budget`` seconds (liblinear and celer need
+    seconds to minutes for the tightest L1-logistic tolerances): the tighter tolerances are NaN.
+    All points come from one ``setup_cache`` process, so the libraries share the machine state.
+    """
+
+    kinds = {"lasso": "lasso_single", "l1_logistic": "l1_log_single"}
+    params = (list(kinds), ["dense", "sparse"], ALL, list(problems.TOL_LADDER))
+    param_names = ["problem", "dataset", "library", "tol"]
+    n_repeat = 3
+    repeat_budget = 3.0
+    rung_budget = 2.0
+    timeout = 600
+
+    def _solve(self, kind, name, library, tol):
+        """``(median CPU seconds, objective)`` of the repeated solves."""
+        X, y, y_cls = problems.dataset(name)
+        target = y_cls if "log" in kind else y
+        alphas = problems.grid(name, kind, 1)
+        seconds = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            while len(seconds) < self.n_repeat and sum(seconds) < self.repeat_budget:
+                start = time.process_time()
+                coef = problems.RUNNERS[library](kind, X, target, alphas, tol, 3.0)
+                seconds.append(time.process_time() - start)
+        coef = np.asarray(coef).reshape(X.shape[1])
+        return float(np.median(seconds)), problems.objective(kind, X, target, coef, alphas[0], 3.0)
+
+    def setup_cache(self):
+        out = {}
+        for label, kind in self.kinds.items():
+            for library in ALL:
+                problems.warm_up(library, kind)
+            for name in self.params[1]:
+                points = {}
+                for library in ALL:
+                    for tol in problems.TOL_LADDER:
+                        points[library, tol] = self._solve(kind, name, library, tol)
+                        if points[library, tol][0] > self.rung_budget:
+                            break
+                best = min(objective for _, objective in points.values())
+                for library in ALL:
+                    for tol in problems.TOL_LADDER:
+                        seconds, objective = points.get((library, tol), (np.nan, np.nan))
+                        out[label, name, library, tol] = (float(seconds),
+                                                          float((objective - best) / abs(best)))
+        return out
+
+    setup_cache.timeout = 7200
+
+    def track_seconds(self, points, problem, dataset, library, tol):
+        return points[problem, dataset, library, tol][0]
+
+    track_seconds.unit = "seconds"
+
+    def track_suboptimality(self, points, problem, dataset, library, tol):
+        return points[problem, dataset, library, tol][1]
+
+    track_suboptimality.unit = "relative"
