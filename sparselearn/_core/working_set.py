@@ -31,7 +31,6 @@ from . import datafit as _datafit
 from . import linalg as _linalg
 from . import prox as _prox
 from .cd import full_gradient, model_cd
-from .polish import affordable, changed, polish_on_support, polishable
 
 
 def coordinate_curvatures(arrays, h, n_features, fit_intercept):
@@ -122,10 +121,6 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
     majorize = False  # True: next model uses the curvature bound (MM step, monotone)
     reuse = (cache is not None and "w" in cache and cache["b"] == b_arr[0]
              and np.array_equal(cache["w"], w))
-    # the quadratic L1 / elastic net ends at the minimizer on its support (the batch solver's
-    # last step too): one polish once converged, the next optimality check deciding
-    polish = polishable(dcode, pcode)
-    polish_uncounted = False
     if cache is not None and quadratic_model_exact and "lipschitz" in cache:
         lipschitz, h_cols = cache["lipschitz"], cache["h_cols"]
     for n_iter in range(1, max_iter + 1):
@@ -162,18 +157,7 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
             print(f"  outer iter {n_iter}: max violation {stop_crit:.3e}, "
                   f"support {np.count_nonzero(w)}")
         if stop_crit <= tol:
-            if polish and n_iter < max_iter:
-                polish = False  # once
-                w_before = w.copy()
-                n_support = np.count_nonzero(w)
-                if n_support and affordable(arrays, n_samples, n_support) and polish_on_support(
-                        arrays, d[None], h[None], np.zeros((1, n_samples)), z[None], w[None],
-                        b_arr, 0, fit_intercept, pcode, params, weights) > 0:
-                    polish_uncounted = not changed(w_before, w)
-                    continue
-            # this check found the point optimal: no pass was made (0 at a solution; a polish
-            # that changed nothing beyond rounding is no pass either)
-            n_iter -= 1 + int(polish_uncounted)
+            n_iter -= 1  # this check found the point optimal: no pass was made (0 at a solution)
             if cache is not None:
                 cache.update(w=w.copy(), b=float(b_arr[0]), z=z.copy(), d=d.copy(), h=h.copy(),
                              grad=grad, lipschitz=lipschitz, h_cols=h_cols)

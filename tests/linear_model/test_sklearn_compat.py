@@ -252,9 +252,6 @@ _ADAPTERS = {"Lasso": Lasso, "ElasticNet": ElasticNet, "LassoCV": LassoCV,
 
 #: scikit-learn tests not run, with the reason.
 EXCLUDED = {
-    # an exact fit: sparselearn ends its quadratic L1 fits at the minimizer on their support
-    "test_lasso_dual_gap": "compares two roundings of a zero gap (1e-15) at rtol=1e-7: the "
-                           "fit is exact (the final polish), the gap is rounding noise",
     # scikit-learn's private internals
     "test_set_order_dense": "sklearn's private _set_order helper",
     "test_set_order_sparse": "sklearn's private _set_order helper",
