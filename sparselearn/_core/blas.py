@@ -16,21 +16,16 @@ writes its result into ``out``. BLAS reads a C-ordered matrix as its transpose: 
 dimensions are handled here (BLAS rejects a zero leading dimension).
 """
 
-import llvmlite.binding as llvm
 import numpy as np
-from numba import njit, types
-from numba.core.extending import get_cython_function_address
+from numba import njit
+
+from .lapack import bind_scipy_routine
 
 _ROUTINES = {"dgemv": 11, "dgemm": 13}  # BLAS name -> number of pointer arguments
 
 
-def _bind(name, n_args):
-    symbol = f"sparselearn_{name}"
-    llvm.add_symbol(symbol, get_cython_function_address("scipy.linalg.cython_blas", name))
-    return types.ExternalFunction(symbol, types.void(*([types.voidptr] * n_args)))
-
-
-_dgemv, _dgemm = (_bind(name, n) for name, n in _ROUTINES.items())
+_dgemv, _dgemm = (bind_scipy_routine(name, n, "scipy.linalg.cython_blas")
+                  for name, n in _ROUTINES.items())
 
 _NO_TRANSPOSE = 78  # 'N'
 _TRANSPOSE = 84  # 'T'

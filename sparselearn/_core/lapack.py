@@ -26,14 +26,18 @@ _ROUTINES = {  # LAPACK name -> number of pointer arguments
 }
 
 
-def _bind(name, n_args):
+def bind_scipy_routine(name, n_args, module="scipy.linalg.cython_lapack"):
+    """Register scipy's Fortran routine ``name`` (from ``module``, ``cython_lapack`` or
+    ``cython_blas``) with LLVM as ``sparselearn_<name>`` and return it as an external function
+    of ``n_args`` pointers: the cached code names the symbol, so it stays valid across
+    processes."""
     symbol = f"sparselearn_{name}"
-    llvm.add_symbol(symbol, get_cython_function_address("scipy.linalg.cython_lapack", name))
+    llvm.add_symbol(symbol, get_cython_function_address(module, name))
     return types.ExternalFunction(symbol, types.void(*([types.voidptr] * n_args)))
 
 
-_dpotrf, _dpotrs, _dpotri, _dgetrf, _dgetrs, _dsyev = (_bind(name, n)
-                                                       for name, n in _ROUTINES.items())
+_dpotrf, _dpotrs, _dpotri, _dgetrf, _dgetrs, _dsyev = (
+    bind_scipy_routine(name, n) for name, n in _ROUTINES.items())
 
 _UPPER = 85  # 'U': the column-major upper triangle is the row-major lower one
 _TRANSPOSE = 84  # 'T'
