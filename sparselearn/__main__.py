@@ -6,14 +6,18 @@ Each subpackage that has a ``_tour`` module contributes rows: its ``TOUR`` is a 
 obtained), and its ``LEGEND`` explains the terms the rows use. The tour prints one table,
 then the legend of each capability.
 
-``python -m sparselearn --compile`` instead compiles (and caches) every Numba kernel on tiny
-problems, so that a fresh environment's first fit does not pay the compilation (see
-:mod:`sparselearn._compile`).
+``python -m sparselearn --compile [--jobs N]`` instead compiles (and caches) every Numba kernel
+on tiny problems, in N worker processes (default: one per core), so that a fresh environment's
+first fit does not pay the compilation (see :mod:`sparselearn._compile`). The tour does the same
+first when it finds the cache cold (a fresh environment), so that its rows time the work itself.
 """
 
 import importlib
 import sys
 import textwrap
+import time
+
+_USAGE = "usage: python -m sparselearn [--compile [--jobs N]]"
 
 _SUBPACKAGES = ["linear_model", "decomposition", "bayes", "scoring", "ot", "sketching"]
 
@@ -65,16 +69,23 @@ def main(argv=None):
     reference and its time, result) and the legend of each capability; with
     ``--compile``, compile every kernel instead and print the seconds per capability."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv == ["--compile"]:
+    if argv[:1] == ["--compile"]:
+        n_jobs = _parse_jobs(argv[1:])
+        if n_jobs == 0:
+            print(_USAGE, file=sys.stderr)
+            return 2
         from ._compile import compile_all
 
-        timings = compile_all(verbose=False)
+        start = time.perf_counter()
+        timings = compile_all(verbose=False, n_jobs=n_jobs)
         print(_format_table(("capability", "compile and first run"),
                             [(name, f"{seconds:.1f} s") for name, seconds in timings]))
+        print(f"\n{time.perf_counter() - start:.1f} s in all")
         return 0
     if argv:
-        print("usage: python -m sparselearn [--compile]", file=sys.stderr)
+        print(_USAGE, file=sys.stderr)
         return 2
+    _compile_if_cold()
     rows, legends = [], []
     for module in _collect_modules():
         for capability, problem, run in module.TOUR:
@@ -93,8 +104,9 @@ def main(argv=None):
     print(textwrap.fill(
         "Times are wall-clock seconds of sparselearn's own work and of the reference on the "
         "same problem. The first call of a kernel in a process loads it from Numba's cache "
-        "(a fraction of a second); on the first run in a fresh environment it is compiled "
-        "instead, once (`python -m sparselearn --compile` pays that up front).", 100,
+        "(a fraction of a second). A fresh environment compiles every kernel once, which the "
+        "tour's first run does before its rows, on one process per core "
+        "(`python -m sparselearn --compile` does only that, e.g. when building an image).", 100,
         initial_indent="\n"))
     for capabilities, legend in legends:
         print(f"\n{capabilities}:")
@@ -103,6 +115,27 @@ def main(argv=None):
             print(textwrap.fill(meaning, 100, initial_indent=f"  {term.ljust(width)}  ",
                                 subsequent_indent=" " * (width + 4)))
     return 0
+
+
+def _parse_jobs(args):
+    """``--jobs N`` after ``--compile``: N (None for one per core), or 0 when malformed."""
+    if not args:
+        return None
+    if len(args) == 2 and args[0] == "--jobs" and args[1].isdigit() and int(args[1]) > 0:
+        return int(args[1])
+    return 0
+
+
+def _compile_if_cold():
+    """Compile every kernel first, in worker processes, when most of them are not cached."""
+    from ._compile import cold_kernel_fraction, compile_all
+
+    if cold_kernel_fraction() <= 0.5:
+        return
+    print("  first run in this environment: compiling every kernel once ...", file=sys.stderr)
+    start = time.perf_counter()
+    compile_all(verbose=False)
+    print(f"  compiled in {time.perf_counter() - start:.0f} s", file=sys.stderr)
 
 
 if __name__ == "__main__":

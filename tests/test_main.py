@@ -1,6 +1,9 @@
 """``python -m sparselearn --compile`` compiles every capability's kernels and reports them."""
 
+import os
 import re
+
+import pytest
 
 from sparselearn.__main__ import main
 
@@ -8,9 +11,11 @@ from sparselearn.__main__ import main
 def test_compile_runs_every_capability(capsys):
     from sparselearn._compile import CAPABILITIES
 
-    assert main(["--compile"]) == 0
+    assert main(["--compile", "--jobs", "1"]) == 0  # in this process: its dispatchers are checked
     out = capsys.readouterr().out
-    rows = dict(re.split(r"\s{2,}", line.strip()) for line in out.splitlines()[2:])
+    table, total = out.split("\n\n")
+    assert re.fullmatch(r"\d+\.\d s in all", total.strip())
+    rows = dict(re.split(r"\s{2,}", line.strip()) for line in table.splitlines()[2:])
     assert set(rows) == {capability for capability, _ in CAPABILITIES}
     assert all(value.endswith(" s") and float(value[:-2]) >= 0 for value in rows.values())
     # each kernel compiled once per argument type, not once more per constant: a kernel called
@@ -38,8 +43,32 @@ def _literal_specializations():
     return found
 
 
-def test_unknown_arguments_are_refused(capsys):
-    assert main(["--compiel"]) == 2
+def test_compile_in_worker_processes_covers_every_capability():
+    """The default ``--compile``: units in spawned workers, timings summed per capability
+    (here every kernel is cached already, so the workers load rather than compile)."""
+    from sparselearn._compile import CAPABILITIES, compile_all
+
+    timings = compile_all(verbose=False, n_jobs=2)
+    assert [name for name, _ in timings] == [capability for capability, _ in CAPABILITIES]
+    assert all(seconds > 0 for _, seconds in timings)
+
+
+def test_a_fresh_cache_reads_as_cold(tmp_path):
+    """With an empty Numba cache every kernel is cold, which makes the tour compile first."""
+    import subprocess
+    import sys
+
+    code = "from sparselearn._compile import cold_kernel_fraction; print(cold_kernel_fraction())"
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    assert float(out) == 1.0
+
+
+@pytest.mark.parametrize("argv", [["--compiel"], ["--compile", "--jobs"], ["--compile", "-j", "2"],
+                                  ["--compile", "--jobs", "0"], ["--compile", "--jobs", "two"]])
+def test_unknown_arguments_are_refused(capsys, argv):
+    assert main(argv) == 2
     assert "usage" in capsys.readouterr().err
 
 
