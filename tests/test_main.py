@@ -65,6 +65,24 @@ def test_a_fresh_cache_reads_as_cold(tmp_path):
     assert float(out) == 1.0
 
 
+def test_a_cold_tour_compiles_in_worker_processes_first(monkeypatch, capsys):
+    """With the cache cold, each tour module's rows run once in a spawned worker before the
+    timed pass (here the sketching rows, twice, on a cache that is warm in fact)."""
+    import sparselearn._compile
+    from sparselearn.__main__ import _compile_if_cold
+    from sparselearn.sketching import _tour
+
+    monkeypatch.setattr(sparselearn._compile, "cold_kernel_fraction", lambda: 1.0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    _compile_if_cold([_tour, _tour])
+    err = capsys.readouterr().err
+    assert "compiling on 2 processes" in err
+    assert err.count("compiled: sparselearn.sketching._tour") == 2
+    monkeypatch.setattr(sparselearn._compile, "cold_kernel_fraction", lambda: 0.2)
+    _compile_if_cold([_tour, _tour])  # warm: nothing to do
+    assert capsys.readouterr().err == ""
+
+
 @pytest.mark.parametrize("argv", [["--compiel"], ["--compile", "--jobs"], ["--compile", "-j", "2"],
                                   ["--compile", "--jobs", "0"], ["--compile", "--jobs", "two"]])
 def test_unknown_arguments_are_refused(capsys, argv):
