@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.linear_model import Lasso
 
-from sparselearn._core import batch_cd
+from sparselearn._core import batch_cd, batch_polish
 from sparselearn.linear_model import SparseRegressor
 from sparselearn.penalties import L1, ElasticNet
 
@@ -43,16 +43,17 @@ def _kkt_violation(X, y, w, b, alpha, l1_ratio=1.0, weights=None, fit_intercept=
 
 @pytest.fixture
 def polish_counter(monkeypatch):
-    """Counts the outcomes of :func:`batch_cd.polish_on_support` during a fit."""
+    """Counts the outcomes of :func:`batch_polish.polish_on_support` during a fit."""
     counts = {0: 0, 1: 0, 2: 0}
-    original = batch_cd.polish_on_support
+    original = batch_cd.polish_problems
 
     def counting(*args, **kwargs):
-        status = original(*args, **kwargs)
-        counts[status] += 1
-        return status
+        statuses = original(*args, **kwargs)
+        for status in statuses:
+            counts[int(status)] += 1
+        return statuses
 
-    monkeypatch.setattr(batch_cd, "polish_on_support", counting)
+    monkeypatch.setattr(batch_cd, "polish_problems", counting)
     return counts
 
 
@@ -129,8 +130,8 @@ def test_polish_on_support_descends_and_solves_the_face(rng, fit_intercept):
         W, B, Z = w[None, :].copy(), np.array([b]), z[None, :].copy()
         D, H, U = (h * (z - y))[None, :], h[None, :], np.zeros((1, n))
         before = _face_objective(X, y, h, w, b, alpha)
-        status = batch_cd.polish_on_support(arrays, D, H, U, Z, W, B, 0, fit_intercept,
-                                            batch_cd._prox.L1, params, np.ones(p))
+        status = batch_polish.polish_on_support(*arrays, D, H, U, Z, W, B, 0, fit_intercept,
+                                                batch_cd._prox.L1, params, np.ones(p), 3)
         statuses.add(status)
         assert _face_objective(X, y, h, W[0], B[0], alpha) <= before + 1e-12
         np.testing.assert_allclose(Z[0], X @ W[0] + B[0], atol=1e-10)
