@@ -47,13 +47,20 @@ from .working_set import next_working_set
 
 # batches of fewer problems are not polished (see batch_working_set_cd)
 POLISH_MIN_PROBLEMS = 4
+# the polish runs on a support about to settle: at most this many signs changed in the last
+# inner solve
+POLISH_MAX_MOVED = 2
+# the polish runs once its Gram matrix costs less than this many times the coordinate descent
+# spent on the problem so far (|S|^2 <= ratio epochs (|ws| + |S|)), see _polish_stable
+POLISH_COST_RATIO = 4
 # features the polish's sign search may drop before it gives up
 MAX_SIGN_DROPS = 3
-# working sets of convex problems (batch_top_scores): the support grown by a quarter, or a
+# working sets of polished problems (batch_top_scores): the support grown by a quarter, or a
 # tenth of the violators when more. An outer iteration of the batch costs each problem about
-# one inner epoch (its gradient is a row of one BLAS-3 product), so the batch checks
-# optimality more often on smaller sets than the single solver (twice the support, half the
-# violators).
+# one inner epoch (its gradient is a row of one BLAS-3 product), and the polish ends the
+# slow convergence on the support, so the batch checks optimality more often on smaller sets
+# than the single solver (twice the support, half the violators), which the problems that are
+# not polished keep (a multi-output fit of a few targets then equals its single fits).
 WS_SUPPORT_FACTOR = 1.25
 WS_VIOLATOR_FRACTION = 0.1
 
@@ -390,9 +397,9 @@ def _polish_stable(arrays, D, H, U, Z, W, b, active, signs_before, sizes, epochs
     than the inner loops), in one compiled call. Returns the statuses of the polished
     problems."""
     moved, n_support = batch_sign_changes(W, active, signs_before)
-    chosen = np.flatnonzero((moved <= 2) & (n_support > 0)
+    chosen = np.flatnonzero((moved <= POLISH_MAX_MOVED) & (n_support > 0)
                             & (n_support < n_support_max[active])
-                            & (n_support ** 2 <= 4 * epochs * (sizes + n_support)))
+                            & (n_support ** 2 <= POLISH_COST_RATIO * epochs * (sizes + n_support)))
     return polish_problems(*arrays, D, H, U, Z, W, b, active[chosen], fit_intercept, pcode,
                            PARAMS, weights, MAX_SIGN_DROPS)
 
@@ -491,8 +498,11 @@ def batch_working_set_cd(arrays, Y, SW, dcode, dparams, W, b, fit_intercept, pco
         active = active[~finished]
         if active.size == 0:
             break
-        ws, sizes = working_sets(scores, W, active, tol, p0, convex, WS_SUPPORT_FACTOR,
-                                 WS_VIOLATOR_FRACTION)
+        if polish:
+            ws, sizes = working_sets(scores, W, active, tol, p0, convex, WS_SUPPORT_FACTOR,
+                                     WS_VIOLATOR_FRACTION)
+        else:
+            ws, sizes = working_sets(scores, W, active, tol, p0, convex)
         eta = np.full(active.size, 0.3) if quadratic else np.minimum(0.3, np.sqrt(crit[~finished]))
         inner_tol = np.zeros(n_problems)
         inner_tol[active] = np.maximum(eta * crit[~finished], 0.3 * tol[active])

@@ -10,7 +10,7 @@ has settled and lets its next optimality check decide: when the conditions hold,
 the problem's minimizer up to rounding.
 
 Each problem's Gram matrix on its support is one BLAS-3 product
-(:func:`sparselearn._core.blas.gemm`) and its factor a LAPACK Cholesky
+(:func:`sparselearn._core.blas.gram`, ``dsyrk``) and its factor a LAPACK Cholesky
 (:mod:`sparselearn._core.lapack`), called from the kernel, so the polish of every chosen
 problem of an outer iteration is one compiled call (the Python version cost about 1 ms of
 driver overhead per problem). scipy's BLAS is threaded like numpy's: the batch driver caps it
@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit
 
 from . import prox as _prox
-from .blas import gemm, gemv
+from .blas import gemv, gram
 from .lapack import cholesky_in_place, cholesky_solve_in_place
 
 # a residual above this fraction of the right-hand side: a system too ill-conditioned to trust
@@ -153,7 +153,7 @@ def polish_on_support(X, data, indices, indptr, is_sparse, D, H, U, Z, W, b, k, 
         root = np.sqrt(h[i])
         for a in range(m):
             scaled[i, a] = (X_s[i, a] - mu[a]) * root
-    gram = gemm(scaled, scaled, np.empty((m, m)), np.bool_(True))
+    block = gram(scaled, np.empty((m, m)))
     signs = np.empty(m)
     w_start = np.empty(m)
     rhs = np.empty(m)
@@ -165,7 +165,7 @@ def polish_on_support(X, data, indices, indptr, is_sparse, D, H, U, Z, W, b, k, 
         if pcode == _prox.ENET:
             ridge = alpha_j * (1.0 - params[1])
             rhs[a] = grad[a] + alpha_j * params[1] * signs[a] + ridge * w_start[a]
-            gram[a, a] += ridge
+            block[a, a] += ridge
         else:
             rhs[a] = grad[a] + alpha_j * signs[a]
     w = w_start.copy()
@@ -178,7 +178,7 @@ def polish_on_support(X, data, indices, indptr, is_sparse, D, H, U, Z, W, b, k, 
         for a in range(n_kept):
             sub_rhs[a] = rhs[kept[a]]
             for c in range(n_kept):
-                sub[a, c] = gram[kept[a], kept[c]]
+                sub[a, c] = block[kept[a], kept[c]]
         factor = sub.copy()
         if not cholesky_in_place(factor):
             break
@@ -207,7 +207,7 @@ def polish_on_support(X, data, indices, indptr, is_sparse, D, H, U, Z, W, b, k, 
         for a in range(m):
             change = 0.0
             for c in range(n_kept):
-                change += gram[a, kept[c]] * step[c]
+                change += block[a, kept[c]] * step[c]
             rhs[a] += t * change
         for a in range(n_kept):
             target = w[kept[a]] + step[a]

@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.linear_model import Lasso
 
-from sparselearn._core import batch_cd, batch_polish
+from sparselearn._core import batch_cd, batch_polish, blas
 from sparselearn.linear_model import SparseRegressor
 from sparselearn.penalties import L1, ElasticNet
 
@@ -166,3 +166,27 @@ def test_compiled_working_sets_match_the_single_solver_selection(rng):
             assert set(np.flatnonzero(W[a])) <= set(chosen)
             np.testing.assert_array_equal(np.sort(scores[a, chosen]),
                                           np.sort(scores[a, reference[a, :sizes[a]]]))
+
+
+@pytest.mark.parametrize("n_problems", [1, 2, 3, 5])
+def test_batch_equals_its_single_fits(rng, n_problems):
+    """Batches below POLISH_MIN_PROBLEMS run the single solver's iterations (its working
+    sets); from it on the problems are polished to their exact minimizer on smaller working
+    sets: either way each problem equals its own single fit to the tolerance and satisfies
+    the optimality conditions."""
+    X, Y = _permuted(rng, n_problems=n_problems)
+    alpha = _alpha(X, Y[:, :1], 0.05)
+    make = lambda: SparseRegressor(penalty=L1(alpha=alpha), tol=1e-10)  # noqa: E731
+    batch = make().fit(X, Y)
+    assert batch.coef_.shape == (n_problems, X.shape[1])
+    for k in range(n_problems):
+        single = make().fit(X, Y[:, k])
+        np.testing.assert_allclose(batch.coef_[k], single.coef_, atol=1e-8)
+        np.testing.assert_allclose(batch.intercept_[k], single.intercept_, atol=1e-8)
+        assert _kkt_violation(X, Y[:, k], batch.coef_[k], batch.intercept_[k], alpha) <= 1e-9
+
+
+def test_gram_is_the_product_of_the_transpose(rng):
+    A = rng.standard_normal((9, 5))
+    np.testing.assert_allclose(blas.gram(A, np.empty((5, 5))), A.T @ A, rtol=1e-13)
+    np.testing.assert_array_equal(blas.gram(np.zeros((0, 3)), np.ones((3, 3))), 0.0)
