@@ -128,10 +128,8 @@ def gram(A, out):
     m, n = A.shape
     if n == 0:
         return out
-    if m == 0:
-        for i in range(n):
-            for j in range(n):
-                out[i, j] = 0.0
+    if m == 0:  # no rows: BLAS rejects the zero leading dimension
+        out[:, :] = 0.0
         return out
     # column-major: A is held as A^T (n x m, leading dimension n); out = A^T (A^T)^T
     ints = np.empty(2, np.int32)  # n, m
