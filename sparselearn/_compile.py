@@ -51,7 +51,8 @@ def _batch_fits(rng):
     counts = rng.integers(1, 3, size=(40, 2)).astype(float)
     for Xf in (X, sp.csc_matrix(X)):
         SparseRegressor(penalty="mcp").fit(Xf, Y)
-        SparseRegressor(penalty="l1").fit(Xf, Y)  # the exact polish on the support
+        # the exact polish on the support (batches of POLISH_MIN_PROBLEMS = 4 targets or more)
+        SparseRegressor(penalty="l1").fit(Xf, np.column_stack([Y, 2 * Y]))
         for datafit in ("huber", "poisson"):
             target = np.abs(np.round(y)) if datafit == "poisson" else y
             SparseRegressor(penalty="l1", datafit=datafit).fit(Xf, target, sample_weight=counts)

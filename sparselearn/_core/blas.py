@@ -106,3 +106,45 @@ def gemm(A, B, out, transpose):
            ints[2:].ctypes, scalars[0:].ctypes, B.ctypes, ints[0:].ctypes, A.ctypes,
            ints[3:].ctypes, scalars[1:].ctypes, out.ctypes, ints[0:].ctypes)
     return out
+
+
+_dsyrk = bind_scipy_routine("dsyrk", 10, "scipy.linalg.cython_blas")
+
+
+@njit(cache=True)
+def gram(A, out):
+    """``out = A^T A`` (the Gram matrix of the columns of ``A``), in place, by ``dsyrk``: half
+    the operations of :func:`gemm`, then the other triangle mirrored.
+
+    Parameters
+    ----------
+    A : (m, n) C-ordered float64 array
+    out : (n, n) C-ordered float64 array, overwritten (not overlapping ``A``)
+
+    Returns
+    -------
+    out : the array ``out``
+    """
+    m, n = A.shape
+    if n == 0:
+        return out
+    if m == 0:  # no rows: BLAS rejects the zero leading dimension
+        out[:, :] = 0.0
+        return out
+    # column-major: A is held as A^T (n x m, leading dimension n); out = A^T (A^T)^T
+    ints = np.empty(2, np.int32)  # n, m
+    ints[0] = n
+    ints[1] = m
+    scalars = np.empty(2, np.float64)  # alpha, beta
+    scalars[0] = 1.0
+    scalars[1] = 0.0
+    flags = np.empty(2, np.uint8)
+    flags[0] = 85  # 'U': the column-major upper triangle is the row-major lower one
+    flags[1] = _NO_TRANSPOSE
+    _dsyrk(flags[0:].ctypes, flags[1:].ctypes, ints[0:].ctypes, ints[1:].ctypes,
+           scalars[0:].ctypes, A.ctypes, ints[0:].ctypes, scalars[1:].ctypes, out.ctypes,
+           ints[0:].ctypes)
+    for i in range(n):
+        for j in range(i + 1, n):
+            out[i, j] = out[j, i]
+    return out

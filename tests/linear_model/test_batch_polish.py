@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.linear_model import Lasso
 
-from sparselearn._core import batch_cd
+from sparselearn._core import batch_cd, batch_polish, blas
 from sparselearn.linear_model import SparseRegressor
 from sparselearn.penalties import L1, ElasticNet
 
@@ -43,16 +43,17 @@ def _kkt_violation(X, y, w, b, alpha, l1_ratio=1.0, weights=None, fit_intercept=
 
 @pytest.fixture
 def polish_counter(monkeypatch):
-    """Counts the outcomes of :func:`batch_cd.polish_on_support` during a fit."""
+    """Counts the outcomes of :func:`batch_polish.polish_on_support` during a fit."""
     counts = {0: 0, 1: 0, 2: 0}
-    original = batch_cd.polish_on_support
+    original = batch_cd.polish_problems
 
     def counting(*args, **kwargs):
-        status = original(*args, **kwargs)
-        counts[status] += 1
-        return status
+        statuses = original(*args, **kwargs)
+        for status in statuses:
+            counts[int(status)] += 1
+        return statuses
 
-    monkeypatch.setattr(batch_cd, "polish_on_support", counting)
+    monkeypatch.setattr(batch_cd, "polish_problems", counting)
     return counts
 
 
@@ -129,8 +130,8 @@ def test_polish_on_support_descends_and_solves_the_face(rng, fit_intercept):
         W, B, Z = w[None, :].copy(), np.array([b]), z[None, :].copy()
         D, H, U = (h * (z - y))[None, :], h[None, :], np.zeros((1, n))
         before = _face_objective(X, y, h, w, b, alpha)
-        status = batch_cd.polish_on_support(arrays, D, H, U, Z, W, B, 0, fit_intercept,
-                                            batch_cd._prox.L1, params, np.ones(p))
+        status = batch_polish.polish_on_support(*arrays, D, H, U, Z, W, B, 0, fit_intercept,
+                                                batch_cd._prox.L1, params, np.ones(p), 3)
         statuses.add(status)
         assert _face_objective(X, y, h, W[0], B[0], alpha) <= before + 1e-12
         np.testing.assert_allclose(Z[0], X @ W[0] + B[0], atol=1e-10)
@@ -165,3 +166,27 @@ def test_compiled_working_sets_match_the_single_solver_selection(rng):
             assert set(np.flatnonzero(W[a])) <= set(chosen)
             np.testing.assert_array_equal(np.sort(scores[a, chosen]),
                                           np.sort(scores[a, reference[a, :sizes[a]]]))
+
+
+@pytest.mark.parametrize("n_problems", [1, 2, 3, 5])
+def test_batch_equals_its_single_fits(rng, n_problems):
+    """Batches below POLISH_MIN_PROBLEMS run the single solver's iterations (its working
+    sets); from it on the problems are polished to their exact minimizer on smaller working
+    sets: either way each problem equals its own single fit to the tolerance and satisfies
+    the optimality conditions."""
+    X, Y = _permuted(rng, n_problems=n_problems)
+    alpha = _alpha(X, Y[:, :1], 0.05)
+    make = lambda: SparseRegressor(penalty=L1(alpha=alpha), tol=1e-10)  # noqa: E731
+    batch = make().fit(X, Y)
+    assert batch.coef_.shape == (n_problems, X.shape[1])
+    for k in range(n_problems):
+        single = make().fit(X, Y[:, k])
+        np.testing.assert_allclose(batch.coef_[k], single.coef_, atol=1e-8)
+        np.testing.assert_allclose(batch.intercept_[k], single.intercept_, atol=1e-8)
+        assert _kkt_violation(X, Y[:, k], batch.coef_[k], batch.intercept_[k], alpha) <= 1e-9
+
+
+def test_gram_is_the_product_of_the_transpose(rng):
+    A = rng.standard_normal((9, 5))
+    np.testing.assert_allclose(blas.gram(A, np.empty((5, 5))), A.T @ A, rtol=1e-13)
+    np.testing.assert_array_equal(blas.gram(np.zeros((0, 3)), np.ones((3, 3))), 0.0)
