@@ -55,21 +55,27 @@ def test_gap_kernel_matches_numpy(rng, positive, ridge_scale):
     assert gap == 0.0
 
 
+def _patch_problem(rng, n_signals, pen):
+    """Uncentred patches over 100 unit-norm patch atoms: signals, atoms, Gram matrix,
+    correlations, and the penalty's per-atom L1 level and ridge."""
+    X = _patches(rng, n_signals)
+    D = _patches(rng, 100)
+    D /= np.linalg.norm(D, axis=1, keepdims=True)
+    weights = pen._weights(100)
+    l1_ratio = 1.0 if isinstance(pen, L1) else pen.l1_ratio
+    lam = pen.alpha * l1_ratio * weights
+    ridge = pen.alpha * (1.0 - l1_ratio) * weights
+    return X, D, np.ascontiguousarray(D @ D.T), np.ascontiguousarray(X @ D.T), lam, ridge
+
+
 @pytest.mark.parametrize("pen", [L1(alpha=0.1), L1(alpha=0.1, positive=True),
                                  ElasticNet(alpha=0.15, l1_ratio=0.7)], ids=repr)
 def test_cd_gram_certifies_each_code(rng, pen):
     """With the squared norms, every code's duality gap (numpy, independent of the kernel) is
     within ``GAP_FACTOR * tol`` of its objective."""
-    X = _patches(rng, 200)
-    D = _patches(rng, 100)
-    D /= np.linalg.norm(D, axis=1, keepdims=True)
-    G = np.ascontiguousarray(D @ D.T)
-    cov = np.ascontiguousarray(X @ D.T)
+    X, D, G, cov, lam, ridge = _patch_problem(rng, 200, pen)
     weights = pen._weights(100)
     params = pen._params()
-    l1_ratio = 1.0 if isinstance(pen, L1) else pen.l1_ratio
-    lam = pen.alpha * l1_ratio * weights
-    ridge = pen.alpha * (1.0 - l1_ratio) * weights
     args = (G, cov, None, pen._code, params, weights, np.ascontiguousarray(np.diag(G)), 1000, 1e-4)
     codes = np.zeros(cov.shape)
     _, converged = _coding.cd_gram(*args[:2], codes, *args[3:], np.einsum("ij,ij->i", X, X))
@@ -88,15 +94,8 @@ def test_several_atoms_enter_per_outer_iteration(rng, pen):
     confirms, so an outer iteration lets in several atoms: fewer outer iterations than non-zeros
     (a coordinate sweep deciding the newcomers let in about one per iteration, 0.9-1.2 per
     non-zero). At a tight tol the codes satisfy the optimality conditions to rounding level."""
-    X = _patches(rng, 100)
-    D = _patches(rng, 100)
-    D /= np.linalg.norm(D, axis=1, keepdims=True)
-    G = np.ascontiguousarray(D @ D.T)
-    cov = np.ascontiguousarray(X @ D.T)
+    X, D, G, cov, lam, ridge = _patch_problem(rng, 100, pen)
     weights = pen._weights(100)
-    l1_ratio = 1.0 if isinstance(pen, L1) else pen.l1_ratio
-    lam = pen.alpha * l1_ratio * weights
-    ridge = pen.alpha * (1.0 - l1_ratio) * weights
     norms_sq = np.einsum("ij,ij->i", X, X)
     for tol in (1e-4, 1e-14):
         codes = np.zeros(cov.shape)
