@@ -26,15 +26,18 @@ residual at rounding level (``_ROUNDING * max_j |cov_ij|``) stops regardless. Wi
 atoms (zero weight: no bounded dual) or without the norms (the dictionary-learning steps), the
 fixed-point rule applies.
 
-For the L1 and elastic-net penalties, coordinate descent alternates full sweeps (which check the
-optimality conditions and let violating atoms in) with an exact solve on the support: the
-quadratic problem with the signs of the current code fixed, ``(G_AA + rho I) z = cov_A - lam s_A``,
-by Cholesky, followed by the line search of the feature-sign / active-set method (Osborne, Presnell
-& Turlach, 2000; Lee, Battle, Raina & Ng, "Efficient sparse coding algorithms", NIPS 2006): move
-from the code towards ``z`` up to the first sign change, drop the atom that reaches zero and solve
-again. Each move decreases the objective (the sign-fixed quadratic is convex with minimizer
-``z``), so a few sweeps reach the optimum to rounding precision where plain coordinate descent on
-correlated atoms (image patches) needs hundreds of sweeps.
+For the L1 and elastic-net penalties, coordinate descent is an active-set method: each outer
+iteration checks the optimality conditions on all atoms, lets the worst violators into the support
+at zero with the sign of their residual correlation, and solves exactly on the support: the
+quadratic problem with the signs fixed, ``(G_AA + rho I) z = cov_A - lam s_A``, by Cholesky,
+followed by the line search of the feature-sign / active-set method (Osborne, Presnell & Turlach,
+2000; Lee, Battle, Raina & Ng, "Efficient sparse coding algorithms", NIPS 2006): newcomers that
+``z`` gives the other sign leave, then the code moves towards ``z`` up to the first sign change,
+the atom that reaches zero leaves and the solve is repeated. Each move decreases the objective
+(the sign-fixed quadratic is convex with minimizer ``z``; a newcomer alone always keeps its sign),
+so a few outer iterations reach the optimum to rounding precision where plain coordinate descent
+on correlated atoms (image patches) needs hundreds of sweeps. Coordinate sweeps remain the
+fallback when no newcomer can enter (a singular support).
 """
 
 import numpy as np
@@ -48,7 +51,6 @@ from .prox import ENET, L1, value_1d
 
 _PIVOT = 1e-10  # Cholesky pivots below this fraction of the diagonal: G_AA taken as singular
 _WS_MIN = 8     # atoms let into the working set per outer iteration, at least
-_WS_SWEEPS = np.int64(1)  # coordinate sweeps on the working set before the exact solve
 _LD_MIN = 64    # initial row stride of the Cholesky factor (doubled as the support grows)
 GAP_FACTOR = 1e-2  # L1 / elastic-net CD: duality gap <= GAP_FACTOR * tol * primal objective
 _TIGHTEN = 1e-2    # fixed-point threshold after a failed gap check, times the worst residual
@@ -103,24 +105,29 @@ def _rebuild_residual(G, cov_row, code, residual):
 
 @njit(cache=True)
 def _support_solve(cov_row, code, lam, active, k, signs, rhs, fwd, sol, chol, ld):
-    """Exact minimization over the support ``active[:k]`` (factor ``chol``) with the signs of
-    ``code`` fixed, with the active-set line search (see the module docstring); atoms that reach
-    zero leave the support and the factor. An atom with ``lam = 0`` is unpenalized and keeps no
-    sign. After a deletion at row ``a`` only the forward solve below ``a`` is redone (the rows
-    above, their signs and right-hand sides are unchanged). Returns the new support size."""
+    """Exact minimization over the support ``active[:k]`` (factor ``chol``) with the signs
+    ``signs[:k]`` fixed, with the active-set line search (see the module docstring). Newcomers
+    enter at zero with the sign of their residual correlation: those the solution gives the
+    other sign leave at once (no move), then the code moves towards the solution up to the first
+    sign change and the atom that reaches zero leaves. An atom with ``signs = 0`` is unpenalized.
+    After a deletion at row ``a`` only the forward solve below ``a`` is redone (the rows above
+    and their right-hand sides are unchanged). Returns the new support size."""
     for a in range(k):
-        j = active[a]
-        s = 0.0
-        if lam[j] > 0.0:
-            s = 1.0 if code[j] > 0.0 else -1.0
-        signs[a] = s
-        rhs[a] = cov_row[j] - lam[j] * s
+        rhs[a] = cov_row[active[a]] - lam[active[a]] * signs[a]
     start = np.int64(0)
     while k > 0:
         chol_forward(chol, ld, k, start, rhs, fwd)
         for a in range(k):
             sol[a] = fwd[a]
         chol_backward(chol, ld, k, sol)
+        dropped = False
+        for a in range(k - 1, -1, -1):  # newcomers of the wrong sign leave without a move
+            if code[active[a]] == 0.0 and signs[a] * sol[a] <= 0.0 and signs[a] != 0.0:
+                start = _drop_row(chol, ld, k, a, active, signs, rhs)
+                k -= 1
+                dropped = True
+        if dropped:
+            continue
         step = 1.0
         hit = -1
         for a in range(k):
@@ -137,18 +144,32 @@ def _support_solve(cov_row, code, lam, active, k, signs, rhs, fwd, sol, chol, ld
         for a in range(k):
             j = active[a]
             c = code[j] + step * (sol[a] - code[j])
-            code[j] = 0.0 if (a == hit or c * signs[a] < 0.0) else c
-        start = k
+            code[j] = 0.0 if (a == hit or c * signs[a] <= 0.0) else c
         for a in range(k - 1, -1, -1):
-            if code[active[a]] == 0.0:
-                chol_delete(chol, ld, k, a)
-                for b in range(a, k - 1):
-                    active[b] = active[b + 1]
-                    signs[b] = signs[b + 1]
-                    rhs[b] = rhs[b + 1]
+            if code[active[a]] == 0.0 and signs[a] != 0.0:
+                start = _drop_row(chol, ld, k, a, active, signs, rhs)
                 k -= 1
-                start = a
     return k
+
+
+@njit(cache=True)
+def _sign(value, lam_j):
+    """Sign an atom keeps in the support solve: that of ``value``, 0 for an unpenalized atom."""
+    if lam_j <= 0.0:
+        return 0.0
+    return 1.0 if value > 0.0 else -1.0
+
+
+@njit(cache=True)
+def _drop_row(chol, ld, k, a, active, signs, rhs):
+    """Remove row ``a`` of a ``k``-row support (factor, atoms, signs, right-hand sides); returns
+    ``a``, the first row whose forward solve changes."""
+    chol_delete(chol, ld, k, a)
+    for b in range(a, k - 1):
+        active[b] = active[b + 1]
+        signs[b] = signs[b + 1]
+        rhs[b] = rhs[b + 1]
+    return a
 
 
 @njit(cache=True)
@@ -231,18 +252,22 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
                   threshold, max_iter, scores, ws, cand, active, signs, rhs, fwd, sol, chol,
                   norm_sq, gap_tol, floor):
     """One signal, L1 / elastic net. Each outer iteration checks the optimality conditions on all
-    atoms; lets in the worst violators (half as many as the support holds, at least ``_WS_MIN``:
-    a geometrically growing working set, as in celer); runs a coordinate sweep on support + newcomers (worst
-    first), which gives the newcomers their signs; updates the Cholesky factor of the support
-    (atoms that left deleted, newcomers appended) and solves exactly with sign search. Atoms in
-    the span of the support wait; a support that cannot be factored falls back to coordinate
-    sweeps on it and all violators. ``norm_sq >= 0`` (``||x||^2``) adds the duality-gap
-    certificate ``gap <= gap_tol * primal`` (see the module docstring); ``floor`` is the rounding
-    level of the fixed-point residual. Returns (n_iter, converged)."""
+    atoms and lets in the worst violators (half as many as the support holds, at least
+    ``_WS_MIN``: a geometrically growing working set, as in celer) at zero, each with the sign of
+    its residual correlation, appended to the Cholesky factor of the support; the exact solve
+    with sign search (:func:`_support_solve`) then keeps those the solution confirms. Several
+    atoms thus enter per outer iteration, where a coordinate sweep deciding the newcomers let
+    only the first of a group of correlated atoms in (the others lose their correlation to it).
+    Atoms in the span of the support wait; when no newcomer can enter (a singular support, or
+    every newcomer refused), coordinate sweeps on the support and all violators make the
+    progress. ``norm_sq >= 0`` (``||x||^2``) adds the duality-gap certificate ``gap <= gap_tol
+    * primal`` (see the module docstring); ``floor`` is the rounding level of the fixed-point
+    residual. Returns (n_iter, converged)."""
     n = code.shape[0]
     ld = min(n, _LD_MIN)
     k = np.int64(0)
     valid = False
+    single = False
     for it in range(max_iter):
         worst = _l1_scores(G, residual, code, pen_code, params, weights, curvs, lam, shrink,
                            active, k if valid else -1, scores)
@@ -266,6 +291,7 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
                         valid = False
                         break
                     active[k] = j
+                    signs[k] = _sign(code[j], lam[j])
                     k += 1
         # newcomers: the worst violators outside the support, worst first
         n_cand = 0
@@ -273,56 +299,42 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
             if code[j] == 0.0 and scores[j] > threshold:
                 cand[n_cand] = j
                 n_cand += 1
-        n_new = min(n_cand, max(k // 2, _WS_MIN))
+        n_new = min(n_cand, 1 if single else max(k // 2, _WS_MIN))
         for b in range(n_new):  # partial selection sort, worst first
             best = b
             for c in range(b + 1, n_cand):
                 if scores[cand[c]] > scores[cand[best]]:
                     best = c
             cand[b], cand[best] = cand[best], cand[b]
-        n_ws = np.int64(0)
+        entered = False
+        solved = False
         if valid:
-            for a in range(k):
-                ws[n_ws] = active[a]
-                n_ws += 1
-        else:
-            for j in range(n):
-                if code[j] != 0.0:
-                    ws[n_ws] = j
-                    n_ws += 1
-        n_old = n_ws
-        for b in range(n_new):
-            ws[n_ws] = cand[b]
-            n_ws += 1
-        gram_cd_sweeps(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold, _WS_SWEEPS,
-               np.bool_(True))
-        n_added = 0
-        n_waiting = 0
-        if valid:
-            for a in range(k - 1, -1, -1):
-                if code[active[a]] == 0.0:
-                    chol_delete(chol, ld, k, a)
-                    for b in range(a, k - 1):
-                        active[b] = active[b + 1]
-                    k -= 1
-            for b in range(n_old, n_ws):
-                j = ws[b]
-                if code[j] == 0.0:
-                    continue
+            n_added = 0
+            for b in range(n_new):  # enter at zero with the sign of their residual correlation
+                j = cand[b]
                 if k == ld:
                     chol_restride(chol, k, ld, min(2 * ld, n))
                     ld = min(2 * ld, n)
                 if chol_append(G, active, k, j, ridge, _PIVOT, chol, ld):
                     active[k] = j
+                    signs[k] = _sign(residual[j], lam[j])
                     k += 1
                     n_added += 1
-                else:  # in the span of the support: waits
-                    code[j] = 0.0
-                    n_waiting += 1
-        if valid and (n_added > 0 or n_waiting == 0):
-            k = _support_solve(cov_row, code, lam, active, k, signs, rhs, fwd, sol, chol, ld)
-        else:  # singular support: coordinate sweeps on the support and all violators
+            if n_added > 0 or n_new == 0:
+                k = _support_solve(cov_row, code, lam, active, k, signs, rhs, fwd, sol, chol, ld)
+                solved = True
+                entered = n_new == 0
+                for b in range(n_new):
+                    entered = entered or code[cand[b]] != 0.0
+        if not entered and solved and not single:
+            # every newcomer refused: the code is now optimal on its support, where the worst
+            # violator alone always enters (its sign is the solution's); next time it alone enters
+            single = True
+        elif not entered:  # no newcomer can enter: coordinate sweeps on the support and violators
+            single = False
             valid = False
+            if solved:
+                _rebuild_residual(G, cov_row, code, residual)
             n_ws = np.int64(0)
             for j in range(n):
                 if code[j] != 0.0 or scores[j] > threshold:
@@ -330,6 +342,8 @@ def _cd_exact_one(G, cov_row, residual, code, pen_code, params, weights, curvs, 
                     n_ws += 1
             gram_cd_sweeps(G, residual, code, ws, n_ws, pen_code, params, weights, curvs, threshold,
                    100 * n, np.bool_(True))
+        else:
+            single = False
         _rebuild_residual(G, cov_row, code, residual)
     return max_iter, False
 
