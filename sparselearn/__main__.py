@@ -130,17 +130,6 @@ def _parse_jobs(args):
     return 0
 
 
-def _run_rows(module_name):
-    """Run one module's tour rows and drop the results: what a worker does to compile them."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for _, _, run in importlib.import_module(module_name).TOUR:
-            run()
-    return module_name
-
-
 def _compile_if_cold(modules):
     """In a fresh environment (most kernels uncached), run each capability's rows once in its
     own worker process first, so that compilation proceeds on every core and the rows then
@@ -150,7 +139,8 @@ def _compile_if_cold(modules):
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    from ._compile import cold_kernel_fraction
+    # the workers' function lives in a module they import by name (this one runs as __main__)
+    from ._compile import cold_kernel_fraction, run_tour_rows
 
     n_workers = min(os.cpu_count() or 1, len(modules))
     if n_workers < 2 or cold_kernel_fraction() <= 0.5:
@@ -159,7 +149,7 @@ def _compile_if_cold(modules):
           file=sys.stderr)
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn")) as pool:
-        for name in pool.map(_run_rows, [module.__name__ for module in modules]):
+        for name in pool.map(run_tour_rows, [module.__name__ for module in modules]):
             print(f"  compiled: {name}", file=sys.stderr)
     print(f"  compiled in {time.perf_counter() - start:.0f} s", file=sys.stderr)
 

@@ -251,6 +251,29 @@ def compile_all(verbose=True, n_jobs=None):
     return timings
 
 
+def run_tour_rows(module_name):
+    """Run one tour module's rows and drop the results: what a worker of the tour's first run
+    does, so that the rows' kernels are compiled and cached before they are timed.
+
+    Parameters
+    ----------
+    module_name : str
+        A ``sparselearn.<capability>._tour`` module.
+
+    Returns
+    -------
+    module_name : str
+        The same name, once every row has run.
+    """
+    import importlib
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _, _, run in importlib.import_module(module_name).TOUR:
+            run()
+    return module_name
+
+
 def cold_kernel_fraction():
     """Fraction of the package's cached Numba kernels with no valid entry in the disk cache.
 

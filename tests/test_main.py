@@ -72,6 +72,9 @@ def test_a_cold_tour_compiles_in_worker_processes_first(monkeypatch, capsys):
     from sparselearn.__main__ import _compile_if_cold
     from sparselearn.sketching import _tour
 
+    # the workers unpickle their function by module name: it cannot live in sparselearn.__main__,
+    # which runs as __main__ under ``python -m sparselearn``
+    assert sparselearn._compile.run_tour_rows.__module__ == "sparselearn._compile"
     monkeypatch.setattr(sparselearn._compile, "cold_kernel_fraction", lambda: 1.0)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     _compile_if_cold([_tour, _tour])
