@@ -109,6 +109,8 @@ WEAK_USAGE = 0.25
 WEAK_COHERENCE = 0.95
 # iterations without a new lowest objective that count as a stall (OMP / IHT codes can cycle)
 STALL_PATIENCE = 10
+# escapes tried from one stalled dictionary, each restarting twice as many atoms as the last
+ESCAPE_TRIES = 3
 
 
 def weak_atoms(D, usage):
@@ -141,8 +143,11 @@ class StallEscape:
     stall the weak atoms (:func:`weak_atoms`) are to restart from the worst represented
     residuals (the caller replaces them); at the next stall, if the lowest objective since that
     escape is not ``ESCAPE_GAIN`` below the lowest one before it (a cycling objective must beat
-    its whole cycle), the dictionary it left is restored in place, its objective appended to
-    the errors, and the fit stops.
+    its whole cycle), the dictionary it left is restored in place and its objective appended to
+    the errors. From that dictionary the escape is tried again, up to ``ESCAPE_TRIES`` times in
+    all, each time with twice as many atoms (the least used of the restored dictionary, at most
+    half of them): a planted atom that two learned ones share is often not among the weakest
+    few. After the last failed try the fit stops on the restored dictionary.
 
     Parameters
     ----------
@@ -159,6 +164,8 @@ class StallEscape:
         self.n_flat = 0
         self.small_before = False
         self.saved = None
+        self.n_tries = 0
+        self.n_weak = 0
 
     def check(self, it, errors, replaced, D, usage):
         """The rule after iteration ``it`` (from 0).
@@ -196,11 +203,18 @@ class StallEscape:
             # the last escape found nothing better: back to the dictionary it left
             D[:] = self.saved[1]
             errors.append(self.saved[2])
-            return True, None
+            if self.n_tries >= ESCAPE_TRIES or it + 1 == self.max_iter:
+                return True, None
+            # try again from it, restarting twice as many of its least used atoms
+            self.n_weak = min(2 * self.n_weak, D.shape[0] // 2)
+            self.n_tries += 1
+            self.best, self.n_flat, self.small_before = np.inf, 0, False
+            return False, np.argsort(self.saved[3], kind="stable")[:self.n_weak]
         weak = weak_atoms(D, usage)
         if not weak.size or it + 1 == self.max_iter:
             return True, None
-        self.saved = (min(self.best, errors[-1]), D.copy(), errors[-1])
+        self.saved = (min(self.best, errors[-1]), D.copy(), errors[-1], usage.copy())
+        self.n_tries, self.n_weak = 1, weak.size
         self.best, self.n_flat, self.small_before = np.inf, 0, False
         return False, weak
 

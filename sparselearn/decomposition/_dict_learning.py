@@ -95,9 +95,10 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
         The fit stalls when the objective changes by less than ``tol`` times its value (or
         has not gone ``tol`` below its lowest value for 10 iterations, as greedy codes can
         cycle). At a stall the weakest atoms (rarely used, ``|cosine| > 0.95`` with a more
-        used one, else the least used one) restart from the worst represented residuals;
-        the fit stops at the first stall where such an escape did not lower the objective by
-        0.1 %, with the dictionary from before that escape.
+        used one, else the least used one) restart from the worst represented residuals.
+        When such an escape does not lower the objective by 0.1 % by the next stall, the
+        dictionary from before it is restored and the escape tried again with twice as many
+        of its least used atoms; after three tries the fit stops on that dictionary.
     fit_algorithm : {"cd", "fista", "omp", "iht", "mp", "lars"}, default="cd"
         Coding algorithm of the learning steps (see :func:`sparse_encode`); ``"lars"`` is, as in
         scikit-learn, the LARS-Lasso homotopy (:func:`sparse_encode`'s ``"lasso_lars"``) on the

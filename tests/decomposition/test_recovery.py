@@ -128,6 +128,22 @@ def test_batch_recovers_planted_atoms_from_any_initialization(global_random_seed
         assert dl.n_iter_ < 1000
 
 
+@pytest.mark.parametrize("init, random_state", [("data", 14), ("data", 15), ("dict_init", 12)])
+def test_batch_escape_is_retried_with_more_atoms(init, random_state):
+    # the runs of random states 0-15 that stopped at 0.92 when the fit stopped at the first
+    # escape that did not pay (two planted atoms shared by learned ones that were not among the
+    # weakest few); retrying from the restored dictionary with twice as many of its least used
+    # atoms (three tries) finds >= 0.96 on all 48 runs of the three initializations
+    X, D, _ = planted_dictionary_data(1500, 50, 20, 3, random_state=0)
+    kw = {"init": init}
+    if init == "dict_init":
+        kw = {"dict_init": np.random.default_rng(random_state).standard_normal((50, 20))}
+    dl = DictionaryLearning(50, fit_algorithm="omp", n_nonzero_coefs=3, random_state=random_state,
+                            **kw).fit(X)
+    assert dictionary_recovery_score(D, dl.components_) >= 0.95
+    assert dl.n_iter_ < 1000
+
+
 def test_fit_coding_steps_satisfy_the_lasso_kkt_conditions(global_random_seed):
     # the coding step of a fit (CD, L1) stops on its duality gap: the codes are Lasso solutions
     # (on main the fixed-point rule left KKT violations of 1e-4-1e-3 alpha)
