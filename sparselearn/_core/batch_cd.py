@@ -38,6 +38,7 @@ from scipy.linalg import lapack as _lapack
 
 from . import datafit as _datafit
 from . import prox as _prox
+from .cd import dense_centred_sq_norm as _dense_centred_sq_norm
 from .cd import model_cd
 from . import linalg as _linalg
 from .linalg import FASTMATH, dense_col_dot
@@ -281,16 +282,6 @@ def batch_gradients(arrays, D, active, out):
         np.matmul(D, arrays[0], out=out)
     else:
         out[active] = D[active] @ arrays[0]
-
-
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
-def _dense_centred_sq_norm(X, j, h, mu):
-    """``sum_i h_i (X_ij - mu)^2`` (each term from ``X_ij - mu``: no cancellation)."""
-    total = 0.0
-    for i in range(X.shape[0]):
-        diff = X[i, j] - mu
-        total += h[i] * diff * diff
-    return total
 
 
 @njit(cache=True, nogil=True)

@@ -253,12 +253,13 @@ def _dense_column_moments(X, j, d, h):
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
-def _dense_centred_sq(X, j, h, m):
-    """``sum_i h_i (X_ij - m)^2`` of a dense Fortran ``X``."""
+def dense_centred_sq_norm(X, j, h, mu):
+    """``sum_i h_i (X_ij - mu)^2`` of a dense Fortran ``X`` (each term from ``X_ij - mu``: no
+    cancellation)."""
     total = 0.0
     for i in range(X.shape[0]):
-        r = X[i, j] - m
-        total += h[i] * r * r
+        diff = X[i, j] - mu
+        total += h[i] * diff * diff
     return total
 
 
@@ -307,7 +308,7 @@ def gradient_and_curvatures(X, data, indices, indptr, is_sparse, n_features, d, 
         else:
             g, g_h, sq = _dense_column_moments(X, j, d, h)
             if center:
-                sq = _dense_centred_sq(X, j, h, g_h / h_total)
+                sq = dense_centred_sq_norm(X, j, h, g_h / h_total)
         grad[j] = g
         lipschitz[j] = sq
         if fit_intercept:
