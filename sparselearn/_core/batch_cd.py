@@ -40,6 +40,7 @@ from numba import njit
 
 from . import datafit as _datafit
 from . import prox as _prox
+from .cd import dense_centred_sq_norm as _dense_centred_sq_norm
 from .cd import model_cd
 from . import linalg as _linalg
 from .batch_polish import polish_problems
@@ -305,16 +306,6 @@ def batch_gradients(arrays, D, active, out):
         np.matmul(D, arrays[0], out=out)
     else:
         out[active] = D[active] @ arrays[0]
-
-
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
-def _dense_centred_sq_norm(X, j, h, mu):
-    """``sum_i h_i (X_ij - mu)^2`` (each term from ``X_ij - mu``: no cancellation)."""
-    total = 0.0
-    for i in range(X.shape[0]):
-        diff = X[i, j] - mu
-        total += h[i] * diff * diff
-    return total
 
 
 @njit(cache=True, nogil=True)

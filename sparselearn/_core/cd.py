@@ -25,8 +25,8 @@ extrapolated point only when it lowers ``M + pen``.
 import numpy as np
 from numba import njit
 
-from .linalg import (col_axpy, csc_col_axpy, csc_col_dot, csc_col_dot_weighted, dense_col_axpy,
-                     dense_col_dot, dense_col_dot_weighted, rmatvec)
+from .linalg import (FASTMATH, col_axpy, csc_col_axpy, csc_col_dot, csc_col_dot_weighted,
+                     dense_col_axpy, dense_col_dot, dense_col_dot_weighted, rmatvec)
 from .lapack import spd_solve
 from .prox import prox_1d, value_1d
 
@@ -235,6 +235,85 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
 def full_gradient(X, data, indices, indptr, is_sparse, d, n_features):
     """``X.T @ d``."""
     return rmatvec(X, data, indices, indptr, is_sparse, n_features, d)
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
+def _dense_column_moments(X, j, d, h):
+    """``(X_j @ d, X_j @ h, X_j @ (h * X_j))`` of a dense Fortran ``X`` in one loop."""
+    g = 0.0
+    g_h = 0.0
+    sq = 0.0
+    for i in range(X.shape[0]):
+        x = X[i, j]
+        g += x * d[i]
+        hx = h[i] * x
+        g_h += hx
+        sq += hx * x
+    return g, g_h, sq
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
+def dense_centred_sq_norm(X, j, h, mu):
+    """``sum_i h_i (X_ij - mu)^2`` of a dense Fortran ``X`` (each term from ``X_ij - mu``: no
+    cancellation)."""
+    total = 0.0
+    for i in range(X.shape[0]):
+        diff = X[i, j] - mu
+        total += h[i] * diff * diff
+    return total
+
+
+@njit(cache=True, nogil=True)
+def gradient_and_curvatures(X, data, indices, indptr, is_sparse, n_features, d, h,
+                            fit_intercept):
+    """The datafit gradient ``X.T @ d`` and the coordinate curvatures in one pass over ``X``.
+
+    Returns ``(grad, lipschitz, h_cols)``: ``lipschitz_j = sum_i h_i X_ij^2`` without an
+    intercept; with one, the curvature along the centred column,
+    ``sum_i h_i (X_ij - mu_j)^2`` with ``mu_j = h_cols_j / sum(h)`` and ``h_cols = X.T @ h``
+    (zeros without an intercept), as :func:`sparselearn._core.working_set.coordinate_curvatures`
+    computes them in three passes. Each column is read from memory once: the centred sum
+    re-reads it from cache, and is computed from ``X_ij - mu_j`` (large offsets do not cancel
+    out the variance).
+    """
+    grad = np.empty(n_features)
+    lipschitz = np.empty(n_features)
+    h_cols = np.zeros(n_features)
+    h_total = 0.0
+    for i in range(h.shape[0]):
+        h_total += h[i]
+    center = fit_intercept and h_total > 0.0
+    for j in range(n_features):
+        if is_sparse:
+            g = 0.0
+            g_h = 0.0
+            sq = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                i = indices[k]
+                x = data[k]
+                g += x * d[i]
+                hx = h[i] * x
+                g_h += hx
+                sq += hx * x
+            if center:
+                m = g_h / h_total
+                sq = 0.0
+                h_nnz = 0.0
+                for k in range(indptr[j], indptr[j + 1]):
+                    hi = h[indices[k]]
+                    r = data[k] - m
+                    sq += hi * r * r
+                    h_nnz += hi
+                sq += m * m * (h_total - h_nnz)  # the implicit zeros
+        else:
+            g, g_h, sq = _dense_column_moments(X, j, d, h)
+            if center:
+                sq = dense_centred_sq_norm(X, j, h, g_h / h_total)
+        grad[j] = g
+        lipschitz[j] = sq
+        if fit_intercept:
+            h_cols[j] = g_h
+    return grad, lipschitz, h_cols
 
 
 @njit(cache=True, nogil=True)

@@ -30,7 +30,7 @@ import numpy as np
 from . import datafit as _datafit
 from . import linalg as _linalg
 from . import prox as _prox
-from .cd import full_gradient, model_cd
+from .cd import full_gradient, gradient_and_curvatures, model_cd
 
 
 def coordinate_curvatures(arrays, h, n_features, fit_intercept):
@@ -133,9 +133,11 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
             _datafit.raw_grad_hess(dcode, dparams, y, z, sw, d, h)
             if majorize:
                 h = bound * sw
-            if lipschitz is None or not quadratic_model_exact:
-                lipschitz, h_cols = coordinate_curvatures(arrays, h, n_features, fit_intercept)
-            grad = full_gradient(*arrays, d, n_features)
+            if lipschitz is None or not quadratic_model_exact:  # one pass for all three
+                grad, lipschitz, h_cols = gradient_and_curvatures(*arrays, n_features, d, h,
+                                                                  fit_intercept)
+            else:
+                grad = full_gradient(*arrays, d, n_features)
         lipschitz_b = float(np.sum(h))
         grad_b = float(np.sum(d))
         # with an intercept, scores use the derivative along the centred columns (the directions

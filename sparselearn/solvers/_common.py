@@ -9,6 +9,7 @@ from sklearn.utils import check_scalar
 
 from .._core import datafit as _datafit_kernels
 from .._core import prox as _prox
+from .._core.cd import gradient_and_curvatures
 from .._checks import check_named_array
 from .._design import as_design, check_problem
 
@@ -63,6 +64,26 @@ def gradient_at_start(design, y, sw, datafit, fit_intercept, check_input=True):
     _datafit_kernels.raw_grad_hess(datafit._code, datafit._params(), y, np.full_like(y, b0), sw,
                                    d, h)
     return b0, design.rmatvec(d), h
+
+
+def start_state(design, y, sw, datafit, fit_intercept):
+    """:func:`gradient_at_start` and the coordinate curvatures there, in one pass over ``X``.
+
+    Returns ``(b0, grad0, state)``: ``state`` is the working-set solver's ``cache`` at the
+    start ``(0, b0)`` (predictor, datafit derivatives, gradient, curvatures), so that a solve
+    starting there makes no second pass over ``X`` before its first coordinate-descent sweep.
+    The arrays are not checked.
+    """
+    b0 = datafit.intercept_only(y, sw) if fit_intercept else 0.0
+    z = np.full(y.shape[0], b0)
+    d = np.empty_like(z)
+    h = np.empty_like(z)
+    _datafit_kernels.raw_grad_hess(datafit._code, datafit._params(), y, z, sw, d, h)
+    grad, lipschitz, h_cols = gradient_and_curvatures(*design.arrays, design.n_features, d, h,
+                                                      bool(fit_intercept))
+    state = {"w": np.zeros(design.n_features), "b": b0, "z": z, "d": d, "h": h, "grad": grad,
+             "lipschitz": lipschitz, "h_cols": h_cols}
+    return b0, grad, state
 
 
 def check_tol(tol, name="tol"):
