@@ -158,7 +158,9 @@ html_theme_options = {
     "footer_end": ["sphinx-version"],
     "logo": {"text": "sparselearn"},
 }
-html_sidebars = {"index": [], "getting_started": [], "benchmarks": []}
+# single pages of the top bar: no left sidebar (its "Section Navigation" would be empty)
+html_sidebars = {page: [] for page in ["index", "installation", "getting_started", "benchmarks",
+                                       "changelog", "citing", "contributing", "building_docs"]}
 
 
 def _figures_need_the_gallery(app, config):
