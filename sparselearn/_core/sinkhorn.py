@@ -32,17 +32,6 @@ _INV_TAU = exp(-LOG_TAU)
 _REASSOC = {"reassoc", "contract"}
 
 
-def use_parallel(n, m):
-    """Whether the kernels' ``parallel`` argument should be set: never, the passes are serial.
-
-    Kept for the callers that pass the flag on (:mod:`sparselearn._core.inverse_ot`): threaded
-    passes, chosen at run time inside the kernels, made every first call compile both paths
-    (seconds of compilation), and measured on two cores at n = 2048 they ran at 0.53x the
-    serial speed.
-    """
-    return False
-
-
 @njit(cache=True)
 def row_col_vectors(n, m):
     """Uninitialized work vectors for one row-side and one column-side quantity (sizes n, m)."""
@@ -339,7 +328,7 @@ def scaling_iterations(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, s
 
 
 @njit(cache=True)
-def sinkhorn_scaling(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, start, K, parallel,
+def sinkhorn_scaling(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, start, K,
                      switch_cost=inf, check_from=40):
     """Stabilized Sinkhorn from potentials ``(f, g)`` (updated in place), ``K`` workspace.
 
@@ -353,8 +342,7 @@ def sinkhorn_scaling(M, a, b, reg, f, g, tol, max_iter, err_hist, dual_hist, sta
     ``check_from`` on, as soon as the iterations still needed, extrapolated from the observed
     contraction rate (:func:`remaining_iterations`), exceed ``switch_cost``: the caller then
     finishes with Newton steps. Returns ``(n_iter, err, n_absorb)``; on return ``K`` holds
-    ``exp((f0 + g0 - M) / reg)`` for the last anchor, not the plan. ``parallel`` is accepted
-    for the callers' signature and unused (:func:`use_parallel`).
+    ``exp((f0 + g0 - M) / reg)`` for the last anchor, not the plan.
     """
     n, m = M.shape
     u, v = row_col_vectors(n, m)
