@@ -11,7 +11,7 @@ def _exp_rows(X, j0=0, j1=None):
     out = X.copy()
     low, high = np.empty(j1 - j0, dtype=np.int64), np.empty(j1 - j0, dtype=np.int64)
     for i in range(out.shape[0]):
-        exp_segment(out, i, j0, j1, low, high)
+        exp_segment(out[i, j0:j1], low, high)
     return out
 
 
@@ -40,7 +40,7 @@ def test_exp_segment_limits_and_segment_bounds():
     # only the segment j0:j1 of row i changes
     X = np.full((3, 6), -1.0)
     low, high = np.empty(3, dtype=np.int64), np.empty(3, dtype=np.int64)
-    exp_segment(X, 1, 2, 5, low, high)
+    exp_segment(X[1, 2:5], low, high)
     expected = np.full((3, 6), -1.0)
     expected[1, 2:5] = np.exp(-1.0)
     np.testing.assert_array_equal(X, expected)
