@@ -21,7 +21,6 @@ from .lapack import solve, spd_solve
 from .sort import select_in_place
 from .sinkhorn import (
     dual_value, plan_from_potentials, row_col_vectors, scale_plan, scaling_iterations,
-    sinkhorn_scaling,
 )
 
 _ABSORB = 100.0  # re-anchor when a log-scaling exceeds this
@@ -485,9 +484,16 @@ def sinkhorn_newton_sparse(
         else:
             # the exact Newton direction failed (round-off floor or bad curvature): one exact
             # Sinkhorn iteration, then a fresh anchor
-            n_done, err, _ = sinkhorn_scaling(
-                M, a, b, reg, f, g, -1.0, np.int64(1), err_hist, dual_hist, n_iter, K
+            # (scaling_iterations, already compiled for the warm-up, not sinkhorn_scaling:
+            # one kernel less to compile in a first call)
+            n_done, err, _ = scaling_iterations(
+                M, a, b, reg, f, g, -1.0, np.int64(1), err_hist, dual_hist, n_iter, K, inf,
+                np.int64(0), u, v,
             )
+            for i in range(n):
+                f[i] += reg * log(u[i])
+            for j in range(m):
+                g[j] += reg * log(v[j])
             n_iter += n_done
             info[INFO_N_FALLBACK] += 1
             err, dual = _reanchor(M, a, b, reg, f, g, K, f0, g0, log_u, log_v, u, v, row_sum,
