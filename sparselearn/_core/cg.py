@@ -42,11 +42,16 @@ def precondition(res, diag, factor, z):
         for k in range(res.shape[0]):
             z[k] = res[k] / diag[k]
         return np.dot(res, z)
+    # copies as loops: a slice assignment from an array compiles numba's formatted
+    # shape-mismatch error (about 3 s of a first SNS fit)
     if factor.shape[1] > 0:
         t = np.dot(factor.T, res)
-        z[:] = np.dot(factor, t)
+        zt = np.dot(factor, t)
+        for k in range(z.shape[0]):
+            z[k] = zt[k]
         return np.dot(t, t)
-    z[:] = res
+    for k in range(z.shape[0]):
+        z[k] = res[k]
     return np.dot(res, res)
 
 
@@ -54,7 +59,8 @@ def precondition(res, diag, factor, z):
 def pcg_start(res, diag, factor, z, p):
     """First direction ``p = z = P res``; returns ``rz = res^T P res``."""
     rz = precondition(res, diag, factor, z)
-    p[:] = z
+    for k in range(p.shape[0]):
+        p[k] = z[k]
     return rz
 
 

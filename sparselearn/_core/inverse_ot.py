@@ -64,7 +64,7 @@ def plan_moment(X, P, Y):
 
 @njit(cache=True)
 def smooth_value(X, Y, a, b, neg_entropy, C_hat, A, reg, f, g, M, P, grad, solver, inner_tol,
-                 inner_max_iter, err_hist, dual_hist, info, parallel):
+                 inner_max_iter, err_hist, dual_hist, info):
     """Value and gradient of the smooth part ``-<A, C_hat> + W(A)`` at ``A`` (d1, d2).
 
     Solves the potentials ``(f, g)`` (updated in place, the warm start) of the cost
@@ -75,15 +75,16 @@ def smooth_value(X, Y, a, b, neg_entropy, C_hat, A, reg, f, g, M, P, grad, solve
     bilinear_cost(X, A, Y, M)
     if solver == SINKHORN:
         n_inner, err, _ = sinkhorn_scaling(M, a, b, reg, f, g, inner_tol, inner_max_iter,
-                                           err_hist, dual_hist, np.int64(0), P, parallel)
+                                           err_hist, dual_hist, np.int64(0), P)
+        plan_from_potentials(M, f, g, reg, P)
     else:
         info[:] = 0
         n, m = M.shape
+        # the plan is left in P by the kernel (its anchored form: no exponential pass)
         err, _ = sinkhorn_newton_sparse(M, a, b, reg, f, g, inner_tol, inner_max_iter,
                                         _SNS_WARMUP, min(1.0, 2.0 / min(n, m)), n + m,
-                                        err_hist, dual_hist, info, parallel)
+                                        err_hist, dual_hist, info, P, np.bool_(True))
         n_inner = info[INFO_N_ITER]
-    plan_from_potentials(M, f, g, reg, P)
     W = -dual_value(a, b, f, g, reg, P.sum()) + reg * neg_entropy
     moment = plan_moment(X, P, Y)
     value = W
@@ -124,7 +125,7 @@ def l1_violation(x, grad, alpha, weights):
 @njit(cache=True)
 def _backtrack(point, value_p, grad_p, lipschitz, alpha, params, weights, curvs, trial,
                grad_t, X, Y, a, b, neg_entropy, C_hat, reg, f, g, M, P, solver, inner_tol,
-               inner_max_iter, err_hist, dual_hist, info, parallel):
+               inner_max_iter, err_hist, dual_hist, info):
     """Proximal gradient step from ``point`` with the Beck-Teboulle backtracking on the
     Lipschitz estimate. Writes the step into ``trial`` and its smooth gradient into ``grad_t``;
     returns ``(smooth value at trial, Lipschitz estimate, inner iterations, worst error)``."""
@@ -136,8 +137,7 @@ def _backtrack(point, value_p, grad_p, lipschitz, alpha, params, weights, curvs,
                            trial)
         value_t, k, err = smooth_value(X, Y, a, b, neg_entropy, C_hat, trial.reshape((d1, d2)),
                                        reg, f, g, M, P, grad_t.reshape((d1, d2)), solver,
-                                       inner_tol, inner_max_iter, err_hist, dual_hist, info,
-                                       parallel)
+                                       inner_tol, inner_max_iter, err_hist, dual_hist, info)
         n_inner += k
         worst_err = max(worst_err, err)
         bound = value_p
@@ -154,7 +154,7 @@ def _backtrack(point, value_p, grad_p, lipschitz, alpha, params, weights, curvs,
 
 @njit(cache=True)
 def inverse_ot_fista(X, Y, a, b, C_hat, reg, alpha, weights, A, f, g, lipschitz, max_iter, tol,
-                     solver, inner_tol, inner_max_iter, parallel):
+                     solver, inner_tol, inner_max_iter):
     """FISTA with backtracking and restart on ``F`` (module docstring) from ``A`` (d1, d2).
 
     The penalty is the weighted ``alpha sum_kl weights_kl |A_kl|`` (``weights`` of shape
@@ -192,8 +192,7 @@ def inverse_ot_fista(X, Y, a, b, C_hat, reg, alpha, weights, A, f, g, lipschitz,
     grad_t = np.empty(p)
     value_x, n_inner, worst_err = smooth_value(
         X, Y, a, b, neg_entropy, C_hat, x.reshape((d1, d2)), reg, f, g, M, P,
-        grad_x.reshape((d1, d2)), solver, inner_tol, inner_max_iter, err_hist, dual_hist, info,
-        parallel)
+        grad_x.reshape((d1, d2)), solver, inner_tol, inner_max_iter, err_hist, dual_hist, info)
     F_x = value_x + alpha * l1_norm(x, weights)
     violation = l1_violation(x, grad_x, alpha, weights)
     t = 1.0
@@ -207,7 +206,7 @@ def inverse_ot_fista(X, Y, a, b, C_hat, reg, alpha, weights, A, f, g, lipschitz,
             value_p, k, err = smooth_value(
                 X, Y, a, b, neg_entropy, C_hat, point.reshape((d1, d2)), reg, f, g, M, P,
                 grad_p.reshape((d1, d2)), solver, inner_tol, inner_max_iter, err_hist,
-                dual_hist, info, parallel)
+                dual_hist, info)
             n_inner += k
             worst_err = max(worst_err, err)
         else:
@@ -217,7 +216,7 @@ def inverse_ot_fista(X, Y, a, b, C_hat, reg, alpha, weights, A, f, g, lipschitz,
         value_t, lipschitz, k, err = _backtrack(
             point, value_p, grad_p, lipschitz, alpha, params, weights, curvs, trial, grad_t, X,
             Y, a, b, neg_entropy, C_hat, reg, f, g, M, P, solver, inner_tol, inner_max_iter,
-            err_hist, dual_hist, info, parallel)
+            err_hist, dual_hist, info)
         n_inner += k
         worst_err = max(worst_err, err)
         F_t = value_t + alpha * l1_norm(trial, weights)
@@ -227,7 +226,7 @@ def inverse_ot_fista(X, Y, a, b, C_hat, reg, alpha, weights, A, f, g, lipschitz,
             value_t, lipschitz, k, err = _backtrack(
                 x, value_x, grad_x, lipschitz, alpha, params, weights, curvs, trial, grad_t, X,
                 Y, a, b, neg_entropy, C_hat, reg, f, g, M, P, solver, inner_tol,
-                inner_max_iter, err_hist, dual_hist, info, parallel)
+                inner_max_iter, err_hist, dual_hist, info)
             n_inner += k
             worst_err = max(worst_err, err)
             F_t = value_t + alpha * l1_norm(trial, weights)
@@ -241,14 +240,13 @@ def inverse_ot_fista(X, Y, a, b, C_hat, reg, alpha, weights, A, f, g, lipschitz,
     A[:, :] = x.reshape((d1, d2))
     # the potentials of the returned A (the last evaluation may have been a rejected point)
     smooth_value(X, Y, a, b, neg_entropy, C_hat, A, reg, f, g, M, P, grad_t.reshape((d1, d2)),
-                 solver, inner_tol, inner_max_iter, err_hist, dual_hist, info, parallel)
+                 solver, inner_tol, inner_max_iter, err_hist, dual_hist, info)
     return n_iter, F_x, violation, lipschitz, n_inner, worst_err
 
 
 @njit(cache=True)
 def inverse_ot_path(X, Y, a, b, C_hat, reg, alphas, weights, A, f, g, lipschitz, max_iter, tol,
-                    solver, inner_tol, inner_max_iter, parallel, coefs, n_iters, objectives,
-                    violations):
+                    solver, inner_tol, inner_max_iter, coefs, n_iters, objectives, violations):
     """:func:`inverse_ot_fista` along ``alphas``, each solve warm-started from the previous
     ``A``, potentials and Lipschitz estimate. Fills ``coefs`` (d1, d2, n_alphas), ``n_iters``,
     ``objectives`` and ``violations``; returns ``(inner iterations, worst inner error)``."""
@@ -257,7 +255,7 @@ def inverse_ot_path(X, Y, a, b, C_hat, reg, alphas, weights, A, f, g, lipschitz,
     for k in range(alphas.shape[0]):
         n_it, obj, viol, lipschitz, k_inner, err = inverse_ot_fista(
             X, Y, a, b, C_hat, reg, alphas[k], weights, A, f, g, lipschitz, max_iter, tol,
-            solver, inner_tol, inner_max_iter, parallel)
+            solver, inner_tol, inner_max_iter)
         coefs[:, :, k] = A
         n_iters[k] = n_it
         objectives[k] = obj

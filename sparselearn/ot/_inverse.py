@@ -11,7 +11,6 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._core import inverse_ot as _core
-from .._core import sinkhorn as _sinkhorn_core
 
 __all__ = ["InverseOT", "inverse_ot_path"]
 
@@ -436,7 +435,6 @@ class _Problem:
         self.C_hat = np.ascontiguousarray(self.X.T @ P_hat @ self.Y)
         self.d1, self.d2 = X.shape[1], Y.shape[1]
         self.alpha_max = float(np.abs(self.C_hat).max())
-        self.parallel = _sinkhorn_core.use_parallel(a.shape[0], b.shape[0])
 
     def _inner_tol(self, tol_abs):
         """Marginal error of the potentials solves: gradient errors well below ``tol_abs``."""
@@ -503,7 +501,7 @@ class _Problem:
         n_inner, worst_err = _core.inverse_ot_path(
             self.X, self.Y, self.a, self.b, self.C_hat, reg, np.ascontiguousarray(alphas), weights,
             A, f, g, self._lipschitz(reg), max_iter, tol_abs, _SOLVERS[solver], inner_tol,
-            max_inner_iter, self.parallel, coefs, n_iters, objectives, violations)
+            max_inner_iter, coefs, n_iters, objectives, violations)
         if verbose:
             for k in range(n_alphas):
                 print(f"InverseOT: alpha={alphas[k]:.4g} n_iter={n_iters[k]} "

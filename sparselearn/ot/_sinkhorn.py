@@ -767,10 +767,11 @@ def _solve(
         regs = _reg_stages(float(reg), reg_init, M_sub)
         progress.set_total(len(regs))
         with progress:
-            err, density, info, stage_iter = _sns_core.annealed_sns(
+            # the plan comes back in the workspace (the last stage's anchored plan)
+            err, density, info, stage_iter, P_sub = _sns_core.annealed_sns(
                 M_sub, a_sub, b_sub, regs, f, g, float(tol), _STAGE_TOL * float(a_sub.sum()),
                 int(max_iter) - n_pre, int(n_sinkhorn_iter), _STAGE_SINKHORN, density0, cg_cap,
-                err_hist[n_pre:], dual_hist[n_pre:], progress)
+                err_hist[n_pre:], dual_hist[n_pre:], progress, workspace if n_pre else None)
         info[_sns_core.INFO_N_SINKHORN] += n_pre
         n_iter = n_pre + int(sum(stage_iter))
         regs = regs[: len(stage_iter)]
@@ -780,9 +781,6 @@ def _solve(
 
     if method == "sinkhorn":
         P_sub = workspace
-    else:
-        P_sub = np.empty((n_sub, m_sub))
-        _sinkhorn_core.plan_from_potentials(M_sub, f, g, float(reg), P_sub)
     if full_support:
         P = P_sub
         u, v = f, g

@@ -344,3 +344,20 @@ def test_verbose_default_is_int_zero_and_verbose_prints(solver, capsys):
     assert capsys.readouterr().out == ""
     solver(None, None, M, 0.1, verbose=1)
     assert solver.__name__ in capsys.readouterr().out
+
+
+def test_sns_sinkhorn_fallback_at_the_round_off_floor(rng):
+    # tol below round-off: the exact Newton directions stop lowering the error and SNS falls
+    # back to single Sinkhorn iterations, each followed by a fresh anchor; the plan stays the
+    # Gibbs plan of the returned potentials at round-off marginal error
+    n = 20
+    M = rng.random((n, n))
+    a = np.full(n, 1.0 / n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        P, log = sinkhorn_newton_sparse(a, a, M, 0.05, tol=1e-17, max_iter=60, sparsity=1.0,
+                                        return_log=True)
+    assert log["n_fallback"] > 0 and log["n_iter"] == 60
+    assert log["marginal_error"] < 1e-14
+    np.testing.assert_allclose(P, np.exp((log["u"][:, None] + log["v"][None] - M) / 0.05),
+                               rtol=1e-12)

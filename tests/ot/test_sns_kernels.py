@@ -11,7 +11,7 @@ def _exp_rows(X, j0=0, j1=None):
     out = X.copy()
     low, high = np.empty(j1 - j0, dtype=np.int64), np.empty(j1 - j0, dtype=np.int64)
     for i in range(out.shape[0]):
-        exp_segment(out, i, j0, j1, low, high)
+        exp_segment(out[i, j0:j1], low, high)
     return out
 
 
@@ -40,7 +40,7 @@ def test_exp_segment_limits_and_segment_bounds():
     # only the segment j0:j1 of row i changes
     X = np.full((3, 6), -1.0)
     low, high = np.empty(3, dtype=np.int64), np.empty(3, dtype=np.int64)
-    exp_segment(X, 1, 2, 5, low, high)
+    exp_segment(X[1, 2:5], low, high)
     expected = np.full((3, 6), -1.0)
     expected[1, 2:5] = np.exp(-1.0)
     np.testing.assert_array_equal(X, expected)
@@ -119,3 +119,63 @@ def test_sparsify_keeps_the_largest_entries(rng):
             assert nnz == int(np.ceil(density * n * m))
         else:  # the windowed sample's quantile: near the target count
             assert 0.7 * density * n * m <= nnz <= 1.3 * density * n * m
+
+
+def _annealing_problem(rng, n=60, m=50):
+    xs = rng.normal(size=(n, 2))
+    xt = rng.normal(size=(m, 2)) + 1.0
+    M = ((xs[:, None] - xt[None]) ** 2).sum(-1)
+    return np.full(n, 1.0 / n), np.full(m, 1.0 / m), M / M.max()
+
+
+def test_annealed_sns_carries_the_density_and_returns_the_plan(rng):
+    from sparselearn._core.sns import INFO_SIZE, annealed_sns, sinkhorn_newton_sparse
+
+    a, b, M = _annealing_problem(rng)
+    n, m = M.shape
+    regs, density0 = [2e-2, 6e-3, 2e-3], 2.0 / 50
+    hist = np.empty(2000)
+    f, g = np.zeros(n), np.zeros(m)
+    err, density, info, stage_iter, P = annealed_sns(
+        M, a, b, regs, f, g, 1e-10, 1e-2, 1000, 20, 5, density0, n + m, hist, hist.copy())
+    assert err < 1e-10 and len(stage_iter) == 3
+    # the same stages run one by one, each opened at the density the previous one ended with
+    f_ref, g_ref, d = np.zeros(n), np.zeros(m), density0
+    K = np.empty((n, m))
+    densities = []
+    for k, reg in enumerate(regs):
+        last = k == len(regs) - 1
+        _, d = sinkhorn_newton_sparse(
+            M, a, b, reg, f_ref, g_ref, 1e-10 if last else 1e-2, 1000, 20 if k == 0 else 5, d,
+            n + m, hist, hist.copy(), np.zeros(INFO_SIZE, dtype=np.int64), K, np.bool_(last))
+        densities.append(d)
+    np.testing.assert_array_equal(f, f_ref)
+    np.testing.assert_array_equal(g, g_ref)
+    assert density == densities[-1] and densities[-1] > density0  # grown, then carried
+    # the workspace holds the anchored plan of the last stage: the Gibbs plan of (f, g)
+    np.testing.assert_allclose(P, np.exp((f[:, None] + g[None] - M) / regs[-1]), rtol=1e-12)
+    np.testing.assert_array_equal(P, K)
+    assert np.abs(P.sum(1) - a).sum() + np.abs(P.sum(0) - b).sum() < 1e-10
+
+
+class _StopAfterFirstStage:
+    def update(self, line, state, marginal_error):
+        return True
+
+
+def test_annealed_sns_stopped_early_returns_the_plan_at_the_target_reg(rng):
+    from sparselearn._core.sns import annealed_sns
+
+    a, b, M = _annealing_problem(rng)
+    n, m = M.shape
+    regs = [2e-2, 6e-3, 2e-3]
+    hist = np.empty(2000)
+    f, g = np.zeros(n), np.zeros(m)
+    P_in = np.empty((n, m))
+    err, _, _, stage_iter, P = annealed_sns(
+        M, a, b, regs, f, g, 1e-10, 1e-2, 1000, 20, 5, 0.04, n + m, hist, hist.copy(),
+        _StopAfterFirstStage(), P_in)
+    assert err == np.inf and len(stage_iter) == 1
+    assert P is P_in  # the caller's workspace
+    ref = np.exp((f[:, None] + g[None] - M) * (1.0 / regs[-1]))
+    assert np.all(np.abs(P - ref) <= np.maximum(np.spacing(ref), 5e-324))
