@@ -873,6 +873,22 @@ def plot_empty(title, path):
     plt.close(fig)
 
 
+def merge_records(earlier, later):
+    """One record from an earlier compact record and a later run: the later run's figures
+    replace or add to the earlier ones; ``run["earlier"]`` lists each earlier run with the
+    benchmarks still taken from it (so the page says which figures come from which run)."""
+    kept = sorted(set(earlier["benchmarks"]) - set(later["benchmarks"]))
+    runs = [dict(r) for r in earlier["run"].get("earlier", [])]
+    for run in runs:
+        run["benchmarks"] = [name for name in run["benchmarks"] if name in kept]
+    own = {k: v for k, v in earlier["run"].items() if k != "earlier"}
+    own["benchmarks"] = [name for name in kept
+                         if not any(name in run["benchmarks"] for run in runs)]
+    runs = [run for run in [*runs, own] if run["benchmarks"]]
+    run = dict(later["run"], earlier=runs)
+    return {**later, "run": run, "benchmarks": {**earlier["benchmarks"], **later["benchmarks"]}}
+
+
 def record_name(record):
     """The file name of a compact record: ``results-<machine>-<date of its last result>.json``."""
     return f"results-{record['machine'].get('machine', 'machine')}-{record['run']['last'][:10]}.json"
@@ -910,6 +926,15 @@ def write_run(record, left_out, path):
         + ("" if run.get("from_log") or not run["commits"] else
            f"; sparselearn commit {', '.join(c[:10] for c in run['commits'])}"),
         "",
+    ]
+    for earlier in run.get("earlier", []):
+        modules = sorted({name.split(".")[0] for name in earlier["benchmarks"]})
+        lines[-1:-1] = [
+            "   * - earlier run",
+            f"     - {earlier['first']} to {earlier['last']}: ``{earlier['command']}``, the "
+            + ", ".join(f"``{m}``" for m in modules) + " figures",
+        ]
+    lines += [
         "The numbers behind every figure: :download:`" + record_name(record)
         + f" </_static/benchmarks/{record_name(record)}>` (the values this page plots, copied"
         " from asv's results).",
@@ -954,14 +979,17 @@ def main(argv=None):
     parser.add_argument("--log", action="append", default=[],
                         help="the output of an asv run whose results were not saved (repeatable)")
     parser.add_argument("--machine", default="devbox", help="the asv machine name")
-    parser.add_argument("--from-json", help="a compact record written by an earlier run")
+    parser.add_argument("--from-json", help="a compact record written by an earlier run; with "
+                        "--results, the new results replace or add to its figures")
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="output directory")
     args = parser.parse_args(argv)
     out = Path(args.out)
-    if args.from_json:
+    if args.from_json and not args.results:
         record = json.loads(Path(args.from_json).read_text())
     elif args.results:
         record = read_asv(args.results, args.machine, args.log)
+        if args.from_json:  # figures of the new run replace or add to the earlier record's
+            record = merge_records(json.loads(Path(args.from_json).read_text()), record)
         out.mkdir(parents=True, exist_ok=True)
         for old in out.glob(f"results-{args.machine}-*.json"):
             old.unlink()
