@@ -117,3 +117,20 @@ def test_comparison_table_names_existing_benchmarks(plot_results):
             missing.append(name)
     assert not missing, missing
     assert set(plot_results.CHARTS) >= {comp.chart for comp in plot_results.COMPARISONS}
+
+
+def test_merging_runs_keeps_each_figure_from_its_latest_run(plot_results):
+    def record(first, names):
+        run = {"first": first, "last": first, "command": "asv run", "commits": [], "from_log": []}
+        return {"run": run, "environment": {}, "machine": {},
+                "benchmarks": {name: {"run": first} for name in names}}
+
+    first = record("day 1", ["a.X", "b.Y"])
+    second = plot_results.merge_records(first, record("day 2", ["b.Y", "c.Z"]))
+    assert {k: v["run"] for k, v in second["benchmarks"].items()} == {
+        "a.X": "day 1", "b.Y": "day 2", "c.Z": "day 2"}
+    assert [(r["first"], r["benchmarks"]) for r in second["run"]["earlier"]] == [("day 1", ["a.X"])]
+    third = plot_results.merge_records(second, record("day 3", ["a.X"]))
+    assert third["run"]["first"] == "day 3"
+    assert [(r["first"], r["benchmarks"]) for r in third["run"]["earlier"]] == [
+        ("day 2", ["b.Y", "c.Z"])]
