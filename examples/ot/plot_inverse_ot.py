@@ -105,6 +105,9 @@ for k in range(d):
         axes[1].semilogx(alphas, interactions[k, j], "-" if planted else ":",
                          color="C0" if planted else "C3", lw=1.5 if planted else 1.0)
 axes[1].axvline(np.sqrt(np.log(d * d) / 1000), color="k", lw=0.8, ls="--")
+axes[1].plot([], [], "-", color="C0", lw=1.5, label="planted entries")
+axes[1].plot([], [], ":", color="C3", lw=1.0, label="other entries")
+axes[1].legend(fontsize=8, loc="upper right")
 axes[1].set_xlabel(r"$\alpha$")
 axes[1].set_ylabel(r"$A_{kl}$")
 axes[1].set_title(r"adaptive path at N = 1000 (dashed: $\lambda_0 = 1$)")

@@ -77,7 +77,9 @@ fig.savefig(Path(sys.argv[0]).with_name("plot_sketch_least_squares_lstsq.png"), 
 # costs 300 numbers. The error is shown relative to ``||A||_F ||B||_F``, the scale in which
 # every sketch's error bound is stated: ``A^T B`` itself is much smaller than that here (the
 # tables' rows barely overlap in their columns), so an error relative to ``||A^T B||_F``
-# exceeds 1 for every sketch at these sizes.
+# exceeds 1 for every sketch at these sizes. The two coordinated samplers ("priority" and
+# "threshold") give almost the same error, and so do the two linear sketches ("jl" and
+# "countsketch"): each pair of curves lies on top of each other in the figure.
 
 n_keys, n_cols, nnz_row = 20000, 300, 5
 
