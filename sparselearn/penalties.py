@@ -29,7 +29,7 @@ PENALTIES = {}
 
 
 class Penalty(BaseEstimator):
-    """Base class: a separable penalty ``sum_j pen(w_j)`` with per-feature weights.
+    r"""Base class: a separable penalty :math:`\sum_j \mathrm{pen}(w_j)` with per-feature weights.
 
     A subclass sets ``_code`` (its section of ``sparselearn._core.prox``), ``name``,
     ``_extra_param`` (the name of its shape parameter, if any) and declares what the solvers may
@@ -118,23 +118,27 @@ class Penalty(BaseEstimator):
         return w, self._params(), self._weights(n_features), self._curvatures(n_features, curvatures)
 
     def value(self, w, curvatures=None):
-        """Penalty value ``sum_j pen(w_j)``."""
+        r"""Penalty value :math:`\sum_j \mathrm{pen}(w_j)`."""
         w, params, weights, curvs = self._arrays(np.ravel(w), curvatures)
         return _prox.value(self._code, params, weights, curvs, w)
 
     def prox(self, v, step, curvatures=None):
-        """Coordinate-wise ``argmin_x 0.5 (x - v)^2 / step + pen(x)`` (a global minimizer)."""
+        r"""Coordinate-wise :math:`\arg\min_x (x - v)^2 / (2\,\mathrm{step}) + \mathrm{pen}(x)`
+        (a global minimizer)."""
         v, params, weights, curvs = self._arrays(np.ravel(v), curvatures, name="v")
         return _prox.prox(self._code, params, weights, curvs, v, float(step))
 
     def subdiff_distance(self, w, grad, curvatures=None):
-        """Distance of ``-grad_j`` to the subdifferential of ``pen`` at ``w_j``, per feature."""
+        r"""Distance of :math:`-\mathrm{grad}_j` to the subdifferential of the penalty at
+        :math:`w_j`, per feature."""
         w, params, weights, curvs = self._arrays(np.ravel(w), curvatures)
         grad = check_vector(np.ravel(grad), "grad", w.shape[0], "w")
         return _prox.subdiff_distances(self._code, params, weights, curvs, w, grad)
 
     def fixed_point_score(self, w, grad, lipschitz, curvatures=None):
-        """``L_j |w_j - prox(w_j - grad_j / L_j, 1 / L_j)|`` per feature: 0 at stationary points."""
+        r"""Prox fixed-point residual
+        :math:`L_j \,|w_j - \mathrm{prox}(w_j - \mathrm{grad}_j / L_j,\ 1 / L_j)|` per feature:
+        0 at stationary points."""
         w, params, weights, curvs = self._arrays(np.ravel(w), curvatures)
         grad = check_vector(np.ravel(grad), "grad", w.shape[0], "w")
         lipschitz = np.broadcast_to(np.asarray(lipschitz, dtype=np.float64), w.shape).copy()
@@ -145,10 +149,10 @@ class Penalty(BaseEstimator):
         return np.asarray(w) != 0
 
     def alpha_max(self, grad0, lipschitz=None, curvatures=None):
-        """Smallest ``alpha`` for which ``w = 0`` is a prox fixed point, given the gradient at 0.
+        r"""Smallest ``alpha`` for which ``w = 0`` is a prox fixed point, given the gradient at 0.
 
-        For penalties with slope ``c alpha`` at 0 (L1, elastic net, MCP, SCAD) this is
-        ``max_j |grad_j| / (c weight_j)``; for the others it depends on the per-feature Lipschitz
+        For penalties with slope :math:`c\,\alpha` at 0 (L1, elastic net, MCP, SCAD) this is
+        :math:`\max_j |\mathrm{grad}_j| / (c\,\mathrm{weight}_j)`; for the others it depends on the per-feature Lipschitz
         constants ``lipschitz`` (the coordinate step is ``1 / lipschitz_j``) and is found by
         bisection on the prox kernel.
         """
