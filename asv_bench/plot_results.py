@@ -701,6 +701,8 @@ def _number(value):
 def _ratio(value):
     if math.isinf(value):
         return "inf"
+    if value >= 1e5:
+        return f"{value:.1e}x"
     if value >= 100:
         return f"{value:.0f}x"
     if value >= 10:
@@ -723,6 +725,9 @@ LEGEND = {"time": "time ratio (best reference's time / ours)",
           "iterations": "iteration ratio (reference's iterations / ours)"}
 
 
+BAR_CAP = 1e4
+
+
 def plot_chart(chart, rows, path):
     """Horizontal bars of reference / sparselearn, log scale, labelled with the ratio and the
     two figures."""
@@ -735,16 +740,19 @@ def plot_chart(chart, rows, path):
     fig, ax = plt.subplots(figsize=(8.6, height), layout="constrained")
     y = list(range(len(rows)))[::-1]
     finite = [r.ratio for r in rows if math.isfinite(r.ratio) and r.ratio > 0]
-    top = max(finite + [1.0])
+    # a ratio past BAR_CAP (an error ratio against a reference that did not converge) is drawn
+    # at the cap, its label giving the value, so it does not squeeze every other bar
+    top = min(max(finite + [1.0]), BAR_CAP)
     bottom = min(finite + [1.0])
     shown = [min(r.ratio, top) if math.isfinite(r.ratio) else top for r in rows]
     colors = [COLORS[r.comparison.metric] for r in rows]
     ax.barh(y, shown, color=colors, height=0.7, log=True)
     labels = []
     for yi, r, width in zip(y, rows, shown):
-        if r.high > r.low and math.isfinite(r.high):
-            ax.plot([max(r.low, 1e-300), r.high], [yi, yi], color="black", lw=1.0)
-        end = max(width, r.high if math.isfinite(r.high) else width, 1.0) * 1.15
+        high = min(r.high, top)
+        if high > r.low and math.isfinite(r.high):
+            ax.plot([max(r.low, 1e-300), high], [yi, yi], color="black", lw=1.0)
+        end = max(width, high if math.isfinite(r.high) else width, 1.0) * 1.15
         labels.append((end, ax.text(end, yi, f"{_ratio(r.ratio)}   {_detail(r)}", va="center",
                                     ha="left", fontsize=9, in_layout=False)))
     ax.axvline(1.0, color="black", lw=1.0)
