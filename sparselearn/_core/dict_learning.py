@@ -144,7 +144,8 @@ class StallEscape:
     residuals (the caller replaces them); at the next stall, if the lowest objective since that
     escape is not ``ESCAPE_GAIN`` below the lowest one before it (a cycling objective must beat
     its whole cycle), the dictionary it left is restored in place and its objective appended to
-    the errors. From that dictionary the escape is tried again, up to ``ESCAPE_TRIES`` times in
+    the errors, unless the escape ends below that dictionary's objective, whose dictionary then
+    stays. From that dictionary the escape is tried again, up to ``ESCAPE_TRIES`` times in
     all, each time with twice as many atoms (the least used of the restored dictionary, at most
     half of them): a planted atom that two learned ones share is often not among the weakest
     few. After the last failed try the fit stops on the restored dictionary.
@@ -200,9 +201,13 @@ class StallEscape:
         if not ((small and (not replaced or small_before)) or self.n_flat >= STALL_PATIENCE):
             return False, None
         if self.saved is not None and self.best >= self.saved[0] * (1.0 - ESCAPE_GAIN):
-            # the last escape found nothing better: back to the dictionary it left
-            D[:] = self.saved[1]
-            errors.append(self.saved[2])
+            # the last escape found nothing better: back to the dictionary it left, unless the
+            # escape, though not below the whole cycle it left, ends below that dictionary
+            if self.saved[2] <= errors[-1]:
+                D[:] = self.saved[1]
+                errors.append(self.saved[2])
+            else:
+                self.saved = (self.saved[0], D.copy(), errors[-1], usage.copy())
             if self.n_tries >= ESCAPE_TRIES or it + 1 == self.max_iter:
                 return True, None
             # try again from it, restarting twice as many of its least used atoms

@@ -171,8 +171,10 @@ def test_callback_and_code_init():
 def test_batch_learner_converges_with_more_atoms_than_the_data_uses(rng):
     """12 atoms for 10 signals of 8 features: some atoms stay unused; replacing them every
     iteration changes nothing the codes use, so the objective test must still stop the fit (it
-    ran all max_iter iterations before)."""
+    ran all max_iter iterations before), and on the best dictionary met at its stalls (an
+    escape that does not pay is undone: the dictionary it left, restored, ends the errors)."""
+
     X = rng.standard_normal((10, 8))
     dl = DictionaryLearning(12, alpha=0.1, max_iter=1000, random_state=0).fit(X)
     assert dl.n_iter_ < 200
-    assert abs(dl.error_[-1] - dl.error_[-2]) <= 1e-8 * dl.error_[-1]
+    assert dl.error_[-1] == dl.error_.min()
