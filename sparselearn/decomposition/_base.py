@@ -11,6 +11,7 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._blas_threads import single_thread_blas
 from .._chunked import is_dask_collection
 from ..penalties import Penalty
 from ._encode import ALGORITHMS, PENALTIES, _sparse_encode
@@ -155,21 +156,6 @@ class _BaseDictionaryLearner(_BaseSparseCoding):
         for name in self._FITTED_ARRAYS:
             if hasattr(self, name):
                 setattr(self, name, getattr(self, name).astype(dtype, copy=False))
-
-
-_BLAS_CONTROLLER = []
-
-
-def single_thread_blas():
-    """Context capping BLAS at one thread: the learners multiply many small matrices, which
-    threaded BLAS slows down on few cores. The loaded libraries are looked up once per process
-    (``threadpool_limits`` scans them at every call, which costs as much as a whole small
-    ``partial_fit`` step)."""
-    from threadpoolctl import ThreadpoolController
-
-    if not _BLAS_CONTROLLER:
-        _BLAS_CONTROLLER.append(ThreadpoolController())
-    return _BLAS_CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
 def dense(X):

@@ -45,7 +45,7 @@ def fit_learner(estimator, X):
     estimator : object
         Fitted.
     """
-    from ._base import single_thread_blas
+    from .._blas_threads import single_thread_blas
     from ._dict_learning import DictionaryLearning, MiniBatchDictionaryLearning
 
     X = _chunked.as_row_chunked(X, "X")

@@ -15,10 +15,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
 from .._core import dict_learning as _dict_learning
+from .._blas_threads import single_thread_blas
 from .._progress import Progress
 from ..penalties import Penalty
-from ._base import (TRANSFORM_CONSTRAINTS, _BaseDictionaryLearner, dense, initial_dictionary,
-                    single_thread_blas)
+from ._base import TRANSFORM_CONSTRAINTS, _BaseDictionaryLearner, dense, initial_dictionary
 from ._encode import PENALTIES, _coding_params, _warn_failures, numba_threads
 
 __all__ = ["DictionaryLearning", "MiniBatchDictionaryLearning"]

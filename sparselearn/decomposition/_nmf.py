@@ -16,9 +16,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import randomized_svd
 from sklearn.utils.validation import check_is_fitted, check_non_negative, validate_data
 
+from .._blas_threads import single_thread_blas
 from .._core import nmf as _nmf
 from .._progress import Progress
-from ._base import single_thread_blas
 
 __all__ = ["SemiNMF", "SparseNMF"]
 

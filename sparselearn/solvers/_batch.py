@@ -19,16 +19,10 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .._core import batch_cd as _batch
 from .._core import datafit as _datafit_kernels
+from .._blas_threads import single_thread_blas
 from .._core.working_set import coordinate_curvatures
 
 __all__ = ["batch_start", "batch_alpha_max", "fit_batch_path"]
-
-
-def _one_blas_thread():
-    """Context capping BLAS at one thread (see the module docstring)."""
-    from ..decomposition._base import single_thread_blas
-
-    return single_thread_blas()
 
 
 def batch_start(design, Y, SW, datafit, fit_intercept):
@@ -45,7 +39,7 @@ def batch_start(design, Y, SW, datafit, fit_intercept):
     everyone = np.arange(n_problems, dtype=np.int64)
     _batch.batch_raw_grad_hess(datafit._code, datafit._params(), Y, Z, SW, everyone, D, H)
     grad0 = np.empty((n_problems, design.n_features))
-    with _one_blas_thread():
+    with single_thread_blas():
         _batch.batch_gradients(design.arrays, D, everyone, grad0)
     return b0, grad0, H
 
@@ -164,7 +158,7 @@ def fit_batch_path(design, Y, SW, datafit, penalty, alphas=None, *, fit_intercep
     everyone = np.arange(n_problems, dtype=np.int64)
     for a in range(n_alphas):
         params[:, 0] = alphas[:, a]
-        with _one_blas_thread():
+        with single_thread_blas():
             W, b, n_iter, stop_crit, _ = _batch.batch_working_set_cd(
                 design.arrays, Y, SW, datafit._code, datafit._params(), W, b, fit_intercept,
                 penalty._code, params, weights, curvs, tol_abs,
