@@ -77,6 +77,9 @@ def test_a_cold_tour_compiles_in_worker_processes_first(monkeypatch, capsys):
     assert sparselearn._compile.run_tour_rows.__module__ == "sparselearn._compile"
     monkeypatch.setattr(sparselearn._compile, "cold_kernel_fraction", lambda: 1.0)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    _compile_if_cold([_tour, _tour])  # two cores: the first run compiles as it goes
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
     _compile_if_cold([_tour, _tour])
     err = capsys.readouterr().err
     assert "compiling on 2 processes" in err
