@@ -299,9 +299,13 @@ def batch_dict_learning(X, D, coding, dict_update, positive_dict, max_iter, tol,
 
 # the default number of alternations per mini-batch ("auto", see :func:`batch_alternations`):
 # AUTO_PASSES alternations of AUTO_SWEEPS BCD sweeps each when a batch holds at least
-# AUTO_BATCH_RATIO signals per atom, else one alternation of one sweep
+# AUTO_BATCH_RATIO signals per atom, else one alternation of one sweep. Three alternations:
+# after 120 steps with 100 atoms, 5 non-zeros per signal (issue 15), most planted atoms the
+# fit misses are found (|cos| 0.9-0.99 with a learned atom) but not yet refined past 0.99; a
+# few are shared by one learned atom next to a barely used one. The third alternation refines
+# them sooner: 0.885 (min 0.79) of them recovered over seeds 0-19 against 0.847 (min 0.73)
 AUTO_BATCH_RATIO = 2
-AUTO_PASSES = 2
+AUTO_PASSES = 3
 AUTO_SWEEPS = 3
 
 

@@ -23,7 +23,7 @@ def _planted_30db(n_samples, n_components, n_nonzero_coefs, seed):
 
 
 @pytest.mark.parametrize("n_components, n_nonzero_coefs, floor",
-                         [(50, 3, 0.78), (50, 5, 0.78), (100, 3, 0.78), (100, 5, 0.7)])
+                         [(50, 3, 0.78), (50, 5, 0.78), (100, 3, 0.78), (100, 5, 0.75)])
 def test_minibatch_recovers_planted_atoms_in_120_steps(global_random_seed, n_components,
                                                         n_nonzero_coefs, floor):
     # 120 steps of 256 signals, alpha = 0.5, default parameters (issue 15 item 3). With the old
@@ -31,8 +31,9 @@ def test_minibatch_recovers_planted_atoms_in_120_steps(global_random_seed, n_com
     # problems (scikit-learn 0.0-0.86, SPAMS 0.0-0.96). Forgetting the early codes faster:
     # >= 0.85 (the issue's goal) on 57 of the 60 runs of seeds 0-19, the others 0.80-0.84. At
     # K = 100, s = 5 one alternation per batch found 0.57-0.82 over seeds 0-7 (0.59 at seed
-    # 0; scikit-learn and SPAMS none); the default now takes two alternations of three BCD
-    # sweeps on batches of at least 2 signals per atom: 0.73-0.98 over seeds 0-15
+    # 0; scikit-learn and SPAMS none); the default now takes three alternations of three BCD
+    # sweeps on batches of at least 2 signals per atom: 0.79-0.98 over seeds 0-19 (two
+    # alternations: 0.73-0.97)
     batch_size, n_steps = 256, 120
     X, D = _planted_30db(batch_size * n_steps, n_components, n_nonzero_coefs, global_random_seed)
     kw = dict(alpha=0.5, batch_size=batch_size, max_iter=1, shuffle=False, tol=0,
@@ -44,8 +45,29 @@ def test_minibatch_recovers_planted_atoms_in_120_steps(global_random_seed, n_com
     assert dictionary_recovery_score(D, dl.components_) >= floor
 
 
+def test_minibatch_recovery_at_100_atoms_5_nonzeros_over_seeds(global_random_seed):
+    # issue 15 item 3's hardest setting, K = 100, s = 5, 120 steps: the mean over four seeds
+    # reaches the goal, 0.85. The misses are mostly atoms found (|cos| 0.9-0.99 with a learned
+    # atom) but not yet refined past 0.99, plus a few planted atoms that one learned atom
+    # shares next to a barely used one. With two alternations per batch seeds 8-11 found
+    # 0.85, 0.73, 0.78, 0.87 (mean 0.81); with three 0.88, 0.90, 0.91, 0.85 (seeds 0-19:
+    # mean 0.885, min 0.79, against 0.847, min 0.73)
+    batch_size, n_steps = 256, 120
+    kw = dict(alpha=0.5, batch_size=batch_size, max_iter=1, shuffle=False, tol=0,
+              max_no_improvement=None)
+    scores = []
+    for seed in range(8 + 4 * global_random_seed, 12 + 4 * global_random_seed):
+        X, D = _planted_30db(batch_size * n_steps, 100, 5, seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            dl = MiniBatchDictionaryLearning(100, random_state=seed, **kw).fit(X)
+        scores.append(dictionary_recovery_score(D, dl.components_))
+    assert np.mean(scores) >= 0.85
+    assert min(scores) >= 0.75
+
+
 def test_minibatch_default_alternations_follow_the_batch_size():
-    # "auto": two alternations of three sweeps with >= 2 signals per atom in a batch, else the
+    # "auto": three alternations of three sweeps with >= 2 signals per atom in a batch, else the
     # single alternation of one sweep (256 atoms on batches of 256 patches: extra
     # alternations raise the held-out objective there)
     X, _ = _planted_30db(4 * 32, 16, 2, 0)
@@ -54,7 +76,7 @@ def test_minibatch_default_alternations_follow_the_batch_size():
               max_no_improvement=None, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for n_components, expected in ((16, (2, 3)), (17, (1, 1))):
+        for n_components, expected in ((16, (3, 3)), (17, (1, 1))):
             init = np.vstack([dict_init, X[16:n_components]])
             init /= np.linalg.norm(init, axis=1, keepdims=True)
             assert _dict_learning.batch_alternations("auto", 32, n_components) == expected
