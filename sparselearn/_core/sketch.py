@@ -140,9 +140,8 @@ def sparse_sign_csr(data, indices, indptr, row_offset, seed, nnz_per_col, out):
     Each row's nonzeros land at random positions of all of ``out``. The buckets and signs of
     a chunk of rows are hashed first, then the chunk is scattered: the hash of the next row
     is not on the path from a mispredicted end of a (short) row to the next out-of-cache
-    update of ``out``, so the updates of consecutive rows overlap (1.3-1.9x at 200000 x 200,
-    1 % dense, k = 2000, where ``out`` exceeds L2). Same additions in the same order as row
-    by row.
+    update of ``out`` (1.04-1.15x at 200000 x 200, 1 % dense, k = 800 and 2000, on a loaded
+    2-core machine). Same additions in the same order as row by row.
     """
     n_rows = indptr.shape[0] - 1
     k = out.shape[0]
