@@ -179,6 +179,7 @@ def _sketching(rng):
     for Af in (A, sp.csr_matrix(A)):
         for sketch in ("gaussian", "srht", "countsketch", "sparse_sign"):
             SketchTransformer(sketch=sketch, n_components=3, random_state=0).fit_transform(Af)
+        SketchTransformer(n_components=3, dense_output=True, random_state=0).fit_transform(Af)
         SketchedLeastSquares(random_state=0).fit(Af, b)
     for Af in (ill, sp.csr_matrix(ill)):
         SketchedLeastSquares(random_state=0).fit(Af, b)

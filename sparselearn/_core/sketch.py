@@ -14,6 +14,9 @@ Kernels
     ``nnz_per_col=1`` this is CountSketch (Clarkson & Woodruff).
 ``sparse_sign_coo``
     The nonzeros of that ``S`` (for materializing it as a scipy matrix).
+``sketch_rows_csr``
+    ``X @ S.T`` of a CSR ``X`` into a dense output, from ``S``'s nonzeros per column (the
+    feature-space sketch of :class:`~sparselearn.sketching.SketchTransformer`).
 ``gaussian_block``
     Columns ``row_offset .. row_offset + n_rows`` of a Gaussian ``S`` with N(0, 1/k) entries.
 ``srht_block``
@@ -182,6 +185,26 @@ def sparse_sign_coo(n_rows, row_offset, seed, k, nnz_per_col, rows, cols, vals):
             cols[pos] = i
             vals[pos] = v
             pos += 1
+
+
+@njit(cache=True)
+def sketch_rows_csr(data, indices, indptr, buckets, values, out):
+    """out += X @ S.T for X in CSR form (n, d) and S (k x d) with nonzeros per column.
+
+    Column ``j`` of ``S`` has its ``zeta`` nonzeros ``values[j, t]`` at rows ``buckets[j, t]``
+    (``buckets``, ``values`` of shape (d, zeta)); out (n, k) C-ordered. Row ``i`` of ``X`` only
+    touches row ``i`` of ``out`` (``k`` entries, in cache): ``out`` is written once, in order,
+    with no sparse intermediate.
+    """
+    n = indptr.shape[0] - 1
+    zeta = buckets.shape[1]
+    for i in range(n):
+        o = out[i]
+        for p in range(indptr[i], indptr[i + 1]):
+            j = indices[p]
+            x = data[p]
+            for t in range(zeta):
+                o[buckets[j, t]] += values[j, t] * x
 
 
 @njit(cache=True)

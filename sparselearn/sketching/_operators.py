@@ -170,6 +170,10 @@ class BaseSketch(ABC):
                 )
             return sketch_dask(self, A)
         A, was_1d = check_matrix(A, ensure_finite=False)
+        return self._apply_checked(A, was_1d)
+
+    def _apply_checked(self, A, was_1d):
+        # apply() after check_matrix (the sketching functions check A once, then come here)
         if A.shape[0] != self.n_rows_:
             raise ValueError(
                 f"A has {A.shape[0]} rows but the sketch was fitted for {self.n_rows_} rows."
@@ -531,11 +535,10 @@ def make_sketch(sketch, sketch_size, random_state=None, **params):
 
 def _sketch(kind, A, sketch_size, random_state, **params):
     op = make_sketch(kind, sketch_size, random_state, **params)
-    if not is_dask_array(A):
-        A, was_1d = check_matrix(A, ensure_finite=False)  # apply checks S A instead
-        if was_1d:
-            A = A.ravel()
-    return op.fit(int(A.shape[0])).apply(A)
+    if is_dask_array(A):
+        return op.fit(int(A.shape[0])).apply(A)
+    A, was_1d = check_matrix(A, ensure_finite=False)  # S A is checked instead
+    return op.fit(int(A.shape[0]))._apply_checked(A, was_1d)
 
 
 def gaussian_sketch(A, sketch_size, random_state=None):

@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._core import sketch as _ks
 from ._operators import make_sketch
 from ._validation import is_dask_array, seed_from_random_state
 
@@ -153,6 +154,14 @@ class SketchTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         op = make_sketch(self.sketch, k, random_state=self.seed_, **params).fit(n_features)
         self.components_ = op.to_matrix()
         self.n_components_ = k
+        self._columns = None
+        if sp.issparse(self.components_):
+            # the nonzeros of S column by column (each column has the same number, in distinct
+            # rows), for the dense-output product of a sparse X (:meth:`transform`)
+            S = self.components_.tocsc()
+            zeta = S.indptr[1] - S.indptr[0]
+            self._columns = (S.indices.astype(np.intp).reshape(n_features, zeta),
+                             S.data.reshape(n_features, zeta))
         return self
 
     def transform(self, X):
@@ -186,10 +195,21 @@ class SketchTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         X = validate_data(
             self, X, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32], reset=False
         )
+        if self.dense_output and sp.issparse(X) and getattr(self, "_columns", None) is not None:
+            return self._sparse_to_dense(X)
         S = self.components_
         if S.dtype != X.dtype:
             S = S.astype(X.dtype)
         return safe_sparse_dot(X, S.T, dense_output=self.dense_output)
+
+    def _sparse_to_dense(self, X):
+        # X @ S.T row by row into a zeroed output (fresh zero pages, no memset): no sparse
+        # intermediate, each output row written once while in cache
+        X = X.tocsr()
+        buckets, values = self._columns
+        out = np.zeros((X.shape[0], self.n_components_), dtype=X.dtype)
+        _ks.sketch_rows_csr(X.data, X.indices, X.indptr, buckets, values.astype(X.dtype, copy=False), out)
+        return out
 
     def _transform_dense_block(self, block):
         out = self.transform(block)

@@ -221,3 +221,32 @@ def test_non_finite_input_caught_through_the_sketch(kind, bad):
         op = make_sketch(kind, 8, random_state=0).fit(64)
         with pytest.raises(ValueError, match="A_block contains NaN or infinity"):
             op.apply_block(M[:32], 0) if bad == "cancel" else op.apply_block(M[10:20], 10)
+
+
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_countsketch_noncanonical_csr_equals_dense(index_dtype, dtype, global_random_seed):
+    """The chunked CSR kernel (buckets hashed a chunk ahead) against S @ A: rows longer than
+    one chunk of the kernel apart, empty rows, unsorted column indices and duplicates
+    (summed by scipy's dense conversion), int32 and int64 indices, float32 kept."""
+    rng = np.random.default_rng(global_random_seed)
+    n, d, k = 700, 9, 23
+    counts = rng.integers(0, 5, size=n)
+    counts[rng.random(n) < 0.3] = 0  # empty rows, also runs of them
+    counts[300:340] = 0
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(index_dtype)
+    indices = rng.integers(0, d, size=indptr[-1]).astype(index_dtype)  # unsorted, duplicates
+    data = rng.standard_normal(indptr[-1]).astype(dtype)
+    A = sp.csr_matrix((data, indices, indptr), shape=(n, d))
+    A.indices, A.indptr = indices, indptr  # scipy would take int64 down to int32
+    A.has_sorted_indices = True  # keep the indices as given (check_matrix would sort them)
+    assert A.indices.dtype == index_dtype
+    dense = sp.csr_matrix((data.astype(np.float64), indices, indptr), shape=(n, d)).toarray()
+    op = CountSketch(k, random_state=global_random_seed).fit(n)
+    expected = op.to_matrix().toarray() @ dense
+    SA = op.apply(A)
+    assert SA.dtype == dtype
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(SA, expected, rtol=tol, atol=tol)
+    np.testing.assert_allclose(countsketch(A, k, global_random_seed), expected, rtol=tol,
+                               atol=tol)

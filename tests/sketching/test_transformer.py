@@ -95,3 +95,40 @@ def test_sparse_dense_output_matches_product(sketch, dtype, global_random_seed):
         Z = tr.transform(data)
         assert isinstance(Z, np.ndarray) and Z.dtype == dtype
         np.testing.assert_allclose(Z, expected, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("sketch", ["countsketch", "sparse_sign"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sparse_input_dense_output_equals_dense_product(sketch, dtype, global_random_seed):
+    """The dense-output path for sparse X (a row-wise kernel, no sparse intermediate) equals
+    X @ S.T computed densely, for CSR (int32 / int64 indices, unsorted with duplicates,
+    empty rows) and CSC input, and equals the sparse-output path."""
+    rng = np.random.default_rng(global_random_seed)
+    n, d = 60, 300
+    X = sp.random(n, d, density=0.05, random_state=global_random_seed, format="csr",
+                  dtype=dtype)
+    X[rng.integers(0, n, size=10)] = 0  # empty rows
+    X.eliminate_zeros()
+    tr = SketchTransformer(sketch=sketch, n_components=40, dense_output=True,
+                           random_state=global_random_seed).fit(X)
+    S = tr.components_.toarray()
+    expected = X.toarray().astype(np.float64) @ S.T
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    # a non-canonical copy: each row reversed, its first nonzero split in two duplicates
+    rows = [X.indices[X.indptr[i]:X.indptr[i + 1]][::-1] for i in range(n)]
+    vals = [X.data[X.indptr[i]:X.indptr[i + 1]][::-1] for i in range(n)]
+    ind = np.concatenate([np.concatenate([r[:1], r]) for r in rows])
+    dat = np.concatenate([np.concatenate([v[:1] / 2, v[:1] / 2, v[1:]]) if len(v) else v
+                          for v in vals])
+    ptr = np.concatenate([[0], np.cumsum([len(r) + (len(r) > 0) for r in rows])])
+    messy = sp.csr_matrix((dat, ind, ptr), shape=(n, d))
+    for index_dtype in (np.int32, np.int64):
+        for M in (X, X.tocsc(), messy):
+            M = M.copy()
+            M.indices = M.indices.astype(index_dtype)
+            M.indptr = M.indptr.astype(index_dtype)
+            Z = tr.transform(M)
+            assert isinstance(Z, np.ndarray) and Z.dtype == dtype
+            np.testing.assert_allclose(Z, expected, rtol=tol, atol=tol)
+    sparse_out = tr.set_params(dense_output=False).transform(X)
+    np.testing.assert_allclose(sparse_out.toarray(), expected, rtol=tol, atol=tol)
