@@ -76,25 +76,86 @@ class Design:
         self.n_samples, self.n_features = X.shape
 
     def matvec(self, w):
-        """``X @ w``."""
+        """The product ``X @ w``.
+
+        Parameters
+        ----------
+        w : array-like of shape (n_features,)
+            Coefficients.
+
+        Returns
+        -------
+        Xw : ndarray of shape (n_samples,)
+        """
         return _linalg.matvec(*self.arrays, self.n_samples, np.asarray(w, dtype=np.float64))
 
     def rmatvec(self, v):
-        """``X.T @ v``."""
+        """The product ``X.T @ v``.
+
+        Parameters
+        ----------
+        v : array-like of shape (n_samples,)
+            One value per sample.
+
+        Returns
+        -------
+        XTv : ndarray of shape (n_features,)
+        """
         return _linalg.rmatvec(*self.arrays, self.n_features, np.asarray(v, dtype=np.float64))
 
     def col_sq_norms(self, h, mu=None):
-        """Weighted squared column norms ``sum_i h_i (X_ij - mu_j)^2`` (``mu=None``: no offsets)."""
+        r"""Weighted squared column norms :math:`\sum_i h_i (X_{ij} - \mu_j)^2`.
+
+        Parameters
+        ----------
+        h : ndarray of shape (n_samples,)
+            Non-negative sample weights.
+        mu : ndarray of shape (n_features,), default=None
+            Column offsets :math:`\mu`; None for no offsets.
+
+        Returns
+        -------
+        norms : ndarray of shape (n_features,)
+        """
         if mu is None:
             return _linalg.col_sq_norms(*self.arrays, self.n_features, h)
         return _linalg.centred_col_sq_norms(*self.arrays, self.n_features, h, mu)
 
     def col_means(self, h):
-        """``h``-weighted column means ``X.T h / sum(h)``: the offsets an intercept absorbs."""
+        """``h``-weighted column means ``X.T h / sum(h)``: the offsets an intercept absorbs.
+
+        Parameters
+        ----------
+        h : ndarray of shape (n_samples,)
+            Non-negative sample weights.
+
+        Returns
+        -------
+        means : ndarray of shape (n_features,)
+        """
         return self.rmatvec(h) / float(np.sum(h))
 
     def spectral_norm_sq(self, h, max_iter=100, tol=1e-6, seed=0, mu=None):
-        """Largest eigenvalue of ``Xc.T diag(h) Xc``, ``Xc = X - 1 mu^T``, by power iteration."""
+        r"""Largest eigenvalue of :math:`X_c^\top \operatorname{diag}(h) X_c`,
+        :math:`X_c = X - \mathbf 1 \mu^\top`, by power iteration.
+
+        Parameters
+        ----------
+        h : ndarray of shape (n_samples,)
+            Non-negative sample weights.
+        max_iter : int, default=100
+            Maximum number of power iterations.
+        tol : float, default=1e-6
+            Stop when the relative change of the estimate is below ``tol``.
+        seed : int, default=0
+            Seed of the random start vector.
+        mu : ndarray of shape (n_features,), default=None
+            Column offsets :math:`\mu`; None for no offsets.
+
+        Returns
+        -------
+        eigenvalue : float
+        """
         mu = np.zeros(self.n_features) if mu is None else np.asarray(mu, dtype=np.float64)
         return _linalg.power_iteration(*self.arrays, self.n_samples, self.n_features, h, mu,
                                        max_iter, tol, seed)

@@ -34,7 +34,8 @@ __all__ = ["GroupPenalty", "GroupLasso", "SparseGroupLasso", "GroupMCP", "GroupS
 
 
 class GroupPenalty(Penalty):
-    """Base class of the group penalties: ``sum_g pen(w_g)`` over disjoint groups of features.
+    r"""Base class of the group penalties: :math:`\sum_g \mathrm{pen}(w_g)` over disjoint groups
+    of features.
 
     A subclass sets ``_gcode`` (its section of ``sparselearn._core.group_prox``), ``convex``,
     ``block_separable`` and, if it has one, ``_extra_param`` with its domain. Solvers read
@@ -265,7 +266,8 @@ class GroupPenalty(Penalty):
         return dist[:n_groups]
 
     def fixed_point_score(self, w, grad, lipschitz, curvatures=None):
-        """Per group, ``L ||w_g - prox(w - grad / L, 1 / L)_g||``: 0 at prox fixed points.
+        r"""Per group, :math:`L \|w_g - \mathrm{prox}(w - \mathrm{grad} / L, 1 / L)_g\|`: 0 at prox
+        fixed points.
 
         Parameters
         ----------
@@ -450,10 +452,12 @@ class SparseGroupLasso(GroupPenalty):
         self.weights = weights
 
     def alpha_max(self, grad0, lipschitz=None, curvatures=None):
-        """Smallest ``alpha`` for which ``w = 0`` is stationary, given the datafit gradient at 0.
+        r"""Smallest ``alpha`` for which ``w = 0`` is stationary, given the datafit gradient at 0.
 
-        Group ``g`` stays at 0 while ``||S_{alpha rho}(grad_g)|| <= alpha (1 - rho) w_g``
-        (``S`` soft thresholding); the left side decreases and the right side increases with
+        Group :math:`g` stays at 0 while
+        :math:`\|S_{\alpha\rho}(\nabla_g)\| \le \alpha (1 - \rho) w_g` (:math:`S` soft
+        thresholding, :math:`\nabla_g` the gradient on the group); the left side decreases and
+        the right side increases with
         ``alpha``, so each group's threshold is found by bisection.
 
         Parameters

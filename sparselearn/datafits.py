@@ -1,11 +1,12 @@
 """Datafits of sparse GLMs: Quadratic, Logistic, Poisson, Huber.
 
-A datafit is a separable loss of the linear predictor ``z = Xw + b``, averaged with sample
+A datafit is a separable loss of the linear predictor :math:`z = Xw + b`, averaged with sample
 weights (normalized to sum to ``n_samples``, as scikit-learn's Lasso does):
 
 .. math::  F(w, b) = \\frac{1}{\\sum_i s_i} \\sum_i s_i f(y_i, x_i^T w + b).
 
-The numerics live in ``sparselearn._core.datafit`` (cached Numba kernels dispatched by code).
+Each class computes its loss with compiled (Numba) kernels; adding one is described in the
+:doc:`contributor guide </contributing>`.
 """
 
 import numbers
@@ -21,11 +22,12 @@ __all__ = ["Datafit", "Quadratic", "Logistic", "Poisson", "Huber", "get_datafit"
 
 
 class Datafit(BaseEstimator):
-    """Base class of datafits; subclasses set ``_code``.
+    r"""Base class of the datafits: a separable loss of the linear predictor.
 
-    A datafit is ``F(Xw) = sum_i f(y_i, (Xw)_i) / n``; it gives its value, its gradient
-    ``X^T grad F / n``, per-feature and global Lipschitz constants, and the intercept of the
-    intercept-only model.
+    A datafit is :math:`F(Xw) = \frac{1}{n} \sum_i f(y_i, (Xw)_i)`; it gives its value, its
+    gradient :math:`X^\top \nabla F`, per-feature and global Lipschitz constants, and the
+    intercept of the intercept-only model. Subclasses set the code of their compiled loss
+    (``_code``).
 
     Examples
     --------
@@ -48,11 +50,35 @@ class Datafit(BaseEstimator):
         return np.zeros(1)
 
     def check_target(self, y):
-        """Validate the target for this loss (raise a ValueError naming ``y``)."""
+        """Validate the target for this loss (raise a ValueError naming ``y``).
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples,)
+            Targets.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            The targets as a float64 array.
+        """
         return y
 
     def intercept_only(self, y, sw):
-        """Optimal intercept of the model with ``w = 0`` (normalized weights ``sw``)."""
+        """Optimal intercept of the model with ``w = 0``.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples,)
+            Targets.
+        sw : ndarray of shape (n_samples,)
+            Sample weights normalized to sum to 1.
+
+        Returns
+        -------
+        intercept : float
+            The intercept minimizing the weighted mean loss when every coefficient is 0.
+        """
         return float(np.dot(sw, y))
 
     @staticmethod
@@ -63,13 +89,44 @@ class Datafit(BaseEstimator):
         return sample_weight / sample_weight.sum()
 
     def value(self, y, Xw, sample_weight=None):
-        """Weighted mean loss ``F`` at the linear predictor ``Xw`` (intercept included)."""
+        """Weighted mean loss :math:`F` at the linear predictor ``Xw`` (intercept included).
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples,)
+            Targets.
+        Xw : ndarray of shape (n_samples,)
+            Linear predictor :math:`z = Xw + b` (intercept included).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights, normalized to sum to 1; None weighs every sample ``1 / n_samples``.
+
+        Returns
+        -------
+        value : float
+            :math:`\\sum_i s_i f(y_i, z_i)` with the normalized weights :math:`s`.
+        """
         y, Xw = _check_y_Xw(y, Xw)
         sw = self._normalized_weights(y.shape[0], sample_weight)
         return _datafit.value(self._code, self._params(), y, Xw, sw)
 
     def raw_gradient(self, y, Xw, sample_weight=None):
-        """``dF / dz_i`` for every sample (the gradient with respect to ``w`` is ``X.T @ it``)."""
+        """Derivative of the weighted mean loss with respect to each sample's predictor.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples,)
+            Targets.
+        Xw : ndarray of shape (n_samples,)
+            Linear predictor :math:`z = Xw + b` (intercept included).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights, normalized to sum to 1; None weighs every sample ``1 / n_samples``.
+
+        Returns
+        -------
+        raw_gradient : ndarray of shape (n_samples,)
+            :math:`\\partial F / \\partial z_i`; the gradient with respect to :math:`w` is
+            ``X.T @ raw_gradient``.
+        """
         y, Xw = _check_y_Xw(y, Xw)
         sw = self._normalized_weights(y.shape[0], sample_weight)
         grad = np.empty_like(y)
@@ -78,25 +135,70 @@ class Datafit(BaseEstimator):
         return grad
 
     def gradient(self, X, y, Xw, sample_weight=None):
-        """Gradient of ``F`` with respect to ``w``: ``X.T @ raw_gradient``."""
+        """Gradient of :math:`F` with respect to :math:`w`: ``X.T @ raw_gradient``.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            Design.
+        y : ndarray of shape (n_samples,)
+            Targets.
+        Xw : ndarray of shape (n_samples,)
+            Linear predictor :math:`z = Xw + b` (intercept included).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights, normalized to sum to 1; None weighs every sample ``1 / n_samples``.
+
+        Returns
+        -------
+        gradient : ndarray of shape (n_features,)
+            :math:`X^\\top \\nabla_z F`.
+        """
         return X.T @ self.raw_gradient(y, Xw, sample_weight)
 
     def lipschitz(self, X, sample_weight=None):
-        """Per-feature Lipschitz constants of ``grad F`` (``inf`` for Poisson)."""
+        """Per-feature Lipschitz constants of the gradient (``inf`` for Poisson).
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            Design.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights, normalized to sum to 1; None weighs every sample ``1 / n_samples``.
+
+        Returns
+        -------
+        lipschitz : ndarray of shape (n_features,)
+            For each feature :math:`j`, a bound on the curvature of :math:`F` along :math:`w_j`:
+            the loss's curvature bound times :math:`\\sum_i s_i X_{ij}^2`.
+        """
         design = as_design(X)
         sw = self._normalized_weights(design.n_samples, sample_weight)
         norms = _linalg.col_sq_norms(*design.arrays, design.n_features, sw)
         return _datafit.curvature_bound(self._code) * norms
 
     def global_lipschitz(self, X, sample_weight=None):
-        """Lipschitz constant of ``grad F`` as a function of ``w`` (``inf`` for Poisson)."""
+        """Lipschitz constant of the gradient as a function of ``w`` (``inf`` for Poisson).
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            Design.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights, normalized to sum to 1; None weighs every sample ``1 / n_samples``.
+
+        Returns
+        -------
+        lipschitz : float
+            The loss's curvature bound times the largest eigenvalue of
+            :math:`X^\\top \\operatorname{diag}(s) X`.
+        """
         design = as_design(X)
         sw = self._normalized_weights(design.n_samples, sample_weight)
         return _datafit.curvature_bound(self._code) * design.spectral_norm_sq(sw)
 
 
 class Quadratic(Datafit):
-    r"""Least squares: :math:`f(y, z) = (y - z)^2 / 2` (objective ``||y - Xw||^2 / (2n)``).
+    r"""Least squares: :math:`f(y, z) = (y - z)^2 / 2` (objective :math:`\|y - Xw\|^2 / (2n)`).
 
     Examples
     --------

@@ -118,19 +118,65 @@ class Penalty(BaseEstimator):
         return w, self._params(), self._weights(n_features), self._curvatures(n_features, curvatures)
 
     def value(self, w, curvatures=None):
-        r"""Penalty value :math:`\sum_j \mathrm{pen}(w_j)`."""
+        r"""Penalty value :math:`\sum_j \mathrm{pen}(w_j)`.
+
+        Parameters
+        ----------
+        w : array-like of shape (n_features,)
+            Coefficients.
+        curvatures : array-like of shape (n_features,), default=None
+            The datafit's curvature along each coordinate, for penalties that use it
+            (``needs_curvatures``, as CEL0); ignored by the others.
+
+        Returns
+        -------
+        value : float
+            The penalty at ``w`` (with its weights).
+        """
         w, params, weights, curvs = self._arrays(np.ravel(w), curvatures)
         return _prox.value(self._code, params, weights, curvs, w)
 
     def prox(self, v, step, curvatures=None):
         r"""Coordinate-wise :math:`\arg\min_x (x - v)^2 / (2\,\mathrm{step}) + \mathrm{pen}(x)`
-        (a global minimizer)."""
+        (a global minimizer).
+
+        Parameters
+        ----------
+        v : array-like of shape (n_features,)
+            Points to shrink.
+        step : float
+            Step size (the inverse of the coordinate's Lipschitz constant), > 0.
+        curvatures : array-like of shape (n_features,), default=None
+            The datafit's curvature along each coordinate, for penalties that use it
+            (``needs_curvatures``, as CEL0); ignored by the others.
+
+        Returns
+        -------
+        x : ndarray of shape (n_features,)
+            The proximal point of each coordinate.
+        """
         v, params, weights, curvs = self._arrays(np.ravel(v), curvatures, name="v")
         return _prox.prox(self._code, params, weights, curvs, v, float(step))
 
     def subdiff_distance(self, w, grad, curvatures=None):
         r"""Distance of :math:`-\mathrm{grad}_j` to the subdifferential of the penalty at
-        :math:`w_j`, per feature."""
+        :math:`w_j`, per feature.
+
+        Parameters
+        ----------
+        w : array-like of shape (n_features,)
+            Coefficients.
+        grad : array-like of shape (n_features,)
+            Gradient of the datafit at ``w``.
+        curvatures : array-like of shape (n_features,), default=None
+            The datafit's curvature along each coordinate, for penalties that use it
+            (``needs_curvatures``, as CEL0); ignored by the others.
+
+        Returns
+        -------
+        distances : ndarray of shape (n_features,)
+            0 where the first-order optimality condition holds.
+        """
         w, params, weights, curvs = self._arrays(np.ravel(w), curvatures)
         grad = check_vector(np.ravel(grad), "grad", w.shape[0], "w")
         return _prox.subdiff_distances(self._code, params, weights, curvs, w, grad)
@@ -138,14 +184,43 @@ class Penalty(BaseEstimator):
     def fixed_point_score(self, w, grad, lipschitz, curvatures=None):
         r"""Prox fixed-point residual
         :math:`L_j \,|w_j - \mathrm{prox}(w_j - \mathrm{grad}_j / L_j,\ 1 / L_j)|` per feature:
-        0 at stationary points."""
+        0 at stationary points.
+
+        Parameters
+        ----------
+        w : array-like of shape (n_features,)
+            Coefficients.
+        grad : array-like of shape (n_features,)
+            Gradient of the datafit at ``w``.
+        lipschitz : float or array-like of shape (n_features,)
+            Per-feature Lipschitz constants :math:`L_j` of the datafit's gradient.
+        curvatures : array-like of shape (n_features,), default=None
+            The datafit's curvature along each coordinate, for penalties that use it
+            (``needs_curvatures``, as CEL0); ignored by the others.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_features,)
+            The residual of each coordinate.
+        """
         w, params, weights, curvs = self._arrays(np.ravel(w), curvatures)
         grad = check_vector(np.ravel(grad), "grad", w.shape[0], "w")
         lipschitz = np.broadcast_to(np.asarray(lipschitz, dtype=np.float64), w.shape).copy()
         return _prox.fixed_point_scores(self._code, params, weights, curvs, w, grad, lipschitz)
 
     def generalized_support(self, w):
-        """Boolean mask of the features a solution uses (non-zero coefficients)."""
+        """Boolean mask of the features a solution uses (non-zero coefficients).
+
+        Parameters
+        ----------
+        w : array-like of shape (n_features,)
+            Coefficients.
+
+        Returns
+        -------
+        support : ndarray of bool of shape (n_features,)
+            True where ``w`` is non-zero.
+        """
         return np.asarray(w) != 0
 
     def alpha_max(self, grad0, lipschitz=None, curvatures=None):
@@ -155,6 +230,21 @@ class Penalty(BaseEstimator):
         :math:`\max_j |\mathrm{grad}_j| / (c\,\mathrm{weight}_j)`; for the others it depends on the per-feature Lipschitz
         constants ``lipschitz`` (the coordinate step is ``1 / lipschitz_j``) and is found by
         bisection on the prox kernel.
+
+        Parameters
+        ----------
+        grad0 : array-like of shape (n_features,)
+            Gradient of the datafit at ``w = 0``.
+        lipschitz : float or array-like of shape (n_features,), default=None
+            Per-feature Lipschitz constants; needed by the penalties without a closed form.
+        curvatures : array-like of shape (n_features,), default=None
+            The datafit's curvature along each coordinate, for penalties that use it
+            (``needs_curvatures``, as CEL0); ignored by the others.
+
+        Returns
+        -------
+        alpha_max : float
+            The smallest ``alpha`` at which every coefficient stays at 0.
         """
         grad0 = np.asarray(grad0, dtype=np.float64).ravel()
         # with w >= 0 only a negative gradient (a positive correlation) moves w_j off 0
@@ -173,8 +263,20 @@ class Penalty(BaseEstimator):
         return float(_prox.alpha_max(self._code, self._params(), weights, curvs, grad0, lipschitz))
 
     def zero_threshold(self, curvature):
-        """The correlation ``|r|`` below which a coordinate of curvature ``curvature`` stays at 0:
-        ``curvature`` times the largest ``|v|`` with ``prox(v, 1 / curvature) = 0``."""
+        """The correlation ``|r|`` below which a coordinate of curvature ``curvature`` stays at 0.
+
+        It is ``curvature`` times the largest ``|v|`` with ``prox(v, 1 / curvature) = 0``.
+
+        Parameters
+        ----------
+        curvature : float
+            The datafit's curvature along the coordinate, > 0.
+
+        Returns
+        -------
+        threshold : float
+            The zero threshold.
+        """
         self._check()
         return float(_prox.zero_threshold(self._code, self._params(), float(curvature)))
 

@@ -360,3 +360,63 @@ def test_user_guide_shows_figures_the_gallery_makes():
                 bad.append(f"{page.name}: {topic}/{name} figure {number}")
     assert not bare, f"user guide pages without a figure: {bare}"
     assert not bad, bad
+
+
+# -- gallery timings --------------------------------------------------------------------------
+
+
+class _RecordingApp:
+    """The part of a Sphinx application that ``setup`` functions use: it records ``connect``."""
+
+    def __init__(self):
+        self.handlers = []
+        self.extensions = {}
+
+    def connect(self, event, handler, priority=500):
+        self.handlers.append((event, handler, priority))
+
+    def __getattr__(self, name):  # add_config_value, add_css_file, ...: not recorded
+        return lambda *args, **kwargs: None
+
+
+def _load_conf():
+    pytest.importorskip("sphinx_gallery")
+    spec = importlib.util.spec_from_file_location("_sparselearn_docs_conf", DOCS / "conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    return conf
+
+
+def test_docs_build_compiles_the_kernels_before_the_gallery_runs():
+    """The gallery's reported times must be those of compiled kernels: ``docs/conf.py`` compiles
+    them on ``builder-inited`` at a priority that runs before sphinx-gallery's own handler of
+    that event, which executes the examples."""
+    from sphinx_gallery import gen_gallery
+
+    conf = _load_conf()
+    ours, gallery = _RecordingApp(), _RecordingApp()
+    conf.setup(ours)
+    gen_gallery.setup(gallery)
+    compile_priority = [p for e, h, p in ours.handlers
+                        if e == "builder-inited" and h is conf._compile_kernels]
+    run_priority = [p for e, h, p in gallery.handlers
+                    if e == "builder-inited" and h is gen_gallery.generate_gallery_rst]
+    assert compile_priority and run_priority
+    assert compile_priority[0] < run_priority[0]
+
+
+@pytest.mark.parametrize("plot_gallery, runs", [("0", False), ("False", False), ("1", True),
+                                                (True, True)])
+def test_docs_build_compiles_only_when_it_runs_the_examples(plot_gallery, runs, monkeypatch):
+    """``-D plot_gallery=0`` (CI) compiles nothing; a gallery build fills the on-disk cache in
+    worker processes, then loads every kernel into the build's own process."""
+    import sparselearn._compile as compile_module
+
+    conf = _load_conf()
+    calls = []
+    monkeypatch.setattr(compile_module, "compile_all",
+                        lambda verbose=True, n_jobs=None: calls.append(n_jobs) or [])
+    monkeypatch.setattr(compile_module, "cold_kernel_fraction", lambda: 1.0)
+    app = type("App", (), {"config": type("Config", (), {"plot_gallery": plot_gallery})()})()
+    conf._compile_kernels(app)
+    assert calls == ([None, 1] if runs else [])

@@ -146,9 +146,12 @@ class RelevanceVectorClassifier(ClassifierMixin, BaseEstimator):
 
     .. math::
 
-        \\Sigma = (X_A^T B X_A + \\operatorname{diag}(\\lambda_A))^{-1}, \\quad
-        \\log p(t \\mid \\lambda) \\approx \\log p(t \\mid w_{MP}) - \\tfrac12 w_{MP}^T
-        \\Lambda w_{MP} + \\tfrac12 \\log |\\Sigma| + \\tfrac12 \\sum_{j \\in A} \\log\\lambda_j,
+        \\begin{aligned}
+        \\Sigma &= (X_A^T B X_A + \\operatorname{diag}(\\lambda_A))^{-1}, \\\\
+        \\log p(t \\mid \\lambda) &\\approx \\log p(t \\mid w_{MP})
+        - \\tfrac12 w_{MP}^T \\Lambda w_{MP} \\\\
+        &\\quad + \\tfrac12 \\log |\\Sigma| + \\tfrac12 \\sum_{j \\in A} \\log\\lambda_j,
+        \\end{aligned}
 
     which is the evidence of a linear-Gaussian model with noise covariance :math:`B^{-1}`.
     The precisions are optimized by the sequential algorithm of Tipping & Faul (2003), the
@@ -216,8 +219,8 @@ class RelevanceVectorClassifier(ClassifierMixin, BaseEstimator):
     Notes
     -----
     The Laplace evidence is an approximation, so (unlike the regression case) it is not
-    guaranteed to increase at every move. ``predict_proba`` uses the posterior mode
-    ``sigmoid(x^T coef_ + intercept_)``.
+    guaranteed to increase at every move. ``predict_proba`` uses the posterior mode,
+    :math:`\\sigma(x^T w_{MP} + b)` with the fitted ``coef_`` and ``intercept_``.
 
     Type-II maximum likelihood is not a variable-selection test: under the model, an
     irrelevant feature has :math:`Q_m^2 \\sim S_m \\chi^2_1`, and it enters whenever

@@ -68,36 +68,45 @@ def kron_matvec(factors, x):
 )
 def kronecker_sbl(factors, y, *, method="svd", noise_var=None, max_iter=150, tol=1e-4,
                   block_sparse=False, coupling=0.8, prune=None):
-    """Kronecker-structured SBL: recover ``x`` from ``y = np.kron(A_1, ..., A_I) @ x + e``.
+    r"""Kronecker-structured SBL: recover ``x`` from ``y = np.kron(A_1, ..., A_I) @ x + e``.
 
-    The prior is ``x ~ N(0, diag(gamma_1 kron ... kron gamma_I))`` (complex Gaussian for
-    complex data) and ``e ~ N(0, noise_var I)``. The EM algorithm alternates
+    The prior is :math:`x \sim \mathcal N(0, \operatorname{diag}(\gamma_1 \otimes \cdots \otimes
+    \gamma_I))` (complex Gaussian for complex data) and
+    :math:`e \sim \mathcal N(0, \sigma^2 I)`, :math:`\sigma^2` = ``noise_var``. The EM
+    algorithm alternates
 
-    - E-step, never forming the Kronecker product: with ``A_i Gamma_i A_i^H = U_i P_i U_i^H``,
-      ``C^-1 = (kron U_i) D (kron U_i)^H`` with ``D = diag(1 / (noise_var + kron p_i))``, so
-      ``mu = (kron G_i) D (kron U_i)^H y`` and ``diag Sigma = kron gamma_i - (kron |G_i|^2) diag D``
-      with ``G_i = Gamma_i A_i^H U_i``, all by mode products;
-    - M-step on ``Lambda = diag Sigma + |mu|^2`` (a tensor of shape ``(n_1, ..., n_I)``):
-      ``method="am"`` cycles the exact per-factor updates
-      ``gamma_i <- mean over the other modes of Lambda / (kron of the other gammas)``
-      (a block-coordinate descent of the EM objective, hence convergent), then normalizes;
-      ``method="svd"`` takes successive rank-1 SVDs of the unfoldings of ``Lambda``;
+    - E-step, never forming the Kronecker product: with
+      :math:`A_i \Gamma_i A_i^H = U_i P_i U_i^H` and :math:`G_i = \Gamma_i A_i^H U_i`,
+      :math:`C^{-1} = (\otimes_i U_i)\, D\, (\otimes_i U_i)^H` with
+      :math:`D = \operatorname{diag}\big(1 / (\sigma^2 + \otimes_i p_i)\big)`, so
+      :math:`\mu = (\otimes_i G_i)\, D\, (\otimes_i U_i)^H y` and
+      :math:`\operatorname{diag}\Sigma = \otimes_i \gamma_i - (\otimes_i |G_i|^2)
+      \operatorname{diag} D`, all by mode products;
+    - M-step on :math:`\Lambda = \operatorname{diag}\Sigma + |\mu|^2` (a tensor of shape
+      ``(n_1, ..., n_I)``): ``method="am"`` cycles the exact per-factor updates, :math:`\gamma_i`
+      the mean over the other modes of :math:`\Lambda` divided by the Kronecker product of the
+      other :math:`\gamma_k` (a block-coordinate descent of the EM objective, hence
+      convergent), then normalizes; ``method="svd"`` takes successive rank-1 SVDs of the
+      unfoldings of :math:`\Lambda`;
     - ``block_sparse``: pattern coupling (PC-KroSBL) of the listed factors (all for True), each
-      ``gamma_i = (I + coupling N_i) g_i`` with ``g_i >= 0`` and ``N_i`` the adjacency of
-      neighbouring indices, so that the nonzeros of factor ``i`` come in blocks. As in the
-      authors' code, each coupled factor's update is projected on that cone by non-negative
-      least squares (floored at ``1e-5`` times its maximum) right where it is computed: inside
-      the alternating cycle for "am", after its rank-1 SVD for "svd". Couple only the factors
-      whose support is block-shaped: a coupled factor favours blocks of about three adjacent
-      indices, so coupling a factor with isolated nonzeros spreads its support;
-    - index ``j`` of factor ``i`` leaves the model when the second moment it carries,
-      ``sum of Lambda over the other modes at j``, is below ``prune`` times the largest one
-      (pruning on ``gamma_i`` itself removes indices the rank-1 SVD or the AM weighting
-      underrates although they still carry signal); with ``noise_var=None`` the noise variance
-      is held at its initial value (nothing pruned) for the first 10 iterations, then gets
-      the EM update ``(||y - A mu||^2 + tr(A Sigma A^H)) / m``.
+      :math:`\gamma_i = (I + c N_i)\, g_i` with :math:`g_i \ge 0`, :math:`c` = ``coupling`` and
+      :math:`N_i` the adjacency of neighbouring indices, so that the nonzeros of factor
+      :math:`i` come in blocks. As in the authors' code, each coupled factor's update is
+      projected on that cone by non-negative least squares (floored at ``1e-5`` times its
+      maximum) right where it is computed: inside the alternating cycle for "am", after its
+      rank-1 SVD for "svd". Couple only the factors whose support is block-shaped: a coupled
+      factor favours blocks of about three adjacent indices, so coupling a factor with
+      isolated nonzeros spreads its support;
+    - index :math:`j` of factor :math:`i` leaves the model when the second moment it carries
+      (the sum of :math:`\Lambda` over the other modes at :math:`j`) is below ``prune`` times
+      the largest one (pruning on :math:`\gamma_i` itself removes indices the rank-1 SVD or
+      the AM weighting underrates although they still carry signal); with ``noise_var=None``
+      the noise variance is held at its initial value (nothing pruned) for the first 10
+      iterations, then gets the EM update
+      :math:`\big(\|y - A\mu\|^2 + \operatorname{tr}(A \Sigma A^H)\big) / m`.
 
-    It stops when ``||d gamma|| / ||gamma|| < tol`` for ``gamma = kron gamma_i``.
+    It stops when :math:`\|\Delta\gamma\| / \|\gamma\| < \mathrm{tol}` for
+    :math:`\gamma = \otimes_i \gamma_i`.
 
     Parameters
     ----------
@@ -214,9 +223,11 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
 
     .. math::
 
-        y = (A_1 \\otimes A_2 \\otimes \\cdots \\otimes A_I)\\, x + e, \\quad
-        x \\sim \\mathcal{N}(0, \\operatorname{diag}(\\gamma_1 \\otimes \\cdots \\otimes
+        \\begin{aligned}
+        y &= (A_1 \\otimes A_2 \\otimes \\cdots \\otimes A_I)\\, x + e, \\\\
+        x &\\sim \\mathcal{N}(0, \\operatorname{diag}(\\gamma_1 \\otimes \\cdots \\otimes
         \\gamma_I)), \\quad e \\sim \\mathcal{N}(0, \\sigma^2 I),
+        \\end{aligned}
 
     where the support of ``x`` is a Kronecker product of per-factor supports (for instance
     angles of arrival, angles of departure and IRS angles in channel estimation). The

@@ -283,8 +283,10 @@ class SparseBayesianRegression(MultiOutputMixin, RegressorMixin, BaseEstimator):
 
     .. math::
 
-        \\log p(y) = -\\tfrac12 \\left[ n \\log 2\\pi + \\log |C| + y^T C^{-1} y \\right],
-        \\quad C = \\alpha^{-1} I + X \\Lambda^{-1} X^T .
+        \\begin{aligned}
+        \\log p(y) &= -\\tfrac12 \\left[ n \\log 2\\pi + \\log |C| + y^T C^{-1} y \\right], \\\\
+        C &= \\alpha^{-1} I + X \\Lambda^{-1} X^T.
+        \\end{aligned}
 
     Most :math:`\\lambda_j` go to infinity: the corresponding features leave the model.
     ``method="fast"`` is the sequential algorithm of Tipping & Faul (2003): starting from one

@@ -90,7 +90,7 @@ def load_breastcancer(*, return_X_y=False, as_frame=False):
 
     Examples
     --------
-    >>> from sparselearn.datasets._slim_data import load_breastcancer
+    >>> from sparselearn.datasets import load_breastcancer
     >>> X, y = load_breastcancer(return_X_y=True)
     >>> X.shape, int(y.sum())
     ((683, 9), 239)
@@ -116,7 +116,7 @@ def load_haberman(*, return_X_y=False, as_frame=False):
 
     Examples
     --------
-    >>> from sparselearn.datasets._slim_data import load_haberman
+    >>> from sparselearn.datasets import load_haberman
     >>> X, y = load_haberman(return_X_y=True)
     >>> X.shape, int(y.sum())
     ((306, 3), 81)
@@ -141,7 +141,7 @@ def load_heart(*, return_X_y=False, as_frame=False):
 
     Examples
     --------
-    >>> from sparselearn.datasets._slim_data import load_heart
+    >>> from sparselearn.datasets import load_heart
     >>> X, y = load_heart(return_X_y=True)
     >>> X.shape, int(y.sum())
     ((270, 13), 120)
@@ -166,7 +166,7 @@ def load_mammographic(*, return_X_y=False, as_frame=False):
 
     Examples
     --------
-    >>> from sparselearn.datasets._slim_data import load_mammographic
+    >>> from sparselearn.datasets import load_mammographic
     >>> X, y = load_mammographic(return_X_y=True)
     >>> X.shape, int(y.sum())
     ((830, 5), 403)
@@ -206,7 +206,7 @@ def binarize_heart(X):
 
     Examples
     --------
-    >>> from sparselearn.datasets._slim_data import binarize_heart, load_heart
+    >>> from sparselearn.datasets import binarize_heart, load_heart
     >>> X, y = load_heart(return_X_y=True)
     >>> X_bin, names = binarize_heart(X)
     >>> X_bin.shape

@@ -177,8 +177,8 @@ class DictionaryLearning(_DictionaryMixin, BaseEstimator):
     Examples
     --------
     >>> from sparselearn.decomposition import DictionaryLearning
-    >>> from sparselearn.decomposition._synthetic import planted_dictionary_data
-    >>> X, D, C = planted_dictionary_data(300, 12, 8, 2, random_state=0)
+    >>> from sparselearn.datasets import make_planted_dictionary
+    >>> X, D, C = make_planted_dictionary(300, 12, 8, 2, random_state=0)
     >>> dl = DictionaryLearning(12, fit_algorithm="omp", n_nonzero_coefs=2, dict_update="ksvd",
     ...                         max_iter=30, random_state=0).fit(X)
     >>> dl.components_.shape
@@ -397,8 +397,8 @@ class MiniBatchDictionaryLearning(_DictionaryMixin, BaseEstimator):
     Examples
     --------
     >>> from sparselearn.decomposition import MiniBatchDictionaryLearning
-    >>> from sparselearn.decomposition._synthetic import planted_dictionary_data
-    >>> X, D, C = planted_dictionary_data(512, 16, 10, 2, random_state=0)
+    >>> from sparselearn.datasets import make_planted_dictionary
+    >>> X, D, C = make_planted_dictionary(512, 16, 10, 2, random_state=0)
     >>> dl = MiniBatchDictionaryLearning(16, alpha=0.1, batch_size=64, max_iter=5,
     ...                                  random_state=0).fit(X)
     >>> dl.transform(X[:3]).shape

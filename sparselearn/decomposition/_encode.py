@@ -58,7 +58,7 @@ def sparse_encode(X, dictionary, *, gram=None, cov=None, algorithm="omp", penalt
 
     .. math::
         \min_c \; \tfrac12 \|x - c D\|_2^2 + \sum_j \mathrm{pen}(c_j)
-        \qquad\text{or}\qquad \min_c \tfrac12 \|x - c D\|_2^2 \;\; \text{s.t.} \;\; \|c\|_0 \le k,
+        \quad\text{or}\quad \min_{\|c\|_0 \le k} \tfrac12 \|x - c D\|_2^2,
 
     the first for the penalized algorithms (``"cd"``, ``"fista"``), the second approximately for the
     greedy ones (``"omp"``, ``"mp"``, ``"iht"``). ``D`` has shape ``(n_components, n_features)``

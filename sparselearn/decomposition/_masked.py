@@ -139,8 +139,8 @@ class MaskedDictionaryLearning(_BaseDictionaryLearner, BaseEstimator):
     Examples
     --------
     >>> from sparselearn.decomposition import MaskedDictionaryLearning
-    >>> from sparselearn.decomposition._synthetic import planted_dictionary_data
-    >>> X, D, C = planted_dictionary_data(200, 20, 10, 2, noise=0.01, unit_codes=True,
+    >>> from sparselearn.datasets import make_planted_dictionary
+    >>> X, D, C = make_planted_dictionary(200, 20, 10, 2, noise=0.01, unit_codes=True,
     ...                                   random_state=0)
     >>> dl = MaskedDictionaryLearning(30, n_nonzero_coefs=2, batch_size=50, max_iter=5,
     ...                               random_state=0).fit(X)

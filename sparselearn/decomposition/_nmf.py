@@ -125,9 +125,11 @@ class _BaseNMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         return self
 
     def transform(self, X):
-        """Nonnegative codes of the rows of ``X`` over the learned components.
+        r"""Nonnegative codes of the rows of ``X`` over the learned components.
 
-        Solves ``min_{w >= 0} sum_f d_f (x_f - (w H)_f)^2 / 2 + sparsity sum(w)`` per row to
+        Solves
+        :math:`\min_{w \ge 0} \sum_f d_f (x_f - (wH)_f)^2 / 2 + \mathrm{sparsity} \sum_k w_k`
+        per row to
         convergence (coordinate descent), ``d`` the fitted ``feature_weights_``.
 
         Parameters

@@ -62,13 +62,13 @@ def _linear_predictor(estimator, X):
 class SparseRegressor(RegressorMixin, BaseEstimator):
     r"""Sparse linear regression with a convex or nonconvex penalty.
 
-    Minimizes, with sample weights ``s`` normalized to sum to ``n_samples``,
+    Minimizes, with sample weights :math:`s` normalized to sum to ``n_samples``,
 
     .. math:: \frac{1}{n} \sum_i s_i f(y_i, x_i^T w + b) + \mathrm{pen}(w)
 
-    where ``f`` is the least-squares loss ``(y - z)^2 / 2`` (scikit-learn's Lasso objective
-    ``||y - Xw - b||^2 / (2n) + alpha ||w||_1`` with ``penalty=L1(alpha)``), Huber, or the Poisson
-    negative log-likelihood with log link.
+    where :math:`f` is the least-squares loss :math:`(y - z)^2 / 2` (scikit-learn's Lasso
+    objective :math:`\|y - Xw - b\|^2 / (2n) + \alpha \|w\|_1` with ``penalty=L1(alpha)``),
+    Huber, or the Poisson negative log-likelihood with log link.
 
     Parameters
     ----------
@@ -543,7 +543,18 @@ default=None
         return proba / proba.sum(axis=1, keepdims=True)
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`."""
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities in the order of ``classes_``.
+        """
         if is_dask_collection(X):
             return _lazy(self, "predict_log_proba", X)
         return np.log(self.predict_proba(X))

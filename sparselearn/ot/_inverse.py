@@ -45,11 +45,12 @@ def inverse_ot_path(X, Y, coupling=None, *, reg=1.0, alphas=None, n_alphas=20, e
 
     .. math::
 
-        \min_{A} \; -\langle A, X^\top \hat P Y \rangle + W_\varepsilon(A)
-        + \alpha \sum_{kl} w_{kl} |A_{kl}|,
-        \qquad
-        W_\varepsilon(A) = \max_{P \mathbf 1 = a,\, P^\top \mathbf 1 = b}
+        \begin{aligned}
+        &\min_{A} \; -\langle A, X^\top \hat P Y \rangle + W_\varepsilon(A)
+        + \alpha \sum_{kl} w_{kl} |A_{kl}|, \\
+        &W_\varepsilon(A) = \max_{P \mathbf 1 = a,\, P^\top \mathbf 1 = b}
         \langle X A Y^\top, P \rangle - \varepsilon\, \mathrm{KL}(P \,|\, a b^\top),
+        \end{aligned}
 
     by FISTA with backtracking and restart, each ``alpha`` warm-started from the solution (and
     the dual potentials) of the previous one. The weights are :math:`w_{kl} = 1 / |\hat A_{kl}|`
@@ -160,10 +161,12 @@ class InverseOT(BaseEstimator):
 
     .. math::
 
-        W_\varepsilon(A) = \max_{P \mathbf 1 = a,\, P^\top \mathbf 1 = b}
-        \langle X A Y^\top, P \rangle - \varepsilon\, \mathrm{KL}(P \,|\, a b^\top)
-        = \min_{g} \langle g, b \rangle
+        \begin{aligned}
+        W_\varepsilon(A) &= \max_{P \mathbf 1 = a,\, P^\top \mathbf 1 = b}
+        \langle X A Y^\top, P \rangle - \varepsilon\, \mathrm{KL}(P \,|\, a b^\top) \\
+        &= \min_{g} \langle g, b \rangle
         + \varepsilon \sum_i a_i \log \sum_j b_j e^{(x_i^\top A y_j - g_j)/\varepsilon}.
+        \end{aligned}
 
     The smooth part is :math:`\varepsilon` times the mean negative log-likelihood of the
     observed pairs (relative to independent pairing); it is convex in ``A`` with gradient

@@ -208,13 +208,13 @@ class SparseMongeMap(TransformerMixin, BaseEstimator):
     least-squares refit gave 0.07-1.58 (median 0.76) and was worse than the plain map in a
     third of the cells (independent samples, most at ``reg = 0.1``: 1.5x at new points,
     Pooladian, Cuturi and Niles-Weed's pitfall [6]_); neither correction, the paper's map,
-    0.24-0.98 (median 0.54). On the issue's problem (10 features, 400 points, a shift of 3
+    0.24-0.98 (median 0.54). On a planted problem (10 features, 400 points, a shift of 3
     along 2 features, noise 0.3 on the targets, ``gamma = 0.5``, ``reg = 1``) the defaults give
     0.23-0.26 (fitted points) and 0.09-0.12 (new points), 2.2-2.4 features moved per point,
     96-99 % of the displacement on the shifted two; uncorrected, 0.86-0.94 and 0.56-0.66, the
     fitted points' error being the l1 prox's shrinkage by ``gamma`` (a fitted point's plan row
     sits for three quarters on its own noisy image). ``center="pointwise"`` is best on paired
-    data at ``reg = 1`` (0.06-0.07 at new points on the issue's problem); ``refit=False`` is
+    data at ``reg = 1`` (0.06-0.07 at new points on that planted problem); ``refit=False`` is
     best with independent samples and a sharp plan, where the kept features are mostly noise
     (0.47-0.70 against the defaults' 0.69-0.88 at fitted points).
 

@@ -93,10 +93,10 @@ def sinkhorn(
         \min_{P \ge 0,\; P 1 = a,\; P^T 1 = b} \langle M, P \rangle
         + \mathrm{reg} \sum_{ij} P_{ij} \log P_{ij}
 
-    through its dual: ``P_ij = exp((u_i + v_j - M_ij) / reg)``, with ``u`` then ``v`` made
-    exact in turn (the log-domain Sinkhorn iterates). They are run as scalings of an absorbed
-    kernel, so no kernel ``exp(-M / reg)`` ever overflows or underflows: the solver stays exact
-    down to ``reg = 1e-4 max(M)`` and below.
+    through its dual: :math:`P_{ij} = \exp\big((u_i + v_j - M_{ij}) / \mathrm{reg}\big)`, with
+    :math:`u` then :math:`v` made exact in turn (the log-domain Sinkhorn iterates). They are run
+    as scalings of an absorbed kernel, so no kernel :math:`\exp(-M / \mathrm{reg})` ever
+    overflows or underflows: the solver stays exact down to ``reg = 1e-4 max(M)`` and below.
 
     A drop-in for POT's :func:`ot.sinkhorn`: same positional order, keyword names, defaults,
     method names, 2-D ``b`` and log keys (see Notes for what differs).
@@ -202,7 +202,8 @@ def sinkhorn(
     iterations and SNS runs at once (with its reg annealing). Otherwise Sinkhorn runs, and
     from iteration 40 on, after each iteration, the iterations it still needs are
     extrapolated from its contraction rate over the last half of the run,
-    ``log(tol / e_k) / log((e_k / e_{k-w})^(1/w))`` (``e`` the running minimum of the
+    :math:`\log(\mathrm{tol} / e_k) / \log\big((e_k / e_{k-w})^{1/w}\big)`
+    (:math:`e` the running minimum of the
     marginal errors); as soon as that exceeds twice the cost of SNS in Sinkhorn iterations
     (120 per annealing stage, measured on point clouds, 1-D and L1 costs with n = 500 to
     2000), SNS takes over from the current potentials (each stage opened by 5 Sinkhorn

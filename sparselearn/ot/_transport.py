@@ -37,13 +37,12 @@ class SinkhornTransport(TransformerMixin, BaseEstimator, auto_wrap_output_keys=N
         T(x) = \sum_j w_j(x)\, x^t_j, \qquad
         w_j(x) \propto \exp\big((v_j - c(x, x^t_j)) / \mathrm{reg}\big),
 
-    where ``v`` is the target dual potential. On a fitted source point ``x^s_i`` this is exactly
-    ``sum_j P_ij x^t_j / sum_j P_ij``; on new points it is the entropic (Pooladian &
-    Niles-Weed) extension of the map, not a nearest-neighbour shift.
+    where :math:`v` is the target dual potential. On a fitted source point :math:`x^s_i` this is
+    exactly :math:`\sum_j P_{ij} x^t_j / \sum_j P_{ij}`; on new points it is the entropic
+    (Pooladian & Niles-Weed) extension of the map, not a nearest-neighbour shift.
 
-    Same role as POT's :class:`ot.da.SinkhornTransport` with scikit-learn conventions.
-
-    Same role as POT's :class:`ot.da.SinkhornTransport`, and a drop-in for it: POT's constructor
+    Same role as POT's :class:`ot.da.SinkhornTransport` with scikit-learn conventions, and a
+    drop-in for it: POT's constructor
     names (``reg_e``, ``log``, ``distribution_estimation``, ``out_of_sample_map``,
     ``limit_max``), ``fit(Xs=None, ys=None, Xt=None, yt=None)`` (labels make the cost
     label-aware as in POT), ``transform(Xs=...)``, ``inverse_transform(Xt=...)``,

@@ -39,9 +39,9 @@ class SLIMClassifier(ClassifierMixin, BaseEstimator):
     (a score of exactly 0 predicts the negative class) as a mixed-integer program with
     loss indicators under tight, data-derived big-M rows, L0 indicators and a small L1
     term that makes the optimal coefficients coprime and minimal. ``C0`` is the training
-    accuracy traded per feature: a feature stays only if it removes more than ``N C0``
-    weighted errors. ``C1`` is below ``min(1/N, C0) / max ||lambda||_1`` so it only
-    breaks ties.
+    accuracy traded per feature: a feature stays only if it removes more than :math:`N C_0`
+    weighted errors. ``C1`` is below :math:`\min(1/N, C_0) / \max_{\lambda} \|\lambda\|_1`
+    so it only breaks ties.
 
     The MIP (HiGHS through :func:`scipy.optimize.milp` by default; SCIP or CP-SAT
     optionally) is seeded by heuristics that work on the exact 0-1 loss: rounded

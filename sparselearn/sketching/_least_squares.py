@@ -123,7 +123,7 @@ def _refine(ops, b, M, chol, x, l2_reg, sigma_max, tol, max_iter, verbose):
 
 
 class SketchedLeastSquares(RegressorMixin, BaseEstimator):
-    """Least squares (optionally ridge) for tall data by random sketching.
+    r"""Least squares (optionally ridge) for tall data by random sketching.
 
     Minimizes
 
@@ -134,11 +134,12 @@ class SketchedLeastSquares(RegressorMixin, BaseEstimator):
     (``b`` the intercept, unpenalized), for ``n_samples >> n_features``.
 
     ``method="sketch_and_solve"`` solves the small sketched problem
-    ``min ||S (X w - y)||^2 + l2_reg ||w||^2`` exactly: one pass over ``X``; its residual is
+    :math:`\min_w \|S (X w - y)\|^2 + \mathrm{l2\_reg} \|w\|^2` exactly: one pass over ``X``;
+    its residual is
     within ``(1 + O(d / k))`` of optimal for a subspace embedding of size ``k``.
 
-    ``method="sketch_and_precondition"`` (default) factors the sketch, ``S X = U Sigma V^T``,
-    uses ``M = V Sigma^{-1}`` as a right preconditioner (``X M`` has condition number about
+    ``method="sketch_and_precondition"`` (default) factors the sketch, :math:`SX = U \Sigma V^\top`,
+    uses :math:`M = V \Sigma^{-1}` as a right preconditioner (``X M`` has condition number about
     ``(1 + sqrt(d/k)) / (1 - sqrt(d/k))``), starts from the sketch-and-solve solution and runs
     conjugate gradients on the preconditioned normal equations (equivalent to LSQR on
     ``X M``), one pass over ``X`` per iteration, with iterative refinement restarts on a
