@@ -9,6 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._core import linalg as _linalg
+from ._core.cd import gradient_and_curvatures
 
 _PLACEHOLDER = np.zeros((1, 1), order="F")
 _EMPTY_F = np.zeros(0)
@@ -83,11 +84,15 @@ class Design:
         """``X.T @ v``."""
         return _linalg.rmatvec(*self.arrays, self.n_features, np.asarray(v, dtype=np.float64))
 
-    def col_sq_norms(self, h, mu=None):
-        """Weighted squared column norms ``sum_i h_i (X_ij - mu_j)^2`` (``mu=None``: no offsets)."""
-        if mu is None:
-            return _linalg.col_sq_norms(*self.arrays, self.n_features, h)
-        return _linalg.centred_col_sq_norms(*self.arrays, self.n_features, h, mu)
+    def col_sq_norms(self, h, centred=False):
+        """Weighted squared column norms ``sum_i h_i (X_ij - mu_j)^2``: ``mu`` the ``h``-weighted
+        column means (the offsets an intercept absorbs) when ``centred``, else 0.
+
+        One pass of :func:`sparselearn._core.cd.gradient_and_curvatures`, the kernel every
+        coordinate-descent fit compiles anyway: a kernel of its own cost a fresh install's
+        first fit two more compilations."""
+        h = np.asarray(h, dtype=np.float64)
+        return gradient_and_curvatures(*self.arrays, self.n_features, h, h, bool(centred))[1]
 
     def col_means(self, h):
         """``h``-weighted column means ``X.T h / sum(h)``: the offsets an intercept absorbs."""
