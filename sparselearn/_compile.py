@@ -280,7 +280,8 @@ def cold_kernel_fraction():
 
     A kernel counts as cold when Numba's cache holds no index for it, or one written for other
     source code (Numba stamps each index with a hash of the source file). A fresh environment
-    gives 1.0; after ``python -m sparselearn --compile``, close to 0.
+    gives 1.0; after ``python -m sparselearn --compile``, close to 0. Kernels declared
+    ``inline="always"`` are left out: their callers compile them in, never on their own.
 
     Returns
     -------
@@ -298,9 +299,11 @@ def cold_kernel_fraction():
     for info in pkgutil.iter_modules(_core.__path__):
         module = importlib.import_module(f"{_core.__name__}.{info.name}")
         for kernel in vars(module).values():
-            index = getattr(getattr(kernel, "_cache", None), "_cache_file", None)
-            if isinstance(kernel, CPUDispatcher) and kernel.__module__ == module.__name__ \
-                    and index is not None:
-                total += 1
-                cold += not index._load_index()  # {} when missing or stale
+            if not isinstance(kernel, CPUDispatcher) or kernel.__module__ != module.__name__:
+                continue
+            index = getattr(kernel._cache, "_cache_file", None)
+            if index is None or kernel.targetoptions.get("inline") == "always":
+                continue  # not cached, or compiled into its callers only
+            total += 1
+            cold += not index._load_index()  # {} when missing or stale
     return cold / total if total else 0.0

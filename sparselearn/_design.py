@@ -9,6 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._core import linalg as _linalg
+from ._core.cd import gradient_and_curvatures
 
 _PLACEHOLDER = np.zeros((1, 1), order="F")
 _EMPTY_F = np.zeros(0)
@@ -103,23 +104,27 @@ class Design:
         """
         return _linalg.rmatvec(*self.arrays, self.n_features, np.asarray(v, dtype=np.float64))
 
-    def col_sq_norms(self, h, mu=None):
+    def col_sq_norms(self, h, centred=False):
         r"""Weighted squared column norms :math:`\sum_i h_i (X_{ij} - \mu_j)^2`.
+
+        One pass of :func:`sparselearn._core.cd.gradient_and_curvatures`, the kernel every
+        coordinate-descent fit compiles anyway (a kernel of its own cost a fresh install's first
+        fit two more compilations).
 
         Parameters
         ----------
         h : ndarray of shape (n_samples,)
             Non-negative sample weights.
-        mu : ndarray of shape (n_features,), default=None
-            Column offsets :math:`\mu`; None for no offsets.
+        centred : bool, default=False
+            If True, :math:`\mu` are the ``h``-weighted column means (the offsets an intercept
+            absorbs); otherwise :math:`\mu = 0`.
 
         Returns
         -------
         norms : ndarray of shape (n_features,)
         """
-        if mu is None:
-            return _linalg.col_sq_norms(*self.arrays, self.n_features, h)
-        return _linalg.centred_col_sq_norms(*self.arrays, self.n_features, h, mu)
+        h = np.asarray(h, dtype=np.float64)
+        return gradient_and_curvatures(*self.arrays, self.n_features, h, h, bool(centred))[1]
 
     def col_means(self, h):
         """``h``-weighted column means ``X.T h / sum(h)``: the offsets an intercept absorbs.

@@ -15,7 +15,6 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from ._core import datafit as _datafit
-from ._core import linalg as _linalg
 from ._design import as_design, check_vector
 
 __all__ = ["Datafit", "Quadratic", "Logistic", "Poisson", "Huber", "get_datafit"]
@@ -173,7 +172,7 @@ class Datafit(BaseEstimator):
         """
         design = as_design(X)
         sw = self._normalized_weights(design.n_samples, sample_weight)
-        norms = _linalg.col_sq_norms(*design.arrays, design.n_features, sw)
+        norms = design.col_sq_norms(sw)
         return _datafit.curvature_bound(self._code) * norms
 
     def global_lipschitz(self, X, sample_weight=None):

@@ -317,7 +317,7 @@ def batch_curvatures(X, data, indices, indptr, is_sparse, H, active, fit_interce
     Without an intercept ``sum_i h_i X_ij^2``; with one, the curvature of the column centred at
     its ``h``-weighted mean ``mu_j``, ``sum_i h_i (X_ij - mu_j)^2`` (see
     :func:`sparselearn._core.working_set.coordinate_curvatures`), computed in two passes over
-    the column, as :func:`sparselearn._core.linalg.centred_col_sq_norms`.
+    the column, as :func:`sparselearn._core.cd.gradient_and_curvatures`.
     """
     n_features = lipschitz.shape[1]
     n_active = active.shape[0]

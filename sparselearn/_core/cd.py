@@ -25,8 +25,8 @@ extrapolated point only when it lowers ``M + pen``.
 import numpy as np
 from numba import njit
 
-from .linalg import (FASTMATH, col_axpy, csc_col_axpy, csc_col_dot, csc_col_dot_weighted,
-                     dense_col_axpy, dense_col_dot, dense_col_dot_weighted, rmatvec)
+from .linalg import (FASTMATH, csc_col_axpy, csc_col_dot, csc_col_dot_weighted,
+                     dense_col_axpy, dense_col_dot, dense_col_dot_weighted)
 from .lapack import spd_solve
 from .prox import prox_1d, value_1d
 
@@ -81,7 +81,10 @@ def _anderson(buffer):
         return buffer[K].copy(), False
     for k in range(K):
         C[k, k] += 1e-10 * trace
-    z, ok = spd_solve(C, np.ones(K))
+    ones = np.empty(K)  # not np.ones: its implementation is one more compilation on a first fit
+    for k in range(K):
+        ones[k] = 1.0
+    z, ok = spd_solve(C, ones)
     total = 0.0
     for k in range(K):
         total += z[k]
@@ -208,7 +211,10 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
                         j = ws[k]
                         diff = point[k] - w[j]
                         if diff != 0.0:
-                            col_axpy(X, data, indices, indptr, is_sparse, j, diff, u_acc)
+                            if is_sparse:
+                                csc_col_axpy(data, indices, indptr, j, diff, u_acc)
+                            else:
+                                dense_col_axpy(X, j, diff, u_acc)
                     b_acc = point[n_ws] if fit_intercept else b[0]
                     for i in range(n_samples):
                         u_acc[i] += b_acc - b[0]
@@ -229,12 +235,6 @@ def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b,
         for i in range(n_samples):
             u[i] += shift
     return u, n_epochs
-
-
-@njit(cache=True, nogil=True)
-def full_gradient(X, data, indices, indptr, is_sparse, d, n_features):
-    """``X.T @ d``."""
-    return rmatvec(X, data, indices, indptr, is_sparse, n_features, d)
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)

@@ -24,7 +24,7 @@ POISSON = 2
 HUBER = 3
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _log1pexp(t):
     """``log(1 + exp(t))`` without overflow."""
     if t > 0.0:
@@ -32,7 +32,7 @@ def _log1pexp(t):
     return log(1.0 + exp(t))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def loss_1d(code, params, y, z):
     if code == QUAD:
         return 0.5 * (y - z) ** 2
@@ -92,9 +92,9 @@ def raw_grad_hess(code, params, y, z, sw, grad, hess):
             hess[i] = sw[i]
 
 
-@njit(cache=True, nogil=True)
 def curvature_bound(code):
-    """Global bound on ``f''`` (``inf`` when there is none)."""
+    """Global bound on ``f''`` (``inf`` when there is none). Plain Python: every caller is
+    Python, and a kernel here would cost a compilation on a fresh install's first fit."""
     if code == QUAD or code == HUBER:
         return 1.0
     if code == LOGISTIC:

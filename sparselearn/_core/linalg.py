@@ -70,56 +70,7 @@ def csc_col_axpy(data, indices, indptr, j, a, v):
         v[indices[k]] += a * data[k]
 
 
-@njit(cache=True)
-def col_axpy(X, data, indices, indptr, is_sparse, j, a, v):
-    """``v += a * X[:, j]`` in place (either flavour)."""
-    if is_sparse:
-        csc_col_axpy(data, indices, indptr, j, a, v)
-    else:
-        dense_col_axpy(X, j, a, v)
-
-
 # ---------------------------------------------------------------- whole-matrix kernels
-
-@njit(cache=True)
-def col_sq_norms(X, data, indices, indptr, is_sparse, n_features, h):
-    """``sum_i h_i X_ij^2`` for every column ``j``."""
-    out = np.zeros(n_features)
-    for j in range(n_features):
-        if is_sparse:
-            total = 0.0
-            for k in range(indptr[j], indptr[j + 1]):
-                total += h[indices[k]] * data[k] * data[k]
-            out[j] = total
-        else:
-            out[j] = dense_col_dot_weighted(X, j, h, X[:, j])
-    return out
-
-
-@njit(cache=True)
-def centred_col_sq_norms(X, data, indices, indptr, is_sparse, n_features, h, mu):
-    """``sum_i h_i (X_ij - mu_j)^2`` for every column ``j``, without forming ``X - mu``: the
-    curvature along a coordinate when the intercept absorbs the column's offset ``mu_j`` (its
-    ``h``-weighted mean). Each term is computed from ``X_ij - mu_j``, so large offsets do not
-    cancel out the variance."""
-    out = np.zeros(n_features)
-    h_total = np.sum(h)
-    for j in range(n_features):
-        m = mu[j]
-        total = 0.0
-        if is_sparse:
-            h_nnz = 0.0
-            for k in range(indptr[j], indptr[j + 1]):
-                hi = h[indices[k]]
-                total += hi * (data[k] - m) ** 2
-                h_nnz += hi
-            total += m * m * (h_total - h_nnz)  # the implicit zeros
-        else:
-            for i in range(X.shape[0]):
-                total += h[i] * (X[i, j] - m) ** 2
-        out[j] = total
-    return out
-
 
 @njit(cache=True)
 def matvec(X, data, indices, indptr, is_sparse, n_samples, w):

@@ -30,7 +30,7 @@ import numpy as np
 from . import datafit as _datafit
 from . import linalg as _linalg
 from . import prox as _prox
-from .cd import full_gradient, gradient_and_curvatures, model_cd
+from .cd import gradient_and_curvatures, model_cd
 
 
 def coordinate_curvatures(arrays, h, n_features, fit_intercept):
@@ -40,11 +40,8 @@ def coordinate_curvatures(arrays, h, n_features, fit_intercept):
     centred at its ``h``-weighted mean (the intercept absorbs the offset, see
     :func:`sparselearn._core.cd.model_cd`), curvature ``sum_i h_i (X_ij - mu_j)^2``.
     """
-    if not fit_intercept:
-        return _linalg.col_sq_norms(*arrays, n_features, h), np.zeros(n_features)
-    h_cols = _linalg.rmatvec(*arrays, n_features, h)
-    mu = h_cols / np.sum(h)
-    return _linalg.centred_col_sq_norms(*arrays, n_features, h, mu), h_cols
+    _, lipschitz, h_cols = gradient_and_curvatures(*arrays, n_features, h, h, fit_intercept)
+    return lipschitz, h_cols
 
 
 def _backtrack(objective, w, z, step_w, u, obj_old, max_halvings=30):
@@ -137,7 +134,7 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
                 grad, lipschitz, h_cols = gradient_and_curvatures(*arrays, n_features, d, h,
                                                                   fit_intercept)
             else:
-                grad = full_gradient(*arrays, d, n_features)
+                grad = _linalg.rmatvec(*arrays, n_features, d)
         lipschitz_b = float(np.sum(h))
         grad_b = float(np.sum(d))
         # with an intercept, scores use the derivative along the centred columns (the directions

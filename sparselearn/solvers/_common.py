@@ -142,7 +142,7 @@ def penalty_curvatures(penalty, design, datafit, sw, fit_intercept=False):
             f"{type(penalty).__name__} needs a datafit with bounded curvature (quadratic, "
             f"logistic, huber), not {type(datafit).__name__}."
         )
-    return bound * design.col_sq_norms(sw, design.col_means(sw) if fit_intercept else None)
+    return bound * design.col_sq_norms(sw, centred=fit_intercept)
 
 
 def objective(design, y, sw, datafit, penalty, w, b, curvs=None, fit_intercept=False):

@@ -167,7 +167,7 @@ def alpha_max(design, y, sw, datafit, penalty, fit_intercept=False, check_input=
         design = as_design(design)
         y, sw, _ = check_problem(design, y, sw, None, datafit, penalty)
     b0, grad0, h = gradient_at_start(design, y, sw, datafit, fit_intercept, check_input=False)
-    lipschitz = design.col_sq_norms(h, design.col_means(h) if fit_intercept else None)
+    lipschitz = design.col_sq_norms(h, centred=fit_intercept)
     curvs = penalty_curvatures(penalty, design, datafit, sw, fit_intercept)
     return penalty.alpha_max(grad0, lipschitz, curvatures=curvs), (b0, grad0)
 
