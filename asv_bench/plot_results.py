@@ -752,6 +752,12 @@ def plot_chart(chart, rows, path):
         high = min(r.high, top)
         if high > r.low and math.isfinite(r.high):
             ax.plot([max(r.low, 1e-300), high], [yi, yi], color="black", lw=1.0)
+        if r.ratio > top:
+            # a cut bar (past BAR_CAP, or infinite) carries its value inside it; its details are in the table below the
+            # chart, so a long label past the cap does not stretch the axis for every other bar
+            ax.text(width / 1.15, yi, f"{_ratio(r.ratio)} (bar cut at {_ratio(top)})",
+                    va="center", ha="right", fontsize=9, color="white", in_layout=False)
+            continue
         end = max(width, high if math.isfinite(r.high) else width, 1.0) * 1.15
         labels.append((end, ax.text(end, yi, f"{_ratio(r.ratio)}   {_detail(r)}", va="center",
                                     ha="left", fontsize=9, in_layout=False)))
@@ -766,22 +772,22 @@ def plot_chart(chart, rows, path):
     ax.legend([plt.Rectangle((0, 0), 1, 1, color=COLORS[m]) for m in present],
               [LEGEND[m] for m in present], loc="lower right", bbox_to_anchor=(1.0, 1.0),
               ncols=len(present), fontsize=8.5, frameon=False, borderaxespad=0.2)
-    _fit_labels(fig, ax, labels, min(bottom, 1.0) / 2.0)
+    _fit_labels(fig, ax, labels, min(bottom, 1.0) / 2.0, 1.2 * top)
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
-def _fit_labels(fig, ax, labels, left):
-    """Widen the log x-axis to the right until every bar label fits inside the axes: a label
-    starting at ``x`` and taking a fraction ``f`` of the axes' width ends inside when
-    ``log10(right) >= (log10(x) - f log10(left)) / (1 - f)``."""
+def _fit_labels(fig, ax, labels, left, right_min=10.0):
+    """Widen the log x-axis to the right, from ``right_min``, until every bar label fits inside
+    the axes: a label starting at ``x`` and taking a fraction ``f`` of the axes' width ends
+    inside when ``log10(right) >= (log10(x) - f log10(left)) / (1 - f)``."""
     lo = math.log10(left)
-    ax.set_xlim(left, 10.0)
+    ax.set_xlim(left, max(right_min, 10.0))
     for _ in range(3):  # the layout (and so the axes' width) settles in a few passes
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
         width = ax.get_window_extent(renderer).width
-        right = 1.0
+        right = math.log10(max(right_min, 10.0))
         for start, text in labels:
             frac = min(text.get_window_extent(renderer).width / width + 0.02, 0.9)
             right = max(right, (math.log10(start) - frac * lo) / (1.0 - frac))

@@ -35,7 +35,7 @@ _TINY = 1e-14
 CHUNK = 16  # signals per task of the parallel kernels
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _argmax_abs(values, positive):
     best = -1.0
     arg = -1
@@ -47,7 +47,7 @@ def _argmax_abs(values, positive):
     return arg, best
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _omp_one(G, cov, norm_sq, n_nonzero, tol, no_ridge, code):
     """OMP for one signal; writes ``code``; returns (n_active, status)."""
     n_components = G.shape[0]
