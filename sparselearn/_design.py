@@ -107,7 +107,7 @@ class Design:
     def col_sq_norms(self, h, centred=False):
         r"""Weighted squared column norms :math:`\sum_i h_i (X_{ij} - \mu_j)^2`.
 
-        One pass of :func:`sparselearn._core.cd.gradient_and_curvatures`, the kernel every
+        One pass of ``sparselearn._core.cd.gradient_and_curvatures``, the kernel every
         coordinate-descent fit compiles anyway (a kernel of its own cost a fresh install's first
         fit two more compilations).
 
