@@ -159,9 +159,11 @@ class SketchTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
             # the nonzeros of S column by column (each column has the same number, in distinct
             # rows), for the dense-output product of a sparse X (:meth:`transform`)
             S = self.components_.tocsc()
-            zeta = S.indptr[1] - S.indptr[0]
-            self._columns = (S.indices.astype(np.intp).reshape(n_features, zeta),
-                             S.data.reshape(n_features, zeta))
+            counts = np.diff(S.indptr)
+            zeta = int(counts[0])
+            if np.all(counts == zeta):  # else transform falls back to the sparse product
+                self._columns = (S.indices.astype(np.intp).reshape(n_features, zeta),
+                                 S.data.reshape(n_features, zeta))
         return self
 
     def transform(self, X):
