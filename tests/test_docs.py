@@ -279,6 +279,25 @@ def test_built_html_api_pages_document_their_parameters(built_pages):
     assert not missing, missing
 
 
+def test_public_dataclasses_document_every_field():
+    """A public result record's signature (what its API page shows) lists only fields that its
+    Attributes section documents: no undocumented ``name=<factory>``."""
+    from numpydoc.docscrape import ClassDoc
+
+    records = []
+    for name in sorted(_public_names()):
+        sub, attr = name.split(".", 1)
+        obj = getattr(importlib.import_module(f"sparselearn.{sub}"), attr)
+        if not (isinstance(obj, type) and dataclasses.is_dataclass(obj)):
+            continue
+        records.append(name)
+        documented = {field.strip() for param in ClassDoc(obj)["Attributes"]
+                      for field in param.name.split(",")}
+        fields = {field.name for field in dataclasses.fields(obj)}
+        assert fields <= documented, (name, sorted(fields - documented))
+    assert "sketching.ProductSketch" in records
+
+
 def test_built_html_api_pages_link_their_user_guide(built_pages):
     """Every public class and function of a capability links its user guide page."""
     unlinked = []

@@ -4,7 +4,7 @@ Both estimate ``A^T B`` for ``A`` (``n x d``) and ``B`` (``n x m``) that share t
 (for instance two tables joined on a key).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -64,7 +64,6 @@ class ProductSketch:
     probabilities: np.ndarray = None
     matrix: np.ndarray = None
     was_1d: bool = False
-    extra: dict = field(default_factory=dict)
 
     @property
     def nbytes(self):
