@@ -200,3 +200,34 @@ def check_named_Xy(X, y, *, X_name="X", y_name="y", y_ndim=1, **kwargs):
         raise ValueError(f"inconsistent numbers of samples: {y_name} has {y.shape[0]} entries "
                          f"but {X_name} has {X.shape[0]} rows.")
     return X, y
+
+
+def check_kernel_code(obj, name, code_attr="_code"):
+    """Refuse a penalty or datafit without a compiled kernel (its ``code_attr`` is None).
+
+    The solvers run compiled kernels that pick a penalty's or a datafit's formulas by an integer
+    code; a subclass of the base class defined outside sparselearn has none, and would
+    otherwise fail deep inside a kernel with an unrelated error.
+
+    Parameters
+    ----------
+    obj : Penalty or Datafit
+        The object to check.
+    name : str
+        The argument it was passed as (``"penalty"``, ``"datafit"``), quoted in the error.
+    code_attr : str, default="_code"
+        The attribute holding the kernel code (``"_gcode"`` for the group penalties).
+
+    Returns
+    -------
+    obj : Penalty or Datafit
+        ``obj`` itself.
+    """
+    if getattr(obj, code_attr, None) is None:
+        raise ValueError(
+            f"{name}: {type(obj).__name__} has no compiled kernel ({code_attr} is None). The "
+            f"solvers run the formulas of sparselearn's own classes only: use one of them (a "
+            f"subclass may set their parameters, e.g. per-feature weights), or add the new "
+            f"{name}'s kernel to sparselearn itself as the contributor guide describes."
+        )
+    return obj

@@ -8,6 +8,7 @@ all import it, and it imports nothing of theirs.
 import numpy as np
 import scipy.sparse as sp
 
+from ._checks import check_kernel_code
 from ._core import linalg as _linalg
 from ._core.cd import gradient_and_curvatures
 
@@ -199,6 +200,7 @@ def check_problem(design, y, sw, w, datafit, penalty=None):
     ``w=None`` (no coefficients yet) is passed through.
     Raises a ValueError naming the offending argument.
     """
+    check_kernel_code(datafit, "datafit")
     if penalty is not None:
         penalty._check()
     n_samples, n_features = design.n_samples, design.n_features

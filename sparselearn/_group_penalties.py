@@ -26,6 +26,7 @@ import numbers
 import numpy as np
 
 from ._core import group_prox as _gprox
+from ._checks import check_kernel_code
 from ._design import check_vector
 from .penalties import Penalty
 
@@ -69,6 +70,7 @@ class GroupPenalty(Penalty):
 
     def _check(self):
         """Raise a ValueError naming the offending parameter."""
+        check_kernel_code(self, "penalty", "_gcode")
         alpha = self.alpha
         name = type(self).__name__
         if (isinstance(alpha, bool) or not isinstance(alpha, numbers.Real)

@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from ._core import datafit as _datafit
+from ._checks import check_kernel_code
 from ._design import as_design, check_vector
 
 __all__ = ["Datafit", "Quadratic", "Logistic", "Poisson", "Huber", "get_datafit"]
@@ -312,6 +313,7 @@ def get_datafit(datafit):
     Huber()
     """
     if isinstance(datafit, Datafit):
+        check_kernel_code(datafit, "datafit")
         datafit._check()
         return datafit
     if isinstance(datafit, str) and datafit in _BY_NAME:

@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from ._core import prox as _prox
+from ._checks import check_kernel_code
 from ._design import check_vector
 
 __all__ = ["Penalty", "L1", "L0", "MCP", "SCAD", "Lq", "CEL0", "ElasticNet", "LogSum",
@@ -75,6 +76,7 @@ class Penalty(BaseEstimator):
 
     def _check(self):
         """Raise a ValueError naming the offending parameter."""
+        check_kernel_code(self, "penalty")
         alpha = self.alpha
         if not isinstance(alpha, numbers.Real) or not np.isfinite(alpha) or alpha < 0:
             raise ValueError(

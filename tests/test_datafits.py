@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
 
-from sparselearn.datafits import Huber, Logistic, Poisson, Quadratic, get_datafit
+from sparselearn.datafits import Datafit, Huber, Logistic, Poisson, Quadratic, get_datafit
 
 
 def _target(datafit, rng, n):
@@ -67,3 +67,23 @@ def test_target_checks_and_names():
     with pytest.raises(ValueError, match="datafit"):
         get_datafit("hinge")
     assert Poisson().global_lipschitz(np.eye(3)) == np.inf
+
+
+class _NoKernelDatafit(Datafit):
+    """A datafit written outside sparselearn: a Datafit subclass without a compiled kernel."""
+
+
+def test_datafit_without_kernel_is_refused_by_name():
+    from sparselearn.linear_model import SparseRegressor
+    from sparselearn.penalties import L1
+    from sparselearn.solvers import solve
+
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((12, 4)), rng.standard_normal(12)
+    match = r"datafit: _NoKernelDatafit has no compiled kernel"
+    with pytest.raises(ValueError, match=match):
+        get_datafit(_NoKernelDatafit())
+    with pytest.raises(ValueError, match=match):
+        SparseRegressor(datafit=_NoKernelDatafit()).fit(X, y)
+    with pytest.raises(ValueError, match=match):
+        solve(X, y, None, _NoKernelDatafit(), L1(0.1), np.zeros(4))

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from sparselearn._core import prox as P
-from sparselearn.penalties import PENALTIES, CEL0, L0, L1, MCP, SCAD, ElasticNet, LogSum, Lq
+from sparselearn.penalties import (PENALTIES, CEL0, L0, L1, MCP, SCAD, ElasticNet, GroupPenalty,
+                                   LogSum, Lq, Penalty)
 
 ALL = [L1(0.5), L0(0.5), MCP(0.5), SCAD(0.5), Lq(0.5, q=0.5), Lq(0.5, q=2 / 3), CEL0(0.5),
        ElasticNet(0.5, l1_ratio=0.7), LogSum(0.5, eps=0.3)]
@@ -102,3 +103,42 @@ def test_logsum_prox_and_alpha_max():
     assert pen.alpha_max(np.array([0.2, -0.6]), lipschitz=1.0) == pytest.approx(0.6, rel=1e-8)
     with pytest.raises(ValueError, match="eps"):
         LogSum(eps=0.0).value([1.0])
+
+
+class _NoKernelPenalty(Penalty):
+    """A penalty written outside sparselearn: a Penalty subclass without a compiled kernel."""
+
+    def __init__(self, alpha=1.0, weights=None, positive=False):
+        self.alpha = alpha
+        self.weights = weights
+        self.positive = positive
+
+
+class _NoKernelGroupPenalty(GroupPenalty):
+    def __init__(self, alpha=1.0, groups=2, weights=None):
+        self.alpha = alpha
+        self.groups = groups
+        self.weights = weights
+
+
+@pytest.mark.parametrize("pen", [_NoKernelPenalty(0.1), _NoKernelGroupPenalty(0.1)], ids=repr)
+def test_penalty_without_kernel_is_refused_by_name(pen):
+    """Every entry point refuses a user's Penalty subclass naming the argument (it failed with a
+    ZeroDivisionError inside a kernel)."""
+    from sparselearn.datafits import Quadratic
+    from sparselearn.decomposition import sparse_encode
+    from sparselearn.linear_model import SparseRegressor
+    from sparselearn.solvers import solve
+
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((12, 4)), rng.standard_normal(12)
+    match = r"penalty: _NoKernel\w* has no compiled kernel"
+    with pytest.raises(ValueError, match=match):
+        SparseRegressor(penalty=pen).fit(X, y)
+    with pytest.raises(ValueError, match=match):
+        solve(X, y, None, Quadratic(), pen, np.zeros(4))
+    if not getattr(pen, "grouped", False):
+        with pytest.raises(ValueError, match=match):
+            sparse_encode(X[:2], X[2:6], algorithm="cd", penalty=pen)
+        with pytest.raises(ValueError, match=match):
+            pen.value(np.ones(4))
