@@ -251,6 +251,20 @@ def test_built_gallery_output_shows_no_warnings(built_pages):
             offenders += [f"{relative}: {line}" for line in _WARNING_LINE.findall(text)]
     assert not offenders, "\n".join(offenders)
 
+def test_built_gallery_output_has_no_latex(built_pages):
+    """What an example prints is plain text: a ``$\\lambda_0$`` meant for a matplotlib label
+    shows as LaTeX source in the output block (plot_inverse_ot printed it)."""
+    offenders = []
+    for page in sorted(built_pages):
+        relative = page.relative_to(HTML)
+        if relative.parts[0] != "auto_examples" or not relative.name.startswith("plot_"):
+            continue
+        for block in _SCRIPT_OUTPUT.findall(page.read_text(encoding="utf-8", errors="replace")):
+            text = html.unescape(re.sub(r"<[^>]+>", "", block))
+            offenders += [f"{relative}: {m.group(0)}" for m in _LATEX_COMMAND.finditer(text)]
+    assert not offenders, "\n".join(offenders)
+
+
 def _takes_parameters(obj):
     import inspect
 

@@ -100,3 +100,31 @@ def test_timed_examples_compile_before_timing(path):
     comments = [line.split("#", 1)[1].lower() for line in path.read_text().splitlines()
                 if "#" in line]
     assert any("compil" in comment for comment in comments), path.name
+
+
+def test_custom_penalty_example_matches_its_references(monkeypatch, tmp_path):
+    """The tutorial of the docs' penalty / datafit page runs, its user-built penalty and loss
+    reach the solvers and match their references (scikit-learn's Lasso on rescaled columns,
+    the plain loss on rescaled rows), and the adaptive Lasso selects fewer false features."""
+    import runpy
+
+    import matplotlib
+    import numpy as np
+
+    matplotlib.use("Agg")
+    script = Path(__file__).parents[1] / "examples" / "linear_model" / "plot_custom_penalty.py"
+    copy = tmp_path / script.name  # its figures go next to the copy, not into the checkout
+    copy.write_text(script.read_text())
+    monkeypatch.setattr(sys, "argv", [str(copy)])
+    ns = runpy.run_path(str(copy), run_name="__main__")
+    scale = np.max(np.abs(ns["ours"].coef_))
+    assert ns["gap_adaptive"] < 1e-6 * scale
+    assert ns["gap_weighted"] < 1e-6 * np.max(np.abs(ns["weighted"].coef_))
+    support = ns["coef"] != 0
+    false_lasso = np.count_nonzero(ns["lasso"].coef_[~support])
+    false_adaptive = np.count_nonzero(ns["adaptive"].coef_[~support])
+    assert np.all(ns["adaptive"].coef_[support] != 0) and false_adaptive < false_lasso
+    error = {name: np.linalg.norm(ns[name].coef_ - ns["coef"]) for name in ("plain", "weighted")}
+    assert error["weighted"] < error["plain"]
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == [
+        "plot_custom_penalty.png", "plot_custom_penalty_weighted.png"]

@@ -49,7 +49,9 @@ print(f"{Xb_train.shape[1]} binary risk factors")
 # 0.9 after a minute), so the limits here are deliberately short. A fit that stops with the
 # gap open raises a ``ConvergenceWarning``; this example expects it, catches that warning
 # only, and prints the fitted ``mip_gap_`` instead (``inf``: no lower bound was proven
-# within the limit).
+# within the limit) and ``solve_status_``. A status ``no_solution`` says that the MIP solver
+# found no model of its own within the limit: the score card is then the heuristics' best
+# model, which the MIP could not improve on in that time.
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)  # stopped at the time limit on purpose
