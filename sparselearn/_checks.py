@@ -226,8 +226,9 @@ def check_kernel_code(obj, name, code_attr="_code"):
     if getattr(obj, code_attr, None) is None:
         raise ValueError(
             f"{name}: {type(obj).__name__} has no compiled kernel ({code_attr} is None). The "
-            f"solvers run the formulas of sparselearn's own classes only: use one of them (a "
-            f"subclass may set their parameters, e.g. per-feature weights), or add the new "
-            f"{name}'s kernel to sparselearn itself as the contributor guide describes."
+            f"solvers run the formulas of sparselearn's own classes only: build on one of them "
+            f"(a subclass may compute its parameters, such as a penalty's per-feature weights; "
+            f"a loss takes sample_weight), or add the new {name}'s kernel to sparselearn "
+            f"itself as the contributor guide describes."
         )
     return obj
