@@ -12,7 +12,7 @@ on the two block-shaped factors (``block_sparse=[0, 2]``), and plots the NMSE ag
 SNR (median over 12 channels, with the band between the 25th and 75th percentiles; the
 script also prints how many channels end with an NMSE above 0.1). On these channels the plain
 prior is the more accurate at every SNR, its median error about a third to a half of the
-coupled prior's, and each loses the channel on one or two of the 12. Coupling the 1-sparse
+coupled prior's, and each loses at most two of the 12 channels at any SNR. Coupling the 1-sparse
 mobile factor too spreads its single angle over a block and fails on every channel.
 """
 from pathlib import Path

@@ -64,10 +64,11 @@ fig.savefig(Path(sys.argv[0]).with_name("plot_sbl_recovery_phase.png"), dpi=100)
 ##############################################################################
 # KroneckerSBL against classical SBL on the flattened problem
 # -----------------------------------------------------------
-# ``y = (A_1 kron A_2 kron A_3) x + noise`` with factors of 5, 6 and 7 rows (210 measurements)
-# and ``n`` columns each, x with a 2 x 2 x 2 support. KroneckerSBL works on the factors; EM-SBL
-# on the flattened ``210 x n^3`` matrix. Both run once on the smallest problem first, so the
-# times are those of compiled code (Numba compiles each kernel on its first call).
+# :math:`y = (A_1 \otimes A_2 \otimes A_3)\, x + \text{noise}` with factors of 5, 6 and 7
+# rows (210 measurements) and :math:`n` columns each, :math:`x` with a 2 x 2 x 2 support.
+# KroneckerSBL works on the factors; EM-SBL on the flattened :math:`210 \times n^3` matrix.
+# Both run once on the smallest problem first, so the times are those of compiled code (Numba
+# compiles each kernel on its first call).
 
 sizes = [6, 8, 10]
 problems = []

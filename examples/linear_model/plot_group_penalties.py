@@ -63,10 +63,14 @@ fig.savefig(Path(sys.argv[0]).with_name("plot_group_penalties_selection.png"), d
 ##############################################################################
 # Group lasso against skglm
 # -------------------------
-# Block coordinate descent over a working set of groups (steps 1 / L_g, ``L_g`` the largest
-# eigenvalue of the block ``X_g^T X_g / n``), against skglm's ``GroupBCD`` on the same
-# objective (``||y - Xw||^2 / (2 n) + alpha sum_g sqrt(10) ||w_g||``), both compiled beforehand,
-# median of 5 runs. skglm is optional (``pip install skglm``).
+# Block coordinate descent over a working set of groups (steps :math:`1 / L_g`, with
+# :math:`L_g` the largest eigenvalue of the block :math:`X_g^\top X_g / n`), against skglm's
+# ``GroupBCD`` on the same objective
+# :math:`\|y - Xw\|^2 / (2 n) + \alpha \sum_g \sqrt{10}\, \|w_g\|`, both compiled beforehand,
+# median of 5 runs. skglm is optional (``pip install skglm``). skglm compiles its Numba
+# jitclasses in every new Python process (they are not cached on disk): its untimed first fit
+# below takes about 10 s, which the example's total running time at the bottom of the page
+# includes; sparselearn's kernels come from the on-disk cache.
 
 alpha = 0.1 * GroupLasso(groups=size).alpha_max(X.T @ y / n_samples)
 ours = SparseRegressor(penalty=GroupLasso(alpha=alpha, groups=size), fit_intercept=False,

@@ -75,13 +75,18 @@ fig.savefig(Path(sys.argv[0]).with_name("plot_ot_sinkhorn_newton_sparse_converge
 ##############################################################################
 # The plan and the transport map
 # ------------------------------
+# At this regularization the plan concentrates its mass on a small share of its entries, which
+# is what makes the sparsified Newton steps cheap (the left panel shows the entries above a
+# thousandth of the largest); the fitted transport maps each source point to the barycentre of
+# its targets.
 
-# The plan is nearly sparse at this regularization, which is what makes the sparsified Newton
-# steps cheap; the fitted transport maps each source point to the barycentre of its targets.
+mass = np.sort(P_sns.ravel())[::-1].cumsum() / P_sns.sum()
+print(f"{np.searchsorted(mass, 0.99) / P_sns.size:.0%} of the entries hold 99% of the mass; "
+      f"{np.mean(P_sns > 1e-3 * P_sns.max()):.0%} are above 1e-3 of the largest")
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-axes[0].imshow(P_sns[:60, :60] > 1e-6 * P_sns.max(), cmap="Greys", interpolation="nearest")
-axes[0].set_title("support of the plan (60 x 60 corner)")
+axes[0].imshow(P_sns[:60, :60] > 1e-3 * P_sns.max(), cmap="Greys", interpolation="nearest")
+axes[0].set_title("plan entries above 1e-3 of the largest (60 x 60 corner)")
 
 est = SinkhornTransport(reg=reg, norm="max").fit(xs, xt)
 mapped = est.transform(xs)

@@ -85,7 +85,7 @@ axes[0].set_title("sparsity of the displacements (new points)")
 axes[1].set_xlabel("gamma")
 axes[1].set_ylabel("mean ||T(x) - x - shift||^2")
 axes[1].set_title("error to the true map")
-axes[0].legend(fontsize=7)
+axes[0].legend(fontsize=8)
 fig.tight_layout()
 fig.savefig(Path(sys.argv[0]).with_name("plot_sparse_monge_map_sparsity.png"), dpi=100)
 
@@ -95,13 +95,13 @@ fig.savefig(Path(sys.argv[0]).with_name("plot_sparse_monge_map_sparsity.png"), d
 # The displacements of 30 new points (rows) along the 10 features (columns), on the noisy
 # data, for the plain entropic map, the elastic l1 map without and with the default
 # corrections, and the other two elastic costs. Uncorrected, the l1 prox soft-thresholds, so
-# the moves along the shifted features are ``gamma`` short of 3, and the plan's blur pulls
-# every new point towards the target mean. ``refit=True`` lets the prox select the features
-# and moves them by the non-negative garrote ``r - gamma^2 / r`` of the barycentric residual
-# instead of ``r - gamma``; ``center="affine"`` subtracts an affine model of the blur
-# measured on the source's entropic self-transport (whose exact map is the identity). STVS
-# thresholds with vanishing shrinkage (``z - gamma^2 / z``); the squared k-overlap norm with
-# ``k = 2`` keeps about two entries.
+# the moves along the shifted features are :math:`\gamma` short of 3, and the plan's blur
+# pulls every new point towards the target mean. ``refit=True`` lets the prox select the
+# features and moves them by the non-negative garrote :math:`r - \gamma^2 / r` of the
+# barycentric residual instead of :math:`r - \gamma`; ``center="affine"`` subtracts an affine
+# model of the blur measured on the source's entropic self-transport (whose exact map is the
+# identity). STVS thresholds with vanishing shrinkage (:math:`z - \gamma^2 / z`); the squared
+# k-overlap norm with ``k = 2`` keeps about two entries.
 
 Y = targets["shifted source plus noise"]
 models = {
@@ -112,14 +112,19 @@ models = {
     "STVS, gamma = 0.5": SparseMongeMap(cost="elastic_stvs", gamma=0.5),
     "k-overlap, k = 2, gamma = 0.2": SparseMongeMap(cost="elastic_sq_k_overlap", k=2, gamma=0.2),
 }
-fig, axes = plt.subplots(1, 5, figsize=(15, 4), sharey=True)
-for ax, (name, est) in zip(axes, models.items()):
+fig, axes = plt.subplots(2, 3, figsize=(10, 7.5), sharex=True, sharey=True)
+for ax, (name, est) in zip(axes.flat, models.items()):
     moves = est.fit(X, Y).displacement(X_new[:30])
     error = np.mean(np.sum((est.displacement(X_new) - shift) ** 2, axis=1))
-    ax.imshow(moves, cmap="RdBu_r", vmin=-3.5, vmax=3.5, aspect="auto")
+    image = ax.imshow(moves, cmap="RdBu_r", vmin=-3.5, vmax=3.5, aspect="auto")
     ax.set_title(f"{name}\n{np.mean(moves != 0) * 10:.1f} of 10 moved, error {error:.2f}",
-                 fontsize=9)
+                 fontsize=10)
+for ax in (*axes[-1, :2], axes[0, -1]):  # the bottom of each column of maps
     ax.set_xlabel("feature")
-axes[0].set_ylabel("new point")
+    ax.tick_params(labelbottom=True)
+for ax in axes[:, 0]:
+    ax.set_ylabel("new point")
+axes[-1, -1].axis("off")  # five maps: the last cell holds the colour scale
+fig.colorbar(image, ax=axes[-1, -1], location="left", fraction=0.5, label="displacement")
 fig.tight_layout()
 fig.savefig(Path(sys.argv[0]).with_suffix(".png"), dpi=100)

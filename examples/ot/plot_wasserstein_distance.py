@@ -69,8 +69,9 @@ fig.savefig(Path(sys.argv[0]).with_suffix(".png"), dpi=100)
 ##############################################################################
 # One dimension: the closed form
 # ------------------------------
-# On a line the optimal plan matches sorted samples, and SciPy's ``wasserstein_distance`` gives
-# W1 in closed form; the exact solver agrees with it to round-off.
+# On a line the optimal plan matches sorted samples, and SciPy's
+# :func:`~scipy.stats.wasserstein_distance` gives W1 in closed form; the exact solver agrees
+# with it to round-off.
 
 u, v = rng.normal(size=300), rng.gamma(2.0, size=300)
 ours = wasserstein_distance(u, v, p=1, method="emd")

@@ -69,8 +69,9 @@ print(f"{X.shape[0]} documents, {X.shape[1]} distinct shingles, "
 # Signatures and the LSH search
 # -----------------------------
 #
-# ``k = 128`` hashes in ``b = 32`` bands of ``r = 4``: a pair of similarity ``J`` becomes a
-# candidate with probability ``1 - (1 - J^r)^b``, which rises around ``(1/b)^(1/r) = 0.42``.
+# :math:`k = 128` hashes in :math:`b = 32` bands of :math:`r = 4`: a pair of similarity
+# :math:`J` becomes a candidate with probability :math:`1 - (1 - J^r)^b`, which rises around
+# :math:`(1/b)^{1/r} = 0.42`.
 # Candidates are kept when their estimated similarity reaches 0.5.
 
 n_hashes, n_bands, threshold = 128, 32, 0.5
@@ -104,7 +105,8 @@ print(f"planted copies with Jaccard >= {threshold}: {len(found & planted_above)}
 # ---------------------------------------------------
 #
 # Left: the estimate of every pair with an exact Jaccard above 0.05 (the planted pairs and the
-# few that share common phrases), with the ``+-2 sqrt(J (1 - J) / k)`` band. Right: the
+# few that share common phrases), with the
+# :math:`\pm 2 \sqrt{J (1 - J) / k}` band. Right: the
 # fraction of those pairs that the bands make candidates, against the S-curve.
 
 mask = exact > 0.05

@@ -3,15 +3,16 @@
 Sketched least squares and coordinated product sketches
 ===========================================================
 
-Random sketches shrink a tall matrix ``A`` (``n x d``) to ``S A`` (``k x d``, ``k << n``) while
-keeping the geometry of its column space. Two uses are shown:
+Random sketches shrink a tall matrix :math:`A` (:math:`n \times d`) to :math:`SA`
+(:math:`k \times d`, :math:`k \ll n`) while keeping the geometry of its column space. Two uses
+are shown:
 
-1. *Sketch-and-precondition* least squares: the sketch gives a preconditioner ``M`` such that
-   ``A M`` is well conditioned, and conjugate gradients converge in a few tens of passes over
-   ``A`` to the accuracy of a direct solver, even at condition number ``1e8``; *sketch-and-solve*
-   stops after the sketch, with a residual a few percent above optimal.
+1. *Sketch-and-precondition* least squares: the sketch gives a preconditioner :math:`M` such
+   that :math:`AM` is well conditioned, and conjugate gradients converge in a few tens of passes
+   over :math:`A` to the accuracy of a direct solver, even at condition number :math:`10^8`;
+   *sketch-and-solve* stops after the sketch, with a residual a few percent above optimal.
 2. *Coordinated sampling* of two sparse tables: each table is sketched on its own, and
-   ``A^T B`` is estimated from the two sketches far more accurately than with a JL or
+   :math:`A^\top B` is estimated from the two sketches far more accurately than with a JL or
    CountSketch sketch of the same size in bytes.
 
 Each part draws its own figure.
@@ -74,10 +75,11 @@ fig.savefig(Path(sys.argv[0]).with_name("plot_sketch_least_squares_lstsq.png"), 
 #
 # Two sparse "tables" share a key space (rows); each row has 5 nonzeros out of 300 columns.
 # A sampled row costs its nonzeros plus an id and a probability; a row of a linear sketch
-# costs 300 numbers. The error is shown relative to ``||A||_F ||B||_F``, the scale in which
-# every sketch's error bound is stated: ``A^T B`` itself is much smaller than that here (the
-# tables' rows barely overlap in their columns), so an error relative to ``||A^T B||_F``
-# exceeds 1 for every sketch at these sizes. The two coordinated samplers ("priority" and
+# costs 300 numbers. The error :math:`\|A^\top B - \widehat{A^\top B}\|_F` is shown relative
+# to :math:`\|A\|_F \|B\|_F`, the scale in which every sketch's error bound is stated:
+# :math:`A^\top B` itself is much smaller than that here (the tables' rows barely overlap in
+# their columns), so an error relative to :math:`\|A^\top B\|_F` exceeds 1 for every sketch
+# at these sizes. The two coordinated samplers ("priority" and
 # "threshold") give almost the same error, and so do the two linear sketches ("jl" and
 # "countsketch"): each pair of curves lies on top of each other in the figure.
 
@@ -115,7 +117,7 @@ ax.xaxis.set_minor_formatter(NullFormatter())
 ax.yaxis.set_minor_formatter(NullFormatter())
 ax.set_xticks([20, 50, 100, 200])
 ax.set_xlabel("size of one table's sketch (kB)")
-ax.set_ylabel("||A^T B - estimate||_F / (||A||_F ||B||_F)")
+ax.set_ylabel(r"error $/\ (\|A\|_F\, \|B\|_F)$")
 ax.set_title("coordinated sampling vs linear sketches")
 ax.legend(fontsize=8)
 fig.tight_layout()
