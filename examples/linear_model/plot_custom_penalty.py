@@ -94,7 +94,7 @@ class AdaptiveL1(L1):
 
     @property
     def weights(self):
-        """The per-feature multipliers of ``alpha``, :math:`1 / |\\hat w_j|^\\gamma`."""
+        r"""The per-feature multipliers of ``alpha``, :math:`1 / |\hat w_j|^\gamma`."""
         return 1.0 / np.abs(np.asarray(self.pilot_coef, dtype=float)) ** self.gamma
 
 
