@@ -71,7 +71,9 @@ class Penalty(BaseEstimator):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if cls.name is not None:
+        # only a class that names itself registers: a user's subclass of L1 inherits
+        # ``name = "l1"`` and must not replace L1 under that name
+        if cls.__dict__.get("name") is not None:
             PENALTIES[cls.name] = cls
 
     def _check(self):

@@ -236,32 +236,31 @@ _SCRIPT_OUTPUT = re.compile(r'<div class="sphx-glr-script-out[^"]*">(.*?)</div>\
 _WARNING_LINE = re.compile(r"^\S*:\d+: \w*Warning: .*$", re.M)
 
 
+def _gallery_outputs(built_pages):
+    """``(page, text)`` of every output block of the built example pages."""
+    for page in sorted(built_pages):
+        relative = page.relative_to(HTML)
+        if relative.parts[0] != "auto_examples" or not relative.name.startswith("plot_"):
+            continue
+        for block in _SCRIPT_OUTPUT.findall(page.read_text(encoding="utf-8", errors="replace")):
+            yield relative, html.unescape(re.sub(r"<[^>]+>", "", block))
+
+
 def test_built_gallery_output_shows_no_warnings(built_pages):
     """An example run as intended prints no warning (a ConvergenceWarning from too short a
     limit, a peer's NumbaPerformanceWarning): raise the limit, or catch the one expected
     category around the call that raises it and say why in the text. Only a build that ran the
     examples has their output; CI's ``-D plot_gallery=0`` build has none to check."""
-    offenders = []
-    for page in sorted(built_pages):
-        relative = page.relative_to(HTML)
-        if relative.parts[0] != "auto_examples" or not relative.name.startswith("plot_"):
-            continue
-        for block in _SCRIPT_OUTPUT.findall(page.read_text(encoding="utf-8", errors="replace")):
-            text = html.unescape(re.sub(r"<[^>]+>", "", block))
-            offenders += [f"{relative}: {line}" for line in _WARNING_LINE.findall(text)]
+    offenders = [f"{page}: {line}" for page, text in _gallery_outputs(built_pages)
+                 for line in _WARNING_LINE.findall(text)]
     assert not offenders, "\n".join(offenders)
+
 
 def test_built_gallery_output_has_no_latex(built_pages):
     """What an example prints is plain text: a ``$\\lambda_0$`` meant for a matplotlib label
     shows as LaTeX source in the output block (plot_inverse_ot printed it)."""
-    offenders = []
-    for page in sorted(built_pages):
-        relative = page.relative_to(HTML)
-        if relative.parts[0] != "auto_examples" or not relative.name.startswith("plot_"):
-            continue
-        for block in _SCRIPT_OUTPUT.findall(page.read_text(encoding="utf-8", errors="replace")):
-            text = html.unescape(re.sub(r"<[^>]+>", "", block))
-            offenders += [f"{relative}: {m.group(0)}" for m in _LATEX_COMMAND.finditer(text)]
+    offenders = [f"{page}: {match.group(0)}" for page, text in _gallery_outputs(built_pages)
+                 for match in _LATEX_COMMAND.finditer(text)]
     assert not offenders, "\n".join(offenders)
 
 

@@ -142,3 +142,22 @@ def test_penalty_without_kernel_is_refused_by_name(pen):
             sparse_encode(X[:2], X[2:6], algorithm="cd", penalty=pen)
         with pytest.raises(ValueError, match=match):
             pen.value(np.ones(4))
+
+
+def test_a_subclass_does_not_replace_its_parent_by_name():
+    """A user's subclass of L1 inherits ``name = "l1"``; registering it replaced L1 for every
+    later ``penalty="l1"`` in the process (the docs build's next example then failed)."""
+    registered = dict(PENALTIES)
+
+    class Reweighted(L1):
+        pass
+
+    assert PENALTIES == registered and PENALTIES["l1"] is L1
+
+    class Named(L1):
+        name = "test_named_l1"
+
+    try:
+        assert PENALTIES["test_named_l1"] is Named
+    finally:
+        del PENALTIES["test_named_l1"]
