@@ -27,7 +27,11 @@ class Datafit(BaseEstimator):
     A datafit is :math:`F(Xw) = \frac{1}{n} \sum_i f(y_i, (Xw)_i)`; it gives its value, its
     gradient :math:`X^\top \nabla F`, per-feature and global Lipschitz constants, and the
     intercept of the intercept-only model. Subclasses set the code of their compiled loss
-    (``_code``).
+    (``_code``): a subclass written outside sparselearn has none and is refused by the
+    estimators and solvers, naming ``datafit``. From user code a loss is reweighted per sample
+    with ``sample_weight`` (see
+    :ref:`sphx_glr_auto_examples_linear_model_plot_custom_penalty.py`); a new loss is added to
+    the package as the :ref:`contributor guide <contributing>` describes.
 
     Examples
     --------

@@ -40,6 +40,13 @@ class Penalty(BaseEstimator):
     Every penalty has the methods below: its value, prox, distance of ``-grad`` to its
     subdifferential, prox fixed-point score, generalized support and ``alpha_max``.
 
+    The formulas live in compiled kernels, so a subclass written outside sparselearn cannot
+    add new ones (estimators and solvers refuse a penalty without ``_code``, naming it); it
+    can subclass a penalty and compute its parameters, as the gallery example
+    :ref:`sphx_glr_auto_examples_linear_model_plot_custom_penalty.py` does for an adaptive
+    Lasso. A new formula is added to the package as the :ref:`contributor guide
+    <contributing>` describes.
+
     Examples
     --------
     >>> import numpy as np
