@@ -183,8 +183,10 @@ def _sketching(rng):
         SketchedLeastSquares(random_state=0).fit(Af, b)
     for Af in (ill, sp.csr_matrix(ill)):
         SketchedLeastSquares(random_state=0).fit(Af, b)
-    for kind in ("countsketch", "sparse_sign"):
+    wide = rng.standard_normal((200, 12))  # CSR rows of 12 nonzeros: the row-by-row kernel
+    for kind in ("countsketch", "sparse_sign"):  # (5 above: the flat one)
         make_sketch(kind, 8, random_state=0).fit(200).apply(sp.csc_matrix(A))
+        make_sketch(kind, 8, random_state=0).fit(200).apply(sp.csr_matrix(wide))
     sampler = CoordinatedSampler(sketch_size=20, random_state=0)
     sampler.estimate_product(sampler.sketch(A), sampler.sketch(A))
     sets = sp.csr_matrix(A > 0.5)

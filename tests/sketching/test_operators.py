@@ -223,30 +223,79 @@ def test_non_finite_input_caught_through_the_sketch(kind, bad):
             op.apply_block(M[:32], 0) if bad == "cancel" else op.apply_block(M[10:20], 10)
 
 
-@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_countsketch_noncanonical_csr_equals_dense(index_dtype, dtype, global_random_seed):
-    """The chunked CSR kernel (buckets hashed a chunk ahead) against S @ A: rows longer than
-    one chunk of the kernel apart, empty rows, unsorted column indices and duplicates
-    (summed by scipy's dense conversion), int32 and int64 indices, float32 kept."""
-    rng = np.random.default_rng(global_random_seed)
-    n, d, k = 700, 9, 23
-    counts = rng.integers(0, 5, size=n)
-    counts[rng.random(n) < 0.3] = 0  # empty rows, also runs of them
-    counts[300:340] = 0
+def _noncanonical_csr(rng, n, d, counts, index_dtype, dtype):
+    """CSR with the given row lengths, unsorted column indices with duplicates, kept as given
+    (int64 indices are not taken down to int32, check_matrix does not sort them)."""
     indptr = np.concatenate([[0], np.cumsum(counts)]).astype(index_dtype)
-    indices = rng.integers(0, d, size=indptr[-1]).astype(index_dtype)  # unsorted, duplicates
+    indices = rng.integers(0, d, size=indptr[-1]).astype(index_dtype)
     data = rng.standard_normal(indptr[-1]).astype(dtype)
     A = sp.csr_matrix((data, indices, indptr), shape=(n, d))
     A.indices, A.indptr = indices, indptr  # scipy would take int64 down to int32
     A.has_sorted_indices = True  # keep the indices as given (check_matrix would sort them)
     assert A.indices.dtype == index_dtype
-    dense = sp.csr_matrix((data.astype(np.float64), indices, indptr), shape=(n, d)).toarray()
-    op = CountSketch(k, random_state=global_random_seed).fit(n)
-    expected = op.to_matrix().toarray() @ dense
-    SA = op.apply(A)
-    assert SA.dtype == dtype
+    return A
+
+
+@pytest.mark.parametrize("rows", ["short", "long"])
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_countsketch_noncanonical_csr_equals_dense(rows, index_dtype, dtype, global_random_seed,
+                                                   monkeypatch):
+    """Both CSR kernels against S @ A (S from the operator's sparse matrix): short rows (about
+    1.4 nonzeros, the flat kernel) and long rows (about 11, row by row), empty rows and runs of
+    them (also at the end), unsorted column indices and duplicates (summed by scipy's dense
+    conversion), int32 and int64 indices, float32 kept; at k = 2000 (an output past L2, the
+    case the flat kernel is for) and at a small k."""
+    from sparselearn._core import sketch as kernels
+
+    rng = np.random.default_rng(global_random_seed)
+    n, d = 700, 9
+    counts = rng.integers(0, 5, size=n) if rows == "short" else rng.integers(8, 20, size=n)
+    counts[rng.random(n) < 0.3] = 0  # empty rows, also runs of them
+    counts[300:340] = 0
+    counts[-3:] = 0
+    A = _noncanonical_csr(rng, n, d, counts, index_dtype, dtype)
+    dense = sp.csr_matrix((A.data.astype(np.float64), A.indices, A.indptr),
+                          shape=(n, d)).toarray()
+    calls = []
+    flat = kernels.sparse_sign_csr_flat
+    monkeypatch.setattr(kernels, "sparse_sign_csr_flat",
+                        lambda *args: calls.append(args[0].shape) or flat(*args))
     tol = 1e-5 if dtype == np.float32 else 1e-12
-    np.testing.assert_allclose(SA, expected, rtol=tol, atol=tol)
-    np.testing.assert_allclose(countsketch(A, k, global_random_seed), expected, rtol=tol,
-                               atol=tol)
+    for k in (23, 2000):
+        op = CountSketch(k, random_state=global_random_seed).fit(n)
+        expected = op.to_matrix().toarray() @ dense
+        SA = op.apply(A)
+        assert SA.dtype == dtype
+        np.testing.assert_allclose(SA, expected, rtol=tol, atol=tol)
+        np.testing.assert_allclose(countsketch(A, k, global_random_seed), expected, rtol=tol,
+                                   atol=tol)
+    assert len(calls) == (4 if rows == "short" else 0)
+
+
+@pytest.mark.parametrize("nnz_per_col", [1, 3, 8])
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_csr_kernels_agree_bit_for_bit(nnz_per_col, index_dtype, dtype, global_random_seed):
+    """The flat CSR kernel adds each entry's terms in the row kernel's order: equal outputs
+    to the bit, whole and for a row block whose indptr starts past 0 (row_offset hashed), on
+    non-canonical CSR with empty rows first, inside and last, and on a matrix with no
+    nonzero at all."""
+    from sparselearn._core.sketch import sparse_sign_csr, sparse_sign_csr_flat
+
+    rng = np.random.default_rng(global_random_seed)
+    n, d, k = 400, 7, 29
+    counts = rng.integers(0, 6, size=n)
+    counts[:4] = 0
+    counts[200:230] = 0
+    counts[-4:] = 0
+    A = _noncanonical_csr(rng, n, d, counts, index_dtype, dtype)
+    for lo, hi in [(0, n), (57, 333), (200, 230)]:
+        indptr = A.indptr[lo:hi + 1]
+        assert lo == 0 or indptr[0] > 0
+        row, flat = np.zeros((k, d), dtype=dtype), np.zeros((k, d), dtype=dtype)
+        sparse_sign_csr(A.data, A.indices, indptr, lo, global_random_seed, nnz_per_col, row)
+        sparse_sign_csr_flat(A.data, A.indices, indptr, lo, global_random_seed, nnz_per_col,
+                             flat)
+        assert np.array_equal(row, flat)
+        assert np.count_nonzero(row) > 0 or (lo, hi) == (200, 230)
