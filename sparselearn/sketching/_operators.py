@@ -174,7 +174,7 @@ class BaseSketch(ABC):
                     f"A has {A.shape[0]} rows but the sketch was fitted for {self.n_rows_} rows."
                 )
             return sketch_dask(self, A)
-        A, was_1d = check_matrix(A, ensure_finite=False)
+        A, was_1d = check_matrix(A, ensure_finite=False, sort_csr=False)
         return self._apply_checked(A, was_1d)
 
     def _apply_checked(self, A, was_1d):
@@ -206,7 +206,8 @@ class BaseSketch(ABC):
             The block's contribution to ``S @ A``.
         """
         self._check_fitted()
-        A_block, was_1d = check_matrix(A_block, name="A_block", ensure_finite=False)
+        A_block, was_1d = check_matrix(A_block, name="A_block", ensure_finite=False,
+                                       sort_csr=False)
         row_offset = int(row_offset)
         if row_offset < 0 or row_offset + A_block.shape[0] > self.n_rows_:
             raise ValueError(
@@ -547,7 +548,7 @@ def _sketch(kind, A, sketch_size, random_state, **params):
     op = make_sketch(kind, sketch_size, random_state, **params)
     if is_dask_array(A):
         return op.fit(int(A.shape[0])).apply(A)
-    A, was_1d = check_matrix(A, ensure_finite=False)  # S A is checked instead
+    A, was_1d = check_matrix(A, ensure_finite=False, sort_csr=False)  # S A is checked
     return op.fit(int(A.shape[0]))._apply_checked(A, was_1d)
 
 

@@ -40,21 +40,26 @@ def check_sketch_size(sketch_size, name="sketch_size"):
     return int(sketch_size)
 
 
-def check_matrix(A, name="A", allow_1d=True, ensure_finite=True):
+def check_matrix(A, name="A", allow_1d=True, ensure_finite=True, sort_csr=True):
     """Validate a dense or sparse matrix (or vector) for sketching.
 
     Returns ``(A, was_1d)``: float64/float32 kept (other dtypes become float64), sparse input
     as CSR or CSC, dense as C-contiguous 2-D; NaN/inf, complex, empty and non-numeric input
     refused with a ValueError naming ``name``. With ``ensure_finite=False`` NaN and infinity
     pass: a linear sketch of ``A`` then checks its (much smaller) output with
-    :func:`check_sketch_finite` instead of scanning ``A``.
+    :func:`check_sketch_finite` instead of scanning ``A``. CSC indices are sorted (in place),
+    CSR indices too unless ``sort_csr=False``: a sketch ``S A`` adds the terms of each of its
+    entries in row order whatever the order inside a row, so the sketch operators keep the
+    caller's CSR matrix as it is (sorting a scipy product's unsorted 200000 x 200, 1 % dense
+    CSR takes 3.7 ms, longer than its CountSketch).
     """
     if sp.issparse(A):
         if A.format not in ("csr", "csc"):
             A = A.tocsr()
         A = check_named_array(A, name, ndim=2, accept_sparse=("csr", "csc"),
                               dtype=[np.float64, np.float32], ensure_finite=ensure_finite)
-        A.sort_indices()
+        if sort_csr or A.format == "csc":
+            A.sort_indices()
         return A, False
     A = check_named_array(A, name, ndim=(1, 2) if allow_1d else 2,
                           dtype=[np.float64, np.float32], order="C", ensure_finite=ensure_finite)

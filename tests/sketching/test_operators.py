@@ -225,13 +225,12 @@ def test_non_finite_input_caught_through_the_sketch(kind, bad):
 
 def _noncanonical_csr(rng, n, d, counts, index_dtype, dtype):
     """CSR with the given row lengths, unsorted column indices with duplicates, kept as given
-    (int64 indices are not taken down to int32, check_matrix does not sort them)."""
+    (int64 indices are not taken down to int32)."""
     indptr = np.concatenate([[0], np.cumsum(counts)]).astype(index_dtype)
     indices = rng.integers(0, d, size=indptr[-1]).astype(index_dtype)
     data = rng.standard_normal(indptr[-1]).astype(dtype)
     A = sp.csr_matrix((data, indices, indptr), shape=(n, d))
     A.indices, A.indptr = indices, indptr  # scipy would take int64 down to int32
-    A.has_sorted_indices = True  # keep the indices as given (check_matrix would sort them)
     assert A.indices.dtype == index_dtype
     return A
 
@@ -245,7 +244,8 @@ def test_countsketch_noncanonical_csr_equals_dense(rows, index_dtype, dtype, glo
     1.4 nonzeros, the flat kernel) and long rows (about 11, row by row), empty rows and runs of
     them (also at the end), unsorted column indices and duplicates (summed by scipy's dense
     conversion), int32 and int64 indices, float32 kept; at k = 2000 (an output past L2, the
-    case the flat kernel is for) and at a small k."""
+    case the flat kernel is for) and at a small k. The caller's matrix is left as it is (the
+    sketch does not sort its indices)."""
     from sparselearn._core import sketch as kernels
 
     rng = np.random.default_rng(global_random_seed)
@@ -255,6 +255,7 @@ def test_countsketch_noncanonical_csr_equals_dense(rows, index_dtype, dtype, glo
     counts[300:340] = 0
     counts[-3:] = 0
     A = _noncanonical_csr(rng, n, d, counts, index_dtype, dtype)
+    given = A.indices.copy()
     dense = sp.csr_matrix((A.data.astype(np.float64), A.indices, A.indptr),
                           shape=(n, d)).toarray()
     calls = []
@@ -271,6 +272,8 @@ def test_countsketch_noncanonical_csr_equals_dense(rows, index_dtype, dtype, glo
         np.testing.assert_allclose(countsketch(A, k, global_random_seed), expected, rtol=tol,
                                    atol=tol)
     assert len(calls) == (4 if rows == "short" else 0)
+    np.testing.assert_array_equal(A.indices, given)
+    assert not A.has_sorted_indices
 
 
 @pytest.mark.parametrize("nnz_per_col", [1, 3, 8])
