@@ -102,7 +102,7 @@ CHARTS = {
     "scoring": "SLIM scoring systems",
     "ot": "Entropic optimal transport",
     "sketching": "Sketching",
-    "first-fit": "First fit after installation (compilation included)",
+    "first-fit": "First fit after installation (compilation included; CPU seconds)",
 }
 
 LM = "bench_linear_model."
