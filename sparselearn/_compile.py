@@ -30,7 +30,14 @@ def _glm_problem(rng):
 def _linear_model(rng):
     from .linear_model import SparseClassifier, SparseRegressor, SparseRegressorCV, penalized_path
 
+    from .penalties import PENALTIES
+
     X, y = _glm_problem(rng)
+    # the working-set solver's kernels are compiled per penalty (sparselearn._core.prox); the
+    # design's format and the datafit are run-time arguments of the same kernels
+    for name in PENALTIES:
+        SparseRegressor(penalty=name, max_iter=5).fit(X, y)
+        SparseClassifier(penalty=name, max_iter=5).fit(X, y > 0)
     for Xf in (X, sp.csc_matrix(X)):
         for datafit in ("quadratic", "huber", "poisson"):
             target = np.abs(np.round(y)) if datafit == "poisson" else y

@@ -145,7 +145,7 @@ class Penalty(BaseEstimator):
             The penalty at ``w`` (with its weights).
         """
         w, params, weights, curvs = self._arrays(np.ravel(w), curvatures)
-        return _prox.value(self._code, params, weights, curvs, w)
+        return _prox.value_for(self._code)(self._code, params, weights, curvs, w)
 
     def prox(self, v, step, curvatures=None):
         r"""Coordinate-wise :math:`\arg\min_x (x - v)^2 / (2\,\mathrm{step}) + \mathrm{pen}(x)`

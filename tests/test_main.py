@@ -1,5 +1,6 @@
 """``python -m sparselearn --compile`` compiles every capability's kernels and reports them."""
 
+import inspect
 import os
 import re
 
@@ -20,7 +21,9 @@ def test_compile_runs_every_capability(capsys):
     assert all(value.endswith(" s") and float(value[:-2]) >= 0 for value in rows.values())
     # each kernel compiled once per argument type, not once more per constant: a kernel called
     # from another with a literal int or bool argument compiles a Literal[...] specialization
-    # (seconds on a fresh install); callers pass np.int64(...) / np.bool_(...) instead
+    # (seconds on a fresh install); callers pass np.int64(...) / np.bool_(...) instead. The one
+    # intended exception: the penalty code of the per-penalty kernels (``prox.value_for`` and
+    # the like), a literal by design, one specialization per penalty
     assert _literal_specializations() == []
 
 
@@ -38,9 +41,62 @@ def _literal_specializations():
         module = importlib.import_module(f"sparselearn._core.{info.name}")
         for name, kernel in vars(module).items():
             if isinstance(kernel, CPUDispatcher) and kernel.__module__ == module.__name__:
+                params = list(inspect.signature(kernel.py_func).parameters)
                 found += [f"{info.name}.{name}{signature}" for signature in kernel.signatures
-                          if any(isinstance(arg, types.Literal) for arg in signature)]
+                          if any(isinstance(arg, types.Literal)
+                                 and not _penalty_code(param, arg)
+                                 for param, arg in zip(params, signature))]
     return found
+
+
+def _penalty_code(param, arg):
+    """Whether a literal argument is the penalty code of a per-penalty kernel."""
+    from numba.core import types
+
+    from sparselearn._core.prox import N_PENALTIES
+
+    return (param in ("code", "pcode") and isinstance(arg, types.IntegerLiteral)
+            and 0 <= arg.literal_value < N_PENALTIES)
+
+
+def test_per_penalty_kernels_compile_only_their_penalty(tmp_path):
+    """A kernel made for one penalty passes its code on as a literal, so its callees compile
+    that penalty's section only; the kernel for any penalty reads the code at run time and
+    compiles every section. Both give the same scores. In a fresh process with an empty cache,
+    where every compilation is seen."""
+    import subprocess
+    import sys
+
+    code = """
+import numpy as np
+from numba.core import event
+from sparselearn._core import prox
+seen = []
+class Listener(event.Listener):
+    def on_start(self, ev):
+        seen.append(ev.data["dispatcher"].py_func.__qualname__)
+    def on_end(self, ev):
+        pass
+event.register("numba:compile", Listener())
+rng = np.random.default_rng(0)
+w, grad, ones = rng.standard_normal(6), rng.standard_normal(6), np.ones(6)
+w[:2] = 0.0
+params = np.array([0.3, 3.0, 0.0, 0.0])
+fixed = prox.optimality_scores_for(prox.MCP)(prox.MCP, params, ones, ones, w, grad, ones)
+print(sorted({name for name in seen if name.startswith("_any_")}))
+seen.clear()
+generic = prox.optimality_scores(prox.MCP, params, ones, ones, w, grad, ones)
+print(sorted({name for name in seen if name.startswith("_any_")}))
+print(np.max(np.abs(fixed - generic)), np.max(fixed))
+"""
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True,
+                         text=True).stdout.splitlines()
+    assert out[0] == "[]"  # MCP's kernel: no run-time dispatch over the penalties compiled
+    assert out[1] == "['_any_derivative', '_any_prox', '_any_slope']"
+    difference, largest = map(float, out[2].split())
+    assert difference == 0.0 and largest > 0.0
+
 
 
 def test_compile_in_worker_processes_covers_every_capability():

@@ -22,13 +22,15 @@ descent on ``M + pen`` restricted to a working set, with Anderson extrapolation 
 extrapolated point only when it lowers ``M + pen``.
 """
 
+import functools
+
 import numpy as np
 from numba import njit
 
 from .linalg import (FASTMATH, csc_col_axpy, csc_col_dot, csc_col_dot_weighted,
                      dense_col_axpy, dense_col_dot, dense_col_dot_weighted)
 from .lapack import spd_solve
-from .prox import prox_1d, value_1d
+from .prox import ANY, prox_1d, value_1d
 
 
 @njit(cache=True, nogil=True)
@@ -98,143 +100,160 @@ def _anderson(buffer):
     return point, True
 
 
-@njit(cache=True, nogil=True)
-def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b, w, b,
-             fit_intercept, ws, lipschitz, lipschitz_b, h_cols, pcode, params, weights, curvs,
-             max_epochs, tol, n_anderson):
-    """Minimize ``M + pen`` over the coordinates ``ws`` (and the intercept ``b[0]``) in place.
+@functools.cache
+def model_cd_for(fixed):
+    """:func:`model_cd` for the penalty ``fixed`` alone (``prox.ANY``: the ``code`` argument's;
+    same arguments either way): only that penalty's sections of
+    :mod:`sparselearn._core.prox` are compiled into it (see ``prox.value_for``)."""
+    fixed = int(fixed)
 
-    Parameters
-    ----------
-    d, h : raw gradient and curvatures at the anchor (``h_const >= 0``: all curvatures equal it).
-    grad0, grad0_b : ``X.T @ d`` (all features) and ``sum(d)``.
-    w, b : coefficients (length n_features) and intercept (length 1), updated in place.
-    lipschitz, lipschitz_b : the model's curvature along each coordinate direction and
-        ``sum_i h_i``; with ``fit_intercept`` the direction of feature ``j`` is the centred
-        column ``X_j - mu_j`` (``mu_j = h_cols_j / lipschitz_b``), curvature
-        ``sum_i h_i (X_ij - mu_j)^2``, else ``sum_i h_i X_ij^2``.
-    h_cols : ``X.T @ h`` (used with ``fit_intercept``).
-    tol : stop when an epoch moves no coordinate by more than ``tol`` in gradient units
-        (``lipschitz_j |delta_j|``, the prox fixed-point residual).
+    @njit(cache=True, nogil=True)
+    def model_cd(X, data, indices, indptr, is_sparse, d, h, h_const, grad0, grad0_b, w, b,
+                 fit_intercept, ws, lipschitz, lipschitz_b, h_cols, code, params, weights, curvs,
+                 max_epochs, tol, n_anderson):
+        """Minimize ``M + pen`` over the coordinates ``ws`` (and the intercept ``b[0]``) in place.
 
-    Returns
-    -------
-    u : ``X (w - w0) + (b - b0)``, the change of the linear predictor.
-    n_epochs : epochs run.
-    """
-    n_samples = d.shape[0]
-    n_ws = ws.shape[0]
-    # u is kept as u_raw + shift: intercept moves change the scalar only (O(1), not O(n))
-    u = np.zeros(n_samples)
-    shift = 0.0
-    center = fit_intercept and lipschitz_b > 0.0
-    # centred coordinates: with an intercept, coordinate j moves along X_j - mu_j 1 (mu_j the
-    # h-weighted column mean) and the intercept absorbs the offset, which is coordinate descent
-    # on the centred design without forming it (offsets leave the iteration count unchanged)
-    h_col = np.zeros(n_ws)  # sum_i h_i X_ij
-    mu = np.zeros(n_ws)
-    if center:
-        for k in range(n_ws):
-            h_col[k] = h_cols[ws[k]]
-            mu[k] = h_col[k] / lipschitz_b
-    use_anderson = n_anderson > 0
-    buffer = np.zeros((n_anderson + 1, n_ws + 1))
-    n_buffered = 0
-    n_epochs = 0
-    for epoch in range(max_epochs):
-        n_epochs = epoch + 1
-        violation = 0.0
-        h_u = 0.0  # sum_i h_i u_raw_i, kept up to date through the epoch
+        Parameters
+        ----------
+        d, h : raw gradient and curvatures at the anchor (``h_const >= 0``: all curvatures
+            equal it).
+        grad0, grad0_b : ``X.T @ d`` (all features) and ``sum(d)``.
+        w, b : coefficients (length n_features) and intercept (length 1), updated in place.
+        lipschitz, lipschitz_b : the model's curvature along each coordinate direction and
+            ``sum_i h_i``; with ``fit_intercept`` the direction of feature ``j`` is the centred
+            column ``X_j - mu_j`` (``mu_j = h_cols_j / lipschitz_b``), curvature
+            ``sum_i h_i (X_ij - mu_j)^2``, else ``sum_i h_i X_ij^2``.
+        h_cols : ``X.T @ h`` (used with ``fit_intercept``).
+        tol : stop when an epoch moves no coordinate by more than ``tol`` in gradient units
+            (``lipschitz_j |delta_j|``, the prox fixed-point residual).
+
+        Returns
+        -------
+        u : ``X (w - w0) + (b - b0)``, the change of the linear predictor.
+        n_epochs : epochs run.
+        """
+        if fixed < 0:
+            pcode = code
+        else:
+            pcode = fixed
+        n_samples = d.shape[0]
+        n_ws = ws.shape[0]
+        # u is kept as u_raw + shift: intercept moves change the scalar only (O(1), not O(n))
+        u = np.zeros(n_samples)
+        shift = 0.0
+        center = fit_intercept and lipschitz_b > 0.0
+        # centred coordinates: with an intercept, coordinate j moves along X_j - mu_j 1 (mu_j the
+        # h-weighted column mean) and the intercept absorbs the offset, which is coordinate descent
+        # on the centred design without forming it (offsets leave the iteration count unchanged)
+        h_col = np.zeros(n_ws)  # sum_i h_i X_ij
+        mu = np.zeros(n_ws)
         if center:
-            for i in range(n_samples):
-                h_u += (h_const if h_const >= 0.0 else h[i]) * u[i]
-        for k in range(n_ws):
-            j = ws[k]
-            L = lipschitz[j]
-            if L <= 0.0:
-                continue
-            # is_sparse is tested here, not in a helper: see the note in linalg
-            if is_sparse:
-                if h_const >= 0.0:
-                    g = grad0[j] + h_const * csc_col_dot(data, indices, indptr, j, u)
-                else:
-                    g = grad0[j] + csc_col_dot_weighted(data, indices, indptr, j, h, u)
-            else:
-                if h_const >= 0.0:
-                    g = grad0[j] + h_const * dense_col_dot(X, j, u)
-                else:
-                    g = grad0[j] + dense_col_dot_weighted(X, j, h, u)
-            if center:  # derivative along X_j - mu_j 1
-                g += shift * h_col[k] - mu[k] * (grad0_b + h_u + shift * lipschitz_b)
-            old = w[j]
-            new = coordinate_update(pcode, params, weights[j], curvs[j], old, g, L)
-            if new != old:
-                delta = new - old
-                if is_sparse:
-                    csc_col_axpy(data, indices, indptr, j, delta, u)
-                else:
-                    dense_col_axpy(X, j, delta, u)
-                w[j] = new
-                if center:
-                    h_u += delta * h_col[k]
-                    shift -= mu[k] * delta
-                    b[0] -= mu[k] * delta
-                score = L * abs(delta)
-                if score > violation:
-                    violation = score
-        if center:
-            g_b = grad0_b + h_u + shift * lipschitz_b
-            delta = -g_b / lipschitz_b
-            if delta != 0.0:
-                shift += delta
-                b[0] += delta
-                score = abs(g_b)
-                if score > violation:
-                    violation = score
-        if violation <= tol:
-            break
-        if use_anderson:
-            slot = n_buffered % (n_anderson + 1)
             for k in range(n_ws):
-                buffer[slot, k] = w[ws[k]]
-            buffer[slot, n_ws] = b[0]
-            n_buffered += 1
-            if n_buffered == n_anderson + 1:
-                n_buffered = 0
-                point, ok = _anderson(buffer)
-                if ok:
-                    for i in range(n_samples):
-                        u[i] += shift
-                    shift = 0.0
-                    u_acc = u.copy()
-                    for k in range(n_ws):
-                        j = ws[k]
-                        diff = point[k] - w[j]
-                        if diff != 0.0:
-                            if is_sparse:
-                                csc_col_axpy(data, indices, indptr, j, diff, u_acc)
-                            else:
-                                dense_col_axpy(X, j, diff, u_acc)
-                    b_acc = point[n_ws] if fit_intercept else b[0]
-                    for i in range(n_samples):
-                        u_acc[i] += b_acc - b[0]
-                    w_acc = w.copy()
-                    for k in range(n_ws):
-                        w_acc[ws[k]] = point[k]
-                    obj_acc = _model_value(d, h, h_const, u_acc) + _ws_penalty(
-                        pcode, params, weights, curvs, w_acc, ws)
-                    obj = _model_value(d, h, h_const, u) + _ws_penalty(
-                        pcode, params, weights, curvs, w, ws)
-                    if obj_acc < obj:
-                        for k in range(n_ws):
-                            w[ws[k]] = point[k]
-                        b[0] = b_acc
+                h_col[k] = h_cols[ws[k]]
+                mu[k] = h_col[k] / lipschitz_b
+        use_anderson = n_anderson > 0
+        buffer = np.zeros((n_anderson + 1, n_ws + 1))
+        n_buffered = 0
+        n_epochs = 0
+        for epoch in range(max_epochs):
+            n_epochs = epoch + 1
+            violation = 0.0
+            h_u = 0.0  # sum_i h_i u_raw_i, kept up to date through the epoch
+            if center:
+                for i in range(n_samples):
+                    h_u += (h_const if h_const >= 0.0 else h[i]) * u[i]
+            for k in range(n_ws):
+                j = ws[k]
+                L = lipschitz[j]
+                if L <= 0.0:
+                    continue
+                # is_sparse is tested here, not in a helper: see the note in linalg
+                if is_sparse:
+                    if h_const >= 0.0:
+                        g = grad0[j] + h_const * csc_col_dot(data, indices, indptr, j, u)
+                    else:
+                        g = grad0[j] + csc_col_dot_weighted(data, indices, indptr, j, h, u)
+                else:
+                    if h_const >= 0.0:
+                        g = grad0[j] + h_const * dense_col_dot(X, j, u)
+                    else:
+                        g = grad0[j] + dense_col_dot_weighted(X, j, h, u)
+                if center:  # derivative along X_j - mu_j 1
+                    g += shift * h_col[k] - mu[k] * (grad0_b + h_u + shift * lipschitz_b)
+                old = w[j]
+                new = coordinate_update(pcode, params, weights[j], curvs[j], old, g, L)
+                if new != old:
+                    delta = new - old
+                    if is_sparse:
+                        csc_col_axpy(data, indices, indptr, j, delta, u)
+                    else:
+                        dense_col_axpy(X, j, delta, u)
+                    w[j] = new
+                    if center:
+                        h_u += delta * h_col[k]
+                        shift -= mu[k] * delta
+                        b[0] -= mu[k] * delta
+                    score = L * abs(delta)
+                    if score > violation:
+                        violation = score
+            if center:
+                g_b = grad0_b + h_u + shift * lipschitz_b
+                delta = -g_b / lipschitz_b
+                if delta != 0.0:
+                    shift += delta
+                    b[0] += delta
+                    score = abs(g_b)
+                    if score > violation:
+                        violation = score
+            if violation <= tol:
+                break
+            if use_anderson:
+                slot = n_buffered % (n_anderson + 1)
+                for k in range(n_ws):
+                    buffer[slot, k] = w[ws[k]]
+                buffer[slot, n_ws] = b[0]
+                n_buffered += 1
+                if n_buffered == n_anderson + 1:
+                    n_buffered = 0
+                    point, ok = _anderson(buffer)
+                    if ok:
                         for i in range(n_samples):
-                            u[i] = u_acc[i]
-    if shift != 0.0:
-        for i in range(n_samples):
-            u[i] += shift
-    return u, n_epochs
+                            u[i] += shift
+                        shift = 0.0
+                        u_acc = u.copy()
+                        for k in range(n_ws):
+                            j = ws[k]
+                            diff = point[k] - w[j]
+                            if diff != 0.0:
+                                if is_sparse:
+                                    csc_col_axpy(data, indices, indptr, j, diff, u_acc)
+                                else:
+                                    dense_col_axpy(X, j, diff, u_acc)
+                        b_acc = point[n_ws] if fit_intercept else b[0]
+                        for i in range(n_samples):
+                            u_acc[i] += b_acc - b[0]
+                        w_acc = w.copy()
+                        for k in range(n_ws):
+                            w_acc[ws[k]] = point[k]
+                        obj_acc = _model_value(d, h, h_const, u_acc) + _ws_penalty(
+                            pcode, params, weights, curvs, w_acc, ws)
+                        obj = _model_value(d, h, h_const, u) + _ws_penalty(
+                            pcode, params, weights, curvs, w, ws)
+                        if obj_acc < obj:
+                            for k in range(n_ws):
+                                w[ws[k]] = point[k]
+                            b[0] = b_acc
+                            for i in range(n_samples):
+                                u[i] = u_acc[i]
+        if shift != 0.0:
+            for i in range(n_samples):
+                u[i] += shift
+        return u, n_epochs
+
+    return model_cd
+
+
+model_cd = model_cd_for(ANY)
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)

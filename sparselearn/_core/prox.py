@@ -45,10 +45,12 @@ them. Adding a penalty is a new section, a new code and one line per dispatcher 
 class in :mod:`sparselearn.penalties` (see the contributor guide).
 """
 
+import functools
 from math import acos, copysign, cos, fabs, inf, log, sqrt
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.extending import overload
 
 L1 = 0
 L0 = 1
@@ -433,15 +435,38 @@ def _logsum_curvature(alpha, eps, curv):
 
 
 # -------------------------------------------------------------------------------- dispatchers
+#
+# The five dispatchers pick a section by code through ``_section``: where the code is a
+# run-time integer (``int64``), every section is typed and compiled in (one kernel serves all
+# penalties); where it is a compile-time constant (``Literal[int]``: a kernel of
+# :func:`for_penalty`, and everything it calls with the code), only that penalty's section is,
+# which leaves the other seven out of a fit's first compilation.
 
-@njit(cache=True)
-def value_1d(code, params, weight, curv, x):
-    """Penalty of one coordinate ``x`` (``inf`` if ``positive`` and ``x < 0``)."""
-    if params[3] > 0.0 and x < 0.0:
-        return np.inf
-    alpha = params[0] * weight
-    a = fabs(x)
-    shape = params[1]
+VALUE, PROX, DERIVATIVE, SLOPE, CURVATURE = range(5)
+
+
+@njit(inline="always")
+def _lq_prox(a, t, alpha, q, curv):
+    return _prox_lq(a, t, alpha, q)
+
+
+_SECTIONS = {
+    L1: (_l1_value, _l1_prox, _l1_derivative, _l1_slope, _l1_curvature),
+    L0: (_l0_value, _l0_prox, _l0_derivative, _l0_slope, _l0_curvature),
+    MCP: (_mcp_value, _mcp_prox, _mcp_derivative, _mcp_slope, _mcp_curvature),
+    SCAD: (_scad_value, _scad_prox, _scad_derivative, _scad_slope, _scad_curvature),
+    LQ: (_lq_value, _lq_prox, _lq_derivative, _lq_slope, _lq_curvature),
+    CEL0: (_cel0_value, _cel0_prox, _cel0_derivative, _cel0_slope, _cel0_curvature),
+    ENET: (_enet_value, _enet_prox, _enet_derivative, _enet_slope, _enet_curvature),
+    LOGSUM: (_logsum_value, _logsum_prox, _logsum_derivative, _logsum_slope,
+             _logsum_curvature),
+}
+N_PENALTIES = len(_SECTIONS)
+
+
+# run-time code: every section of one kind (plain functions, compiled by ``_section``)
+
+def _any_value(kind, code, a, t, alpha, shape, curv):
     if code == L1:
         return _l1_value(a, alpha, shape, curv)
     if code == L0:
@@ -459,42 +484,25 @@ def value_1d(code, params, weight, curv, x):
     return _logsum_value(a, alpha, shape, curv)
 
 
-@njit(cache=True)
-def prox_1d(code, params, weight, curv, v, step):
-    """Global minimizer of ``0.5 (x - v)^2 / step + weight-scaled pen(x)``."""
-    if params[3] > 0.0 and v <= 0.0:
-        return 0.0
-    alpha = params[0] * weight
-    if alpha == 0.0:
-        return v
-    a = fabs(v)
-    shape = params[1]
+def _any_prox(kind, code, a, t, alpha, shape, curv):
     if code == L1:
-        x = _l1_prox(a, step, alpha, shape, curv)
-    elif code == L0:
-        x = _l0_prox(a, step, alpha, shape, curv)
-    elif code == MCP:
-        x = _mcp_prox(a, step, alpha, shape, curv)
-    elif code == SCAD:
-        x = _scad_prox(a, step, alpha, shape, curv)
-    elif code == LQ:
-        x = _prox_lq(a, step, alpha, shape)
-    elif code == CEL0:
-        x = _cel0_prox(a, step, alpha, shape, curv)
-    elif code == ENET:
-        x = _enet_prox(a, step, alpha, shape, curv)
-    else:
-        x = _logsum_prox(a, step, alpha, shape, curv)
-    return copysign(x, v) if x != 0.0 else 0.0
+        return _l1_prox(a, t, alpha, shape, curv)
+    if code == L0:
+        return _l0_prox(a, t, alpha, shape, curv)
+    if code == MCP:
+        return _mcp_prox(a, t, alpha, shape, curv)
+    if code == SCAD:
+        return _scad_prox(a, t, alpha, shape, curv)
+    if code == LQ:
+        return _lq_prox(a, t, alpha, shape, curv)
+    if code == CEL0:
+        return _cel0_prox(a, t, alpha, shape, curv)
+    if code == ENET:
+        return _enet_prox(a, t, alpha, shape, curv)
+    return _logsum_prox(a, t, alpha, shape, curv)
 
 
-@njit(cache=True)
-def derivative_1d(code, params, weight, curv, a):
-    """Derivative of the weighted penalty at ``a > 0``."""
-    alpha = params[0] * weight
-    shape = params[1]
-    if alpha == 0.0:
-        return 0.0
+def _any_derivative(kind, code, a, t, alpha, shape, curv):
     if code == L1:
         return _l1_derivative(a, alpha, shape, curv)
     if code == L0:
@@ -512,13 +520,7 @@ def derivative_1d(code, params, weight, curv, a):
     return _logsum_derivative(a, alpha, shape, curv)
 
 
-@njit(cache=True)
-def slope_at_zero_1d(code, params, weight, curv):
-    """Right derivative of the weighted penalty at 0 (``inf``: the subdifferential is the line)."""
-    alpha = params[0] * weight
-    shape = params[1]
-    if alpha == 0.0:
-        return 0.0
+def _any_slope(kind, code, a, t, alpha, shape, curv):
     if code == L1:
         return _l1_slope(alpha, shape, curv)
     if code == L0:
@@ -536,13 +538,7 @@ def slope_at_zero_1d(code, params, weight, curv):
     return _logsum_slope(alpha, shape, curv)
 
 
-@njit(cache=True)
-def curvature_1d(code, params, weight, curv):
-    """Bound on ``|q''|`` for ``pen = slope |x| + q(x)``, negative when ``q`` is concave."""
-    alpha = params[0] * weight
-    shape = params[1]
-    if alpha == 0.0:
-        return 0.0
+def _any_curvature(kind, code, a, t, alpha, shape, curv):
     if code == L1:
         return _l1_curvature(alpha, shape, curv)
     if code == L0:
@@ -560,16 +556,111 @@ def curvature_1d(code, params, weight, curv):
     return _logsum_curvature(alpha, shape, curv)
 
 
-# ------------------------------------------------------------- written once for every penalty
+_ANY = (_any_value, _any_prox, _any_derivative, _any_slope, _any_curvature)
+
+
+def _section(kind, code, a, t, alpha, shape, curv):
+    """Section ``kind`` of the penalty ``code``: compiled code only (see ``_ol_section``)."""
+    raise NotImplementedError("only callable from compiled code")
+
+
+@overload(_section, prefer_literal=True, inline="always")
+def _ol_section(kind, code, a, t, alpha, shape, curv):
+    """A constant ``code`` compiles its own section only; a run-time one, all of them."""
+    if not isinstance(kind, types.IntegerLiteral):
+        raise TypeError("_section: kind must be a constant")
+    if isinstance(code, types.IntegerLiteral):
+        fn = _SECTIONS[code.literal_value][kind.literal_value]
+        if kind.literal_value == PROX:
+            return lambda kind, code, a, t, alpha, shape, curv: fn(a, t, alpha, shape, curv)
+        if kind.literal_value in (VALUE, DERIVATIVE):
+            return lambda kind, code, a, t, alpha, shape, curv: fn(a, alpha, shape, curv)
+        return lambda kind, code, a, t, alpha, shape, curv: fn(alpha, shape, curv)
+    return _ANY[kind.literal_value]
+
 
 @njit(cache=True)
-def value(code, params, weights, curvs, w):
-    """Penalty of a vector: sum of ``value_1d`` over coordinates."""
-    total = 0.0
-    for j in range(w.shape[0]):
-        if w[j] != 0.0:  # every penalty here is 0 at 0
-            total += value_1d(code, params, weights[j], curvs[j], w[j])
-    return total
+def value_1d(code, params, weight, curv, x):
+    """Penalty of one coordinate ``x`` (``inf`` if ``positive`` and ``x < 0``)."""
+    if params[3] > 0.0 and x < 0.0:
+        return np.inf
+    return _section(VALUE, code, fabs(x), 0.0, params[0] * weight, params[1], curv)
+
+
+@njit(cache=True)
+def prox_1d(code, params, weight, curv, v, step):
+    """Global minimizer of ``0.5 (x - v)^2 / step + weight-scaled pen(x)``."""
+    if params[3] > 0.0 and v <= 0.0:
+        return 0.0
+    alpha = params[0] * weight
+    if alpha == 0.0:
+        return v
+    x = _section(PROX, code, fabs(v), step, alpha, params[1], curv)
+    return copysign(x, v) if x != 0.0 else 0.0
+
+
+@njit(cache=True)
+def derivative_1d(code, params, weight, curv, a):
+    """Derivative of the weighted penalty at ``a > 0``."""
+    alpha = params[0] * weight
+    if alpha == 0.0:
+        return 0.0
+    return _section(DERIVATIVE, code, a, 0.0, alpha, params[1], curv)
+
+
+@njit(cache=True)
+def slope_at_zero_1d(code, params, weight, curv):
+    """Right derivative of the weighted penalty at 0 (``inf``: the subdifferential is the line)."""
+    alpha = params[0] * weight
+    if alpha == 0.0:
+        return 0.0
+    return _section(SLOPE, code, 0.0, 0.0, alpha, params[1], curv)
+
+
+@njit(cache=True)
+def curvature_1d(code, params, weight, curv):
+    """Bound on ``|q''|`` for ``pen = slope |x| + q(x)``, negative when ``q`` is concave."""
+    alpha = params[0] * weight
+    if alpha == 0.0:
+        return 0.0
+    return _section(CURVATURE, code, 0.0, 0.0, alpha, params[1], curv)
+
+
+# ------------------------------------------------------------- written once for every penalty
+
+# Kernels made per penalty. ``NAME_for(code)`` returns the kernel ``NAME`` compiled for the
+# penalty ``code`` alone: the code is then a constant of the closure (Numba prunes the other
+# branch of ``if fixed < 0`` before typing), so the kernel and everything it calls with the
+# code compile the sections of that penalty only, and Numba caches each closure per value of
+# ``fixed``. ``NAME = NAME_for(ANY)`` reads the code from its argument (every section compiled
+# in). Both take the same arguments, ``code`` included. The single-problem GLM solver calls the
+# per-penalty kernels; the others, the kernels for any code.
+
+ANY = -1
+
+
+@functools.cache
+def value_for(fixed):
+    """:func:`value` for the penalty ``fixed`` alone (``ANY``: the code argument's)."""
+    fixed = int(fixed)
+
+    @njit(cache=True)
+    def value(code, params, weights, curvs, w):
+        """Penalty of a vector: sum of ``value_1d`` over coordinates."""
+        if fixed < 0:
+            pcode = code
+        else:
+            pcode = fixed
+        total = 0.0
+        for j in range(w.shape[0]):
+            if w[j] != 0.0:  # every penalty here is 0 at 0
+                total += value_1d(pcode, params, weights[j], curvs[j], w[j])
+        return total
+
+    return value
+
+
+value = value_for(ANY)
 
 
 @njit(cache=True)
@@ -643,14 +734,28 @@ def fixed_point_scores(code, params, weights, curvs, w, grad, lipschitz):
     return out
 
 
-@njit(cache=True)
-def optimality_scores(code, params, weights, curvs, w, grad, lipschitz):
-    """``optimality_score_1d`` of every coordinate (``lipschitz`` per coordinate)."""
-    out = np.empty(w.shape[0])
-    for j in range(w.shape[0]):
-        out[j] = optimality_score_1d(code, params, weights[j], curvs[j], w[j], grad[j],
-                                     lipschitz[j])
-    return out
+@functools.cache
+def optimality_scores_for(fixed):
+    """:func:`optimality_scores` for the penalty ``fixed`` alone (see :func:`value_for`)."""
+    fixed = int(fixed)
+
+    @njit(cache=True)
+    def optimality_scores(code, params, weights, curvs, w, grad, lipschitz):
+        """``optimality_score_1d`` of every coordinate (``lipschitz`` per coordinate)."""
+        if fixed < 0:
+            pcode = code
+        else:
+            pcode = fixed
+        out = np.empty(w.shape[0])
+        for j in range(w.shape[0]):
+            out[j] = optimality_score_1d(pcode, params, weights[j], curvs[j], w[j], grad[j],
+                                         lipschitz[j])
+        return out
+
+    return optimality_scores
+
+
+optimality_scores = optimality_scores_for(ANY)
 
 
 @njit(cache=True)
@@ -666,14 +771,28 @@ def ag_split_1d(code, params, weight, curv, x):
     return slope, dq if x > 0.0 else -dq
 
 
-@njit(cache=True)
-def concavities(code, params, weights, curvs):
-    """Per-feature ``max(-q'', 0)`` for ``pen = slope |x| + q(x)``: a coordinate model with at
-    least this curvature is convex in that coordinate."""
-    out = np.empty(weights.shape[0])
-    for j in range(weights.shape[0]):
-        out[j] = max(-curvature_1d(code, params, weights[j], curvs[j]), 0.0)
-    return out
+@functools.cache
+def concavities_for(fixed):
+    """:func:`concavities` for the penalty ``fixed`` alone (see :func:`value_for`)."""
+    fixed = int(fixed)
+
+    @njit(cache=True)
+    def concavities(code, params, weights, curvs):
+        """Per-feature ``max(-q'', 0)`` for ``pen = slope |x| + q(x)``: a coordinate model with
+        at least this curvature is convex in that coordinate."""
+        if fixed < 0:
+            pcode = code
+        else:
+            pcode = fixed
+        out = np.empty(weights.shape[0])
+        for j in range(weights.shape[0]):
+            out[j] = max(-curvature_1d(pcode, params, weights[j], curvs[j]), 0.0)
+        return out
+
+    return concavities
+
+
+concavities = concavities_for(ANY)
 
 
 @njit(cache=True)

@@ -30,7 +30,7 @@ import numpy as np
 from . import datafit as _datafit
 from . import linalg as _linalg
 from . import prox as _prox
-from .cd import gradient_and_curvatures, model_cd
+from .cd import gradient_and_curvatures, model_cd_for
 
 
 def coordinate_curvatures(arrays, h, n_features, fit_intercept):
@@ -56,7 +56,7 @@ def _backtrack(objective, w, z, step_w, u, obj_old, max_halvings=30):
         w_try = w + t * step_w
         z_try = z + t * u
         if (_datafit.value(dcode, dparams, y, z_try, sw)
-                + _prox.value(pcode, params, weights, curvs, w_try)) <= obj_old:
+                + _prox.value_for(pcode)(pcode, params, weights, curvs, w_try)) <= obj_old:
             return True, t, w_try, z_try
         t *= 0.5
     return False, t, w_try, z_try
@@ -113,7 +113,7 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
     # swapped for another) along a direction the true objective rises on. After such a rejected
     # step the models use at least that curvature (each coordinate's model convex, its step a
     # descent direction), which converges far faster than the majorizing steps alone
-    concavity = None if quadratic_model_exact else _prox.concavities(pcode, params, weights, curvs)
+    concavity = None if quadratic_model_exact else _prox.concavities_for(pcode)(pcode, params, weights, curvs)
     convexify = False
     majorize = False  # True: next model uses the curvature bound (MM step, monotone)
     reuse = (cache is not None and "w" in cache and cache["b"] == b_arr[0]
@@ -140,7 +140,8 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
         # with an intercept, scores use the derivative along the centred columns (the directions
         # the inner solver moves along): the same at the optimum (grad_b = 0), offset-free before
         grad_scores = grad - (h_cols / lipschitz_b) * grad_b if fit_intercept else grad
-        scores = _prox.optimality_scores(pcode, params, weights, curvs, w, grad_scores, lipschitz)
+        scores = _prox.optimality_scores_for(pcode)(pcode, params, weights, curvs, w,
+                                                  grad_scores, lipschitz)
         stop_crit = max(float(np.max(scores, initial=0.0)),
                         abs(grad_b) if fit_intercept else 0.0)
         history.append(stop_crit)
@@ -170,16 +171,17 @@ def working_set_cd(arrays, y, sw, dcode, dparams, w, b, fit_intercept, pcode, pa
         b_old = b_arr[0]
         h_const = float(h[0]) if (uniform and quadratic_model_exact) else -1.0
         model_curvature = np.maximum(lipschitz, concavity) if convexify else lipschitz
-        u, n_epochs = model_cd(*arrays, d, h, h_const, grad, grad_b, w, b_arr, fit_intercept, ws,
-                               model_curvature, lipschitz_b, h_cols, pcode, params, weights, curvs,
-                               max_epochs, inner_tol, n_anderson)
+        u, n_epochs = model_cd_for(pcode)(*arrays, d, h, h_const, grad, grad_b, w, b_arr,
+                                          fit_intercept, ws, model_curvature, lipschitz_b,
+                                          h_cols, pcode, params, weights, curvs, max_epochs,
+                                          inner_tol, n_anderson)
         n_epochs_total += n_epochs
         if quadratic_model_exact:
             z += u
             continue
         # prox-Newton: backtracking on the true objective along the model step
         obj_old = (_datafit.value(dcode, dparams, y, z, sw)
-                   + _prox.value(pcode, params, weights, curvs, w_old))
+                   + _prox.value_for(pcode)(pcode, params, weights, curvs, w_old))
         step_w = w - w_old
         step_b = b_arr[0] - b_old
         accepted, t, w_try, z_try = _backtrack((dcode, dparams, y, sw, pcode, params, weights,

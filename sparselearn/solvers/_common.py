@@ -194,8 +194,8 @@ def _objective(design, y, sw, datafit, penalty, w, b, curvs=None, fit_intercept=
     if curvs is None:
         curvs = penalty_curvatures(penalty, design, datafit, sw, fit_intercept)
     return (_datafit_kernels.value(datafit._code, datafit._params(), y, z, sw)
-            + _prox.value(penalty._code, penalty._params(), penalty._weights(design.n_features),
-                          curvs, w))
+            + _prox.value_for(penalty._code)(penalty._code, penalty._params(),
+                                             penalty._weights(design.n_features), curvs, w))
 
 
 def finish(n_iter, crit, tol, name, warn, unit="iterations"):
