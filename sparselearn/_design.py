@@ -219,7 +219,8 @@ def check_problem(design, y, sw, w, datafit, penalty=None):
 
 
 def check_vector(x, name, size=None, other="X"):
-    """``x`` as a finite real float64 vector of length ``size``; a ValueError names ``name``.
+    """``x`` as a finite real float64 vector of length ``size`` (contiguous when 1-D); a
+    ValueError names ``name``.
 
     Cheap enough for every solver call: a dtype test, a shape test and one finiteness pass.
     """
@@ -228,6 +229,8 @@ def check_vector(x, name, size=None, other="X"):
         kind = "complex numbers" if x.dtype.kind == "c" else f"dtype {x.dtype}"
         raise ValueError(f"{name} must hold real numbers; got {kind}.")
     x = x.astype(np.float64, copy=False)
+    if x.ndim == 1 and not x.flags.c_contiguous:  # a strided view (a column of a C array):
+        x = np.ascontiguousarray(x)  # one kernel specialization for every caller, not two
     if size is not None and x.shape != (size,):
         raise ValueError(f"{name} must have shape ({size},) to match {other}; got {x.shape}.")
     if not np.all(np.isfinite(x)):
