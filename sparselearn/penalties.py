@@ -271,7 +271,8 @@ class Penalty(BaseEstimator):
             raise ValueError(f"{type(self).__name__}.alpha_max needs the Lipschitz constants.")
         lipschitz = np.broadcast_to(np.asarray(lipschitz, dtype=np.float64), grad0.shape).copy()
         curvs = self._curvatures(grad0.shape[0], curvatures)
-        return float(_prox.alpha_max(self._code, self._params(), weights, curvs, grad0, lipschitz))
+        return float(_prox.alpha_max_for(self._code)(self._code, self._params(), weights, curvs,
+                                                     grad0, lipschitz))
 
     def zero_threshold(self, curvature):
         """The correlation ``|r|`` below which a coordinate of curvature ``curvature`` stays at 0.

@@ -860,16 +860,31 @@ def zero_threshold(code, params, curvature):
                                           np.bool_(False))
 
 
-@njit(cache=True)
-def alpha_max(code, params, weights, curvs, grad0, lipschitz):
-    """Smallest ``alpha`` for which ``w = 0`` is a prox fixed point (coordinate steps
-    ``1 / lipschitz_j``), given the gradient ``grad0`` at 0: the largest per-coordinate
-    :func:`prox_zero_boundary` over ``alpha``."""
-    best = 0.0
-    for j in range(grad0.shape[0]):
-        g = fabs(grad0[j])
-        if weights[j] > 0.0 and lipschitz[j] > 0.0 and g > 0.0:
-            boundary = prox_zero_boundary(code, params, weights[j], curvs[j], g / lipschitz[j],
-                                          1.0 / lipschitz[j], np.bool_(True))
-            best = max(best, boundary)
-    return best
+@functools.cache
+def alpha_max_for(fixed):
+    """:func:`alpha_max` for the penalty ``fixed`` alone (see :func:`value_for`)."""
+    fixed = int(fixed)
+
+    @njit(cache=True)
+    def alpha_max(code, params, weights, curvs, grad0, lipschitz):
+        """Smallest ``alpha`` for which ``w = 0`` is a prox fixed point (coordinate steps
+        ``1 / lipschitz_j``), given the gradient ``grad0`` at 0: the largest per-coordinate
+        :func:`prox_zero_boundary` over ``alpha``."""
+        if fixed < 0:
+            pcode = code
+        else:
+            pcode = fixed
+        best = 0.0
+        for j in range(grad0.shape[0]):
+            g = fabs(grad0[j])
+            if weights[j] > 0.0 and lipschitz[j] > 0.0 and g > 0.0:
+                boundary = prox_zero_boundary(pcode, params, weights[j], curvs[j],
+                                              g / lipschitz[j], 1.0 / lipschitz[j],
+                                              np.bool_(True))
+                best = max(best, boundary)
+        return best
+
+    return alpha_max
+
+
+alpha_max = alpha_max_for(ANY)
