@@ -33,10 +33,11 @@ def _linear_model(rng):
     from .penalties import PENALTIES
 
     X, y = _glm_problem(rng)
-    # the working-set solver's kernels are compiled per penalty (sparselearn._core.prox); the
-    # design's format and the datafit are run-time arguments of the same kernels
+    # the working-set solver's kernels (and alpha_max) are compiled per penalty
+    # (sparselearn._core.prox); the design's format and the datafit are run-time arguments of
+    # the same kernels
     for name in PENALTIES:
-        SparseRegressor(penalty=name, max_iter=5).fit(X, y)
+        penalized_path(X, y, penalty=name, n_alphas=2, max_iter=5)
         SparseClassifier(penalty=name, max_iter=5).fit(X, y > 0)
     for Xf in (X, sp.csc_matrix(X)):
         for datafit in ("quadratic", "huber", "poisson"):
