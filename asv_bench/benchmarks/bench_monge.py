@@ -71,8 +71,8 @@ def _run(solver, X, Y, X_new):
         return np.asarray(mapped) - X_new, int(out.n_iters), bool(out.converged)
     kwargs = {
         "barycentric": {},  # the estimator's defaults: centred and refitted
-        "gradient": {"formula": "gradient", "center": False, "refit": False},  # OTT-JAX's map
-        "plain": {"cost": "sqeuclidean", "center": False},  # the uncorrected entropic map
+        "gradient": {"formula": "gradient", "center": "none", "refit": False},  # OTT-JAX's map
+        "plain": {"cost": "sqeuclidean", "center": "none"},  # the uncorrected entropic map
     }[solver]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
