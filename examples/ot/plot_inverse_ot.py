@@ -91,14 +91,14 @@ print(f"median fit time {np.median(seconds) * 1e3:.0f} ms ({len(seconds)} fits)"
 X, Y, counts = draw(1, 1000)
 alphas, interactions, info = inverse_ot_path(X, Y, counts, reg=reg, n_alphas=30, eps=1e-2)
 
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+fig, axes = plt.subplots(1, 2, figsize=(9, 4.8))  # compact: also the gallery thumbnail
 for i, (name, _, lam) in enumerate(settings):
     axes[0].semilogx(n_grid, success[i], "o-", label=rf"{name}, $\lambda_0 = {lam:g}$")
 axes[0].set_xlabel("number of sampled pairs N")
 axes[0].set_ylabel("P(exact support)")
-axes[0].set_title(rf"recovery, $\alpha = \lambda_0 \sqrt{{\log(d^2)/N}}$, {n_draws} draws")
+axes[0].set_title(rf"recovery, $\alpha = \lambda_0 \sqrt{{\log(d^2)/N}}$," f"\n{n_draws} draws")
 axes[0].set_ylim(-0.05, 1.05)
-axes[0].legend(fontsize=8)
+axes[0].legend(fontsize=9)
 for k in range(d):
     for j in range(d):
         planted = A_true[k, j] != 0
@@ -107,10 +107,10 @@ for k in range(d):
 axes[1].axvline(np.sqrt(np.log(d * d) / 1000), color="k", lw=0.8, ls="--")
 axes[1].plot([], [], "-", color="C0", lw=1.5, label="planted entries")
 axes[1].plot([], [], ":", color="C3", lw=1.0, label="other entries")
-axes[1].legend(fontsize=8, loc="upper right")
+axes[1].legend(fontsize=9, loc="upper right")
 axes[1].set_xlabel(r"$\alpha$")
 axes[1].set_ylabel(r"$A_{kl}$")
-axes[1].set_title(r"adaptive path at N = 1000 (dashed: $\lambda_0 = 1$)")
+axes[1].set_title("adaptive path at N = 1000\n" r"(dashed: $\lambda_0 = 1$)")
 fig.tight_layout()
 fig.savefig(Path(sys.argv[0]).with_suffix(".png"), dpi=100)
 plt.show()

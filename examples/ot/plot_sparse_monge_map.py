@@ -11,6 +11,7 @@ curve on synthetic data where only 2 of 10 features move, for the two map formul
 estimator offers, and look at the displacements themselves for the three elastic costs.
 """
 
+# sphinx_gallery_thumbnail_number = 2
 from pathlib import Path
 import sys
 import time

@@ -128,23 +128,23 @@ for b in range(10):
         centres.append(exact_pairs[in_bin].mean())
         rates.append(bands_equal[in_bin].mean())
 
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+fig, axes = plt.subplots(1, 2, figsize=(9.5, 5))  # compact: also the gallery thumbnail
 ax = axes[0]
 ax.fill_between(grid, grid - 2 * np.sqrt(grid * (1 - grid) / n_hashes),
                 grid + 2 * np.sqrt(grid * (1 - grid) / n_hashes), color="C0", alpha=0.2,
                 label=r"$J \pm 2\sqrt{J(1-J)/k}$")
 ax.plot(grid, grid, color="C0")
-ax.scatter(exact_pairs, estimated, s=8, color="k", label="document pairs")
+ax.scatter(exact_pairs, estimated, s=14, color="k", label="document pairs")
 ax.axhline(threshold, color="C3", ls="--", lw=1, label=f"threshold {threshold}")
 ax.set(xlabel="exact Jaccard similarity", ylabel=f"MinHash estimate (k = {n_hashes})",
-       title="Optimal densification: estimates on the diagonal")
+       title="Optimal densification:\nestimates on the diagonal")
 ax.legend(loc="upper left")
 
 ax = axes[1]
 ax.plot(grid, 1 - (1 - grid ** r) ** n_bands, label=f"$1 - (1 - J^{r})^{{{n_bands}}}$")
 ax.plot(centres, rates, "o", color="k", label="candidate rate (binned pairs)")
 ax.set(xlabel="exact Jaccard similarity", ylabel="probability of sharing a band",
-       title=f"LSH: {n_bands} bands of {r}, {len(found & truth)} of {len(truth)} pairs found")
+       title=f"LSH: {n_bands} bands of {r},\n{len(found & truth)} of {len(truth)} pairs found")
 ax.legend(loc="lower right")
 fig.tight_layout()
 fig.savefig(Path(sys.argv[0]).with_suffix(".png"))
