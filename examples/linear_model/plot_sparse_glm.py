@@ -44,6 +44,7 @@ for pen in penalties.values():
 # a 2 x 2 grid (not a row of three) so that the figure also reads as the gallery thumbnail
 fig, axes = plt.subplots(2, 2, figsize=(9, 7))
 path_axes, size_ax = [axes[0, 0], axes[0, 1], axes[1, 0]], axes[1, 1]
+largest = 0  # the largest support along the paths
 for k, (ax, (name, pen)) in enumerate(zip(path_axes, penalties.items())):
     start = time.perf_counter()
     alphas, coefs, info = penalized_path(X, y, penalty=pen, n_alphas=50, eps=1e-2)
@@ -55,10 +56,16 @@ for k, (ax, (name, pen)) in enumerate(zip(path_axes, penalties.items())):
     ax.set_title(f"{name} path (solve: {elapsed:.2f} s)")
     ax.set_xlabel("alpha")
     ax.set_ylabel("coefficients")
-    size_ax.semilogx(alphas, np.count_nonzero(coefs, axis=0), f"C{k}-", lw=2, label=name)
+    sizes = np.count_nonzero(coefs, axis=0)
+    size_ax.semilogx(alphas, sizes, f"C{k}-", lw=2, label=name)
+    largest = max(largest, sizes.max())
 size_ax.axhline(support.size, color="k", ls="--", lw=1, label="planted (10)")
 size_ax.invert_xaxis()
+# linear up to the planted 10, logarithmic above, so that both ends of the paths read
 size_ax.set_yscale("symlog", linthresh=10)
+size_ax.set_ylim(0, 1.3 * largest)
+ticks = [t for t in (0, 5, 10, 30, 100, 300, 1000) if t <= 1.3 * largest]
+size_ax.set_yticks(ticks, [str(t) for t in ticks])
 size_ax.set_xlabel("alpha")
 size_ax.set_ylabel("nonzero coefficients")
 size_ax.set_title("support size along the paths")
