@@ -54,7 +54,8 @@ class Design:
                                  f"{values.dtype} whose entries are not all numbers.") from None
         if sp.issparse(X):
             X = sp.csc_matrix(X, dtype=np.float64)
-            X.sort_indices()
+            if not X.has_sorted_indices:  # a sorted copy: the caller's matrix is left as given
+                X = X.sorted_indices()
             index_dtype = np.int32 if X.nnz < 2**31 - 1 else np.int64
             self.arrays = (
                 _PLACEHOLDER,

@@ -138,7 +138,8 @@ class DenseOps(_Passes):
 class CSROps(DenseOps):
     def __init__(self, A, offset, row_shift=None):
         A = sp.csr_matrix(A, dtype=np.float64)
-        A.sort_indices()
+        if not A.has_sorted_indices:  # a sorted copy: the caller's matrix is left as given
+            A = A.sorted_indices()
         self.A = A
         self.offset = offset
         self.row_shift = row_shift
@@ -171,7 +172,8 @@ def _block_pass(block, b, x, shift):
     # one row chunk: (||q||^2, sum q, A^T q) with q = A x - shift (b None) or b - (A x - shift)
     if sp.issparse(block):
         A = sp.csr_matrix(block, dtype=np.float64)
-        A.sort_indices()
+        if not A.has_sorted_indices:
+            A = A.sorted_indices()
         out = np.empty(A.shape[1])
         ones = np.ones(A.shape[0])
         b = _NO_B if b is None else np.asarray(b, dtype=np.float64)

@@ -265,3 +265,27 @@ def test_gram_phase_hands_over_when_stalled():
     x_ref = np.linalg.lstsq(A, b, rcond=None)[0]
     assert converged and n_iter > 1
     np.testing.assert_allclose(x, x_ref, rtol=1e-9)
+
+
+def _unsorted(X):
+    """``X`` (CSR or CSC) with each row's (column's) entries stored in reverse order."""
+    X = X.copy()
+    for k in range(X.shape[0] if X.format == "csr" else X.shape[1]):
+        lo, hi = X.indptr[k], X.indptr[k + 1]
+        X.indices[lo:hi] = X.indices[lo:hi][::-1].copy()
+        X.data[lo:hi] = X.data[lo:hi][::-1].copy()
+    X.has_sorted_indices = False
+    return X
+
+
+def test_unsorted_sparse_input_is_left_as_given(rng):
+    X = sp.random(300, 8, density=0.3, random_state=0, format="csr") + sp.csr_matrix(
+        np.eye(300, 8))
+    y = X @ rng.standard_normal(8) + 0.01 * rng.standard_normal(300)
+    ref = SketchedLeastSquares(random_state=0).fit(X, y)
+    Xu = _unsorted(X)
+    indices = Xu.indices.copy()
+    reg = SketchedLeastSquares(random_state=0).fit(Xu, y)
+    np.testing.assert_array_equal(Xu.indices, indices)  # the caller's matrix is not sorted
+    np.testing.assert_allclose(reg.coef_, ref.coef_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(reg.predict(Xu), ref.predict(X), rtol=1e-10, atol=1e-12)

@@ -63,3 +63,18 @@ def test_datafit_target_and_default_weights():
 def test_empty_and_complex_designs_are_refused(X, match):
     with pytest.raises(ValueError, match=match):
         as_design(X)
+
+
+def test_design_leaves_unsorted_csc_as_given():
+    X, _, _, _ = _problem()
+    Xs = sp.csc_matrix(X)
+    Xu = Xs.copy()
+    for j in range(Xu.shape[1]):  # each column's entries in reverse order
+        lo, hi = Xu.indptr[j], Xu.indptr[j + 1]
+        Xu.indices[lo:hi] = Xu.indices[lo:hi][::-1].copy()
+        Xu.data[lo:hi] = Xu.data[lo:hi][::-1].copy()
+    Xu.has_sorted_indices = False
+    indices = Xu.indices.copy()
+    v = np.arange(1.0, 6.0)
+    np.testing.assert_allclose(Design(Xu).matvec(v), X @ v, rtol=1e-12)
+    np.testing.assert_array_equal(Xu.indices, indices)
